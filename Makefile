@@ -1,0 +1,45 @@
+# Two commands do everything: `make run` and `make test`. See README.md.
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+# The tests run against this machine's PostgreSQL and Redis unless told otherwise.
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/registry
+TEST_BROKER_URL ?= redis://127.0.0.1:6379/0
+
+.PHONY: venv run seed test lint fixtures check bench clean
+
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml requirements.lock
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q -r requirements.lock
+	touch $@
+
+# Embedded default: SQLite file, tasks in-process, DEBUG on, local admin/admin login.
+run: export DEBUG ?= 1
+run: seed
+	$(PY) manage.py ensure_admin
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+seed: venv
+	$(PY) manage.py seed
+
+test: venv
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
+		$(PY) scripts/check_services.py
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
+		$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+
+check: lint test
+
+# Rebuild fixtures/*.json from ../shared/data (the output is committed).
+fixtures: venv
+	$(PY) scripts/build_fixtures.py
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

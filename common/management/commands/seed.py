@@ -1,0 +1,25 @@
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+FIXTURES = ["01_regions.json", "02_industries.json", "03_seed.json"]
+
+
+class Command(BaseCommand):
+    help = (
+        "Применяет миграции и загружает реальные справочники и данные источников (fixtures/). "
+        "Повторный запуск ничего не меняет."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-migrate", action="store_true", help="Не применять миграции.")
+
+    def handle(self, *args, no_migrate: bool = False, **options):
+        if not no_migrate:
+            call_command("migrate", interactive=False, verbosity=0)
+        fixture_dir = Path(settings.BASE_DIR) / "fixtures"
+        for name in FIXTURES:
+            call_command("loaddata", str(fixture_dir / name), verbosity=0)
+        self.stdout.write(self.style.SUCCESS(f"Загружено: {', '.join(FIXTURES)}"))

@@ -1,0 +1,10 @@
+from django.contrib import admin
+from django.urls import path
+
+admin.site.site_header = "Реестр «Профессионалитета»"
+admin.site.site_title = "Реестр «Профессионалитета»"
+admin.site.index_title = "Управление данными реестра"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+]
