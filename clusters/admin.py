@@ -1,0 +1,150 @@
+from django.contrib import admin
+from django.db.models import OuterRef, QuerySet, Subquery
+from simple_history.admin import SimpleHistoryAdmin
+
+from clusters.choices import CollegeRole
+from clusters.forms import ClusterCollegeFormSet
+from clusters.models import (
+    Cluster,
+    ClusterCollege,
+    ClusterEmployer,
+    College,
+    Employer,
+    Industry,
+    Programme,
+    ReportedFigure,
+    Source,
+)
+from funding.forms import ClusterFundingLineFormSet
+from funding.models import FundingLine
+
+
+@admin.register(Industry)
+class IndustryAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "slug", "name_en"]
+    search_fields = ["name", "slug", "name_en"]
+    prepopulated_fields = {"slug": ["name_en"]}
+
+
+@admin.register(Programme)
+class ProgrammeAdmin(SimpleHistoryAdmin):
+    list_display = ["code", "name", "level"]
+    list_filter = ["level"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(Source)
+class SourceAdmin(SimpleHistoryAdmin):
+    list_display = ["title", "publisher", "published_on", "document_ref"]
+    list_filter = ["published_on"]
+    search_fields = ["title", "publisher", "document_ref", "url"]
+    date_hierarchy = "published_on"
+
+
+@admin.register(College)
+class CollegeAdmin(SimpleHistoryAdmin):
+    list_display = ["full_name", "short_name", "region", "town", "inn", "ogrn"]
+    list_filter = ["region__federal_district", "region"]
+    list_select_related = ["region"]
+    search_fields = ["full_name", "short_name", "inn", "ogrn", "town"]
+    autocomplete_fields = ["region"]
+
+
+@admin.register(Employer)
+class EmployerAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "region", "industry", "inn", "ogrn"]
+    list_filter = ["industry", "region__federal_district", "region"]
+    list_select_related = ["region", "industry"]
+    search_fields = ["name", "inn", "ogrn"]
+    autocomplete_fields = ["region", "industry"]
+
+
+class ClusterCollegeInline(admin.TabularInline):
+    model = ClusterCollege
+    formset = ClusterCollegeFormSet
+    autocomplete_fields = ["college"]
+    extra = 0
+    verbose_name = "образовательная организация"
+    verbose_name_plural = "образовательные организации кластера (одна базовая, остальные сетевые)"
+
+
+class ClusterEmployerInline(admin.TabularInline):
+    model = ClusterEmployer
+    autocomplete_fields = ["employer"]
+    extra = 0
+
+
+class ReportedFigureInline(admin.TabularInline):
+    model = ReportedFigure
+    autocomplete_fields = ["source"]
+    fields = ["kind", "value", "qualifier", "as_of", "source", "exact_wording", "note"]
+    extra = 0
+
+
+class FundingLineInline(admin.TabularInline):
+    model = FundingLine
+    formset = ClusterFundingLineFormSet
+    autocomplete_fields = ["source"]
+    fields = [
+        "fiscal_year",
+        "funding_source",
+        "amount_rub",
+        "qualifier",
+        "source",
+        "exact_wording",
+        "note",
+    ]
+    extra = 0
+    verbose_name_plural = "строки финансирования (субъект — как у кластера)"
+
+
+@admin.register(Cluster)
+class ClusterAdmin(SimpleHistoryAdmin):
+    list_display = [
+        "name",
+        "region",
+        "federal_district",
+        "industry",
+        "kind",
+        "selection_year",
+        "status",
+        "base_college",
+        "is_published",
+    ]
+    list_filter = [
+        "region__federal_district",
+        "industry",
+        "kind",
+        "selection_year",
+        "status",
+        "is_published",
+        "region",
+    ]
+    list_select_related = ["region__federal_district", "industry"]
+    search_fields = ["name", "slug", "description", "cluster_colleges__college__full_name"]
+    autocomplete_fields = ["region", "industry", "programmes", "sources"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [ClusterCollegeInline, ClusterEmployerInline, ReportedFigureInline, FundingLineInline]
+    fieldsets = [
+        (
+            None,
+            {"fields": ["name", "slug", "kind", "industry", "region", "status", "is_published"]},
+        ),
+        ("Сроки", {"fields": ["selection_year", "launch_year"]}),
+        ("Описание", {"fields": ["management_board", "description", "website"]}),
+        ("Программы и источники", {"fields": ["programmes", "sources"]}),
+    ]
+
+    def get_queryset(self, request) -> QuerySet[Cluster]:
+        base = ClusterCollege.objects.filter(cluster=OuterRef("pk"), role=CollegeRole.BASE).values(
+            "college__full_name"
+        )[:1]
+        return super().get_queryset(request).annotate(base_college_name=Subquery(base))
+
+    @admin.display(description="федеральный округ", ordering="region__federal_district__name")
+    def federal_district(self, obj: Cluster):
+        return obj.region.federal_district or "—"
+
+    @admin.display(description="базовая организация", ordering="base_college_name")
+    def base_college(self, obj: Cluster) -> str:
+        return obj.base_college_name or "—"

@@ -1,0 +1,44 @@
+from django.db import models
+
+
+class ClusterKind(models.TextChoices):
+    PRODUCTION_CENTER = "production_center", "образовательно-производственный центр (кластер)"
+    EDUCATION_CLUSTER = "education_cluster", "образовательный кластер СПО"
+
+
+class ClusterStatus(models.TextChoices):
+    SELECTED = "selected", "отобран"
+    OPERATING = "operating", "работает"
+    CLOSED = "closed", "закрыт"
+
+
+class CollegeRole(models.TextChoices):
+    BASE = "base", "базовая"
+    NETWORK = "network", "сетевая"
+
+
+class EmployerRole(models.TextChoices):
+    ANCHOR = "anchor", "якорный работодатель"
+    PARTNER = "partner", "партнёр"
+
+
+class ProgrammeLevel(models.TextChoices):
+    PROFESSION = "profession", "профессия"
+    SPECIALTY = "specialty", "специальность"
+
+
+class Qualifier(models.TextChoices):
+    """How exact a figure is, as its source words it («почти» → approximately)."""
+
+    EXACT = "exact", "точно"
+    APPROXIMATELY = "approximately", "приблизительно"
+    AT_LEAST = "at_least", "не менее"
+
+
+class FigureKind(models.TextChoices):
+    WORKSHOPS = "workshops", "мастерские (учебно-производственные зоны)"
+    STUDENTS = "students", "студенты"
+    PROGRAMMES = "programmes", "образовательные программы"
+    EMPLOYERS = "employers", "предприятия-работодатели"
+    MEMBER_COLLEGES = "member_colleges", "образовательные организации"
+    FUNDING_TOTAL_RUB = "funding_total_rub", "общий объём финансирования, ₽"

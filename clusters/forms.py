@@ -1,0 +1,26 @@
+from django import forms
+from django.core.exceptions import ValidationError
+
+from clusters.choices import CollegeRole
+
+
+class ClusterCollegeFormSet(forms.BaseInlineFormSet):
+    """A cluster has at most one base college, and a published cluster has exactly one."""
+
+    def clean(self) -> None:
+        super().clean()
+        live = [
+            form
+            for form in self.forms
+            if form.cleaned_data and not form.cleaned_data.get("DELETE", False)
+        ]
+        bases = sum(1 for form in live if form.cleaned_data.get("role") == CollegeRole.BASE)
+        if bases > 1:
+            raise ValidationError("У кластера может быть только одна базовая организация.")
+        colleges = [form.cleaned_data.get("college") for form in live]
+        if len(colleges) != len(set(colleges)):
+            raise ValidationError("Одна и та же организация указана в кластере дважды.")
+        if bases == 0 and getattr(self.instance, "is_published", False):
+            raise ValidationError(
+                "У опубликованного кластера должна быть базовая образовательная организация."
+            )

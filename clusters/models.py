@@ -1,0 +1,432 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import connection, models
+from django.db.models import Q
+from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from clusters.choices import (
+    ClusterKind,
+    ClusterStatus,
+    CollegeRole,
+    EmployerRole,
+    FigureKind,
+    ProgrammeLevel,
+    Qualifier,
+)
+from clusters.validators import validate_inn, validate_ogrn
+from common.models import TimeStampedModel
+from regions.models import FederalDistrict, Region
+
+YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
+
+
+class Industry(TimeStampedModel):
+    """An industry (отрасль) of the project that clusters train people for."""
+
+    slug = models.SlugField("адрес страницы (slug)", max_length=80, unique=True)
+    name = models.CharField("название", max_length=150, unique=True)
+    name_en = models.CharField("название (англ.)", max_length=150, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "отрасль"
+        verbose_name_plural = "отрасли"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("clusters:industry", kwargs={"slug": self.slug})
+
+
+class Programme(TimeStampedModel):
+    """A profession or specialty of secondary vocational education from the national list."""
+
+    code = models.CharField(
+        "код", max_length=8, unique=True, help_text="Код по перечню СПО, например 15.01.05."
+    )
+    name = models.CharField("название", max_length=300)
+    level = models.CharField("вид", max_length=12, choices=ProgrammeLevel.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "профессия / специальность СПО"
+        verbose_name_plural = "профессии и специальности СПО"
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[0-9]{2}\.[0-9]{2}\.[0-9]{2}$"),
+                name="clusters_programme_code_format",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class Source(TimeStampedModel):
+    """A document the registry's facts come from; clusters, figures and money cite it."""
+
+    title = models.CharField("заголовок", max_length=500)
+    publisher = models.CharField("издатель", max_length=300, blank=True)
+    published_on = models.DateField("дата публикации", null=True, blank=True)
+    url = models.URLField("ссылка", max_length=500, blank=True)
+    document_ref = models.CharField(
+        "реквизиты документа",
+        max_length=300,
+        blank=True,
+        help_text="Номер и дата документа или имя файла, если ссылки нет.",
+    )
+    note = models.TextField("примечание", blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "источник"
+        verbose_name_plural = "источники"
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class LegalEntity(TimeStampedModel):
+    """Identifiers shared by colleges and employers: ИНН and ОГРН, both optional."""
+
+    inn = models.CharField(
+        "ИНН", max_length=10, null=True, blank=True, unique=True, validators=[validate_inn]
+    )
+    ogrn = models.CharField(
+        "ОГРН", max_length=13, null=True, blank=True, unique=True, validators=[validate_ogrn]
+    )
+    website = models.URLField("сайт", max_length=300, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class College(LegalEntity):
+    """A professional educational organisation (колледж, техникум, академия)."""
+
+    full_name = models.CharField("полное наименование", max_length=500)
+    short_name = models.CharField("краткое наименование", max_length=200, blank=True)
+    region = models.ForeignKey(
+        Region, verbose_name="субъект РФ", on_delete=models.PROTECT, related_name="colleges"
+    )
+    town = models.CharField("населённый пункт", max_length=150, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "образовательная организация"
+        verbose_name_plural = "образовательные организации"
+        ordering = ["full_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(inn__isnull=True) | Q(inn__regex=r"^[0-9]{10}$"),
+                name="clusters_college_inn_ten_digits",
+            ),
+            models.CheckConstraint(
+                condition=Q(ogrn__isnull=True) | Q(ogrn__regex=r"^[0-9]{13}$"),
+                name="clusters_college_ogrn_thirteen_digits",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.short_name or self.full_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("clusters:college", kwargs={"pk": self.pk})
+
+
+class Employer(LegalEntity):
+    """An employer (предприятие-работодатель) that partners one or more clusters."""
+
+    name = models.CharField("наименование", max_length=500)
+    region = models.ForeignKey(
+        Region,
+        verbose_name="субъект РФ",
+        on_delete=models.PROTECT,
+        related_name="employers",
+        null=True,
+        blank=True,
+    )
+    industry = models.ForeignKey(
+        Industry,
+        verbose_name="отрасль",
+        on_delete=models.PROTECT,
+        related_name="employers",
+        null=True,
+        blank=True,
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "работодатель"
+        verbose_name_plural = "работодатели"
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(inn__isnull=True) | Q(inn__regex=r"^[0-9]{10}$"),
+                name="clusters_employer_inn_ten_digits",
+            ),
+            models.CheckConstraint(
+                condition=Q(ogrn__isnull=True) | Q(ogrn__regex=r"^[0-9]{13}$"),
+                name="clusters_employer_ogrn_thirteen_digits",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("clusters:employer", kwargs={"pk": self.pk})
+
+
+class ClusterQuerySet(models.QuerySet["Cluster"]):
+    def public(self) -> ClusterQuerySet:
+        return self.filter(is_published=True)
+
+    def visible_to(self, user: AbstractBaseUser | AnonymousUser | None) -> ClusterQuerySet:
+        """The one visibility gate: staff see drafts, everyone else published clusters only."""
+        if user is not None and user.is_active and user.is_staff:
+            return self.all()
+        return self.public()
+
+    def in_region(self, region: Region | int) -> ClusterQuerySet:
+        return self.filter(region=region)
+
+    def in_district(self, district: FederalDistrict | int) -> ClusterQuerySet:
+        return self.filter(region__federal_district=district)
+
+    def in_industry(self, industry: Industry | int) -> ClusterQuerySet:
+        return self.filter(industry=industry)
+
+    def search(self, text: str) -> ClusterQuerySet:
+        """Russian full-text search on PostgreSQL; a case-insensitive match elsewhere."""
+        text = text.strip()
+        if not text:
+            return self
+        plain = (
+            Q(name__icontains=text)
+            | Q(description__icontains=text)
+            | Q(cluster_colleges__college__full_name__icontains=text)
+            | Q(cluster_colleges__college__short_name__icontains=text)
+        )
+        if connection.vendor == "postgresql":
+            from django.contrib.postgres.search import SearchQuery, SearchVector
+
+            vector = SearchVector("name", "description", config="russian")
+            query = SearchQuery(text, config="russian", search_type="websearch")
+            matching = Cluster.objects.annotate(_search=vector).filter(_search=query)
+            return self.filter(
+                Q(pk__in=matching.values("pk"))
+                | Q(pk__in=Cluster.objects.filter(plain).values("pk"))
+            )
+        return self.filter(pk__in=Cluster.objects.filter(plain).values("pk"))
+
+    def with_related(self) -> ClusterQuerySet:
+        """Everything a list row shows, in a fixed number of queries whatever the row count."""
+        return self.select_related("region__federal_district", "industry").prefetch_related(
+            models.Prefetch(
+                "cluster_colleges",
+                queryset=ClusterCollege.objects.select_related("college").order_by(
+                    "role", "college__full_name"
+                ),
+            ),
+            models.Prefetch(
+                "cluster_employers",
+                queryset=ClusterEmployer.objects.select_related("employer").order_by(
+                    "role", "employer__name"
+                ),
+            ),
+            "programmes",
+            models.Prefetch("figures", queryset=ReportedFigure.objects.select_related("source")),
+        )
+
+
+class Cluster(TimeStampedModel):
+    """An educational-production cluster: a base college, network colleges and employers."""
+
+    name = models.CharField("название", max_length=300)
+    slug = models.SlugField("адрес страницы (slug)", max_length=120, unique=True)
+    kind = models.CharField(
+        "тип", max_length=20, choices=ClusterKind.choices, default=ClusterKind.PRODUCTION_CENTER
+    )
+    industry = models.ForeignKey(
+        Industry, verbose_name="отрасль", on_delete=models.PROTECT, related_name="clusters"
+    )
+    region = models.ForeignKey(
+        Region, verbose_name="субъект РФ", on_delete=models.PROTECT, related_name="clusters"
+    )
+    selection_year = models.PositiveSmallIntegerField(
+        "год отбора",
+        null=True,
+        blank=True,
+        validators=YEAR_VALIDATORS,
+        help_text="Год конкурсного отбора. Пусто, если источник его не называет.",
+    )
+    launch_year = models.PositiveSmallIntegerField(
+        "год первого набора",
+        null=True,
+        blank=True,
+        validators=YEAR_VALIDATORS,
+        help_text="Пусто, если источник его не называет.",
+    )
+    status = models.CharField(
+        "статус", max_length=12, choices=ClusterStatus.choices, default=ClusterStatus.SELECTED
+    )
+    management_board = models.TextField("управляющая компания", blank=True)
+    description = models.TextField("описание", blank=True)
+    website = models.URLField("сайт", max_length=300, blank=True)
+    is_published = models.BooleanField(
+        "опубликован", default=False, help_text="Черновики не видны на сайте и в открытом API."
+    )
+    programmes = models.ManyToManyField(
+        Programme, verbose_name="профессии и специальности", related_name="clusters", blank=True
+    )
+    sources = models.ManyToManyField(
+        Source, verbose_name="источники", related_name="clusters", blank=True
+    )
+    history = HistoricalRecords(m2m_fields=[programmes])
+
+    objects = ClusterQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "кластер"
+        verbose_name_plural = "кластеры"
+        ordering = ["region__name", "name"]
+        indexes = [
+            models.Index(fields=["is_published", "region"], name="clusters_cluster_pub_region"),
+            models.Index(fields=["industry"], name="clusters_cluster_industry"),
+            models.Index(fields=["selection_year"], name="clusters_cluster_sel_year"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(launch_year__isnull=True)
+                | Q(selection_year__isnull=True)
+                | Q(launch_year__gte=models.F("selection_year")),
+                name="clusters_cluster_launch_not_before_selection",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("clusters:detail", kwargs={"slug": self.slug})
+
+    def clean(self) -> None:
+        if self.launch_year and self.selection_year and self.launch_year < self.selection_year:
+            raise ValidationError(
+                {"launch_year": "Год первого набора не может быть раньше года отбора."}
+            )
+
+
+class ClusterCollege(TimeStampedModel):
+    """A college's membership in a cluster: the single base college or a network one."""
+
+    cluster = models.ForeignKey(
+        Cluster, verbose_name="кластер", on_delete=models.CASCADE, related_name="cluster_colleges"
+    )
+    college = models.ForeignKey(
+        College,
+        verbose_name="образовательная организация",
+        on_delete=models.PROTECT,
+        related_name="cluster_colleges",
+    )
+    role = models.CharField("роль", max_length=10, choices=CollegeRole.choices)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "участие колледжа"
+        verbose_name_plural = "колледжи кластера"
+        ordering = ["role", "college__full_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cluster", "college"],
+                name="clusters_clustercollege_unique_college",
+                violation_error_message="Эта организация уже входит в кластер.",
+            ),
+            models.UniqueConstraint(
+                fields=["cluster"],
+                condition=Q(role=CollegeRole.BASE),
+                name="clusters_clustercollege_one_base",
+                violation_error_message="У кластера может быть только одна базовая организация.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.college} — {self.get_role_display()}"
+
+
+class ClusterEmployer(TimeStampedModel):
+    """An employer's partnership with a cluster."""
+
+    cluster = models.ForeignKey(
+        Cluster, verbose_name="кластер", on_delete=models.CASCADE, related_name="cluster_employers"
+    )
+    employer = models.ForeignKey(
+        Employer,
+        verbose_name="работодатель",
+        on_delete=models.PROTECT,
+        related_name="cluster_employers",
+    )
+    role = models.CharField(
+        "роль", max_length=10, choices=EmployerRole.choices, default=EmployerRole.PARTNER
+    )
+    note = models.CharField("примечание", max_length=500, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "партнёрство работодателя"
+        verbose_name_plural = "работодатели кластера"
+        ordering = ["role", "employer__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["cluster", "employer"],
+                name="clusters_clusteremployer_unique_employer",
+                violation_error_message="Этот работодатель уже партнёр кластера.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employer} — {self.get_role_display()}"
+
+
+class ReportedFigure(TimeStampedModel):
+    """What a source says a cluster has (16 employers, 9 workshops), kept apart from the lists."""
+
+    cluster = models.ForeignKey(
+        Cluster, verbose_name="кластер", on_delete=models.CASCADE, related_name="figures"
+    )
+    kind = models.CharField("показатель", max_length=20, choices=FigureKind.choices)
+    value = models.DecimalField(
+        "значение", max_digits=18, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    qualifier = models.CharField(
+        "точность", max_length=15, choices=Qualifier.choices, default=Qualifier.EXACT
+    )
+    as_of = models.DateField("по состоянию на", null=True, blank=True)
+    source = models.ForeignKey(
+        Source, verbose_name="источник", on_delete=models.PROTECT, related_name="figures"
+    )
+    exact_wording = models.TextField("формулировка источника", blank=True)
+    note = models.TextField("примечание", blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = "заявленный показатель"
+        verbose_name_plural = "заявленные показатели"
+        ordering = ["kind", "-as_of"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(value__gte=0), name="clusters_reportedfigure_value_non_negative"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.value.normalize():f}"

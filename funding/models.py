@@ -1,0 +1,262 @@
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from clusters.choices import Qualifier
+from clusters.models import Cluster, Industry, Source
+from common.models import TimeStampedModel
+from funding.choices import FundingSource
+from regions.models import FederalDistrict, Region
+
+MONEY = {"max_digits": 18, "decimal_places": 2}
+EXACT = Qualifier.EXACT
+
+
+class FundingLineQuerySet(models.QuerySet["FundingLine"]):
+    def public(self) -> FundingLineQuerySet:
+        """Lines of published clusters, and region-level lines that belong to no cluster."""
+        return self.filter(Q(cluster__isnull=True) | Q(cluster__is_published=True))
+
+    def visible_to(self, user) -> FundingLineQuerySet:
+        if user is not None and user.is_active and user.is_staff:
+            return self.all()
+        return self.public()
+
+
+class FundingLine(TimeStampedModel):
+    """One money fact: an amount from one budget for a cluster (or a region), as a source says."""
+
+    cluster = models.ForeignKey(
+        Cluster,
+        verbose_name="кластер",
+        on_delete=models.CASCADE,
+        related_name="funding_lines",
+        null=True,
+        blank=True,
+        help_text="Пусто, если источник даёт сумму только совокупно для нескольких кластеров.",
+    )
+    region = models.ForeignKey(
+        Region, verbose_name="субъект РФ", on_delete=models.PROTECT, related_name="funding_lines"
+    )
+    fiscal_year = models.PositiveSmallIntegerField(
+        "финансовый год",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(2000), MaxValueValidator(2100)],
+        help_text="Пусто, если источник не называет год.",
+    )
+    funding_source = models.CharField(
+        "источник средств", max_length=16, choices=FundingSource.choices
+    )
+    amount_rub = models.DecimalField("сумма, ₽", validators=[MinValueValidator(0)], **MONEY)
+    qualifier = models.CharField(
+        "точность", max_length=15, choices=Qualifier.choices, default=Qualifier.EXACT
+    )
+    source = models.ForeignKey(
+        Source, verbose_name="источник", on_delete=models.PROTECT, related_name="funding_lines"
+    )
+    exact_wording = models.TextField("формулировка источника", blank=True)
+    note = models.TextField(
+        "примечание", blank=True, help_text="Как получена сумма, если она выведена из других."
+    )
+    history = HistoricalRecords()
+
+    objects = FundingLineQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "строка финансирования"
+        verbose_name_plural = "строки финансирования"
+        ordering = ["region__name", "fiscal_year", "funding_source"]
+        indexes = [
+            models.Index(fields=["region", "fiscal_year"], name="funding_line_region_year"),
+            models.Index(fields=["fiscal_year", "funding_source"], name="funding_line_year_source"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount_rub__gte=0), name="funding_fundingline_amount_non_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(funding_source__in=FundingSource.values),
+                name="funding_fundingline_source_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(qualifier__in=Qualifier.values),
+                name="funding_fundingline_qualifier_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        who = self.cluster or self.region
+        return f"{who}: {self.get_funding_source_display()}, {self.amount_rub:,.0f} ₽".replace(
+            ",", " "
+        )
+
+    def clean(self) -> None:
+        # A cluster's line belongs to the cluster's region; the admin inline leaves it implied.
+        if self.cluster_id and not self.region_id:
+            self.region_id = self.cluster.region_id
+        if self.cluster_id and self.region_id and self.cluster.region_id != self.region_id:
+            raise ValidationError(
+                {"region": "Субъект строки должен совпадать с субъектом кластера."}
+            )
+
+
+class FundingTotal(models.Model):
+    """Derived sums by funding source; written only by funding.services, never by hand."""
+
+    federal_rub = models.DecimalField("федеральный бюджет, ₽", default=0, **MONEY)
+    regional_rub = models.DecimalField("бюджет субъекта, ₽", default=0, **MONEY)
+    employer_rub = models.DecimalField("работодатели, ₽", default=0, **MONEY)
+    extrabudgetary_rub = models.DecimalField("внебюджетные, ₽", default=0, **MONEY)
+    total_rub = models.DecimalField("всего, ₽", default=0, **MONEY)
+    federal_qualifier = models.CharField(max_length=15, choices=Qualifier.choices, default=EXACT)
+    regional_qualifier = models.CharField(max_length=15, choices=Qualifier.choices, default=EXACT)
+    employer_qualifier = models.CharField(max_length=15, choices=Qualifier.choices, default=EXACT)
+    extrabudgetary_qualifier = models.CharField(
+        max_length=15, choices=Qualifier.choices, default=EXACT
+    )
+    qualifier = models.CharField(
+        "точность итога",
+        max_length=15,
+        choices=Qualifier.choices,
+        default=EXACT,
+        help_text="Самая слабая точность среди строк.",
+    )
+    line_count = models.PositiveIntegerField("строк", default=0)
+    computed_at = models.DateTimeField("пересчитано", null=True, blank=True)
+    is_stale = models.BooleanField(
+        "устарело", default=False, help_text="Строки менялись, а пересчёт ещё не прошёл."
+    )
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.scope_label()}: {self.total_rub:,.0f} ₽".replace(",", " ")
+
+    def scope_label(self) -> str:
+        year = getattr(self, "fiscal_year", None)
+        return str(year) if year else "год не указан"
+
+
+def _year_unique(scope: str, table: str) -> list[models.UniqueConstraint]:
+    # Two partial constraints, so that the «год не указан» (NULL) bucket is unique as well
+    # on every database, without relying on NULLS NOT DISTINCT.
+    return [
+        models.UniqueConstraint(
+            fields=[scope, "fiscal_year"],
+            condition=Q(fiscal_year__isnull=False),
+            name=f"funding_{table}_unique_year",
+        ),
+        models.UniqueConstraint(
+            fields=[scope],
+            condition=Q(fiscal_year__isnull=True),
+            name=f"funding_{table}_unique_no_year",
+        ),
+    ]
+
+
+class ClusterFundingTotal(FundingTotal):
+    """A cluster's money over all years, by source."""
+
+    cluster = models.OneToOneField(
+        Cluster,
+        verbose_name="кластер",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="funding_total",
+    )
+
+    class Meta:
+        verbose_name = "итог по кластеру"
+        verbose_name_plural = "итоги по кластерам"
+
+    def scope_label(self) -> str:
+        return str(self.cluster)
+
+
+class RegionFundingTotal(FundingTotal):
+    """A region's money in one fiscal year (or none given), lines without a cluster included."""
+
+    region = models.ForeignKey(
+        Region, verbose_name="субъект РФ", on_delete=models.CASCADE, related_name="funding_totals"
+    )
+    fiscal_year = models.PositiveSmallIntegerField("финансовый год", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "итог по субъекту"
+        verbose_name_plural = "итоги по субъектам"
+        ordering = ["region__name", "fiscal_year"]
+        constraints = _year_unique("region", "regionfundingtotal")
+
+    def scope_label(self) -> str:
+        return f"{self.region}, {super().scope_label()}"
+
+
+class FederalDistrictFundingTotal(FundingTotal):
+    """A federal district's money in one fiscal year (or with no year given)."""
+
+    federal_district = models.ForeignKey(
+        FederalDistrict,
+        verbose_name="федеральный округ",
+        on_delete=models.CASCADE,
+        related_name="funding_totals",
+    )
+    fiscal_year = models.PositiveSmallIntegerField("финансовый год", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "итог по федеральному округу"
+        verbose_name_plural = "итоги по федеральным округам"
+        ordering = ["federal_district__name", "fiscal_year"]
+        constraints = _year_unique("federal_district", "federaldistrictfundingtotal")
+
+    def scope_label(self) -> str:
+        return f"{self.federal_district}, {super().scope_label()}"
+
+
+class IndustryFundingTotal(FundingTotal):
+    """An industry's money in one fiscal year (or none given); only lines of clusters count."""
+
+    industry = models.ForeignKey(
+        Industry, verbose_name="отрасль", on_delete=models.CASCADE, related_name="funding_totals"
+    )
+    fiscal_year = models.PositiveSmallIntegerField("финансовый год", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "итог по отрасли"
+        verbose_name_plural = "итоги по отраслям"
+        ordering = ["industry__name", "fiscal_year"]
+        constraints = _year_unique("industry", "industryfundingtotal")
+
+    def scope_label(self) -> str:
+        return f"{self.industry}, {super().scope_label()}"
+
+
+class NationalFundingTotal(FundingTotal):
+    """The country's money in one fiscal year (or with no year given)."""
+
+    fiscal_year = models.PositiveSmallIntegerField("финансовый год", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "итог по стране"
+        verbose_name_plural = "итоги по стране"
+        ordering = ["fiscal_year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fiscal_year"],
+                condition=Q(fiscal_year__isnull=False),
+                name="funding_nationalfundingtotal_unique_year",
+            ),
+            models.UniqueConstraint(
+                models.Value(1),
+                condition=Q(fiscal_year__isnull=True),
+                name="funding_nationalfundingtotal_unique_no_year",
+            ),
+        ]
+
+    def scope_label(self) -> str:
+        return f"Россия, {super().scope_label()}"
