@@ -1,0 +1,96 @@
+import factory
+
+from clusters.choices import ClusterKind, ClusterStatus, CollegeRole, EmployerRole, FigureKind
+from clusters.models import (
+    Cluster,
+    ClusterCollege,
+    ClusterEmployer,
+    College,
+    Employer,
+    Industry,
+    Programme,
+    ReportedFigure,
+    Source,
+)
+from tests.regions.factories import RegionFactory
+
+
+class IndustryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Industry
+
+    slug = factory.Sequence(lambda n: f"industry-{n}")
+    name = factory.Sequence(lambda n: f"Отрасль {n}")
+
+
+class ProgrammeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Programme
+
+    code = factory.Sequence(lambda n: f"{n // 10000 % 100:02d}.{n // 100 % 100:02d}.{n % 100:02d}")
+    name = factory.Sequence(lambda n: f"Профессия {n}")
+    level = "profession"
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Source
+
+    title = factory.Sequence(lambda n: f"Источник {n}")
+
+
+class CollegeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = College
+
+    full_name = factory.Sequence(lambda n: f"Колледж № {n}")
+    region = factory.SubFactory(RegionFactory)
+
+
+class EmployerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Employer
+
+    name = factory.Sequence(lambda n: f"ООО «Предприятие {n}»")
+
+
+class ClusterFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Cluster
+
+    name = factory.Sequence(lambda n: f"Кластер {n}")
+    slug = factory.Sequence(lambda n: f"cluster-{n}")
+    kind = ClusterKind.PRODUCTION_CENTER
+    industry = factory.SubFactory(IndustryFactory)
+    region = factory.SubFactory(RegionFactory)
+    status = ClusterStatus.OPERATING
+    selection_year = 2023
+    is_published = True
+
+
+class ClusterCollegeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ClusterCollege
+
+    cluster = factory.SubFactory(ClusterFactory)
+    college = factory.SubFactory(CollegeFactory, region=factory.SelfAttribute("..cluster.region"))
+    role = CollegeRole.NETWORK
+
+
+class ClusterEmployerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ClusterEmployer
+
+    cluster = factory.SubFactory(ClusterFactory)
+    employer = factory.SubFactory(EmployerFactory)
+    role = EmployerRole.PARTNER
+
+
+class ReportedFigureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReportedFigure
+
+    cluster = factory.SubFactory(ClusterFactory)
+    kind = FigureKind.WORKSHOPS
+    value = 5
+    source = factory.SubFactory(SourceFactory)
