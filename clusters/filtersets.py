@@ -1,0 +1,137 @@
+"""One FilterSet per listable model, shared by the public pages, the API and exports.
+
+Filter names are a public contract (bookmarked URLs, API clients): readable codes and slugs,
+`q` for free-text search.
+"""
+
+import django_filters as filters
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from clusters.choices import ClusterKind, ClusterStatus, ProgrammeLevel
+from clusters.models import Cluster, ClusterEmployer, College, Employer, Industry, Programme
+from regions.models import FederalDistrict, Region
+
+
+def _region_filter(field_name: str = "region") -> filters.ModelChoiceFilter:
+    return filters.ModelChoiceFilter(
+        field_name=field_name,
+        queryset=Region.objects.order_by("name"),
+        to_field_name="code",
+        label="Субъект РФ",
+    )
+
+
+def _district_filter(field_name: str) -> filters.ModelChoiceFilter:
+    return filters.ModelChoiceFilter(
+        field_name=field_name,
+        queryset=FederalDistrict.objects.order_by("name"),
+        to_field_name="code",
+        label="Федеральный округ",
+    )
+
+
+def _industry_filter(field_name: str = "industry") -> filters.ModelChoiceFilter:
+    return filters.ModelChoiceFilter(
+        field_name=field_name,
+        queryset=Industry.objects.order_by("name"),
+        to_field_name="slug",
+        label="Отрасль",
+    )
+
+
+class ClusterFilterSet(filters.FilterSet):
+    q = filters.CharFilter(method="search", label="Поиск")
+    federal_district = _district_filter("region__federal_district")
+    region = _region_filter()
+    industry = _industry_filter()
+    kind = filters.ChoiceFilter(choices=ClusterKind.choices, label="Тип")
+    status = filters.ChoiceFilter(choices=ClusterStatus.choices, label="Статус")
+    selection_year = filters.NumberFilter(label="Год отбора")
+    launch_year = filters.NumberFilter(label="Год первого набора")
+    fiscal_year = filters.NumberFilter(method="filter_fiscal_year", label="Финансовый год")
+    funding_source = filters.CharFilter(method="filter_funding_source", label="Источник средств")
+    has_employers = filters.BooleanFilter(
+        method="filter_has_employers", label="Есть работодатели-партнёры"
+    )
+    college = filters.NumberFilter(
+        field_name="cluster_colleges__college", label="Образовательная организация (id)"
+    )
+    employer = filters.NumberFilter(
+        field_name="cluster_employers__employer", label="Работодатель (id)"
+    )
+    programme = filters.CharFilter(field_name="programmes__code", label="Код профессии")
+    is_published = filters.BooleanFilter(label="Опубликован")
+
+    class Meta:
+        model = Cluster
+        fields: list[str] = []
+
+    def search(self, queryset: QuerySet[Cluster], name: str, value: str) -> QuerySet[Cluster]:
+        return queryset.search(value)
+
+    def filter_fiscal_year(self, queryset, name, value):
+        return queryset.filter(funding_lines__fiscal_year=value).distinct()
+
+    def filter_funding_source(self, queryset, name, value):
+        return queryset.filter(funding_lines__funding_source=value).distinct()
+
+    def filter_has_employers(self, queryset, name, value):
+        partners = Exists(ClusterEmployer.objects.filter(cluster=OuterRef("pk")))
+        return queryset.filter(partners if value else ~partners)
+
+
+class CollegeFilterSet(filters.FilterSet):
+    q = filters.CharFilter(method="search", label="Поиск")
+    federal_district = _district_filter("region__federal_district")
+    region = _region_filter()
+    inn = filters.CharFilter(label="ИНН")
+    ogrn = filters.CharFilter(label="ОГРН")
+    town = filters.CharFilter(lookup_expr="icontains", label="Населённый пункт")
+    cluster = filters.CharFilter(field_name="cluster_colleges__cluster__slug", label="Кластер")
+
+    class Meta:
+        model = College
+        fields: list[str] = []
+
+    def search(self, queryset, name, value):
+        return queryset.filter(
+            Q(full_name__icontains=value) | Q(short_name__icontains=value) | Q(inn=value)
+        )
+
+
+class EmployerFilterSet(filters.FilterSet):
+    q = filters.CharFilter(method="search", label="Поиск")
+    federal_district = _district_filter("region__federal_district")
+    region = _region_filter()
+    industry = _industry_filter()
+    inn = filters.CharFilter(label="ИНН")
+    ogrn = filters.CharFilter(label="ОГРН")
+    cluster = filters.CharFilter(field_name="cluster_employers__cluster__slug", label="Кластер")
+
+    class Meta:
+        model = Employer
+        fields: list[str] = []
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(inn=value))
+
+
+class IndustryFilterSet(filters.FilterSet):
+    q = filters.CharFilter(field_name="name", lookup_expr="icontains", label="Поиск")
+
+    class Meta:
+        model = Industry
+        fields: list[str] = []
+
+
+class ProgrammeFilterSet(filters.FilterSet):
+    q = filters.CharFilter(method="search", label="Поиск")
+    level = filters.ChoiceFilter(choices=ProgrammeLevel.choices, label="Вид")
+    code = filters.CharFilter(lookup_expr="startswith", label="Код (начало)")
+
+    class Meta:
+        model = Programme
+        fields: list[str] = []
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(code__startswith=value))
