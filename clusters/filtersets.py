@@ -7,8 +7,16 @@ Filter names are a public contract (bookmarked URLs, API clients): readable code
 import django_filters as filters
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from clusters.choices import ClusterKind, ClusterStatus, ProgrammeLevel
-from clusters.models import Cluster, ClusterEmployer, College, Employer, Industry, Programme
+from clusters.choices import ClusterKind, ClusterStatus, CollegeRole, EmployerRole, ProgrammeLevel
+from clusters.models import (
+    Cluster,
+    ClusterCollege,
+    ClusterEmployer,
+    College,
+    Employer,
+    Industry,
+    Programme,
+)
 from regions.models import FederalDistrict, Region
 
 
@@ -80,14 +88,30 @@ class ClusterFilterSet(filters.FilterSet):
         return queryset.filter(partners if value else ~partners)
 
 
-class CollegeFilterSet(filters.FilterSet):
+def _visible_cluster_filter(field_name: str) -> filters.CharFilter:
+    return filters.CharFilter(
+        field_name=field_name, method="filter_visible_cluster", label="Кластер (slug)"
+    )
+
+
+class VisibleClusterFilterMixin:
+    """`?cluster=<slug>` matches only clusters the requesting user may see, so a draft's
+    members cannot be discovered by guessing its slug."""
+
+    def filter_visible_cluster(self, queryset, name, value):
+        user = getattr(getattr(self, "request", None), "user", None)
+        clusters = Cluster.objects.visible_to(user).filter(slug=value)
+        return queryset.filter(**{f"{name}__in": clusters})
+
+
+class CollegeFilterSet(VisibleClusterFilterMixin, filters.FilterSet):
     q = filters.CharFilter(method="search", label="Поиск")
     federal_district = _district_filter("region__federal_district")
     region = _region_filter()
     inn = filters.CharFilter(label="ИНН")
     ogrn = filters.CharFilter(label="ОГРН")
     town = filters.CharFilter(lookup_expr="icontains", label="Населённый пункт")
-    cluster = filters.CharFilter(field_name="cluster_colleges__cluster__slug", label="Кластер")
+    cluster = _visible_cluster_filter("cluster_colleges__cluster")
 
     class Meta:
         model = College
@@ -99,14 +123,14 @@ class CollegeFilterSet(filters.FilterSet):
         )
 
 
-class EmployerFilterSet(filters.FilterSet):
+class EmployerFilterSet(VisibleClusterFilterMixin, filters.FilterSet):
     q = filters.CharFilter(method="search", label="Поиск")
     federal_district = _district_filter("region__federal_district")
     region = _region_filter()
     industry = _industry_filter()
     inn = filters.CharFilter(label="ИНН")
     ogrn = filters.CharFilter(label="ОГРН")
-    cluster = filters.CharFilter(field_name="cluster_employers__cluster__slug", label="Кластер")
+    cluster = _visible_cluster_filter("cluster_employers__cluster")
 
     class Meta:
         model = Employer
@@ -135,3 +159,23 @@ class ProgrammeFilterSet(filters.FilterSet):
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(name__icontains=value) | Q(code__startswith=value))
+
+
+class ClusterCollegeFilterSet(filters.FilterSet):
+    cluster = filters.CharFilter(field_name="cluster__slug", label="Кластер (slug)")
+    college = filters.NumberFilter(field_name="college", label="Образовательная организация (id)")
+    role = filters.ChoiceFilter(choices=CollegeRole.choices, label="Роль")
+
+    class Meta:
+        model = ClusterCollege
+        fields: list[str] = []
+
+
+class ClusterEmployerFilterSet(filters.FilterSet):
+    cluster = filters.CharFilter(field_name="cluster__slug", label="Кластер (slug)")
+    employer = filters.NumberFilter(field_name="employer", label="Работодатель (id)")
+    role = filters.ChoiceFilter(choices=EmployerRole.choices, label="Роль")
+
+    class Meta:
+        model = ClusterEmployer
+        fields: list[str] = []

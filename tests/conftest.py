@@ -43,3 +43,58 @@ def admin_client_logged(client, superuser):
 @pytest.fixture
 def api_client():
     return APIClient()
+
+
+@pytest.fixture
+def editor_api_client(staff_editor):
+    """The API as a staff editor holding a token (the way analysts' scripts write)."""
+    from rest_framework.authtoken.models import Token
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=staff_editor).key}")
+    return client
+
+
+@pytest.fixture
+def stranger_api_client(stranger):
+    from rest_framework.authtoken.models import Token
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=stranger).key}")
+    return client
+
+
+@pytest.fixture
+def draft_cluster(seed):
+    """An unpublished cluster in Irkutsk oblast with a base college, a partner and money."""
+    from decimal import Decimal
+
+    from clusters.choices import CollegeRole
+    from clusters.models import Industry, Source
+    from regions.models import Region
+    from tests.clusters.factories import (
+        ClusterCollegeFactory,
+        ClusterEmployerFactory,
+        ClusterFactory,
+    )
+    from tests.funding.factories import FundingLineFactory
+
+    cluster = ClusterFactory(
+        slug="irk-draft",
+        name="Черновик: ОПЦ «Химия», Иркутская область",
+        region=Region.objects.get(code="38"),
+        industry=Industry.objects.get(slug="mechanical-engineering"),
+        is_published=False,
+        selection_year=2022,
+    )
+    ClusterCollegeFactory(
+        cluster=cluster, role=CollegeRole.BASE, college__full_name="Тайный колледж"
+    )
+    ClusterEmployerFactory(cluster=cluster, employer__name="ООО «Тайный партнёр»")
+    FundingLineFactory(
+        cluster=cluster,
+        fiscal_year=2023,
+        amount_rub=Decimal("777000000"),
+        source=Source.objects.first(),
+    )
+    return cluster

@@ -1,0 +1,344 @@
+"""Cluster API shapes: compact nested summaries for list rows, more on the detail, and writes."""
+
+from rest_framework import serializers
+
+from clusters.choices import CollegeRole
+from clusters.models import (
+    Cluster,
+    ClusterCollege,
+    ClusterEmployer,
+    College,
+    Employer,
+    Industry,
+    Programme,
+    ReportedFigure,
+    Source,
+)
+from common.api.serializers import FullCleanModelSerializer
+from funding.models import ClusterFundingTotal, FundingLine
+from regions.api.serializers import FederalDistrictSummarySerializer, RegionSummarySerializer
+from regions.models import Region
+
+# --- compact summaries -------------------------------------------------------------------
+
+
+class IndustrySummarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Industry
+        fields = ["slug", "name"]
+
+
+class ProgrammeSummarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Programme
+        fields = ["code", "name", "level"]
+
+
+class SourceSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Source
+        fields = ["id", "title", "publisher", "published_on", "url", "document_ref"]
+
+
+class MemberCollegeSerializer(serializers.ModelSerializer):
+    """A college as a member of a cluster (read from the membership row)."""
+
+    id = serializers.IntegerField(source="college.id", read_only=True)
+    full_name = serializers.CharField(source="college.full_name", read_only=True)
+    short_name = serializers.CharField(source="college.short_name", read_only=True)
+    inn = serializers.CharField(source="college.inn", read_only=True, allow_null=True)
+
+    class Meta:
+        model = ClusterCollege
+        fields = ["id", "full_name", "short_name", "inn"]
+
+
+class _CollegesOfRole(serializers.ListSerializer):
+    role: str = ""
+
+    def to_representation(self, data):
+        # Filters the prefetched memberships in Python: no query per row.
+        return [self.child.to_representation(m) for m in data.all() if m.role == self.role]
+
+
+class _NetworkColleges(_CollegesOfRole):
+    role = CollegeRole.NETWORK
+
+
+class NetworkCollegeSerializer(MemberCollegeSerializer):
+    class Meta(MemberCollegeSerializer.Meta):
+        list_serializer_class = _NetworkColleges
+
+
+class BaseCollegeSerializer(MemberCollegeSerializer):
+    """The base college picked out of the prefetched memberships (null if none yet)."""
+
+    def get_attribute(self, instance):
+        return next(
+            (m for m in instance.cluster_colleges.all() if m.role == CollegeRole.BASE), None
+        )
+
+
+class EmployerPartnerSerializer(serializers.ModelSerializer):
+    id = serializers.IntegerField(source="employer.id", read_only=True)
+    name = serializers.CharField(source="employer.name", read_only=True)
+    inn = serializers.CharField(source="employer.inn", read_only=True, allow_null=True)
+
+    class Meta:
+        model = ClusterEmployer
+        fields = ["id", "name", "inn", "role", "note"]
+
+
+class ReportedFigureSerializer(serializers.ModelSerializer):
+    source_id = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = ReportedFigure
+        fields = ["kind", "value", "qualifier", "as_of", "source_id"]
+
+
+class ClusterFundingTotalSerializer(serializers.ModelSerializer):
+    """Stored totals over all years, by source, with each source's qualifier and freshness."""
+
+    class Meta:
+        model = ClusterFundingTotal
+        fields = [
+            "federal_rub",
+            "federal_qualifier",
+            "regional_rub",
+            "regional_qualifier",
+            "employer_rub",
+            "employer_qualifier",
+            "extrabudgetary_rub",
+            "extrabudgetary_qualifier",
+            "total_rub",
+            "qualifier",
+            "line_count",
+            "computed_at",
+            "is_stale",
+        ]
+
+
+class ClusterFundingLineSerializer(serializers.ModelSerializer):
+    source_id = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = FundingLine
+        fields = [
+            "id",
+            "fiscal_year",
+            "funding_source",
+            "amount_rub",
+            "qualifier",
+            "source_id",
+            "exact_wording",
+            "note",
+        ]
+
+
+class ClusterSummarySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Cluster
+        fields = ["slug", "name"]
+
+
+# --- clusters ----------------------------------------------------------------------------
+
+
+class ClusterSerializer(serializers.ModelSerializer):
+    """A cluster list row: everything an analyst needs without further calls."""
+
+    region = RegionSummarySerializer(read_only=True)
+    federal_district = FederalDistrictSummarySerializer(
+        source="region.federal_district", read_only=True, allow_null=True
+    )
+    industry = IndustrySummarySerializer(read_only=True)
+    base_college = BaseCollegeSerializer(read_only=True, allow_null=True)
+    network_colleges = NetworkCollegeSerializer(
+        source="cluster_colleges", many=True, read_only=True
+    )
+    employers = EmployerPartnerSerializer(source="cluster_employers", many=True, read_only=True)
+    programmes = ProgrammeSummarySerializer(many=True, read_only=True)
+    figures = ReportedFigureSerializer(many=True, read_only=True)
+    funding_total = ClusterFundingTotalSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Cluster
+        fields = [
+            "slug",
+            "name",
+            "kind",
+            "status",
+            "selection_year",
+            "launch_year",
+            "is_published",
+            "website",
+            "region",
+            "federal_district",
+            "industry",
+            "base_college",
+            "network_colleges",
+            "employers",
+            "programmes",
+            "figures",
+            "funding_total",
+            "updated_at",
+        ]
+
+
+class ClusterDetailSerializer(ClusterSerializer):
+    """The list row plus the texts, the funding lines and the sources."""
+
+    funding_lines = ClusterFundingLineSerializer(many=True, read_only=True)
+    sources = SourceSerializer(many=True, read_only=True)
+
+    class Meta(ClusterSerializer.Meta):
+        fields = [
+            *ClusterSerializer.Meta.fields,
+            "management_board",
+            "description",
+            "funding_lines",
+            "sources",
+        ]
+
+
+class ClusterWriteSerializer(FullCleanModelSerializer):
+    industry = serializers.SlugRelatedField(slug_field="slug", queryset=Industry.objects.all())
+    region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all())
+    programmes = serializers.SlugRelatedField(
+        slug_field="code", queryset=Programme.objects.all(), many=True, required=False
+    )
+    sources = serializers.PrimaryKeyRelatedField(
+        queryset=Source.objects.all(), many=True, required=False
+    )
+
+    class Meta:
+        model = Cluster
+        fields = [
+            "slug",
+            "name",
+            "kind",
+            "status",
+            "industry",
+            "region",
+            "selection_year",
+            "launch_year",
+            "is_published",
+            "management_board",
+            "description",
+            "website",
+            "programmes",
+            "sources",
+        ]
+
+
+# --- memberships and partnerships --------------------------------------------------------
+
+
+class ClusterCollegeSerializer(serializers.ModelSerializer):
+    cluster = ClusterSummarySerializer(read_only=True)
+    college = MemberCollegeSerializer(source="*", read_only=True)
+
+    class Meta:
+        model = ClusterCollege
+        fields = ["id", "cluster", "college", "role", "updated_at"]
+
+
+class ClusterCollegeWriteSerializer(FullCleanModelSerializer):
+    cluster = serializers.SlugRelatedField(slug_field="slug", queryset=Cluster.objects.all())
+
+    class Meta:
+        model = ClusterCollege
+        fields = ["cluster", "college", "role"]
+        constraint_fields = {
+            "clusters_clustercollege_one_base": "role",
+            "clusters_clustercollege_unique_college": "college",
+        }
+
+
+class ClusterEmployerSerializer(serializers.ModelSerializer):
+    cluster = ClusterSummarySerializer(read_only=True)
+    employer = EmployerPartnerSerializer(source="*", read_only=True)
+
+    class Meta:
+        model = ClusterEmployer
+        fields = ["id", "cluster", "employer", "role", "note", "updated_at"]
+
+
+class ClusterEmployerWriteSerializer(FullCleanModelSerializer):
+    cluster = serializers.SlugRelatedField(slug_field="slug", queryset=Cluster.objects.all())
+
+    class Meta:
+        model = ClusterEmployer
+        fields = ["cluster", "employer", "role", "note"]
+        constraint_fields = {"clusters_clusteremployer_unique_employer": "employer"}
+
+
+# --- reference lists ---------------------------------------------------------------------
+
+
+class IndustrySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Industry
+        fields = ["slug", "name", "name_en"]
+
+
+class ProgrammeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Programme
+        fields = ["id", "code", "name", "level"]
+
+
+class CollegeSerializer(serializers.ModelSerializer):
+    region = RegionSummarySerializer(read_only=True)
+
+    class Meta:
+        model = College
+        fields = ["id", "full_name", "short_name", "inn", "ogrn", "region", "town", "website"]
+
+
+class _LegalEntityWriteSerializer(FullCleanModelSerializer):
+    def validate_inn(self, value):
+        # An empty identifier is "not known" (NULL), as in the admin, not a unique "".
+        return value or None
+
+    def validate_ogrn(self, value):
+        return value or None
+
+
+class CollegeWriteSerializer(_LegalEntityWriteSerializer):
+    region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all())
+
+    class Meta:
+        model = College
+        fields = ["full_name", "short_name", "inn", "ogrn", "region", "town", "website"]
+        constraint_fields = {
+            "clusters_college_inn_ten_digits": "inn",
+            "clusters_college_ogrn_thirteen_digits": "ogrn",
+        }
+
+
+class EmployerSerializer(serializers.ModelSerializer):
+    region = RegionSummarySerializer(read_only=True, allow_null=True)
+    industry = IndustrySummarySerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Employer
+        fields = ["id", "name", "inn", "ogrn", "region", "industry", "website"]
+
+
+class EmployerWriteSerializer(_LegalEntityWriteSerializer):
+    region = serializers.SlugRelatedField(
+        slug_field="code", queryset=Region.objects.all(), allow_null=True, required=False
+    )
+    industry = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Industry.objects.all(), allow_null=True, required=False
+    )
+
+    class Meta:
+        model = Employer
+        fields = ["name", "inn", "ogrn", "region", "industry", "website"]
+        constraint_fields = {
+            "clusters_employer_inn_ten_digits": "inn",
+            "clusters_employer_ogrn_thirteen_digits": "ogrn",
+        }

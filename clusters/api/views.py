@@ -1,0 +1,143 @@
+from django.db.models import Prefetch
+from rest_framework import viewsets
+
+from clusters.api.serializers import (
+    ClusterCollegeSerializer,
+    ClusterCollegeWriteSerializer,
+    ClusterDetailSerializer,
+    ClusterEmployerSerializer,
+    ClusterEmployerWriteSerializer,
+    ClusterSerializer,
+    ClusterWriteSerializer,
+    CollegeSerializer,
+    CollegeWriteSerializer,
+    EmployerSerializer,
+    EmployerWriteSerializer,
+    IndustrySerializer,
+    ProgrammeSerializer,
+)
+from clusters.filtersets import (
+    ClusterCollegeFilterSet,
+    ClusterEmployerFilterSet,
+    ClusterFilterSet,
+    CollegeFilterSet,
+    EmployerFilterSet,
+    IndustryFilterSet,
+    ProgrammeFilterSet,
+)
+from clusters.models import (
+    Cluster,
+    ClusterCollege,
+    ClusterEmployer,
+    College,
+    Employer,
+    Industry,
+    Programme,
+)
+from common.api.schema import lookup_schema
+from common.api.viewsets import RegistryViewSetMixin
+from funding.models import FundingLine
+
+
+@lookup_schema("slug", "Адрес (slug) кластера, например irk-energy.")
+class ClusterViewSet(RegistryViewSetMixin, viewsets.ModelViewSet):
+    """Clusters with nested summaries. Anonymous clients see published clusters only."""
+
+    serializer_class = ClusterSerializer
+    detail_serializer_class = ClusterDetailSerializer
+    write_serializer_class = ClusterWriteSerializer
+    filterset_class = ClusterFilterSet
+    lookup_field = "slug"
+    ordering_fields = ["name", "slug", "selection_year", "launch_year", "updated_at"]
+    csv_filename = "clusters"
+
+    def get_queryset(self):
+        # Queries per page, whatever its size: count, clusters (+ region, district, industry,
+        # totals), memberships (+ colleges), partnerships (+ employers), programmes, figures.
+        queryset = (
+            Cluster.objects.visible_to(self.request.user)
+            .with_related()
+            .select_related("funding_total")
+        )
+        if self.action != "list":
+            queryset = queryset.prefetch_related(
+                Prefetch(
+                    "funding_lines",
+                    queryset=FundingLine.objects.order_by("fiscal_year", "funding_source", "pk"),
+                ),
+                "sources",
+            )
+        return queryset
+
+
+@lookup_schema("id", "Числовой id участия колледжа в кластере.")
+class ClusterCollegeViewSet(RegistryViewSetMixin, viewsets.ModelViewSet):
+    """Memberships: which college is the base or a network member of which cluster."""
+
+    serializer_class = ClusterCollegeSerializer
+    write_serializer_class = ClusterCollegeWriteSerializer
+    filterset_class = ClusterCollegeFilterSet
+    ordering_fields = ["id", "role", "updated_at"]
+    csv_filename = "cluster-colleges"
+
+    def get_queryset(self):
+        visible = Cluster.objects.visible_to(self.request.user)
+        return ClusterCollege.objects.filter(cluster__in=visible).select_related(
+            "cluster", "college"
+        )
+
+
+@lookup_schema("id", "Числовой id партнёрства работодателя с кластером.")
+class ClusterEmployerViewSet(RegistryViewSetMixin, viewsets.ModelViewSet):
+    """Partnerships: which employer works with which cluster."""
+
+    serializer_class = ClusterEmployerSerializer
+    write_serializer_class = ClusterEmployerWriteSerializer
+    filterset_class = ClusterEmployerFilterSet
+    ordering_fields = ["id", "role", "updated_at"]
+    csv_filename = "cluster-employers"
+
+    def get_queryset(self):
+        visible = Cluster.objects.visible_to(self.request.user)
+        return ClusterEmployer.objects.filter(cluster__in=visible).select_related(
+            "cluster", "employer"
+        )
+
+
+@lookup_schema("slug", "Адрес (slug) отрасли, например mechanical-engineering.")
+class IndustryViewSet(RegistryViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    queryset = Industry.objects.all()
+    serializer_class = IndustrySerializer
+    filterset_class = IndustryFilterSet
+    lookup_field = "slug"
+    ordering_fields = ["name", "slug"]
+    csv_filename = "industries"
+
+
+@lookup_schema("id", "Числовой id профессии или специальности (код — в поле code).")
+class ProgrammeViewSet(RegistryViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    queryset = Programme.objects.all()
+    serializer_class = ProgrammeSerializer
+    filterset_class = ProgrammeFilterSet
+    ordering_fields = ["code", "name"]
+    csv_filename = "programmes"
+
+
+@lookup_schema("id", "Числовой id образовательной организации.")
+class CollegeViewSet(RegistryViewSetMixin, viewsets.ModelViewSet):
+    queryset = College.objects.select_related("region")
+    serializer_class = CollegeSerializer
+    write_serializer_class = CollegeWriteSerializer
+    filterset_class = CollegeFilterSet
+    ordering_fields = ["full_name", "short_name", "inn", "updated_at"]
+    csv_filename = "colleges"
+
+
+@lookup_schema("id", "Числовой id работодателя.")
+class EmployerViewSet(RegistryViewSetMixin, viewsets.ModelViewSet):
+    queryset = Employer.objects.select_related("region", "industry")
+    serializer_class = EmployerSerializer
+    write_serializer_class = EmployerWriteSerializer
+    filterset_class = EmployerFilterSet
+    ordering_fields = ["name", "inn", "updated_at"]
+    csv_filename = "employers"

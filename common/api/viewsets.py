@@ -1,0 +1,171 @@
+"""What every registry API viewset shares: CSV (streamed for lists), ETags and safe writes.
+
+ETag scheme: a strong ETag is the BLAKE2 hash of the exact bytes of the response body, so it
+changes whenever anything shown changes (a college's name inside a cluster row, a recomputed
+total) and never otherwise; `If-None-Match` then gives 304. For writes, `If-Match` is compared
+with the ETag of the object's JSON detail as a GET would return it right now, under a row lock,
+so an edit based on an outdated copy gets 412 and changes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.db import transaction
+from django.http import HttpResponseNotModified, StreamingHttpResponse
+from django.utils.cache import patch_vary_headers
+from django.utils.http import parse_etags, quote_etag
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework import status
+from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.response import Response
+
+from common.api.csv import CSVRenderer, csv_columns, csv_lines
+from common.api.exceptions import PreconditionFailed, registry_exception_handler
+from common.api.filters import StableOrderingFilter
+from common.api.negotiation import FormatFirstContentNegotiation
+from common.api.pagination import RegistryPagination
+from common.api.permissions import StaffModelPermissionsOrReadOnly
+
+CSV_CHUNK_SIZE = 500
+
+
+def body_etag(content: bytes) -> str:
+    return quote_etag(hashlib.blake2b(content, digest_size=16).hexdigest())
+
+
+def _etag_matches(header: str, etag: str, *, weak: bool) -> bool:
+    etags = parse_etags(header)
+    if "*" in etags:
+        return True
+    if weak:
+        etags = [e.removeprefix("W/") for e in etags]
+    return etag in etags
+
+
+class ConditionalGetMixin:
+    """For any API view: JSON errors, ETag on 200 GETs and 304 for a matching If-None-Match."""
+
+    content_negotiation_class = FormatFirstContentNegotiation
+
+    def get_exception_handler(self):
+        return registry_exception_handler
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        patch_vary_headers(response, ["Accept", "Authorization", "Cookie"])
+        if not isinstance(response, Response):
+            return response
+        if response.status_code >= 400 and isinstance(response.accepted_renderer, CSVRenderer):
+            # Errors are JSON even when the client asked for CSV.
+            response.accepted_renderer = JSONRenderer()
+            response.accepted_media_type = JSONRenderer.media_type
+        if request.method in ("GET", "HEAD") and response.status_code == status.HTTP_200_OK:
+            content = response.rendered_content
+            etag = body_etag(content)
+            if _etag_matches(request.headers.get("If-None-Match", ""), etag, weak=True):
+                not_modified = HttpResponseNotModified()
+                not_modified["ETag"] = etag
+                patch_vary_headers(not_modified, ["Accept", "Authorization", "Cookie"])
+                return not_modified
+            response.content = content
+            response["ETag"] = etag
+        return response
+
+
+class RegistryViewSetMixin(ConditionalGetMixin):
+    """Mixed into DRF viewsets. Subclasses set `queryset` via get_queryset, `serializer_class`
+    (read, list rows), optionally `detail_serializer_class` and `write_serializer_class`."""
+
+    pagination_class = RegistryPagination
+    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer]
+    permission_classes = [StaffModelPermissionsOrReadOnly]
+    filter_backends = [DjangoFilterBackend, StableOrderingFilter]
+    detail_serializer_class = None
+    write_serializer_class = None
+    csv_filename = "export"
+
+    # --- serializers -------------------------------------------------------------------
+
+    def get_serializer_class(self):
+        if self.action in ("create", "update", "partial_update") and self.write_serializer_class:
+            return self.write_serializer_class
+        if self.action == "retrieve" and self.detail_serializer_class:
+            return self.detail_serializer_class
+        return self.serializer_class
+
+    def read_serializer(self, instance):
+        cls = self.detail_serializer_class or self.serializer_class
+        return cls(instance, context=self.get_serializer_context())
+
+    def csv_columns(self) -> list[str]:
+        return csv_columns(self.get_serializer())
+
+    # --- CSV ---------------------------------------------------------------------------
+
+    def list(self, request, *args, **kwargs):
+        if getattr(request.accepted_renderer, "format", None) == CSVRenderer.format:
+            return self.stream_csv()
+        return super().list(request, *args, **kwargs)
+
+    def stream_csv(self) -> StreamingHttpResponse:
+        """Every row of the filtered list, read in chunks (prefetches per chunk), never held."""
+        queryset = self.filter_queryset(self.get_queryset())
+        serializer = self.get_serializer(many=True)
+        columns = csv_columns(serializer)
+        rows = (
+            serializer.child.to_representation(obj)
+            for obj in queryset.iterator(chunk_size=CSV_CHUNK_SIZE)
+        )
+        response = StreamingHttpResponse(
+            (line.encode("utf-8") for line in csv_lines(columns, rows)),
+            content_type="text/csv; charset=utf-8",
+        )
+        response["Content-Disposition"] = f'attachment; filename="{self.csv_filename}.csv"'
+        return response
+
+    def representation_etag(self, instance) -> str:
+        """The ETag a JSON GET of this object's detail would carry now."""
+        data = self.read_serializer(instance).data
+        return body_etag(JSONRenderer().render(data, JSONRenderer.media_type, {}))
+
+    # --- writes ------------------------------------------------------------------------
+
+    def _written(self, instance, status_code: int) -> Response:
+        instance = self.get_queryset().get(pk=instance.pk)
+        data = self.read_serializer(instance).data
+        return Response(
+            data, status=status_code, headers={"ETag": self.representation_etag(instance)}
+        )
+
+    def _locked_object(self):
+        """The object, re-read under a row lock after the If-Match check can be trusted."""
+        instance = self.get_object()
+        type(instance).objects.select_for_update().filter(pk=instance.pk).exists()
+        instance = self.get_object()
+        header = self.request.headers.get("If-Match")
+        if header and not _etag_matches(header, self.representation_etag(instance), weak=False):
+            raise PreconditionFailed()
+        return instance
+
+    def create(self, request, *args, **kwargs):
+        with transaction.atomic():
+            serializer = self.get_serializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            instance = serializer.save()
+            return self._written(instance, status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        partial = kwargs.pop("partial", False)
+        with transaction.atomic():
+            instance = self._locked_object()
+            serializer = self.get_serializer(instance, data=request.data, partial=partial)
+            serializer.is_valid(raise_exception=True)
+            instance = serializer.save()
+            return self._written(instance, status.HTTP_200_OK)
+
+    def destroy(self, request, *args, **kwargs):
+        with transaction.atomic():
+            instance = self._locked_object()
+            instance.delete()
+        return Response(status=status.HTTP_204_NO_CONTENT)

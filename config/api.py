@@ -1,0 +1,24 @@
+"""The analysts' API under /api/v1/: every app's routes, the schema and its offline docs."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from clusters.api.urls import routes as cluster_routes
+from funding.api.urls import routes as funding_routes
+from funding.api.urls import urlpatterns as funding_urlpatterns
+from regions.api.urls import routes as region_routes
+
+app_name = "api"
+
+router = DefaultRouter()
+for prefix, viewset, basename in [*region_routes, *cluster_routes, *funding_routes]:
+    router.register(prefix, viewset, basename=basename)
+
+urlpatterns = [
+    path("", include(router.urls)),
+    *funding_urlpatterns,
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+]

@@ -1,0 +1,120 @@
+from rest_framework import serializers
+
+from clusters.api.serializers import (
+    ClusterSummarySerializer,
+    IndustrySummarySerializer,
+    SourceSerializer,
+)
+from clusters.choices import Qualifier
+from clusters.models import Cluster, Source
+from common.api.serializers import FullCleanModelSerializer
+from funding.choices import FundingSource
+from funding.models import FundingLine
+from regions.api.serializers import FederalDistrictSummarySerializer, RegionSummarySerializer
+from regions.models import Region
+
+
+class FundingLineSerializer(serializers.ModelSerializer):
+    """One money fact with its cluster, region, district, industry and source summarised."""
+
+    cluster = ClusterSummarySerializer(read_only=True, allow_null=True)
+    region = RegionSummarySerializer(read_only=True)
+    federal_district = FederalDistrictSummarySerializer(
+        source="region.federal_district", read_only=True, allow_null=True
+    )
+    industry = IndustrySummarySerializer(source="cluster.industry", read_only=True, allow_null=True)
+    source = SourceSerializer(read_only=True)
+
+    class Meta:
+        model = FundingLine
+        fields = [
+            "id",
+            "cluster",
+            "region",
+            "federal_district",
+            "industry",
+            "fiscal_year",
+            "funding_source",
+            "amount_rub",
+            "qualifier",
+            "source",
+            "exact_wording",
+            "note",
+            "updated_at",
+        ]
+
+
+class FundingLineWriteSerializer(FullCleanModelSerializer):
+    cluster = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Cluster.objects.all(), allow_null=True, required=False
+    )
+    region = serializers.SlugRelatedField(
+        slug_field="code",
+        queryset=Region.objects.all(),
+        required=False,
+        help_text="Код субъекта; для строки кластера можно не указывать — возьмётся субъект кластера.",
+    )
+    source = serializers.PrimaryKeyRelatedField(queryset=Source.objects.all())
+
+    class Meta:
+        model = FundingLine
+        fields = [
+            "cluster",
+            "region",
+            "fiscal_year",
+            "funding_source",
+            "amount_rub",
+            "qualifier",
+            "source",
+            "exact_wording",
+            "note",
+        ]
+        constraint_fields = {
+            "funding_fundingline_amount_non_negative": "amount_rub",
+            "funding_fundingline_source_valid": "funding_source",
+            "funding_fundingline_qualifier_valid": "qualifier",
+        }
+
+    def prepare_instance(self, instance, attrs):
+        # As in the admin inline: a cluster's line takes the cluster's region when none is given.
+        if instance.cluster_id and not instance.region_id:
+            instance.region_id = instance.cluster.region_id
+
+
+class _ScopeSerializer(serializers.Serializer):
+    code = serializers.CharField(required=False)
+    slug = serializers.CharField(required=False)
+    name = serializers.CharField()
+
+
+class StatsRowSerializer(serializers.Serializer):
+    """One group. Only the dimensions named in `group_by` appear as keys."""
+
+    federal_district = _ScopeSerializer(required=False, allow_null=True)
+    region = _ScopeSerializer(required=False)
+    industry = _ScopeSerializer(required=False)
+    fiscal_year = serializers.IntegerField(
+        required=False, allow_null=True, help_text="null — год в источнике не указан."
+    )
+    funding_source = serializers.ChoiceField(choices=FundingSource.choices, required=False)
+    cluster_count = serializers.IntegerField()
+    amount_rub = serializers.DecimalField(max_digits=20, decimal_places=2)
+    qualifier = serializers.ChoiceField(
+        choices=Qualifier.choices,
+        help_text="Самая слабая точность среди слагаемых: сумма с «≈» — приблизительная.",
+    )
+
+
+class StatsSerializer(serializers.Serializer):
+    group_by = serializers.ListField(child=serializers.CharField())
+    money_basis = serializers.ChoiceField(
+        choices=["stored_totals", "published_lines", "funding_lines"],
+        help_text=(
+            "stored_totals — хранимые итоги; published_lines — сумма по строкам опубликованных "
+            "кластеров (в области запроса есть деньги черновиков); funding_lines — сумма по "
+            "строкам (сочетание отрасли и субъекта/округа в хранимых итогах не хранится)."
+        ),
+    )
+    computed_at = serializers.DateTimeField(allow_null=True)
+    is_stale = serializers.BooleanField()
+    results = StatsRowSerializer(many=True)
