@@ -1,5 +1,4 @@
 from django.db.models import Prefetch
-from rest_framework import viewsets
 
 from clusters.api.serializers import (
     ClusterCollegeSerializer,
@@ -35,12 +34,12 @@ from clusters.models import (
     Programme,
 )
 from common.api.schema import lookup_schema
-from common.api.viewsets import RegistryViewSetMixin
+from common.api.viewsets import RegistryModelViewSet, RegistryReadOnlyViewSet
 from funding.models import FundingLine
 
 
 @lookup_schema("slug", "Адрес (slug) кластера, например irk-energy.")
-class ClusterViewSet(RegistryViewSetMixin, viewsets.ModelViewSet):
+class ClusterViewSet(RegistryModelViewSet):
     """Clusters with nested summaries. Anonymous clients see published clusters only."""
 
     serializer_class = ClusterSerializer
@@ -71,7 +70,7 @@ class ClusterViewSet(RegistryViewSetMixin, viewsets.ModelViewSet):
 
 
 @lookup_schema("id", "Числовой id участия колледжа в кластере.")
-class ClusterCollegeViewSet(RegistryViewSetMixin, viewsets.ModelViewSet):
+class ClusterCollegeViewSet(RegistryModelViewSet):
     """Memberships: which college is the base or a network member of which cluster."""
 
     serializer_class = ClusterCollegeSerializer
@@ -88,7 +87,7 @@ class ClusterCollegeViewSet(RegistryViewSetMixin, viewsets.ModelViewSet):
 
 
 @lookup_schema("id", "Числовой id партнёрства работодателя с кластером.")
-class ClusterEmployerViewSet(RegistryViewSetMixin, viewsets.ModelViewSet):
+class ClusterEmployerViewSet(RegistryModelViewSet):
     """Partnerships: which employer works with which cluster."""
 
     serializer_class = ClusterEmployerSerializer
@@ -105,7 +104,7 @@ class ClusterEmployerViewSet(RegistryViewSetMixin, viewsets.ModelViewSet):
 
 
 @lookup_schema("slug", "Адрес (slug) отрасли, например mechanical-engineering.")
-class IndustryViewSet(RegistryViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class IndustryViewSet(RegistryReadOnlyViewSet):
     queryset = Industry.objects.all()
     serializer_class = IndustrySerializer
     filterset_class = IndustryFilterSet
@@ -115,7 +114,7 @@ class IndustryViewSet(RegistryViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
 
 @lookup_schema("id", "Числовой id профессии или специальности (код — в поле code).")
-class ProgrammeViewSet(RegistryViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class ProgrammeViewSet(RegistryReadOnlyViewSet):
     queryset = Programme.objects.all()
     serializer_class = ProgrammeSerializer
     filterset_class = ProgrammeFilterSet
@@ -124,7 +123,7 @@ class ProgrammeViewSet(RegistryViewSetMixin, viewsets.ReadOnlyModelViewSet):
 
 
 @lookup_schema("id", "Числовой id образовательной организации.")
-class CollegeViewSet(RegistryViewSetMixin, viewsets.ModelViewSet):
+class CollegeViewSet(RegistryModelViewSet):
     queryset = College.objects.select_related("region")
     serializer_class = CollegeSerializer
     write_serializer_class = CollegeWriteSerializer
@@ -134,7 +133,7 @@ class CollegeViewSet(RegistryViewSetMixin, viewsets.ModelViewSet):
 
 
 @lookup_schema("id", "Числовой id работодателя.")
-class EmployerViewSet(RegistryViewSetMixin, viewsets.ModelViewSet):
+class EmployerViewSet(RegistryModelViewSet):
     queryset = Employer.objects.select_related("region", "industry")
     serializer_class = EmployerSerializer
     write_serializer_class = EmployerWriteSerializer

@@ -21,8 +21,9 @@ def lookup_schema(name: str, description: str):
     """Decorate a viewset: describe its path lookup and, when writable, its write shapes."""
 
     def decorate(cls):
+        kwarg = cls.lookup_url_kwarg or cls.lookup_field
         param = OpenApiParameter(
-            cls.lookup_url_kwarg or cls.lookup_field,
+            "id" if kwarg == "pk" else kwarg,
             OpenApiTypes.INT if name == "id" else OpenApiTypes.STR,
             OpenApiParameter.PATH,
             description=description,

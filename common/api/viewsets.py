@@ -16,7 +16,7 @@ from django.http import HttpResponseNotModified, StreamingHttpResponse
 from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags, quote_etag
 from django_filters.rest_framework import DjangoFilterBackend
-from rest_framework import status
+from rest_framework import status, viewsets
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
 from rest_framework.response import Response
 
@@ -129,7 +129,9 @@ class RegistryViewSetMixin(ConditionalGetMixin):
         data = self.read_serializer(instance).data
         return body_etag(JSONRenderer().render(data, JSONRenderer.media_type, {}))
 
-    # --- writes ------------------------------------------------------------------------
+
+class RegistryWriteMixin:
+    """Atomic, validated writes that answer with the read representation and its ETag."""
 
     def _written(self, instance, status_code: int) -> Response:
         instance = self.get_queryset().get(pk=instance.pk)
@@ -169,3 +171,11 @@ class RegistryViewSetMixin(ConditionalGetMixin):
             instance = self._locked_object()
             instance.delete()
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class RegistryReadOnlyViewSet(RegistryViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    """Reference lists: read for everyone."""
+
+
+class RegistryModelViewSet(RegistryWriteMixin, RegistryViewSetMixin, viewsets.ModelViewSet):
+    """Read for everyone, write for staff with the model permission."""

@@ -156,6 +156,18 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One schema enum per choice set, whatever field uses it.
+    "ENUM_NAME_OVERRIDES": {
+        "QualifierEnum": "clusters.choices.Qualifier",
+        "ClusterKindEnum": "clusters.choices.ClusterKind",
+        "ClusterStatusEnum": "clusters.choices.ClusterStatus",
+        "CollegeRoleEnum": "clusters.choices.CollegeRole",
+        "EmployerRoleEnum": "clusters.choices.EmployerRole",
+        "FigureKindEnum": "clusters.choices.FigureKind",
+        "ProgrammeLevelEnum": "clusters.choices.ProgrammeLevel",
+        "RegionKindEnum": "regions.choices.RegionKind",
+        "FundingSourceEnum": "funding.choices.FundingSource",
+    },
 }
 
 LOGGING = {

@@ -1,6 +1,5 @@
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import viewsets
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
@@ -9,7 +8,7 @@ from rest_framework.views import APIView
 
 from common.api.csv import CSVRenderer
 from common.api.schema import lookup_schema
-from common.api.viewsets import ConditionalGetMixin, RegistryViewSetMixin
+from common.api.viewsets import ConditionalGetMixin, RegistryModelViewSet
 from funding.api.serializers import (
     FundingLineSerializer,
     FundingLineWriteSerializer,
@@ -22,7 +21,7 @@ from funding.stats import FILTERS, StatsQueryError, funding_stats
 
 
 @lookup_schema("id", "Числовой id строки финансирования.")
-class FundingLineViewSet(RegistryViewSetMixin, viewsets.ModelViewSet):
+class FundingLineViewSet(RegistryModelViewSet):
     """Money facts. Anonymous clients do not see the lines of unpublished clusters."""
 
     serializer_class = FundingLineSerializer

@@ -1,14 +1,12 @@
-from rest_framework import viewsets
-
 from common.api.schema import lookup_schema
-from common.api.viewsets import RegistryViewSetMixin
+from common.api.viewsets import RegistryReadOnlyViewSet
 from regions.api.serializers import FederalDistrictSerializer, RegionSerializer
 from regions.filtersets import FederalDistrictFilterSet, RegionFilterSet
 from regions.models import FederalDistrict, Region
 
 
 @lookup_schema("code", "Код федерального округа, например CEN.")
-class FederalDistrictViewSet(RegistryViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class FederalDistrictViewSet(RegistryReadOnlyViewSet):
     """The eight federal districts."""
 
     queryset = FederalDistrict.objects.all()
@@ -20,7 +18,7 @@ class FederalDistrictViewSet(RegistryViewSetMixin, viewsets.ReadOnlyModelViewSet
 
 
 @lookup_schema("code", "Двузначный код субъекта по классификатору ФНС, например 38.")
-class RegionViewSet(RegistryViewSetMixin, viewsets.ReadOnlyModelViewSet):
+class RegionViewSet(RegistryReadOnlyViewSet):
     """Federal subjects with their federal district."""
 
     queryset = Region.objects.select_related("federal_district")

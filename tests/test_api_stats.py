@@ -1,0 +1,123 @@
+"""/api/v1/stats/: sums and counts by any dimension; drafts never leak to anonymous clients."""
+
+from decimal import Decimal
+
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+URL = "/api/v1/stats/"
+MLN = Decimal(1_000_000)
+
+
+def stats(client, **params) -> dict:
+    response = client.get(URL, params)
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def by_key(data: dict, dim: str, label: str = "code") -> dict:
+    def key(row):
+        value = row[dim]
+        return value[label] if isinstance(value, dict) else value
+
+    return {key(row): row for row in data["results"]}
+
+
+def money(row) -> Decimal:
+    return Decimal(row["amount_rub"])
+
+
+def test_money_and_clusters_by_region(seed, api_client):
+    rows = by_key(stats(api_client, group_by="region"), "region")
+    assert money(rows["22"]) == 362 * MLN  # includes the lines no cluster owns
+    assert rows["22"]["qualifier"] == "at_least"  # «более 22 миллионов»
+    assert rows["22"]["cluster_count"] == 3
+    assert (money(rows["38"]), rows["38"]["qualifier"], rows["38"]["cluster_count"]) == (
+        200 * MLN,
+        "exact",
+        2,
+    )
+    assert money(rows["67"]) == 153 * MLN
+    assert rows["67"]["qualifier"] == "approximately"
+    # Clusters without any money still count.
+    assert (money(rows["56"]), rows["56"]["cluster_count"]) == (0, 1)
+
+
+def test_federal_money_by_region_for_2023(seed, api_client):
+    data = stats(api_client, group_by="region", fiscal_year=2023, funding_source="federal")
+    rows = by_key(data, "region")
+    assert set(rows) == {"22", "38"}
+    assert money(rows["22"]) == 200 * MLN
+    assert rows["22"]["cluster_count"] == 0  # the joint line names no cluster
+    assert (money(rows["38"]), rows["38"]["cluster_count"]) == (200 * MLN, 2)
+
+
+def test_money_by_year_and_source(seed, api_client):
+    data = stats(api_client, group_by="fiscal_year,funding_source")
+    rows = {(r["fiscal_year"], r["funding_source"]): r for r in data["results"]}
+    assert money(rows[(2023, "federal")]) == 400 * MLN
+    assert money(rows[(None, "federal")]) == 200 * MLN  # «год не указан»
+    assert rows[(None, "employer")]["qualifier"] == "approximately"
+    assert money(rows[(None, "employer")]) == 57 * MLN
+    assert rows[(2023, "federal")]["cluster_count"] == 2
+    assert data["results"][-1]["fiscal_year"] is None  # the unknown year comes last
+
+
+def test_clusters_per_industry_and_district(seed, api_client):
+    rows = by_key(stats(api_client, group_by="industry"), "industry", "slug")
+    assert rows["mechanical-engineering"]["cluster_count"] == 4
+    assert money(rows["mechanical-engineering"]) == 153 * MLN
+    districts = by_key(stats(api_client, group_by="federal_district"), "federal_district")
+    assert districts["SIB"]["cluster_count"] == 5
+    assert districts["CEN"]["cluster_count"] == 2
+
+
+def test_national_total(seed, api_client):
+    (row,) = stats(api_client)["results"]
+    assert money(row) == 715 * MLN
+    assert row["cluster_count"] == 8
+    assert row["qualifier"] == "approximately"
+
+
+def test_industry_within_a_region_is_answered_from_the_lines(seed, api_client):
+    data = stats(api_client, group_by="industry", region="22")
+    assert data["money_basis"] == "funding_lines"
+    rows = by_key(data, "industry", "slug")
+    assert sum(money(r) for r in rows.values()) == 130 * MLN  # only lines of clusters
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"group_by": "region,industry"}, "group_by"),
+        ({"group_by": "colour"}, "group_by"),
+        ({"region": "00"}, "region"),
+        ({"funding_source": "lottery"}, "funding_source"),
+    ],
+)
+def test_bad_stats_requests_are_400_naming_the_parameter(seed, api_client, params, field):
+    response = api_client.get(URL, params)
+    assert response.status_code == 400
+    assert field in response.json()
+
+
+def test_anonymous_stats_exclude_unpublished_clusters(draft_cluster, api_client):
+    data = stats(api_client, group_by="region", region="38")
+    (row,) = data["results"]
+    assert (money(row), row["cluster_count"]) == (200 * MLN, 2)
+    assert data["money_basis"] in {"published_lines", "funding_lines"}
+    (national,) = stats(api_client, fiscal_year=2023)["results"]
+    assert money(national) == 432 * MLN
+
+
+def test_staff_stats_include_drafts(draft_cluster, editor_api_client):
+    (row,) = stats(editor_api_client, group_by="region", region="38")["results"]
+    assert (money(row), row["cluster_count"]) == (977 * MLN, 3)
+
+
+def test_stats_as_csv(seed, api_client):
+    response = api_client.get(URL, {"group_by": "region", "format": "csv"})
+    text = response.content.decode("utf-8")
+    assert text.startswith("\ufeffregion.code,region.name,cluster_count,amount_rub,qualifier")
+    assert "38,Иркутская область,2,200000000.00,exact" in text
