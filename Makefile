@@ -6,7 +6,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/registry
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: venv run seed test lint fixtures check bench clean
+.PHONY: venv run seed test lint fixtures check bench bench-api clean
 
 venv: $(VENV)/.installed
 
@@ -48,3 +48,8 @@ fixtures: venv
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles
+
+# Cluster list of the API vs a one-query baseline under gunicorn, on 10 000 DEMO clusters
+# in their own database (registry_api_bench). Not a test; takes a few minutes.
+bench-api: venv
+	$(PY) -m bench.api_bench $(BENCH_ARGS)
