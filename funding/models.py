@@ -14,6 +14,12 @@ from regions.models import FederalDistrict, Region
 
 MONEY = {"max_digits": 18, "decimal_places": 2}
 EXACT = Qualifier.EXACT
+# How a total made from non-exact lines is marked («почти 153 млн» → «≈ 153 000 000 ₽»).
+QUALIFIER_MARK = {
+    Qualifier.EXACT: "",
+    Qualifier.APPROXIMATELY: "≈\u00a0",
+    Qualifier.AT_LEAST: "не менее\u00a0",
+}
 
 
 class FundingLineQuerySet(models.QuerySet["FundingLine"]):
@@ -191,6 +197,16 @@ class FundingTotal(models.Model):
     def scope_label(self) -> str:
         year = getattr(self, "fiscal_year", None)
         return str(year) if year else "год не указан"
+
+    def rub_display(self, source: str | None = None) -> str:
+        """An amount as the registry shows it: «≈ 153 000 000 ₽», «не менее 22 000 000 ₽».
+
+        `source` is a FundingSource value; None gives the overall total.
+        """
+        amount = self.total_rub if source is None else getattr(self, f"{source}_rub")
+        qualifier = self.qualifier if source is None else getattr(self, f"{source}_qualifier")
+        number = f"{amount:,.0f}".replace(",", "\u00a0")
+        return f"{QUALIFIER_MARK[qualifier]}{number}\u00a0₽"
 
 
 def _year_unique(scope: str, table: str) -> list[models.UniqueConstraint]:
