@@ -71,6 +71,7 @@ def draft_cluster(seed):
 
     from clusters.choices import CollegeRole
     from clusters.models import Industry, Source
+    from funding.services import funding_totals_recompute_all
     from regions.models import Region
     from tests.clusters.factories import (
         ClusterCollegeFactory,
@@ -97,4 +98,6 @@ def draft_cluster(seed):
         amount_rub=Decimal("777000000"),
         source=Source.objects.first(),
     )
+    # The stored totals now count the draft's money, as they would in production.
+    funding_totals_recompute_all()
     return cluster

@@ -106,14 +106,57 @@ def test_anonymous_stats_exclude_unpublished_clusters(draft_cluster, api_client)
     data = stats(api_client, group_by="region", region="38")
     (row,) = data["results"]
     assert (money(row), row["cluster_count"]) == (200 * MLN, 2)
-    assert data["money_basis"] in {"published_lines", "funding_lines"}
+    assert data["money_basis"] == "published_lines"
     (national,) = stats(api_client, fiscal_year=2023)["results"]
     assert money(national) == 432 * MLN
 
 
+def test_anonymous_stats_use_stored_totals_where_no_draft_has_money(draft_cluster, api_client):
+    data = stats(api_client, group_by="region", region="67")
+    assert data["money_basis"] == "stored_totals"
+    assert money(data["results"][0]) == 153 * MLN
+
+
 def test_staff_stats_include_drafts(draft_cluster, editor_api_client):
-    (row,) = stats(editor_api_client, group_by="region", region="38")["results"]
+    data = stats(editor_api_client, group_by="region", region="38")
+    assert data["money_basis"] == "stored_totals"
+    (row,) = data["results"]
     assert (money(row), row["cluster_count"]) == (977 * MLN, 3)
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {},
+        {"group_by": "region"},
+        {"group_by": "federal_district,fiscal_year"},
+        {"group_by": "industry,funding_source"},
+        {"group_by": "fiscal_year,funding_source"},
+        {"group_by": "region", "fiscal_year": "2023", "funding_source": "federal"},
+        {"group_by": "funding_source", "federal_district": "SIB"},
+        {"group_by": "fiscal_year", "industry": "mechanical-engineering"},
+    ],
+)
+def test_stored_totals_and_the_lines_give_the_same_answer(seed, api_client, params):
+    from funding.models import (
+        FederalDistrictFundingTotal,
+        IndustryFundingTotal,
+        NationalFundingTotal,
+        RegionFundingTotal,
+    )
+
+    stored = stats(api_client, **params)
+    assert stored["money_basis"] == "stored_totals"
+    for model in (
+        RegionFundingTotal,
+        FederalDistrictFundingTotal,
+        IndustryFundingTotal,
+        NationalFundingTotal,
+    ):
+        model.objects.all().delete()
+    from_lines = stats(api_client, **params)
+    assert from_lines["money_basis"] == "funding_lines"
+    assert stored["results"] == from_lines["results"]
 
 
 def test_stats_as_csv(seed, api_client):

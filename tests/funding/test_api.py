@@ -131,3 +131,25 @@ def test_stale_if_match_on_a_line_is_a_412(seed, editor_api_client):
     assert response.status_code == 412
     line.refresh_from_db()
     assert line.amount_rub == 22_000_000
+
+
+def test_a_line_written_through_the_api_updates_the_cluster_total(
+    seed, editor_api_client, django_capture_on_commit_callbacks
+):
+    from clusters.models import Cluster
+
+    before = Cluster.objects.get(slug="irk-energy").funding_total.total_rub
+    with django_capture_on_commit_callbacks(execute=True):
+        response = editor_api_client.post(LIST, line_payload(), format="json")
+    assert response.status_code == 201, response.json()
+    total = Cluster.objects.get(slug="irk-energy").funding_total
+    assert total.total_rub == before + 5_000_000
+    assert total.regional_rub == 5_000_000
+    assert not total.is_stale
+    shown = editor_api_client.get("/api/v1/clusters/irk-energy/").json()["funding_total"]
+    assert shown["total_rub"] == f"{before + 5_000_000:.2f}"
+
+    line_id = response.json()["id"]
+    with django_capture_on_commit_callbacks(execute=True):
+        assert editor_api_client.delete(f"{LIST}{line_id}/").status_code == 204
+    assert Cluster.objects.get(slug="irk-energy").funding_total.total_rub == before
