@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
 admin.site.site_header = "Реестр «Профессионалитета»"
 admin.site.site_title = "Реестр «Профессионалитета»"
@@ -7,4 +7,7 @@ admin.site.index_title = "Управление данными реестра"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("", include("common.urls")),
+    path("", include("clusters.urls")),
+    path("", include("regions.urls")),
 ]
