@@ -34,6 +34,11 @@ lint: venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+	# Production-like variables: the deployment checklist must pass with them.
+	SECRET_KEY=ci-only-$$(date +%s)-not-a-real-secret-0123456789abcdefghijklmnopqrstuvwxyz DEBUG=0 \
+		ALLOWED_HOSTS=registry.example.org SECURE_SSL_REDIRECT=1 SECURE_COOKIES=1 \
+		SECURE_HSTS_SECONDS=31536000 SECURE_HSTS_INCLUDE_SUBDOMAINS=1 SECURE_HSTS_PRELOAD=1 \
+		$(PY) manage.py check --deploy --fail-level WARNING
 
 check: lint test
 

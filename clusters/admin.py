@@ -1,4 +1,6 @@
+from django import forms
 from django.contrib import admin
+from django.db import models
 from django.db.models import OuterRef, QuerySet, Subquery
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -59,6 +61,10 @@ class EmployerAdmin(SimpleHistoryAdmin):
     autocomplete_fields = ["region", "industry"]
 
 
+# Inline rows carry quotes and notes; a two-line box keeps the cluster page scannable.
+COMPACT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})}}
+
+
 class ClusterCollegeInline(admin.TabularInline):
     model = ClusterCollege
     formset = ClusterCollegeFormSet
@@ -76,6 +82,7 @@ class ClusterEmployerInline(admin.TabularInline):
 
 class ReportedFigureInline(admin.TabularInline):
     model = ReportedFigure
+    formfield_overrides = COMPACT_TEXT
     autocomplete_fields = ["source"]
     fields = ["kind", "value", "qualifier", "as_of", "source", "exact_wording", "note"]
     extra = 0
@@ -84,6 +91,7 @@ class ReportedFigureInline(admin.TabularInline):
 class FundingLineInline(admin.TabularInline):
     model = FundingLine
     formset = ClusterFundingLineFormSet
+    formfield_overrides = COMPACT_TEXT
     autocomplete_fields = ["source"]
     fields = [
         "fiscal_year",
