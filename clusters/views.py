@@ -83,7 +83,8 @@ class ClusterListView(FilterView):
             field.empty_label = EMPTY_LABELS[name]
             field.label_from_instance = lambda obj, facet=facet: f"{obj} ({facet.get(obj.pk, 0)})"
         kind = form.fields["kind"]
-        kind.choices = [("", "Все типы")] + [
+        kind.empty_label = "Все типы"
+        kind.choices = [
             (value, f"{label} ({counts['kind'].get(value, 0)})")
             for value, label in filterset.filters["kind"].extra["choices"]
             if counts["kind"].get(value) or data.get("kind") == value

@@ -26,12 +26,14 @@ SOURCES: tuple[tuple[FundingSource, str, str, str], ...] = (
 _WEAKNESS = {Qualifier.EXACT: 0, Qualifier.AT_LEAST: 1, Qualifier.APPROXIMATELY: 2}
 
 # Chart geometry in SVG user units; the stylesheet scales the drawing to the column width.
-WIDTH = 400
-LABEL_WIDTH = 92
-VALUE_WIDTH = 96
-ROW_HEIGHT = 30
-BAR_HEIGHT = 18
-TOP = 8
+# Each row is a caption line (label left, amount right) over a full-width bar, so long
+# labels like «год не указан» and «не менее 432 млн ₽» never collide on a phone.
+WIDTH = 360
+TEXT_HEIGHT = 19
+BAR_HEIGHT = 16
+ROW_GAP = 12
+ROW_HEIGHT = TEXT_HEIGHT + BAR_HEIGHT + ROW_GAP
+TOP = 4
 
 
 def weakest(qualifiers: Iterable[str]) -> str:
@@ -138,8 +140,7 @@ class Rect:
 @dataclass
 class ChartRow:
     label: str
-    label_y: float
-    value_x: float
+    text_y: float
     value: Breakdown
     rects: list[Rect] = field(default_factory=list)
 
@@ -159,18 +160,17 @@ def stacked_bars(rows: Sequence[Breakdown]) -> Chart | None:
     peak = max((row.total for row in rows), default=Decimal(0))
     if not peak:
         return None
-    bar_area = WIDTH - LABEL_WIDTH - VALUE_WIDTH
     chart_rows = []
     for index, row in enumerate(rows):
         top = TOP + index * ROW_HEIGHT
-        x = float(LABEL_WIDTH)
+        x = 0.0
         rects = []
         for part in row.nonzero_parts:
-            width = float(part.amount / peak) * bar_area
+            width = float(part.amount / peak) * WIDTH
             rects.append(
                 Rect(
                     x=round(x, 2),
-                    y=top,
+                    y=top + TEXT_HEIGHT,
                     width=round(max(width, 1.0), 2),
                     height=BAR_HEIGHT,
                     css=part.css,
@@ -178,20 +178,12 @@ def stacked_bars(rows: Sequence[Breakdown]) -> Chart | None:
                 )
             )
             x += width
-        chart_rows.append(
-            ChartRow(
-                label=row.label,
-                label_y=top + BAR_HEIGHT / 2,
-                value_x=round(x + 4, 2),
-                value=row,
-                rects=rects,
-            )
-        )
+        chart_rows.append(ChartRow(label=row.label, text_y=top + 14, value=row, rects=rects))
     used = {part.css for row in rows for part in row.nonzero_parts}
     legend = [(source.label, css) for source, _a, _q, css in SOURCES if css in used]
     return Chart(
         width=WIDTH,
-        height=TOP * 2 + len(rows) * ROW_HEIGHT,
+        height=TOP + len(rows) * ROW_HEIGHT - ROW_GAP + TOP,
         rows=chart_rows,
         legend=legend,
     )
@@ -211,9 +203,4 @@ def per_source_rows(total: Breakdown) -> list[Breakdown]:
 
 
 def _short_source_label(source: FundingSource) -> str:
-    return {
-        FundingSource.FEDERAL: "федеральный",
-        FundingSource.REGIONAL: "региональный",
-        FundingSource.EMPLOYER: "работодатели",
-        FundingSource.EXTRABUDGETARY: "внебюджетные",
-    }[source]
+    return str(source.label)

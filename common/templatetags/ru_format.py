@@ -65,6 +65,8 @@ def format_number(value, decimals: int | None = None) -> str:
     number = abs(number)
     if number == number.to_integral_value():
         whole, fraction = f"{number:.0f}", ""
+    elif decimals is not None:
+        whole, _, fraction = f"{number:.{decimals}f}".partition(".")
     else:
         whole, _, fraction = f"{number.normalize():f}".partition(".")
     groups = []
