@@ -42,7 +42,7 @@ class ModelSitemap(Sitemap):
         self.queryset = queryset
 
     def items(self):
-        return self.queryset
+        return self.queryset.all()  # a fresh query per request, never a cached result
 
 
 SITEMAPS = {
