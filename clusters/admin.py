@@ -1,7 +1,10 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models
 from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils import formats, timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
 from clusters.choices import CollegeRole
@@ -17,8 +20,10 @@ from clusters.models import (
     ReportedFigure,
     Source,
 )
+from funding.choices import FundingSource
 from funding.forms import ClusterFundingLineFormSet
-from funding.models import FundingLine
+from funding.models import ClusterFundingTotal, FundingLine
+from funding.services import funding_totals_recompute_for_clusters
 
 
 @admin.register(Industry)
@@ -117,6 +122,7 @@ class ClusterAdmin(SimpleHistoryAdmin):
         "selection_year",
         "status",
         "base_college",
+        "funding_total_display",
         "is_published",
     ]
     list_filter = [
@@ -128,7 +134,7 @@ class ClusterAdmin(SimpleHistoryAdmin):
         "is_published",
         "region",
     ]
-    list_select_related = ["region__federal_district", "industry"]
+    list_select_related = ["region__federal_district", "industry", "funding_total"]
     search_fields = ["name", "slug", "description", "cluster_colleges__college__full_name"]
     autocomplete_fields = ["region", "industry", "programmes", "sources"]
     prepopulated_fields = {"slug": ["name"]}
@@ -141,7 +147,10 @@ class ClusterAdmin(SimpleHistoryAdmin):
         ("Сроки", {"fields": ["selection_year", "launch_year"]}),
         ("Описание", {"fields": ["management_board", "description", "website"]}),
         ("Программы и источники", {"fields": ["programmes", "sources"]}),
+        ("Итоги финансирования", {"fields": ["funding_totals"]}),
     ]
+    readonly_fields = ["funding_totals"]
+    actions = ["recompute_funding_totals"]
 
     def get_queryset(self, request) -> QuerySet[Cluster]:
         base = ClusterCollege.objects.filter(cluster=OuterRef("pk"), role=CollegeRole.BASE).values(
@@ -156,3 +165,65 @@ class ClusterAdmin(SimpleHistoryAdmin):
     @admin.display(description="базовая организация", ordering="base_college_name")
     def base_college(self, obj: Cluster) -> str:
         return obj.base_college_name or "—"
+
+    @staticmethod
+    def _funding_total(obj: Cluster) -> ClusterFundingTotal | None:
+        try:
+            return obj.funding_total
+        except ClusterFundingTotal.DoesNotExist:
+            return None
+
+    @admin.display(description="финансирование, всего", ordering="funding_total__total_rub")
+    def funding_total_display(self, obj: Cluster) -> str:
+        total = self._funding_total(obj)
+        if total is None:
+            return "—"
+        return f"{total.rub_display()}{' (устарело)' if total.is_stale else ''}"
+
+    @admin.display(description="итоги по источникам")
+    def funding_totals(self, obj: Cluster | None) -> str:
+        total = self._funding_total(obj) if obj and obj.pk else None
+        if total is None:
+            return "Итоги ещё не посчитаны."
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td></tr>",
+            (
+                (label, total.rub_display(source))
+                for source, label in FundingSource.choices
+                if getattr(total, f"{source}_rub") or total.line_count == 0
+            ),
+        )
+        computed = (
+            formats.localize(timezone.localtime(total.computed_at))
+            if total.computed_at
+            else "никогда"
+        )
+        stale = (
+            mark_safe(
+                '<p class="errornote">⚠ Итоги устарели: строки менялись, а пересчёт ещё не '
+                "прошёл (очередь задач была недоступна). Они будут пересчитаны при ближайшей "
+                "сверке или действием «Пересчитать итоги».</p>"
+            )
+            if total.is_stale
+            else ""
+        )
+        return format_html(
+            "{}<table><tbody>{}<tr><th>всего</th><th>{}</th></tr></tbody></table>"
+            "<p>Строк: {}. Пересчитано: {}.</p>",
+            stale,
+            rows,
+            total.rub_display(),
+            total.line_count,
+            computed,
+        )
+
+    @admin.action(description="Пересчитать итоги", permissions=["change"])
+    def recompute_funding_totals(self, request, queryset: QuerySet[Cluster]) -> None:
+        ids = list(queryset.values_list("pk", flat=True))
+        report = funding_totals_recompute_for_clusters(cluster_ids=ids)
+        self.message_user(
+            request,
+            f"Итоги пересчитаны для кластеров: {len(ids)} ({report}).",
+            messages.SUCCESS,
+        )

@@ -9,3 +9,16 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 app = Celery("registry")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@app.on_after_finalize.connect
+def setup_periodic_tasks(sender: Celery, **kwargs) -> None:
+    from django.conf import settings
+
+    # Reconcile every funding total with its lines: heals totals left stale while the broker
+    # was down, and anything changed behind the signals' back (raw SQL).
+    sender.add_periodic_task(
+        float(settings.FUNDING_RECONCILE_EVERY_SECONDS),
+        sender.signature("funding.tasks.funding_totals_reconcile_task"),
+        name="funding-totals-reconcile",
+    )

@@ -1,7 +1,15 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from funding.models import FundingLine
+from funding.models import (
+    ClusterFundingTotal,
+    FederalDistrictFundingTotal,
+    FundingLine,
+    FundingTotal,
+    IndustryFundingTotal,
+    NationalFundingTotal,
+    RegionFundingTotal,
+)
 
 
 @admin.register(FundingLine)
@@ -26,3 +34,73 @@ class FundingLineAdmin(SimpleHistoryAdmin):
     list_select_related = ["cluster__region", "region"]
     search_fields = ["cluster__name", "region__name", "note", "exact_wording"]
     autocomplete_fields = ["cluster", "region", "source"]
+
+
+class FundingTotalAdmin(admin.ModelAdmin):
+    """Derived totals, read-only: written only by funding.services; staff find stale ones here."""
+
+    list_filter = ["is_stale", "qualifier"]
+    readonly_fields = ["computed_at", "is_stale"]
+    scope_fields: list[str] = []
+
+    def get_list_display(self, request):
+        return [
+            *self.scope_fields,
+            "total",
+            "federal_rub",
+            "regional_rub",
+            "employer_rub",
+            "extrabudgetary_rub",
+            "line_count",
+            "computed_at",
+            "is_stale",
+        ]
+
+    @admin.display(description="всего", ordering="total_rub")
+    def total(self, obj: FundingTotal) -> str:
+        return obj.rub_display()
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(ClusterFundingTotal)
+class ClusterFundingTotalAdmin(FundingTotalAdmin):
+    scope_fields = ["cluster"]
+    list_select_related = ["cluster"]
+    list_filter = ["is_stale", "qualifier", "cluster__region__federal_district"]
+    search_fields = ["cluster__name"]
+
+
+@admin.register(RegionFundingTotal)
+class RegionFundingTotalAdmin(FundingTotalAdmin):
+    scope_fields = ["region", "fiscal_year"]
+    list_select_related = ["region"]
+    list_filter = ["is_stale", "qualifier", "fiscal_year", "region__federal_district"]
+    search_fields = ["region__name"]
+
+
+@admin.register(FederalDistrictFundingTotal)
+class FederalDistrictFundingTotalAdmin(FundingTotalAdmin):
+    scope_fields = ["federal_district", "fiscal_year"]
+    list_select_related = ["federal_district"]
+    list_filter = ["is_stale", "qualifier", "fiscal_year"]
+
+
+@admin.register(IndustryFundingTotal)
+class IndustryFundingTotalAdmin(FundingTotalAdmin):
+    scope_fields = ["industry", "fiscal_year"]
+    list_select_related = ["industry"]
+    list_filter = ["is_stale", "qualifier", "fiscal_year"]
+
+
+@admin.register(NationalFundingTotal)
+class NationalFundingTotalAdmin(FundingTotalAdmin):
+    scope_fields = ["fiscal_year"]
+    list_filter = ["is_stale", "qualifier"]

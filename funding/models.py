@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
@@ -14,6 +14,12 @@ from regions.models import FederalDistrict, Region
 
 MONEY = {"max_digits": 18, "decimal_places": 2}
 EXACT = Qualifier.EXACT
+# How a total made from non-exact lines is marked («почти 153 млн» → «≈ 153 000 000 ₽»).
+QUALIFIER_MARK = {
+    Qualifier.EXACT: "",
+    Qualifier.APPROXIMATELY: "≈\u00a0",
+    Qualifier.AT_LEAST: "не менее\u00a0",
+}
 
 
 class FundingLineQuerySet(models.QuerySet["FundingLine"]):
@@ -25,6 +31,56 @@ class FundingLineQuerySet(models.QuerySet["FundingLine"]):
         if user is not None and user.is_active and user.is_staff:
             return self.all()
         return self.public()
+
+    # Bulk writes bypass model signals; these overrides schedule the totals recompute of
+    # every scope the rows were in before and are in after (see funding/signals.py).
+    # Use them (not raw SQL) for imports and mass corrections.
+
+    def update(self, **kwargs) -> int:
+        """`QuerySet.update` that also schedules the recompute of the old and new scopes."""
+        from funding.scopes import scopes_of_lines
+        from funding.services import funding_totals_schedule
+
+        with transaction.atomic(using=self.db):
+            pks = list(self.values_list("pk", flat=True))
+            if not pks:
+                return 0
+            touched = self.model._default_manager.filter(pk__in=pks)
+            scopes = scopes_of_lines(touched)
+            count = super().update(**kwargs)
+            funding_totals_schedule(scopes=scopes.update(scopes_of_lines(touched)))
+        return count
+
+    update.alters_data = True
+
+    def bulk_create(self, objs, *args, **kwargs) -> list[FundingLine]:
+        """`QuerySet.bulk_create` that also schedules the recompute of the new lines' scopes."""
+        from funding.scopes import Scopes
+        from funding.services import funding_totals_schedule
+
+        with transaction.atomic(using=self.db):
+            created = super().bulk_create(objs, *args, **kwargs)
+            scopes = Scopes()
+            cluster_ids = {line.cluster_id for line in created if line.cluster_id}
+            region_ids = {line.region_id for line in created}
+            industry = dict(
+                Cluster.objects.filter(pk__in=cluster_ids).values_list("pk", "industry_id")
+            )
+            district = dict(
+                Region.objects.filter(pk__in=region_ids).values_list("pk", "federal_district_id")
+            )
+            for line in created:
+                scopes.add_line(
+                    cluster_id=line.cluster_id,
+                    region_id=line.region_id,
+                    fiscal_year=line.fiscal_year,
+                    industry_id=industry.get(line.cluster_id),
+                    federal_district_id=district.get(line.region_id),
+                )
+            funding_totals_schedule(scopes=scopes)
+        return created
+
+    bulk_create.alters_data = True
 
 
 class FundingLine(TimeStampedModel):
@@ -141,6 +197,16 @@ class FundingTotal(models.Model):
     def scope_label(self) -> str:
         year = getattr(self, "fiscal_year", None)
         return str(year) if year else "год не указан"
+
+    def rub_display(self, source: str | None = None) -> str:
+        """An amount as the registry shows it: «≈ 153 000 000 ₽», «не менее 22 000 000 ₽».
+
+        `source` is a FundingSource value; None gives the overall total.
+        """
+        amount = self.total_rub if source is None else getattr(self, f"{source}_rub")
+        qualifier = self.qualifier if source is None else getattr(self, f"{source}_qualifier")
+        number = f"{amount:,.0f}".replace(",", "\u00a0")
+        return f"{QUALIFIER_MARK[qualifier]}{number}\u00a0₽"
 
 
 def _year_unique(scope: str, table: str) -> list[models.UniqueConstraint]:

@@ -23,3 +23,8 @@ class Command(BaseCommand):
         for name in FIXTURES:
             call_command("loaddata", str(fixture_dir / name), verbosity=0)
         self.stdout.write(self.style.SUCCESS(f"Загружено: {', '.join(FIXTURES)}"))
+        # Fixtures load raw, without the signals that schedule recomputes: recompute all.
+        from funding.services import funding_totals_recompute_all
+
+        report = funding_totals_recompute_all()
+        self.stdout.write(self.style.SUCCESS(f"Итоги финансирования пересчитаны: {report}"))

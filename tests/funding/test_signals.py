@@ -1,0 +1,223 @@
+"""Any change to the lines schedules, on commit, the recompute of exactly the scopes it touched."""
+
+import random
+import threading
+from decimal import Decimal
+
+import pytest
+from django.db import connection, connections, transaction
+
+from clusters.models import Cluster
+from funding.models import (
+    ClusterFundingTotal,
+    FederalDistrictFundingTotal,
+    FundingLine,
+    IndustryFundingTotal,
+    NationalFundingTotal,
+    RegionFundingTotal,
+)
+from funding.services import funding_totals_check, funding_totals_recompute_all
+from regions.models import Region
+from tests.clusters.factories import ClusterFactory, IndustryFactory
+from tests.funding.factories import FundingLineFactory
+from tests.regions.factories import FederalDistrictFactory
+
+MLN = Decimal("1000000")
+pytestmark = pytest.mark.django_db
+
+
+def _total(model, **lookup):
+    row = model.objects.filter(**lookup).first()
+    return None if row is None else row.total_rub
+
+
+def test_moving_a_line_to_another_cluster_corrects_both(seed, django_capture_on_commit_callbacks):
+    energy = Cluster.objects.get(slug="irk-energy")
+    metallurgy = Cluster.objects.get(slug="irk-metallurgy")
+    line = energy.funding_lines.get()
+    with django_capture_on_commit_callbacks(execute=True):
+        line.cluster = metallurgy
+        line.save()
+    assert _total(ClusterFundingTotal, cluster=energy) == 0
+    assert _total(ClusterFundingTotal, cluster=metallurgy) == 200 * MLN
+    assert _total(IndustryFundingTotal, industry=energy.industry, fiscal_year=2023) is None
+    assert _total(IndustryFundingTotal, industry=metallurgy.industry, fiscal_year=2023) == (
+        200 * MLN
+    )
+    assert funding_totals_check() == []
+
+
+def test_moving_a_line_to_another_year_corrects_both(seed, django_capture_on_commit_callbacks):
+    line = FundingLine.objects.get(
+        cluster__slug="smo-mechanical-engineering", funding_source="federal"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        line.fiscal_year = 2023
+        line.save()
+    region = line.region
+    assert _total(RegionFundingTotal, region=region, fiscal_year__isnull=True) == 53 * MLN
+    assert _total(RegionFundingTotal, region=region, fiscal_year=2023) == 100 * MLN
+    district = region.federal_district
+    assert _total(FederalDistrictFundingTotal, federal_district=district, fiscal_year=2023) == (
+        100 * MLN
+    )
+    assert _total(NationalFundingTotal, fiscal_year=2023) == 532 * MLN
+    assert _total(NationalFundingTotal, fiscal_year__isnull=True) == 183 * MLN
+    assert funding_totals_check() == []
+
+
+def test_deleting_a_clusters_lines_brings_its_totals_to_zero(
+    seed, django_capture_on_commit_callbacks
+):
+    cluster = Cluster.objects.get(slug="alt-light-industry")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        cluster.funding_lines.all().delete()
+    assert len(callbacks) == 1  # one recompute for the whole transaction
+    total = ClusterFundingTotal.objects.get(cluster=cluster)
+    assert (total.total_rub, total.line_count, total.is_stale) == (0, 0, False)
+    assert not RegionFundingTotal.objects.filter(region=cluster.region, fiscal_year=None).exists()
+    assert not IndustryFundingTotal.objects.filter(industry=cluster.industry).exists()
+    assert funding_totals_check() == []
+
+
+def test_deleting_a_cluster_recomputes_its_region(seed, django_capture_on_commit_callbacks):
+    cluster = Cluster.objects.get(slug="smo-mechanical-engineering")
+    with django_capture_on_commit_callbacks(execute=True):
+        cluster.delete()
+    assert not RegionFundingTotal.objects.filter(region=cluster.region).exists()
+    assert _total(NationalFundingTotal, fiscal_year__isnull=True) == 130 * MLN
+    assert funding_totals_check() == []
+
+
+def test_cluster_changing_industry_moves_its_money(seed, django_capture_on_commit_callbacks):
+    cluster = Cluster.objects.get(slug="irk-energy")
+    old_industry, new_industry = cluster.industry, IndustryFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        cluster.industry = new_industry
+        cluster.save()
+    assert _total(IndustryFundingTotal, industry=old_industry) is None
+    assert _total(IndustryFundingTotal, industry=new_industry, fiscal_year=2023) == 100 * MLN
+    assert funding_totals_check() == []
+
+
+def test_cluster_changing_region_takes_its_lines_along(seed, django_capture_on_commit_callbacks):
+    cluster = Cluster.objects.get(slug="irk-energy")
+    old_region, new_region = cluster.region, Region.objects.get(code="22")
+    with django_capture_on_commit_callbacks(execute=True):
+        cluster.region = new_region
+        cluster.save()
+    assert set(cluster.funding_lines.values_list("region", flat=True)) == {new_region.pk}
+    assert _total(RegionFundingTotal, region=old_region, fiscal_year=2023) == 100 * MLN
+    assert _total(RegionFundingTotal, region=new_region, fiscal_year=2023) == 332 * MLN
+    assert funding_totals_check() == []
+
+
+def test_region_changing_district_moves_its_money(seed, django_capture_on_commit_callbacks):
+    region = Region.objects.get(code="67")
+    old_district, new_district = region.federal_district, FederalDistrictFactory()
+    with django_capture_on_commit_callbacks(execute=True):
+        region.federal_district = new_district
+        region.save()
+    assert _total(FederalDistrictFundingTotal, federal_district=old_district) is None
+    assert _total(FederalDistrictFundingTotal, federal_district=new_district) == 153 * MLN
+    assert funding_totals_check() == []
+
+
+def test_queryset_update_schedules_old_and_new_scopes(seed, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        count = FundingLine.objects.filter(fiscal_year=2023).update(fiscal_year=2024)
+    assert (count, len(callbacks)) == (5, 1)
+    assert not NationalFundingTotal.objects.filter(fiscal_year=2023).exists()
+    assert _total(NationalFundingTotal, fiscal_year=2024) == 432 * MLN
+    assert funding_totals_check() == []
+
+
+def test_bulk_create_and_bulk_update_schedule(seed, django_capture_on_commit_callbacks):
+    cluster = Cluster.objects.get(slug="ore-mechanical-engineering")
+    source = cluster.sources.first() or FundingLine.objects.first().source
+    with django_capture_on_commit_callbacks(execute=True):
+        lines = FundingLine.objects.bulk_create(
+            [
+                FundingLine(
+                    cluster=cluster,
+                    region=cluster.region,
+                    fiscal_year=2025,
+                    funding_source="federal",
+                    amount_rub=MLN,
+                    source=source,
+                )
+                for _ in range(3)
+            ]
+        )
+    assert _total(ClusterFundingTotal, cluster=cluster) == 3 * MLN
+    assert _total(NationalFundingTotal, fiscal_year=2025) == 3 * MLN
+    for line in lines:
+        line.amount_rub = 2 * MLN
+    with django_capture_on_commit_callbacks(execute=True):
+        FundingLine.objects.bulk_update(lines, ["amount_rub"])
+    assert _total(ClusterFundingTotal, cluster=cluster) == 6 * MLN
+    assert funding_totals_check() == []
+
+
+def test_a_rolled_back_edit_schedules_nothing(seed, django_capture_on_commit_callbacks):
+    line = FundingLine.objects.get(cluster__slug="irk-energy")
+    with django_capture_on_commit_callbacks() as callbacks:
+        try:
+            with transaction.atomic():
+                line.amount_rub = 1
+                line.save()
+                raise RuntimeError("abandon")
+        except RuntimeError:
+            pass
+    assert callbacks == []
+
+
+def test_fixtures_loaded_raw_schedule_nothing(seed, django_capture_on_commit_callbacks):
+    from django.core.management import call_command
+
+    with django_capture_on_commit_callbacks() as callbacks:
+        call_command("loaddata", "fixtures/03_seed.json", verbosity=0)
+    assert callbacks == []
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'", reason="row and advisory locks")
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_edits_of_one_cluster_always_end_with_the_true_sum():
+    """Eight threads edit the lines of one cluster at once; each commit triggers a recompute
+    (in-process, eager) of the same scopes. Whatever the interleaving, the totals end equal to
+    the sum of the lines."""
+    assert connection.vendor == "postgresql"
+    cluster = ClusterFactory()
+    other_region = ClusterFactory(region__federal_district=cluster.region.federal_district).region
+    lines = [FundingLineFactory(cluster=cluster, amount_rub=i) for i in range(1, 9)]
+    FundingLineFactory(cluster=None, region=other_region)
+    funding_totals_recompute_all()
+    start = threading.Barrier(len(lines))
+    errors: list[BaseException] = []
+
+    def edit(pk: int, seed_value: int) -> None:
+        rng = random.Random(seed_value)
+        try:
+            start.wait()
+            for _ in range(6):
+                with transaction.atomic():
+                    line = FundingLine.objects.get(pk=pk)
+                    line.amount_rub = Decimal(rng.randint(1, 10**9))
+                    line.fiscal_year = rng.choice([2023, 2024, None])
+                    line.save()
+        except BaseException as exc:  # reported by the main thread
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=edit, args=(line.pk, i)) for i, line in enumerate(lines)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not any(thread.is_alive() for thread in threads)
+    assert errors == []
+    assert funding_totals_check() == []
+    total = ClusterFundingTotal.objects.get(cluster=cluster)
+    assert total.total_rub == sum(line.amount_rub for line in cluster.funding_lines.all())
+    assert total.line_count == 8
