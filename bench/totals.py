@@ -1,0 +1,183 @@
+"""Benchmark of the funding totals recompute on a large DEMO dataset (not a test).
+
+    make bench-totals        # or: python -m bench.totals --database registry_totals_bench
+
+Generates (bench/demo_data.py) a labelled demo database of its own — by default 100 000
+clusters and 1 000 000 funding lines — then times, in the same run:
+
+  (a) funding_totals_recompute_all(), the service that fills the five totals tables;
+  (b) one hand-written SQL statement (GROUPING SETS) computing the same numbers into a
+      scratch table — the floor for any implementation — and checks (a) == (b) row for row;
+  (c) editing one line through the ORM in a transaction: the signals schedule, on commit,
+      the recompute of only that line's scopes (tasks in-process: no broker configured);
+      and the same scoped recompute alone, with the rows it wrote.
+"""
+
+import argparse
+import os
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.demo_data import database_url, generate  # noqa: E402
+
+RANK = "CASE fl.qualifier WHEN 'approximately' THEN 2 WHEN 'at_least' THEN 1 ELSE 0 END"
+QUAL = "CASE {} WHEN 2 THEN 'approximately' WHEN 1 THEN 'at_least' ELSE 'exact' END"
+SOURCES = ["federal", "regional", "employer", "extrabudgetary"]
+
+# Every total of every table in one statement: one grouping set per totals table.
+HAND_SQL = f"""
+CREATE UNLOGGED TABLE bench_totals AS
+SELECT CASE WHEN GROUPING(fl.cluster_id) = 0 THEN 'cluster'
+            WHEN GROUPING(fl.region_id) = 0 THEN 'region'
+            WHEN GROUPING(r.federal_district_id) = 0 THEN 'district'
+            WHEN GROUPING(c.industry_id) = 0 THEN 'industry'
+            ELSE 'national' END AS kind,
+       COALESCE(fl.cluster_id, fl.region_id, r.federal_district_id, c.industry_id) AS scope_id,
+       fl.fiscal_year,
+       {", ".join(f"COALESCE(SUM(fl.amount_rub) FILTER (WHERE fl.funding_source = '{s}'), 0) AS {s}_rub" for s in SOURCES)},
+       SUM(fl.amount_rub) AS total_rub,
+       {", ".join(QUAL.format(f"MAX({RANK}) FILTER (WHERE fl.funding_source = '{s}')") + f" AS {s}_qualifier" for s in SOURCES)},
+       {QUAL.format(f"MAX({RANK})")} AS qualifier,
+       COUNT(*) AS line_count,
+       GROUPING(fl.fiscal_year) AS no_year_key
+FROM funding_fundingline fl
+LEFT JOIN clusters_cluster c ON c.id = fl.cluster_id
+JOIN regions_region r ON r.id = fl.region_id
+GROUP BY GROUPING SETS ((fl.cluster_id), (fl.region_id, fl.fiscal_year),
+                        (r.federal_district_id, fl.fiscal_year), (c.industry_id, fl.fiscal_year),
+                        (fl.fiscal_year))
+"""
+
+VALUES = ", ".join(
+    [f"{s}_rub" for s in SOURCES]
+    + ["total_rub"]
+    + [f"{s}_qualifier" for s in SOURCES]
+    + ["qualifier", "line_count"]
+)
+# (kind, totals table, its scope column or None, whether the key has a year, rows to drop
+# from the hand result: groups whose scope is NULL — lines without a cluster, regions in no
+# district — are not totals)
+TABLES = [
+    ("cluster", "funding_clusterfundingtotal", "cluster_id", False),
+    ("region", "funding_regionfundingtotal", "region_id", True),
+    ("district", "funding_federaldistrictfundingtotal", "federal_district_id", True),
+    ("industry", "funding_industryfundingtotal", "industry_id", True),
+    ("national", "funding_nationalfundingtotal", None, True),
+]
+
+
+def compare_sql(kind: str, table: str, column: str | None, has_year: bool) -> str:
+    scope = column or "0"
+    year = "fiscal_year" if has_year else "NULL::smallint"
+    stored = f"SELECT {scope} AS scope_id, {year} AS fiscal_year, {VALUES} FROM {table}"
+    if kind == "cluster":  # clusters without lines have a zero row the hand SQL cannot see
+        stored += " WHERE line_count > 0"
+    hand_scope = "scope_id" if column else "0"
+    hand = (
+        f"SELECT {hand_scope}, {'fiscal_year' if has_year else 'NULL::smallint'}, {VALUES} "
+        f"FROM bench_totals WHERE kind = '{kind}'" + (" AND scope_id IS NOT NULL" if column else "")
+    )
+    return f"SELECT count(*) FROM (({stored} EXCEPT ALL {hand}) UNION ALL ({hand} EXCEPT ALL {stored})) d"
+
+
+def seconds(started: float) -> str:
+    return f"{time.perf_counter() - started:8.2f} s"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", default="registry_totals_bench")
+    parser.add_argument("--clusters", type=int, default=100_000)
+    parser.add_argument("--lines-per-cluster", type=int, default=10)
+    parser.add_argument("--reuse", action="store_true", help="keep an existing demo database")
+    args = parser.parse_args()
+    if "bench" not in args.database:
+        raise SystemExit("The benchmark database name must contain 'bench'.")
+
+    if not args.reuse:
+        started = time.perf_counter()
+        generate(args.database, clusters=args.clusters, lines_per_cluster=args.lines_per_cluster)
+        print(f"demo data generated in {seconds(started)}")
+
+    os.environ.update(
+        DATABASE_URL=database_url(args.database),
+        CELERY_BROKER_URL="",  # tasks in-process: (c) measures the recompute, not a queue
+        DEBUG="1",
+        LOG_LEVEL="WARNING",
+        DJANGO_SETTINGS_MODULE="config.settings.base",
+    )
+    import django
+
+    django.setup()
+    from django.db import connection, transaction
+
+    from funding.models import FundingLine
+    from funding.scopes import scopes_of_lines
+    from funding.services import funding_totals_recompute, funding_totals_recompute_all
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM clusters_cluster")
+        n_clusters = cursor.fetchone()[0]
+        cursor.execute("SELECT count(*) FROM funding_fundingline")
+        n_lines = cursor.fetchone()[0]
+    print(f"database {args.database}: {n_clusters} clusters, {n_lines} funding lines (DEMO)")
+
+    funding_totals_recompute_all()  # warm the cache once, so (a) and (b) read the same pages
+    started = time.perf_counter()
+    report = funding_totals_recompute_all()
+    service_s = time.perf_counter() - started
+    print(f"(a) funding_totals_recompute_all():   {service_s:8.2f} s  rows {report.rows}")
+
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_totals")
+        started = time.perf_counter()
+        cursor.execute(HAND_SQL)
+        hand_s = time.perf_counter() - started
+        print(f"(b) one hand-written SQL statement:   {hand_s:8.2f} s  rows {cursor.rowcount}")
+        print(f"    ratio (a) / (b): {service_s / hand_s:.2f}")
+        mismatches = 0
+        for kind, table, column, has_year in TABLES:
+            cursor.execute(compare_sql(kind, table, column, has_year))
+            mismatches += cursor.fetchone()[0]
+        cursor.execute("DROP TABLE bench_totals")
+    print(f"    (a) and (b) agree: {'yes' if mismatches == 0 else f'NO, {mismatches} rows differ'}")
+
+    line = (
+        FundingLine.objects.filter(cluster__isnull=False, fiscal_year=2023)
+        .filter(
+            pk__gte=FundingLine.objects.order_by("pk").values("pk")[n_lines // 2 : n_lines // 2 + 1]
+        )
+        .order_by("pk")
+        .first()
+    )
+    before = scopes_of_lines(FundingLine.objects.filter(pk=line.pk))
+    started = time.perf_counter()
+    with transaction.atomic():
+        line.amount_rub += 1
+        line.fiscal_year = 2024
+        line.save()  # on commit: funding_totals_recompute_task, in-process
+    edit_s = time.perf_counter() - started
+    scopes = before.update(scopes_of_lines(FundingLine.objects.filter(pk=line.pk)))
+    print(f"(c) edit one line, commit, recompute: {edit_s:8.2f} s  ({len(scopes)} scopes)")
+    started = time.perf_counter()
+    scoped = funding_totals_recompute(scopes=scopes)
+    print(f"    the scoped recompute alone:       {seconds(started)}  rows {scoped.rows}")
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_totals")
+        cursor.execute(HAND_SQL)
+        bad = 0
+        for kind, table, column, has_year in TABLES:
+            cursor.execute(compare_sql(kind, table, column, has_year))
+            bad += cursor.fetchone()[0]
+        cursor.execute("DROP TABLE bench_totals")
+    print(f"    totals after the edit equal the lines: {'yes' if bad == 0 else f'NO ({bad})'}")
+    if mismatches or bad:
+        raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    main()
