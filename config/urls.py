@@ -8,4 +8,7 @@ admin.site.index_title = "Управление данными реестра"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api")),
+    path("", include("common.urls")),
+    path("", include("clusters.urls")),
+    path("", include("regions.urls")),
 ]

@@ -147,9 +147,8 @@ class FundingLine(TimeStampedModel):
 
     def __str__(self) -> str:
         who = self.cluster or self.region
-        return f"{who}: {self.get_funding_source_display()}, {self.amount_rub:,.0f} ₽".replace(
-            ",", " "
-        )
+        amount = f"{self.amount_rub:,.0f}".replace(",", " ")
+        return f"{who}: {self.get_funding_source_display()}, {amount} ₽"
 
     def clean(self) -> None:
         # A cluster's line belongs to the cluster's region; the admin inline leaves it implied.
@@ -192,7 +191,8 @@ class FundingTotal(models.Model):
         abstract = True
 
     def __str__(self) -> str:
-        return f"{self.scope_label()}: {self.total_rub:,.0f} ₽".replace(",", " ")
+        amount = f"{self.total_rub:,.0f}".replace(",", " ")
+        return f"{self.scope_label()}: {amount} ₽"
 
     def scope_label(self) -> str:
         year = getattr(self, "fiscal_year", None)
@@ -246,7 +246,7 @@ class ClusterFundingTotal(FundingTotal):
 
 
 class RegionFundingTotal(FundingTotal):
-    """A region's money in one fiscal year (or none given), lines without a cluster included."""
+    """A region's public money in one fiscal year (or none given): published clusters and region-level lines."""
 
     region = models.ForeignKey(
         Region, verbose_name="субъект РФ", on_delete=models.CASCADE, related_name="funding_totals"
@@ -264,7 +264,7 @@ class RegionFundingTotal(FundingTotal):
 
 
 class FederalDistrictFundingTotal(FundingTotal):
-    """A federal district's money in one fiscal year (or with no year given)."""
+    """A federal district's public money in one fiscal year (or with no year given)."""
 
     federal_district = models.ForeignKey(
         FederalDistrict,
@@ -285,7 +285,7 @@ class FederalDistrictFundingTotal(FundingTotal):
 
 
 class IndustryFundingTotal(FundingTotal):
-    """An industry's money in one fiscal year (or none given); only lines of clusters count."""
+    """An industry's money in one fiscal year (or none given): lines of published clusters."""
 
     industry = models.ForeignKey(
         Industry, verbose_name="отрасль", on_delete=models.CASCADE, related_name="funding_totals"
@@ -303,7 +303,7 @@ class IndustryFundingTotal(FundingTotal):
 
 
 class NationalFundingTotal(FundingTotal):
-    """The country's money in one fiscal year (or with no year given)."""
+    """The country's public money in one fiscal year (or with no year given)."""
 
     fiscal_year = models.PositiveSmallIntegerField("финансовый год", null=True, blank=True)
 

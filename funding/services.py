@@ -85,6 +85,13 @@ class TotalKind:
         return getattr(scopes, self.scope_attr)
 
 
+# Region, district, industry and national totals are public figures: they count the lines of
+# published clusters and the region-level lines, never a draft's money. A cluster's own total
+# counts all its lines (a draft's page is for staff only).
+PUBLIC_SQL = "(fl.cluster_id IS NULL OR c.is_published)"
+PUBLIC_Q = Q(cluster__isnull=True) | Q(cluster__is_published=True)
+
+
 def _kinds() -> list[TotalKind]:
     line = FundingLine._meta.db_table
     cluster = Cluster._meta.db_table
@@ -109,11 +116,11 @@ def _kinds() -> list[TotalKind]:
             scope_attr="region_years",
             key_columns=("region_id", "fiscal_year"),
             key_exprs=("fl.region_id", "fl.fiscal_year"),
-            from_sql=f"{line} fl",
-            where_sql="",
+            from_sql=f"{line} fl LEFT JOIN {cluster} c ON c.id = fl.cluster_id",
+            where_sql=PUBLIC_SQL,
             lock_namespace=2,
             line_keys=("region_id", "fiscal_year"),
-            line_filter=Q(),
+            line_filter=PUBLIC_Q,
         ),
         TotalKind(
             name="district",
@@ -121,11 +128,14 @@ def _kinds() -> list[TotalKind]:
             scope_attr="district_years",
             key_columns=("federal_district_id", "fiscal_year"),
             key_exprs=("r.federal_district_id", "fl.fiscal_year"),
-            from_sql=f"{line} fl JOIN {region} r ON r.id = fl.region_id",
-            where_sql="r.federal_district_id IS NOT NULL",
+            from_sql=(
+                f"{line} fl JOIN {region} r ON r.id = fl.region_id"
+                f" LEFT JOIN {cluster} c ON c.id = fl.cluster_id"
+            ),
+            where_sql=f"r.federal_district_id IS NOT NULL AND {PUBLIC_SQL}",
             lock_namespace=3,
             line_keys=("region__federal_district_id", "fiscal_year"),
-            line_filter=Q(region__federal_district__isnull=False),
+            line_filter=Q(region__federal_district__isnull=False) & PUBLIC_Q,
         ),
         TotalKind(
             name="industry",
@@ -134,10 +144,10 @@ def _kinds() -> list[TotalKind]:
             key_columns=("industry_id", "fiscal_year"),
             key_exprs=("c.industry_id", "fl.fiscal_year"),
             from_sql=f"{line} fl JOIN {cluster} c ON c.id = fl.cluster_id",
-            where_sql="",
+            where_sql=PUBLIC_SQL,
             lock_namespace=4,
             line_keys=("cluster__industry_id", "fiscal_year"),
-            line_filter=Q(cluster__isnull=False),
+            line_filter=Q(cluster__is_published=True),
         ),
         TotalKind(
             name="national",
@@ -145,11 +155,11 @@ def _kinds() -> list[TotalKind]:
             scope_attr="national_years",
             key_columns=("fiscal_year",),
             key_exprs=("fl.fiscal_year",),
-            from_sql=f"{line} fl",
-            where_sql="",
+            from_sql=f"{line} fl LEFT JOIN {cluster} c ON c.id = fl.cluster_id",
+            where_sql=PUBLIC_SQL,
             lock_namespace=5,
             line_keys=("fiscal_year",),
-            line_filter=Q(),
+            line_filter=PUBLIC_Q,
         ),
     ]
 

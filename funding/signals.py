@@ -2,7 +2,7 @@
 
 Covered: saving or deleting a FundingLine (admin, API, shell, fixtures excepted), deleting a
 cluster (its lines cascade, each sends its delete signals), a cluster moving to another
-region or industry, a region moving to another federal district, and the bulk paths of
+region or industry or being published or withdrawn, a region moving to another federal district, and the bulk paths of
 `FundingLineQuerySet` (`update`, `bulk_create`, `bulk_update`), which do not send model
 signals and schedule for themselves. Raw SQL is not covered: the periodic reconcile is.
 """
@@ -56,7 +56,9 @@ def cluster_remember_placement(sender, instance: Cluster, raw: bool, **kwargs) -
     if raw or instance.pk is None:
         return
     instance._funding_old_placement = (
-        Cluster.objects.filter(pk=instance.pk).values_list("region_id", "industry_id").first()
+        Cluster.objects.filter(pk=instance.pk)
+        .values_list("region_id", "industry_id", "is_published")
+        .first()
     )
 
 
@@ -72,10 +74,13 @@ def cluster_follow_placement(sender, instance: Cluster, raw: bool, created: bool
     old = getattr(instance, "_funding_old_placement", None)
     if raw or created or old is None:
         return
-    old_region_id, old_industry_id = old
+    old_region_id, old_industry_id, was_published = old
     lines = FundingLine.objects.filter(cluster_id=instance.pk)
     if old_region_id != instance.region_id:
         lines.exclude(region_id=instance.region_id).update(region_id=instance.region_id)
+    if was_published != instance.is_published:
+        # Public totals count only published clusters: publishing moves its money in or out.
+        funding_totals_schedule(scopes=scopes_of_lines(lines))
     if old_industry_id != instance.industry_id:
         years = set(lines.values_list("fiscal_year", flat=True).distinct())
         scopes = scopes_of_lines(lines)

@@ -221,3 +221,31 @@ def test_concurrent_edits_of_one_cluster_always_end_with_the_true_sum():
     total = ClusterFundingTotal.objects.get(cluster=cluster)
     assert total.total_rub == sum(line.amount_rub for line in cluster.funding_lines.all())
     assert total.line_count == 8
+
+
+def test_a_drafts_money_counts_for_its_cluster_but_not_in_public_totals(
+    django_capture_on_commit_callbacks,
+):
+    """Region, district, industry and national totals are public: a draft's lines stay out."""
+    from funding.models import ClusterFundingTotal, NationalFundingTotal, RegionFundingTotal
+    from tests.clusters.factories import ClusterFactory
+    from tests.funding.factories import FundingLineFactory
+
+    draft = ClusterFactory(is_published=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        FundingLineFactory(cluster=draft, fiscal_year=2024, amount_rub=Decimal("7000000"))
+    assert ClusterFundingTotal.objects.get(cluster=draft).total_rub == Decimal("7000000")
+    assert not RegionFundingTotal.objects.filter(region=draft.region, fiscal_year=2024).exists()
+    assert not NationalFundingTotal.objects.filter(fiscal_year=2024).exists()
+
+    draft.is_published = True
+    with django_capture_on_commit_callbacks(execute=True):
+        draft.save()
+    region = RegionFundingTotal.objects.get(region=draft.region, fiscal_year=2024)
+    assert region.total_rub == Decimal("7000000")
+    assert NationalFundingTotal.objects.get(fiscal_year=2024).total_rub == Decimal("7000000")
+
+    draft.is_published = False
+    with django_capture_on_commit_callbacks(execute=True):
+        draft.save()
+    assert not RegionFundingTotal.objects.filter(region=draft.region, fiscal_year=2024).exists()

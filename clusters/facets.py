@@ -1,0 +1,49 @@
+"""Facet counts for the cluster catalogue: how many clusters each filter option would give.
+
+Each facet counts the clusters that match every *other* active filter, grouped by the
+facet's own field: one GROUP BY query per facet, whatever the number of options or rows.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, QuerySet
+from django_filters import FilterSet
+
+from clusters.models import Cluster
+
+# filter name → the field its options group by
+CLUSTER_FACETS: dict[str, str] = {
+    "federal_district": "region__federal_district",
+    "region": "region",
+    "industry": "industry",
+    "kind": "kind",
+    "selection_year": "selection_year",
+}
+
+
+def queryset_without(filterset: FilterSet, skip: str) -> QuerySet[Cluster]:
+    """The filterset's queryset with every validated filter applied except `skip`.
+
+    Reuses the already-validated form, so no option is looked up a second time.
+    """
+    queryset = filterset.queryset.all()
+    if not filterset.is_bound or not filterset.is_valid():
+        return queryset
+    for name, value in filterset.form.cleaned_data.items():
+        if name != skip:
+            queryset = filterset.filters[name].filter(queryset, value)
+    return queryset
+
+
+def facet_counts(filterset: FilterSet, facets: dict[str, str] | None = None) -> dict[str, dict]:
+    """{filter name: {option key (pk, choice value or year): matching clusters}}."""
+    counts: dict[str, dict] = {}
+    for name, field in (facets or CLUSTER_FACETS).items():
+        rows = (
+            queryset_without(filterset, name)
+            .order_by()
+            .values_list(field)
+            .annotate(n=Count("pk", distinct=True))
+        )
+        counts[name] = {key: n for key, n in rows if key is not None}
+    return counts

@@ -1,0 +1,230 @@
+"""Public pages of the clusters app: catalogue, cluster, industry, college and employer."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Count, Prefetch, Q
+from django.views.generic import DetailView, ListView
+from django_filters.views import FilterView
+
+from clusters.choices import CollegeRole, FigureKind
+from clusters.facets import facet_counts
+from clusters.filtersets import ClusterFilterSet
+from clusters.models import (
+    Cluster,
+    ClusterCollege,
+    ClusterEmployer,
+    College,
+    Employer,
+    Industry,
+)
+from funding import charts
+from funding.models import FundingLine, IndustryFundingTotal
+
+# The catalogue shows these filters of ClusterFilterSet as visible controls; any other
+# filter present in the URL (e.g. ?college=5 from a college page) is carried as hidden input.
+VISIBLE_FILTERS = ("q", "federal_district", "region", "industry", "kind", "selection_year")
+EMPTY_LABELS = {
+    "federal_district": "Все округа",
+    "region": "Все субъекты",
+    "industry": "Все отрасли",
+}
+
+
+def _public_list_rows(queryset):
+    """What a row of a cluster table shows, in a fixed number of queries."""
+    return queryset.with_related().select_related("funding_total")
+
+
+class ClusterListView(FilterView):
+    """The catalogue: ClusterFilterSet applied to GET, with facet counts and pagination."""
+
+    filterset_class = ClusterFilterSet
+    template_name = "clusters/cluster_list.html"
+    paginate_by = 20
+    strict = False
+
+    def get_queryset(self):
+        return _public_list_rows(Cluster.objects.visible_to(self.request.user))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        filterset = self.filterset
+        counts = facet_counts(filterset)
+        self._decorate_form(filterset, counts)
+        form = filterset.form
+        context["visible_fields"] = [form[name] for name in VISIBLE_FILTERS]
+        context["hidden_filters"] = [
+            (name, value)
+            for name in form.fields
+            if name not in VISIBLE_FILTERS
+            for value in self.request.GET.getlist(name)
+            if value
+        ]
+        context["is_filtered"] = any(
+            self.request.GET.get(name) for name in filterset.filters if name != "page"
+        )
+        return context
+
+    def _decorate_form(self, filterset, counts):
+        """Options carry their facet count; options that would give nothing are hidden."""
+        form = filterset.form
+        data = filterset.data or {}
+        for name in ("federal_district", "region", "industry"):
+            field = form.fields[name]
+            facet = counts[name]
+            selected = data.get(name)
+            to_field = filterset.filters[name].extra.get("to_field_name", "pk")
+            keep = Q(pk__in=[pk for pk, n in facet.items() if n])
+            if selected:
+                keep |= Q(**{to_field: selected})
+            field.queryset = field.queryset.filter(keep)
+            field.empty_label = EMPTY_LABELS[name]
+            field.label_from_instance = lambda obj, facet=facet: f"{obj} ({facet.get(obj.pk, 0)})"
+        kind = form.fields["kind"]
+        kind.empty_label = "Все типы"
+        kind.choices = [
+            (value, f"{label} ({counts['kind'].get(value, 0)})")
+            for value, label in filterset.filters["kind"].extra["choices"]
+            if counts["kind"].get(value) or data.get("kind") == value
+        ]
+        years = counts["selection_year"]
+        form.fields["selection_year"].widget = forms.Select(
+            choices=[("", "Все годы")] + [(str(y), f"{y} ({years[y]})") for y in sorted(years)]
+        )
+        form.fields["q"].widget.input_type = "search"
+        form.fields["q"].widget.attrs["placeholder"] = "название, колледж…"
+
+
+class ClusterDetailView(DetailView):
+    """The cluster page; drafts are 404 for the public and a preview for staff."""
+
+    template_name = "clusters/cluster_detail.html"
+    context_object_name = "cluster"
+
+    def get_queryset(self):
+        # with_related: colleges, employers, programmes, figures (4 queries); plus sources
+        # and funding lines with their sources.
+        return (
+            Cluster.objects.visible_to(self.request.user)
+            .with_related()
+            .select_related("funding_total")
+            .prefetch_related(
+                "sources",
+                Prefetch(
+                    "funding_lines",
+                    queryset=FundingLine.objects.select_related("source").order_by(
+                        "fiscal_year", "funding_source", "pk"
+                    ),
+                ),
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        cluster = self.object
+        memberships = list(cluster.cluster_colleges.all())
+        partners = list(cluster.cluster_employers.all())
+        programmes = list(cluster.programmes.all())
+        figures = list(cluster.figures.all())
+        lines = list(cluster.funding_lines.all())
+
+        latest: dict[str, object] = {}
+        for figure in figures:  # ordered by kind, newest first
+            latest.setdefault(figure.kind, figure)
+
+        try:
+            stored = cluster.funding_total
+        except ObjectDoesNotExist:
+            stored = None
+        total = charts.breakdown(stored, label="всего") if stored else None
+
+        sources = {}
+        for source in [
+            *cluster.sources.all(),
+            *(f.source for f in figures),
+            *(line.source for line in lines),
+        ]:
+            sources.setdefault(source.pk, source)
+
+        context.update(
+            base_college=next((m.college for m in memberships if m.role == CollegeRole.BASE), None),
+            network_colleges=[m.college for m in memberships if m.role == CollegeRole.NETWORK],
+            partners=partners,
+            programmes=programmes,
+            figures=figures,
+            reported_employers=latest.get(FigureKind.EMPLOYERS),
+            reported_colleges=latest.get(FigureKind.MEMBER_COLLEGES),
+            reported_programmes=latest.get(FigureKind.PROGRAMMES),
+            college_count=len(memberships),
+            funding_total=total,
+            funding_chart=charts.stacked_bars(charts.per_source_rows(total)) if total else None,
+            funding_lines=lines,
+            sources=list(sources.values()),
+            money_figure_kind=FigureKind.FUNDING_TOTAL_RUB,
+        )
+        return context
+
+
+class IndustryListView(ListView):
+    template_name = "clusters/industry_list.html"
+    context_object_name = "industries"
+
+    def get_queryset(self):
+        return Industry.objects.annotate(
+            cluster_count=Count("clusters", filter=Q(clusters__is_published=True))
+        ).order_by("name")
+
+
+class IndustryDetailView(DetailView):
+    """An industry: its published clusters and its money by year and source."""
+
+    model = Industry
+    template_name = "clusters/industry_detail.html"
+    context_object_name = "industry"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        rows = charts.by_year(IndustryFundingTotal.objects.filter(industry=self.object))
+        context.update(
+            clusters=_public_list_rows(Cluster.objects.public().in_industry(self.object)),
+            funding_rows=rows,
+            funding_overall=charts.overall(rows),
+            funding_chart=charts.stacked_bars(rows),
+        )
+        return context
+
+
+class CollegeDetailView(DetailView):
+    """A college and the published clusters it takes part in, with its role in each."""
+
+    template_name = "clusters/college_detail.html"
+    context_object_name = "college"
+    queryset = College.objects.select_related("region__federal_district")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["memberships"] = (
+            ClusterCollege.objects.filter(college=self.object, cluster__is_published=True)
+            .select_related("cluster__region", "cluster__industry")
+            .order_by("cluster__name")
+        )
+        return context
+
+
+class EmployerDetailView(DetailView):
+    """An employer and the published clusters it partners."""
+
+    template_name = "clusters/employer_detail.html"
+    context_object_name = "employer"
+    queryset = Employer.objects.select_related("region", "industry")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["partnerships"] = (
+            ClusterEmployer.objects.filter(employer=self.object, cluster__is_published=True)
+            .select_related("cluster__region", "cluster__industry")
+            .order_by("cluster__name")
+        )
+        return context

@@ -1,0 +1,95 @@
+"""Public pages of the regions app: the list of regions, a region, a federal district."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, Q
+from django.shortcuts import get_object_or_404
+from django.views.generic import DetailView, ListView
+
+from clusters.models import Cluster
+from funding import charts
+from funding.models import FederalDistrictFundingTotal, FundingLine, RegionFundingTotal
+from regions.models import FederalDistrict, Region
+
+PUBLISHED_CLUSTERS = Q(clusters__is_published=True)
+
+
+def _cluster_rows(queryset):
+    return queryset.with_related().select_related("funding_total")
+
+
+def _funding_context(totals) -> dict:
+    rows = charts.by_year(totals)
+    return {
+        "funding_rows": rows,
+        "funding_overall": charts.overall(rows),
+        "funding_chart": charts.stacked_bars(rows),
+    }
+
+
+class RegionListView(ListView):
+    """Every federal district with its regions and how many published clusters each has."""
+
+    template_name = "regions/region_list.html"
+    context_object_name = "districts"
+
+    def get_queryset(self):
+        regions = Region.objects.annotate(
+            cluster_count=Count("clusters", filter=PUBLISHED_CLUSTERS)
+        ).order_by("name")
+        return FederalDistrict.objects.prefetch_related(Prefetch("regions", queryset=regions))
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["undistricted"] = (
+            Region.objects.filter(federal_district__isnull=True)
+            .annotate(cluster_count=Count("clusters", filter=PUBLISHED_CLUSTERS))
+            .order_by("name")
+        )
+        return context
+
+
+class RegionDetailView(DetailView):
+    """A region: its published clusters, money by year and source, and region-level money."""
+
+    template_name = "regions/region_detail.html"
+    context_object_name = "region"
+    queryset = Region.objects.select_related("federal_district")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        region = self.object
+        context.update(
+            clusters=_cluster_rows(Cluster.objects.public().in_region(region)),
+            # Money a source gives only jointly for several clusters belongs to the region.
+            region_lines=FundingLine.objects.public()
+            .filter(region=region, cluster__isnull=True)
+            .select_related("source")
+            .order_by("fiscal_year", "funding_source", "pk"),
+            **_funding_context(RegionFundingTotal.objects.filter(region=region)),
+        )
+        return context
+
+
+class FederalDistrictDetailView(DetailView):
+    """A federal district: its regions, its published clusters and its money by year."""
+
+    template_name = "regions/district_detail.html"
+    context_object_name = "district"
+
+    def get_object(self, queryset=None):
+        return get_object_or_404(FederalDistrict, code__iexact=self.kwargs["code"])
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        district = self.object
+        context.update(
+            regions=Region.objects.in_district(district)
+            .annotate(cluster_count=Count("clusters", filter=PUBLISHED_CLUSTERS))
+            .order_by("-cluster_count", "name"),
+            clusters=_cluster_rows(Cluster.objects.public().in_district(district)),
+            **_funding_context(
+                FederalDistrictFundingTotal.objects.filter(federal_district=district)
+            ),
+        )
+        return context

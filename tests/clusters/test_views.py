@@ -1,0 +1,290 @@
+"""Public cluster pages with the real seed data: catalogue, cluster, industry, college, employer."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from clusters.choices import CollegeRole, FigureKind, Qualifier
+from clusters.models import Cluster, College, Employer
+from tests.clusters.factories import (
+    ClusterCollegeFactory,
+    ClusterEmployerFactory,
+    ClusterFactory,
+    IndustryFactory,
+    ProgrammeFactory,
+    ReportedFigureFactory,
+)
+from tests.funding.factories import FundingLineFactory
+from tests.regions.factories import RegionFactory
+from tests.totals import recompute_totals
+
+pytestmark = pytest.mark.django_db
+
+SMOLENSK = "/clusters/smo-mechanical-engineering/"
+
+
+def text(response) -> str:
+    """The page's text with no-break spaces read as spaces and tags stripped."""
+    html = response.content.decode().replace("\u00a0", " ")
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+def result_names(response) -> set[str]:
+    return {cluster.name for cluster in response.context["page_obj"].object_list}
+
+
+@pytest.fixture
+def seeded(seed):
+    recompute_totals()
+
+
+# --- the cluster page -------------------------------------------------------------------
+
+
+def test_smolensk_cluster_page_shows_its_seed_facts(client, seeded):
+    response = client.get(SMOLENSK)
+    assert response.status_code == 200
+    page = text(response)
+    assert "Смоленская академия профессионального образования" in page
+    assert "16 предприятий-работодателей по данным источника" in page
+    assert "по названиям в реестре не перечислены" in page
+    assert "не менее 560" in page
+    assert "24 января 2025 г." in page
+    assert "≈ 153 000 000 ₽" in page
+    assert "≈ 153 млн ₽" in page
+    assert "≈ 37 000 000 ₽" in page  # the employers' share, derived and so approximate
+    # Years the source does not give stay empty, never guessed.
+    assert re.search(r"Год отбора\s*не указан", page)
+    assert re.search(r"Год первого набора\s*не указан", page)
+    assert "Итоги пересчитаны" in page
+    assert "Василий Анохин посетил Смоленскую академию" in page
+    assert "seeds/004_c8ccfdd2582e0d5c.txt" in page
+    assert "<svg" in response.content.decode()
+
+
+def test_cluster_page_has_its_own_title_and_description(client, seeded):
+    html = client.get(SMOLENSK).content.decode()
+    assert "<title>ОПЦ машиностроения, Смоленская область — «Профессионалитет»</title>" in html
+    assert re.search(r'<meta name="description" content="[^"]*Смоленская область', html)
+    assert '<html lang="ru">' in html
+
+
+def test_irkutsk_cluster_lists_base_and_network_colleges(client, seeded):
+    page = text(client.get("/clusters/irk-energy/"))
+    assert "Иркутский энергетический колледж" in page
+    assert "Ангарский политехнический техникум" in page
+    assert re.search(r"Год отбора\s*2022", page)
+    assert re.search(r"Год первого набора\s*2023", page)
+
+
+def test_cluster_page_says_when_totals_are_being_recomputed(client, seeded):
+    cluster = Cluster.objects.get(slug="smo-mechanical-engineering")
+    total = cluster.funding_total
+    total.is_stale = True
+    total.save(update_fields=["is_stale"])
+    assert "Итоги пересчитываются" in text(client.get(SMOLENSK))
+
+
+def test_unpublished_cluster_is_404_for_the_public(client, seeded):
+    Cluster.objects.filter(slug="smo-mechanical-engineering").update(is_published=False)
+    response = client.get(SMOLENSK)
+    assert response.status_code == 404
+    assert "Страница не найдена" in response.content.decode()
+
+
+def test_staff_may_preview_an_unpublished_cluster(client, seeded, staff_editor):
+    Cluster.objects.filter(slug="smo-mechanical-engineering").update(is_published=False)
+    client.force_login(staff_editor)
+    response = client.get(SMOLENSK)
+    assert response.status_code == 200
+    assert "Черновик" in text(response)
+
+
+def test_unknown_cluster_is_a_russian_404(client, seeded):
+    response = client.get("/clusters/no-such-cluster/")
+    assert response.status_code == 404
+    assert "Страница не найдена" in response.content.decode()
+
+
+# --- the catalogue ----------------------------------------------------------------------
+
+
+def test_catalogue_lists_every_published_cluster_with_a_russian_count(client, seeded):
+    response = client.get(reverse("clusters:list"))
+    assert response.status_code == 200
+    assert len(result_names(response)) == 8
+    assert "8 кластеров" in text(response)
+
+
+def test_catalogue_filters_by_region(client, seeded):
+    response = client.get(reverse("clusters:list"), {"region": "38"})
+    assert result_names(response) == {
+        "ОПЦ (кластер) «Энергетика», Иркутская область",
+        "ОПЦ (кластер) «Металлургия», Иркутская область",
+    }
+    assert "Найдено 2 кластера" in text(response)
+
+
+def test_catalogue_filters_by_region_and_industry(client, seeded):
+    response = client.get(
+        reverse("clusters:list"), {"region": "22", "industry": "mechanical-engineering"}
+    )
+    assert result_names(response) == {"ОПЦ машиностроительной отрасли, Алтайский край"}
+    assert "Найдено 1 кластер" in text(response)
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"federal_district": "SIB"}, 5),
+        ({"industry": "mechanical-engineering"}, 4),
+        ({"kind": "education_cluster"}, 1),
+        ({"selection_year": "2022"}, 3),
+        ({"q": "Смоленская академия"}, 1),
+        ({"q": "Оренбургская"}, 1),
+    ],
+)
+def test_each_catalogue_filter_narrows_the_list(client, seeded, params, expected):
+    response = client.get(reverse("clusters:list"), params)
+    assert len(result_names(response)) == expected
+
+
+def test_catalogue_hides_unpublished_clusters(client, seeded):
+    Cluster.objects.filter(slug="irk-energy").update(is_published=False)
+    response = client.get(reverse("clusters:list"), {"region": "38"})
+    assert len(result_names(response)) == 1
+
+
+def test_catalogue_renders_the_filterset_form_with_labels(client, seeded):
+    html = client.get(reverse("clusters:list")).content.decode()
+    for name in ("q", "federal_district", "region", "industry", "kind", "selection_year"):
+        assert f'<label for="id_{name}">' in html
+        assert f'name="{name}"' in html
+
+
+def test_facet_counts_sit_beside_each_option(client, seeded):
+    html = client.get(reverse("clusters:list"), {"federal_district": "SIB"}).content.decode()
+    # The district facet ignores its own filter; the others respect it.
+    assert "Сибирский федеральный округ (5)" in html
+    assert "Центральный федеральный округ (2)" in html
+    assert "Иркутская область (2)" in html
+    assert "Алтайский край (3)" in html
+    assert "Смоленская область" not in re.search(
+        r'<select name="region".*?</select>', html, re.S
+    ).group(0)
+    assert "2022 (3)" in html
+
+
+def test_csv_link_and_pagination_keep_the_current_filters(client, seeded):
+    html = client.get(reverse("clusters:list"), {"region": "22"}).content.decode()
+    assert 'href="/api/v1/clusters/?region=22&amp;format=csv"' in html
+
+
+def test_catalogue_paginates_and_page_links_keep_filters(client, db):
+    industry = IndustryFactory()
+    region = RegionFactory(code="77")
+    ClusterFactory.create_batch(25, industry=industry, region=region)
+    first = client.get(reverse("clusters:list"), {"industry": industry.slug})
+    assert len(first.context["page_obj"].object_list) == 20
+    assert f'href="?industry={industry.slug}&amp;page=2"' in first.content.decode()
+    second = client.get(reverse("clusters:list"), {"industry": industry.slug, "page": 2})
+    assert len(second.context["page_obj"].object_list) == 5
+
+
+# --- query counts -----------------------------------------------------------------------
+
+
+def make_clusters(count: int) -> None:
+    """Clusters with everything a row or a page shows, across several regions/industries."""
+    industries = IndustryFactory.create_batch(3)
+    regions = RegionFactory.create_batch(3)
+    for i in range(count):
+        cluster = ClusterFactory(industry=industries[i % 3], region=regions[i % 3])
+        ClusterCollegeFactory(cluster=cluster, role=CollegeRole.BASE)
+        ClusterCollegeFactory(cluster=cluster)
+        ClusterEmployerFactory(cluster=cluster)
+        ReportedFigureFactory(cluster=cluster, kind=FigureKind.EMPLOYERS, value=10)
+        FundingLineFactory(cluster=cluster)
+    recompute_totals()
+
+
+def count_queries(client, url, params=None) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url, params or {}).status_code == 200
+    return len(queries)
+
+
+def test_catalogue_query_count_does_not_grow_with_the_data(client, db):
+    make_clusters(5)
+    few = count_queries(client, reverse("clusters:list"))
+    make_clusters(50)
+    many = count_queries(client, reverse("clusters:list"))
+    assert few == many
+
+
+def test_catalogue_query_count_is_pinned(client, db, django_assert_num_queries):
+    make_clusters(30)
+    # 5 facet GROUP BYs (district, region, industry, kind, selection year); paginator count;
+    # the page of clusters (region, district, industry, funding total joined); 4 prefetches
+    # (colleges, employers, programmes, figures); 3 option lists (district, region, industry).
+    with django_assert_num_queries(14):
+        client.get(reverse("clusters:list"))
+    region = Cluster.objects.first().region
+    # + 1: the region filter looks its code up while validating.
+    with django_assert_num_queries(15):
+        client.get(reverse("clusters:list"), {"region": region.code})
+
+
+def test_cluster_page_query_count_does_not_grow_with_its_members(client, db):
+    cluster = ClusterFactory()
+    ClusterCollegeFactory(cluster=cluster, role=CollegeRole.BASE)
+    FundingLineFactory(cluster=cluster)
+    recompute_totals()
+    url = cluster.get_absolute_url()
+    few = count_queries(client, url)
+    ClusterCollegeFactory.create_batch(40, cluster=cluster)
+    ClusterEmployerFactory.create_batch(40, cluster=cluster)
+    ReportedFigureFactory.create_batch(10, cluster=cluster)
+    cluster.programmes.add(*ProgrammeFactory.create_batch(20))
+    FundingLineFactory.create_batch(10, cluster=cluster, qualifier=Qualifier.APPROXIMATELY)
+    many = count_queries(client, url)
+    # The cluster (region, district, industry, funding total joined); colleges; employers;
+    # programmes; figures with sources; sources; funding lines with sources.
+    assert few == many == 7
+
+
+# --- industry, college and employer pages -----------------------------------------------
+
+
+def test_industry_page_lists_its_clusters_and_money(client, seeded):
+    response = client.get(reverse("clusters:industry", kwargs={"slug": "metallurgy"}))
+    page = text(response)
+    assert "ОПЦ (кластер) «Металлургия», Иркутская область" in page
+    assert "Энергетика" not in page.split("Кластеры отрасли")[1].split("Финансирование")[0]
+    assert "100 000 000 ₽" in page
+
+
+def test_industry_list_counts_clusters_in_russian(client, seeded):
+    page = text(client.get(reverse("clusters:industries")))
+    assert "Машиностроение 4 кластера" in page
+    assert "Металлургия 1 кластер" in page
+
+
+def test_college_page_lists_its_published_clusters(client, seeded):
+    college = College.objects.get(full_name="Иркутский энергетический колледж")
+    page = text(client.get(college.get_absolute_url()))
+    assert "ОПЦ (кластер) «Энергетика», Иркутская область" in page
+    assert "базовая организация" in page
+    Cluster.objects.filter(slug="irk-energy").update(is_published=False)
+    page = text(client.get(college.get_absolute_url()))
+    assert "В опубликованных кластерах не участвует" in page
+
+
+def test_employer_page_lists_its_published_clusters(client, seeded):
+    employer = Employer.objects.get(name="АО «БТК групп»")
+    page = text(client.get(employer.get_absolute_url()))
+    assert "ОПЦ легкой промышленности, Алтайский край" in page
+    assert "партнёр" in page

@@ -1,0 +1,95 @@
+"""Public region, federal district and region list pages with the real seed data."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from clusters.models import Cluster
+from regions.models import Region
+from tests.clusters.factories import ClusterFactory
+from tests.totals import recompute_totals
+
+pytestmark = pytest.mark.django_db
+
+
+def text(response) -> str:
+    html = response.content.decode().replace("\u00a0", " ")
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+
+
+@pytest.fixture
+def seeded(seed):
+    recompute_totals()
+
+
+def test_irkutsk_region_page_lists_its_two_clusters(client, seeded):
+    region = Region.objects.get(code="38")
+    response = client.get(region.get_absolute_url())
+    assert response.status_code == 200
+    assert {c.name for c in response.context["clusters"]} == {
+        "ОПЦ (кластер) «Энергетика», Иркутская область",
+        "ОПЦ (кластер) «Металлургия», Иркутская область",
+    }
+    page = text(response)
+    assert "Кластеры: 2" in page
+    assert "Сибирский федеральный округ" in page
+    assert "200 000 000 ₽" in page  # 2023: two federal grants of 100 mln
+
+
+def test_region_page_hides_unpublished_clusters(client, seeded):
+    Cluster.objects.filter(slug="irk-energy").update(is_published=False)
+    response = client.get(Region.objects.get(code="38").get_absolute_url())
+    assert [c.slug for c in response.context["clusters"]] == ["irk-metallurgy"]
+
+
+def test_altai_region_page_shows_joint_money_without_a_cluster(client, seeded):
+    page = text(client.get(Region.objects.get(code="22").get_absolute_url()))
+    assert "Суммы субъекта без разбивки по кластерам" in page
+    assert "200 000 000 ₽ — федеральный бюджет, 2023 г." in page
+    assert "не менее 22 000 000 ₽" in page
+    # 2023: 200 + 10 + «более 22» mln, all region-level; the year with no year given last.
+    assert "не менее 232 000 000 ₽" in page
+    assert "Год не указан" in page or "год не указан" in page
+
+
+def test_region_page_of_a_region_without_clusters_still_renders(client, seeded):
+    response = client.get(Region.objects.get(code="77").get_absolute_url())
+    assert response.status_code == 200
+    assert "Кластеров нет" in text(response)
+
+
+def test_unknown_region_is_404(client, seeded):
+    assert client.get("/regions/atlantis/").status_code == 404
+
+
+def test_district_page_lists_regions_and_clusters(client, seeded):
+    response = client.get(reverse("regions:district", kwargs={"code": "sib"}))
+    assert response.status_code == 200
+    page = text(response)
+    assert "Иркутская область 2 кластера" in page
+    assert "Алтайский край 3 кластера" in page
+    assert "Кластеры: 5" in page
+
+
+def test_region_list_groups_regions_by_district(client, seeded):
+    page = text(client.get(reverse("regions:list")))
+    assert "Сибирский федеральный округ" in page
+    assert "Смоленская область 1 кластер" in page
+
+
+def test_region_page_query_count_does_not_grow_with_its_clusters(client, seeded):
+    region = Region.objects.get(code="38")
+    url = region.get_absolute_url()
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            client.get(url)
+        return len(queries)
+
+    few = count()
+    ClusterFactory.create_batch(30, region=region)
+    # region; clusters + 4 prefetches; region-level lines; yearly totals
+    assert count() == few == 8

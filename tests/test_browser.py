@@ -1,0 +1,136 @@
+"""A visitor in real headless Chromium: home → catalogue filtered by region and industry →
+cluster page with its colleges and funding, on a desktop and on a 375 px phone.
+
+Drives Debian's /usr/bin/chromium through Playwright (never a downloaded browser).
+Screenshots go to test-artifacts/ at the repository root.
+"""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.totals import recompute_totals
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+@pytest.fixture
+def browser(monkeypatch):
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    # Playwright's sync API runs an event loop in this thread; the ORM calls the test makes
+    # around it (seeding, recompute) are plain synchronous code.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def site(transactional_db, live_server, seed):
+    recompute_totals()
+    return live_server.url
+
+
+def assert_no_horizontal_scroll(page):
+    scroll_width, inner_width = page.evaluate(
+        "[document.documentElement.scrollWidth, window.innerWidth]"
+    )
+    assert scroll_width <= inner_width, f"{page.url}: {scroll_width}px > {inner_width}px"
+
+
+def visit_home_filter_and_open_cluster(page, site, shot_prefix, phone=False):
+    # Home: national figures, the chart and the entry points.
+    page.goto(site + "/")
+    assert page.locator("h1").inner_text().startswith("Образовательно-производственные")
+    assert page.locator("#national-funding-title").count() == 1
+    first_figure = page.locator(".stats li").first
+    assert first_figure.is_visible()
+    assert first_figure.inner_text().split() == ["8", "кластеров"]
+    page.screenshot(path=ARTIFACTS / f"{shot_prefix}-1-home.png", full_page=True)
+    if phone:
+        assert_no_horizontal_scroll(page)
+
+    # Catalogue, filtered by region and industry through the labelled form controls.
+    page.get_by_role("navigation", name="Основные разделы").get_by_role(
+        "link", name="Кластеры"
+    ).click()
+    page.wait_for_url(re.compile(r"/clusters/$"))
+    page.get_by_label("Субъект РФ").select_option("67")
+    page.get_by_label("Отрасль").select_option("mechanical-engineering")
+    page.get_by_role("button", name="Показать").click()
+    page.wait_for_url(re.compile(r"region=67"))
+    assert "industry=mechanical-engineering" in page.url
+    assert page.locator(".results-count").inner_text().replace("\u00a0", " ") == (
+        "Найдено 1 кластер"
+    )
+    csv = page.get_by_role("link", name="Скачать этот список в CSV").get_attribute("href")
+    assert csv.startswith("/api/v1/clusters/?") and "format=csv" in csv and "region=67" in csv
+    page.screenshot(path=ARTIFACTS / f"{shot_prefix}-2-catalogue.png", full_page=True)
+    if phone:
+        assert_no_horizontal_scroll(page)
+
+    # The cluster page: its colleges and its funding.
+    page.get_by_role("link", name="ОПЦ машиностроения, Смоленская область").click()
+    page.wait_for_url(re.compile(r"/clusters/smo-mechanical-engineering/$"))
+    assert page.locator("h1").inner_text() == "ОПЦ машиностроения, Смоленская область"
+    colleges = page.locator("section", has=page.locator("#colleges-heading"))
+    assert colleges.get_by_role(
+        "link", name="Смоленская академия профессионального образования"
+    ).is_visible()
+    funding = page.locator("section", has=page.locator("#funding-heading"))
+    assert "≈ 153 000 000 ₽" in funding.inner_text().replace("\u00a0", " ")
+    assert funding.locator("svg[role=img]").is_visible()
+    assert "16 предприятий-работодателей" in page.locator("body").inner_text().replace(
+        "\u00a0", " "
+    )
+    page.screenshot(path=ARTIFACTS / f"{shot_prefix}-3-cluster.png", full_page=True)
+    if phone:
+        assert_no_horizontal_scroll(page)
+
+
+def test_visitor_filters_the_catalogue_and_opens_a_cluster_on_desktop(site, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="ru-RU")
+    visit_home_filter_and_open_cluster(page, site, "desktop")
+    page.close()
+
+
+def test_visitor_does_the_same_on_a_375px_phone_without_horizontal_scrolling(site, browser):
+    context = browser.new_context(
+        viewport={"width": 375, "height": 812}, device_scale_factor=2, is_mobile=True
+    )
+    page = context.new_page()
+    visit_home_filter_and_open_cluster(page, site, "phone", phone=True)
+    # The other public pages fit the phone as well.
+    for path in ("/regions/altai-krai/", "/districts/sib/", "/regions/", "/open-data/"):
+        page.goto(site + path)
+        assert_no_horizontal_scroll(page)
+    page.screenshot(path=ARTIFACTS / "phone-4-open-data.png", full_page=True)
+    context.close()
+
+
+def test_pages_work_without_javascript(site, browser):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(site + "/clusters/?region=38")
+    assert "Найдено 2 кластера" in page.locator("body").inner_text().replace("\u00a0", " ")
+    page.goto(site + "/")
+    assert page.locator("svg[role=img]").first.is_visible()
+    context.close()
