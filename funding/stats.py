@@ -1,15 +1,18 @@
 """Funding sums and cluster counts grouped by district, region, industry, year and source.
 
 Money comes from the stored totals tables (region / federal district / industry / national ×
-fiscal year, per source), so a national breakdown costs one small query. Two cases cannot be
-answered from them honestly and are aggregated from the funding lines instead, saying so in
-`money_basis`:
+fiscal year, per source), so a national breakdown costs one small query. Those totals are
+public figures: they count region-level lines and lines of published clusters only. Cases
+they cannot answer honestly are aggregated from the funding lines the requester may see,
+saying so in `money_basis`:
 
-* the requester may not see drafts, and some unpublished cluster has money inside the asked
-  scope (the stored totals count every line, drafts included, so they would leak it);
-* the question crosses two scopes no table holds (an industry within a region).
+* the requester is staff (sees drafts) and some unpublished cluster has money inside the
+  asked scope — the stored totals would leave it out while the counts include the draft;
+* the question crosses two scopes no table holds (an industry within a region);
+* nothing has been computed for the scope yet.
 
-Cluster counts are always counted from the clusters the requester may see.
+Anonymous clients therefore always get the stored, published-only figures; a test pins that a
+draft's money never reaches them. Cluster counts always count the clusters the requester may see.
 """
 
 from __future__ import annotations
@@ -40,7 +43,6 @@ DIMENSIONS = (*SCOPES, "fiscal_year", "funding_source")
 FILTERS = (*SCOPES, "fiscal_year", "funding_source")
 
 BASIS_TOTALS = "stored_totals"
-BASIS_PUBLISHED_LINES = "published_lines"
 BASIS_LINES = "funding_lines"
 
 _RANK = {Qualifier.EXACT: 0, Qualifier.AT_LEAST: 1, Qualifier.APPROXIMATELY: 2}
@@ -244,7 +246,9 @@ def funding_stats(
     scope_dims = {d for d in group_by if d in SCOPES} | {d for d in SCOPES if cleaned.get(d)}
     may_see_drafts = bool(user is not None and user.is_active and user.is_staff)
     stored = _stored_rows(scope_dims, cleaned)
-    drafts_in_scope = not may_see_drafts and (
+    # The stored totals leave drafts out: exact for everyone who may not see drafts, and for
+    # staff too unless a draft has money inside the asked scope.
+    drafts_in_scope = may_see_drafts and (
         _line_filters(params, FundingLine.objects.filter(cluster__is_published=False)).exists()
     )
 
@@ -261,7 +265,7 @@ def funding_stats(
         visible = FundingLine.objects.visible_to(user)
         cells = _money_from_lines(_line_filters(params, visible), group_by)
         computed_at, is_stale = timezone.now(), False
-        basis = BASIS_PUBLISHED_LINES if drafts_in_scope else BASIS_LINES
+        basis = BASIS_LINES
 
     counts = _cluster_counts(user, group_by, params, cleaned)
     rows = []

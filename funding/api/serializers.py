@@ -108,11 +108,12 @@ class StatsRowSerializer(serializers.Serializer):
 class StatsSerializer(serializers.Serializer):
     group_by = serializers.ListField(child=serializers.CharField())
     money_basis = serializers.ChoiceField(
-        choices=["stored_totals", "published_lines", "funding_lines"],
+        choices=["stored_totals", "funding_lines"],
         help_text=(
-            "stored_totals — хранимые итоги; published_lines — сумма по строкам опубликованных "
-            "кластеров (в области запроса есть деньги черновиков); funding_lines — сумма по "
-            "строкам (сочетание отрасли и субъекта/округа в хранимых итогах не хранится)."
+            "stored_totals — хранимые итоги (только опубликованные кластеры и строки субъектов); "
+            "funding_lines — сумма по строкам, видимым запрашивающему: для сотрудников, когда в "
+            "области запроса есть деньги черновиков, и для сочетания отрасли с субъектом/округом, "
+            "которого хранимые итоги не содержат."
         ),
     )
     computed_at = serializers.DateTimeField(allow_null=True)

@@ -61,8 +61,9 @@ _STATS_PARAMETERS = [
 class StatsView(ConditionalGetMixin, APIView):
     """Funding sums and cluster counts, grouped, e.g. federal money by region for 2023.
 
-    Anonymous clients get published data only: when some draft cluster has money inside the
-    asked scope, the sums are taken from the published lines instead of the stored totals.
+    Anonymous clients get published data only (the stored totals count published clusters and
+    region-level lines); staff get drafts too, summed from the lines when a draft has money in
+    the asked scope.
     """
 
     permission_classes = [AllowAny]
