@@ -23,9 +23,6 @@ import sys
 import time
 from pathlib import Path
 
-import psycopg
-from psycopg.types.numeric import Int8Dumper
-
 from bench.demo_data import database_url, generate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -122,13 +119,10 @@ def main() -> None:
     args = parser.parse_args()
 
     if not args.reuse:
-        # psycopg binds small Python ints as smallint, and demo_data multiplies its parameters
-        # in SQL (clusters × lines overflows smallint past 3 276 clusters): bind them as bigint.
-        psycopg.adapters.register_dumper(int, Int8Dumper)
         print(f"generating {args.clusters} DEMO clusters in {args.database} ...", flush=True)
         generate(args.database, clusters=args.clusters)
         subprocess.run(
-            [sys.executable, "-m", "bench.recompute_totals"],
+            [sys.executable, "manage.py", "recompute_totals"],
             cwd=ROOT,
             env=_env(args.database),
             check=True,

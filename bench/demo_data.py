@@ -61,27 +61,27 @@ SQL = [
               2022 + g %% 4, CASE WHEN g %% 3 = 0 THEN NULL ELSE 2023 + g %% 4 END,
               (ARRAY['selected','operating','operating','closed'])[1 + g %% 4],
               '', 'Демо-описание кластера ' || g || ' (сгенерировано).', '', g %% 20 <> 0, now(), now()
-       FROM generate_series(1, %(clusters)s) AS g,
+       FROM generate_series(1, %(clusters)s::bigint) AS g,
             (SELECT array_agg(id ORDER BY id) AS ids FROM clusters_industry) AS ind,
             (SELECT array_agg(id ORDER BY id) AS ids FROM regions_region) AS reg""",
     """INSERT INTO clusters_college (full_name, short_name, region_id, town, inn, ogrn, website, created_at, updated_at)
        SELECT 'ДЕМО-колледж ' || g, '', reg.ids[1 + g %% array_length(reg.ids, 1)], '', NULL, NULL, '', now(), now()
-       FROM generate_series(1, %(clusters)s * %(colleges)s) AS g,
+       FROM generate_series(1, %(clusters)s::bigint * %(colleges)s::bigint) AS g,
             (SELECT array_agg(id ORDER BY id) AS ids FROM regions_region) AS reg""",
     # College k of cluster c is the k-th of its block; the first one is the base college.
     """INSERT INTO clusters_clustercollege (cluster_id, college_id, role, created_at, updated_at)
-       SELECT c.id, col.first_id + (c.id - cl.first_id) * %(colleges)s + k,
+       SELECT c.id, col.first_id + (c.id - cl.first_id) * %(colleges)s::bigint + k,
               CASE WHEN k = 0 THEN 'base' ELSE 'network' END, now(), now()
-       FROM clusters_cluster c, generate_series(0, %(colleges)s - 1) AS k,
+       FROM clusters_cluster c, generate_series(0, %(colleges)s::bigint - 1) AS k,
             (SELECT min(id) AS first_id FROM clusters_cluster) cl,
             (SELECT min(id) AS first_id FROM clusters_college) col""",
     """INSERT INTO clusters_employer (name, region_id, industry_id, inn, ogrn, website, created_at, updated_at)
        SELECT 'ДЕМО-предприятие ' || g, NULL, NULL, NULL, NULL, '', now(), now()
-       FROM generate_series(1, greatest(%(clusters)s * %(employers)s / 2, 2)) AS g""",
+       FROM generate_series(1, greatest(%(clusters)s::bigint * %(employers)s::bigint / 2, 2)) AS g""",
     """INSERT INTO clusters_clusteremployer (cluster_id, employer_id, role, note, created_at, updated_at)
        SELECT c.id, e.first_id + ((c.id * 7 + k * 13) %% e.n),
               CASE WHEN k = 0 THEN 'anchor' ELSE 'partner' END, '', now(), now()
-       FROM clusters_cluster c, generate_series(0, %(employers)s - 1) AS k,
+       FROM clusters_cluster c, generate_series(0, %(employers)s::bigint - 1) AS k,
             (SELECT min(id) AS first_id, count(*) AS n FROM clusters_employer) e
        ON CONFLICT DO NOTHING""",
     """INSERT INTO clusters_reportedfigure (cluster_id, kind, value, qualifier, as_of, source_id,
@@ -96,15 +96,15 @@ SQL = [
               ((g::bigint * 7919) %% 100000) * 1000,
               CASE WHEN g %% 17 = 0 THEN 'approximately' WHEN g %% 23 = 0 THEN 'at_least' ELSE 'exact' END,
               s.id, '', 'демо', now(), now()
-       FROM generate_series(0, %(clusters)s * %(lines)s - 1) AS g
-            JOIN clusters_cluster c ON c.id = (SELECT min(id) FROM clusters_cluster) + g / %(lines)s,
+       FROM generate_series(0, %(clusters)s::bigint * %(lines)s::bigint - 1) AS g
+            JOIN clusters_cluster c ON c.id = (SELECT min(id) FROM clusters_cluster) + g / %(lines)s::bigint,
             (SELECT max(id) AS id FROM clusters_source) s""",
     # Region-level money without a cluster, as sources give it for several clusters jointly.
     """INSERT INTO funding_fundingline (cluster_id, region_id, fiscal_year, funding_source, amount_rub,
            qualifier, source_id, exact_wording, note, created_at, updated_at)
        SELECT NULL, reg.ids[1 + g %% array_length(reg.ids, 1)], 2022 + g %% 4, 'federal', 200000000,
               'exact', s.id, '', 'демо, совокупно для нескольких кластеров', now(), now()
-       FROM generate_series(1, %(region_lines)s) AS g,
+       FROM generate_series(1, %(region_lines)s::bigint) AS g,
             (SELECT array_agg(id ORDER BY id) AS ids FROM regions_region) AS reg,
             (SELECT max(id) AS id FROM clusters_source) s""",
 ]
