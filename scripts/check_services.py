@@ -13,8 +13,9 @@ if not DATABASE_URL.startswith("postgres"):
 else:
     import psycopg
 
+    # The server, not the named database: the tests create their own (test_<name>).
     try:
-        psycopg.connect(DATABASE_URL, connect_timeout=3).close()
+        psycopg.connect(DATABASE_URL, dbname="postgres", connect_timeout=3).close()
     except psycopg.OperationalError as exc:
         problems.append(
             f"PostgreSQL is not reachable at {DATABASE_URL}: {str(exc).strip().splitlines()[0]}\n"
