@@ -35,6 +35,15 @@ class Qualifier(models.TextChoices):
     AT_LEAST = "at_least", "не менее"
 
 
+# How a figure or total is marked in Russian text («почти 153 млн» → «≈ 153 000 000 ₽»);
+# the no-break space keeps the mark on the number's line.
+QUALIFIER_MARK = {
+    Qualifier.EXACT: "",
+    Qualifier.APPROXIMATELY: "≈\u00a0",
+    Qualifier.AT_LEAST: "не менее\u00a0",
+}
+
+
 class FigureKind(models.TextChoices):
     WORKSHOPS = "workshops", "мастерские (учебно-производственные зоны)"
     STUDENTS = "students", "студенты"

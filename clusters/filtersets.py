@@ -78,10 +78,21 @@ class ClusterFilterSet(filters.FilterSet):
         return queryset.search(value)
 
     def filter_fiscal_year(self, queryset, name, value):
-        return queryset.filter(funding_lines__fiscal_year=value).distinct()
+        return queryset  # applied with funding_source in filter_queryset, on the same line
 
     def filter_funding_source(self, queryset, name, value):
-        return queryset.filter(funding_lines__funding_source=value).distinct()
+        return queryset  # see filter_fiscal_year
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        # Year and source must hold for one and the same funding line: "federal money in
+        # 2023", not "some 2023 money and some federal money".
+        line = {}
+        if self.form.cleaned_data.get("fiscal_year") is not None:
+            line["funding_lines__fiscal_year"] = self.form.cleaned_data["fiscal_year"]
+        if self.form.cleaned_data.get("funding_source"):
+            line["funding_lines__funding_source"] = self.form.cleaned_data["funding_source"]
+        return queryset.filter(**line).distinct() if line else queryset
 
     def filter_has_employers(self, queryset, name, value):
         partners = Exists(ClusterEmployer.objects.filter(cluster=OuterRef("pk")))

@@ -362,6 +362,10 @@ class ClusterCollege(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.college} — {self.get_role_display()}"
 
+    @property
+    def is_base(self) -> bool:
+        return self.role == CollegeRole.BASE
+
 
 class ClusterEmployer(TimeStampedModel):
     """An employer's partnership with a cluster."""

@@ -6,7 +6,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from clusters.choices import Qualifier
+from clusters.choices import QUALIFIER_MARK, Qualifier
 from clusters.models import Cluster, Industry, Source
 from common.models import TimeStampedModel
 from funding.choices import FundingSource
@@ -14,12 +14,6 @@ from regions.models import FederalDistrict, Region
 
 MONEY = {"max_digits": 18, "decimal_places": 2}
 EXACT = Qualifier.EXACT
-# How a total made from non-exact lines is marked («почти 153 млн» → «≈ 153 000 000 ₽»).
-QUALIFIER_MARK = {
-    Qualifier.EXACT: "",
-    Qualifier.APPROXIMATELY: "≈\u00a0",
-    Qualifier.AT_LEAST: "не менее\u00a0",
-}
 
 
 class FundingLineQuerySet(models.QuerySet["FundingLine"]):

@@ -13,7 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django import template
 from django.utils import timezone
 
-from clusters.choices import Qualifier
+from clusters.choices import QUALIFIER_MARK, Qualifier
 
 register = template.Library()
 
@@ -32,11 +32,6 @@ MONTHS_GENITIVE = (
     "ноября",
     "декабря",
 )
-QUALIFIER_PREFIX = {
-    Qualifier.EXACT: "",
-    Qualifier.APPROXIMATELY: "≈" + NBSP,
-    Qualifier.AT_LEAST: "не менее" + NBSP,
-}
 SHORT_UNITS = (
     (Decimal("1000000000000"), "трлн"),
     (Decimal("1000000000"), "млрд"),
@@ -159,7 +154,7 @@ def ru_date(value):
 @register.filter
 def qualifier_prefix(qualifier):
     """«≈ » for approximate figures, «не менее » for lower bounds, nothing for exact ones."""
-    return QUALIFIER_PREFIX.get(qualifier, "")
+    return QUALIFIER_MARK.get(qualifier, "")
 
 
 @register.simple_tag
@@ -168,7 +163,7 @@ def money(amount, qualifier=Qualifier.EXACT, short=False):
     if amount is None:
         return ""
     text = format_rub_short(amount) if short else format_rub(amount)
-    return f"{QUALIFIER_PREFIX.get(qualifier, '')}{text}"
+    return f"{QUALIFIER_MARK.get(qualifier, '')}{text}"
 
 
 @register.filter

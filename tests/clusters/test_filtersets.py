@@ -119,3 +119,13 @@ def test_every_filterable_field_has_a_filter(filterset, model, not_filtered):
     missing = {f for f in fields - not_filtered if f not in names and f not in targets}
     missing -= {"history"}
     assert not missing, f"{filterset.__name__} has no filter for {sorted(missing)}"
+
+
+def test_fiscal_year_and_funding_source_must_hold_for_the_same_line():
+    from tests.funding.factories import FundingLineFactory
+
+    cluster = FundingLineFactory(fiscal_year=2023, funding_source="regional").cluster
+    FundingLineFactory(cluster=cluster, fiscal_year=2024, funding_source="federal")
+    assert slugs({"fiscal_year": "2023", "funding_source": "federal"}) == set()
+    assert slugs({"fiscal_year": "2024", "funding_source": "federal"}) == {cluster.slug}
+    assert slugs({"fiscal_year": "2023"}) == {cluster.slug}
