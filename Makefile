@@ -51,6 +51,9 @@ BENCH_TOTALS_DB ?= registry_totals_bench
 bench-totals: venv
 	$(PY) -m bench.totals --database $(BENCH_TOTALS_DB) $(BENCH_ARGS)
 
+# Benchmarks print their figures beside a baseline measured in the same run.
+bench: bench-totals bench-api
+
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles
 
