@@ -162,11 +162,17 @@ class FundingTotal(models.Model):
     employer_rub = models.DecimalField("работодатели, ₽", default=0, **MONEY)
     extrabudgetary_rub = models.DecimalField("внебюджетные, ₽", default=0, **MONEY)
     total_rub = models.DecimalField("всего, ₽", default=0, **MONEY)
-    federal_qualifier = models.CharField(max_length=15, choices=Qualifier.choices, default=EXACT)
-    regional_qualifier = models.CharField(max_length=15, choices=Qualifier.choices, default=EXACT)
-    employer_qualifier = models.CharField(max_length=15, choices=Qualifier.choices, default=EXACT)
+    federal_qualifier = models.CharField(
+        "точность: федеральный бюджет", max_length=15, choices=Qualifier.choices, default=EXACT
+    )
+    regional_qualifier = models.CharField(
+        "точность: бюджет субъекта", max_length=15, choices=Qualifier.choices, default=EXACT
+    )
+    employer_qualifier = models.CharField(
+        "точность: работодатели", max_length=15, choices=Qualifier.choices, default=EXACT
+    )
     extrabudgetary_qualifier = models.CharField(
-        max_length=15, choices=Qualifier.choices, default=EXACT
+        "точность: внебюджетные", max_length=15, choices=Qualifier.choices, default=EXACT
     )
     qualifier = models.CharField(
         "точность итога",
