@@ -107,6 +107,16 @@ class LegalEntity(TimeStampedModel):
 
     class Meta:
         abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(inn__isnull=True) | Q(inn__regex=r"^[0-9]{10}$"),
+                name="%(app_label)s_%(class)s_inn_ten_digits",
+            ),
+            models.CheckConstraint(
+                condition=Q(ogrn__isnull=True) | Q(ogrn__regex=r"^[0-9]{13}$"),
+                name="%(app_label)s_%(class)s_ogrn_thirteen_digits",
+            ),
+        ]
 
 
 class College(LegalEntity):
@@ -120,20 +130,10 @@ class College(LegalEntity):
     town = models.CharField("населённый пункт", max_length=150, blank=True)
     history = HistoricalRecords()
 
-    class Meta:
+    class Meta(LegalEntity.Meta):
         verbose_name = "образовательная организация"
         verbose_name_plural = "образовательные организации"
         ordering = ["full_name"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(inn__isnull=True) | Q(inn__regex=r"^[0-9]{10}$"),
-                name="clusters_college_inn_ten_digits",
-            ),
-            models.CheckConstraint(
-                condition=Q(ogrn__isnull=True) | Q(ogrn__regex=r"^[0-9]{13}$"),
-                name="clusters_college_ogrn_thirteen_digits",
-            ),
-        ]
 
     def __str__(self) -> str:
         return self.short_name or self.full_name
@@ -164,20 +164,10 @@ class Employer(LegalEntity):
     )
     history = HistoricalRecords()
 
-    class Meta:
+    class Meta(LegalEntity.Meta):
         verbose_name = "работодатель"
         verbose_name_plural = "работодатели"
         ordering = ["name"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(inn__isnull=True) | Q(inn__regex=r"^[0-9]{10}$"),
-                name="clusters_employer_inn_ten_digits",
-            ),
-            models.CheckConstraint(
-                condition=Q(ogrn__isnull=True) | Q(ogrn__regex=r"^[0-9]{13}$"),
-                name="clusters_employer_ogrn_thirteen_digits",
-            ),
-        ]
 
     def __str__(self) -> str:
         return self.name
