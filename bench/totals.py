@@ -28,28 +28,35 @@ RANK = "CASE fl.qualifier WHEN 'approximately' THEN 2 WHEN 'at_least' THEN 1 ELS
 QUAL = "CASE {} WHEN 2 THEN 'approximately' WHEN 1 THEN 'at_least' ELSE 'exact' END"
 SOURCES = ["federal", "regional", "employer", "extrabudgetary"]
 
-# Every total of every table in one statement: one grouping set per totals table.
-HAND_SQL = f"""
-CREATE UNLOGGED TABLE bench_totals AS
-SELECT CASE WHEN GROUPING(fl.cluster_id) = 0 THEN 'cluster'
-            WHEN GROUPING(fl.region_id) = 0 THEN 'region'
-            WHEN GROUPING(r.federal_district_id) = 0 THEN 'district'
-            WHEN GROUPING(c.industry_id) = 0 THEN 'industry'
-            ELSE 'national' END AS kind,
-       COALESCE(fl.cluster_id, fl.region_id, r.federal_district_id, c.industry_id) AS scope_id,
-       fl.fiscal_year,
+AGGREGATES = f"""
        {", ".join(f"COALESCE(SUM(fl.amount_rub) FILTER (WHERE fl.funding_source = '{s}'), 0) AS {s}_rub" for s in SOURCES)},
        SUM(fl.amount_rub) AS total_rub,
        {", ".join(QUAL.format(f"MAX({RANK}) FILTER (WHERE fl.funding_source = '{s}')") + f" AS {s}_qualifier" for s in SOURCES)},
        {QUAL.format(f"MAX({RANK})")} AS qualifier,
-       COUNT(*) AS line_count,
-       GROUPING(fl.fiscal_year) AS no_year_key
+       COUNT(*) AS line_count"""
+
+# Every total of every table in one statement. A cluster's total counts all its lines; the
+# region, district, industry and national ones are public figures (region-level lines and
+# lines of published clusters), hence two branches of one UNION ALL.
+HAND_SQL = f"""
+CREATE UNLOGGED TABLE bench_totals AS
+SELECT 'cluster' AS kind, fl.cluster_id AS scope_id, NULL::smallint AS fiscal_year, {AGGREGATES}
+FROM funding_fundingline fl
+WHERE fl.cluster_id IS NOT NULL
+GROUP BY fl.cluster_id
+UNION ALL
+SELECT CASE WHEN GROUPING(fl.region_id) = 0 THEN 'region'
+            WHEN GROUPING(r.federal_district_id) = 0 THEN 'district'
+            WHEN GROUPING(c.industry_id) = 0 THEN 'industry'
+            ELSE 'national' END,
+       COALESCE(fl.region_id, r.federal_district_id, c.industry_id),
+       fl.fiscal_year, {AGGREGATES}
 FROM funding_fundingline fl
 LEFT JOIN clusters_cluster c ON c.id = fl.cluster_id
 JOIN regions_region r ON r.id = fl.region_id
-GROUP BY GROUPING SETS ((fl.cluster_id), (fl.region_id, fl.fiscal_year),
-                        (r.federal_district_id, fl.fiscal_year), (c.industry_id, fl.fiscal_year),
-                        (fl.fiscal_year))
+WHERE fl.cluster_id IS NULL OR c.is_published
+GROUP BY GROUPING SETS ((fl.region_id, fl.fiscal_year), (r.federal_district_id, fl.fiscal_year),
+                        (c.industry_id, fl.fiscal_year), (fl.fiscal_year))
 """
 
 VALUES = ", ".join(
