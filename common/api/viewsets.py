@@ -10,6 +10,7 @@ so an edit based on an outdated copy gets 412 and changes nothing.
 from __future__ import annotations
 
 import hashlib
+from itertools import islice
 
 from django.db import transaction
 from django.http import HttpResponseNotModified, StreamingHttpResponse
@@ -114,10 +115,10 @@ class RegistryViewSetMixin(ConditionalGetMixin):
         queryset = self.filter_queryset(self.get_queryset())
         serializer = self.get_serializer(many=True)
         columns = csv_columns(serializer)
-        rows = (
-            serializer.child.to_representation(obj)
-            for obj in queryset.iterator(chunk_size=CSV_CHUNK_SIZE)
-        )
+        # Whole chunks go to the list serializer, which may read their nested rows at once.
+        objects = queryset.iterator(chunk_size=CSV_CHUNK_SIZE)
+        chunks = iter(lambda: list(islice(objects, CSV_CHUNK_SIZE)), [])
+        rows = (row for chunk in chunks for row in serializer.to_representation(chunk))
         response = StreamingHttpResponse(
             (line.encode("utf-8") for line in csv_lines(columns, rows)),
             content_type="text/csv; charset=utf-8",
