@@ -10,6 +10,7 @@ so an edit based on an outdated copy gets 412 and changes nothing.
 from __future__ import annotations
 
 import hashlib
+from itertools import islice
 
 from django.db import transaction
 from django.http import HttpResponseNotModified, StreamingHttpResponse
@@ -17,7 +18,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags, quote_etag
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import status, viewsets
-from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.response import Response
 
 from common.api.csv import CSVRenderer, csv_columns, csv_lines
@@ -26,6 +27,7 @@ from common.api.filters import StableOrderingFilter
 from common.api.negotiation import FormatFirstContentNegotiation
 from common.api.pagination import RegistryPagination
 from common.api.permissions import StaffModelPermissionsOrReadOnly
+from common.api.renderers import RegistryJSONRenderer
 
 CSV_CHUNK_SIZE = 500
 
@@ -58,8 +60,8 @@ class ConditionalGetMixin:
             return response
         if response.status_code >= 400 and isinstance(response.accepted_renderer, CSVRenderer):
             # Errors are JSON even when the client asked for CSV.
-            response.accepted_renderer = JSONRenderer()
-            response.accepted_media_type = JSONRenderer.media_type
+            response.accepted_renderer = RegistryJSONRenderer()
+            response.accepted_media_type = RegistryJSONRenderer.media_type
         if request.method in ("GET", "HEAD") and response.status_code == status.HTTP_200_OK:
             content = response.rendered_content
             etag = body_etag(content)
@@ -78,7 +80,7 @@ class RegistryViewSetMixin(ConditionalGetMixin):
     (read, list rows), optionally `detail_serializer_class` and `write_serializer_class`."""
 
     pagination_class = RegistryPagination
-    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer]
+    renderer_classes = [RegistryJSONRenderer, BrowsableAPIRenderer, CSVRenderer]
     permission_classes = [StaffModelPermissionsOrReadOnly]
     filter_backends = [DjangoFilterBackend, StableOrderingFilter]
     detail_serializer_class = None
@@ -113,10 +115,10 @@ class RegistryViewSetMixin(ConditionalGetMixin):
         queryset = self.filter_queryset(self.get_queryset())
         serializer = self.get_serializer(many=True)
         columns = csv_columns(serializer)
-        rows = (
-            serializer.child.to_representation(obj)
-            for obj in queryset.iterator(chunk_size=CSV_CHUNK_SIZE)
-        )
+        # Whole chunks go to the list serializer, which may read their nested rows at once.
+        objects = queryset.iterator(chunk_size=CSV_CHUNK_SIZE)
+        chunks = iter(lambda: list(islice(objects, CSV_CHUNK_SIZE)), [])
+        rows = (row for chunk in chunks for row in serializer.to_representation(chunk))
         response = StreamingHttpResponse(
             (line.encode("utf-8") for line in csv_lines(columns, rows)),
             content_type="text/csv; charset=utf-8",
@@ -127,7 +129,7 @@ class RegistryViewSetMixin(ConditionalGetMixin):
     def representation_etag(self, instance) -> str:
         """The ETag a JSON GET of this object's detail would carry now."""
         data = self.read_serializer(instance).data
-        return body_etag(JSONRenderer().render(data, JSONRenderer.media_type, {}))
+        return body_etag(RegistryJSONRenderer().render(data, RegistryJSONRenderer.media_type, {}))
 
 
 class RegistryWriteMixin:

@@ -2,11 +2,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.exceptions import ValidationError
 from rest_framework.permissions import AllowAny
-from rest_framework.renderers import BrowsableAPIRenderer, JSONRenderer
+from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from common.api.csv import CSVRenderer
+from common.api.renderers import RegistryJSONRenderer
 from common.api.schema import lookup_schema
 from common.api.viewsets import ConditionalGetMixin, RegistryModelViewSet
 from funding.api.serializers import (
@@ -67,7 +68,7 @@ class StatsView(ConditionalGetMixin, APIView):
     """
 
     permission_classes = [AllowAny]
-    renderer_classes = [JSONRenderer, BrowsableAPIRenderer, CSVRenderer]
+    renderer_classes = [RegistryJSONRenderer, BrowsableAPIRenderer, CSVRenderer]
 
     @extend_schema(parameters=_STATS_PARAMETERS, responses=StatsSerializer)
     def get(self, request):
