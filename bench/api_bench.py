@@ -64,7 +64,7 @@ def _wait(port: int) -> None:
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
-            _get(port, "/")
+            _get(port, "/robots.txt")  # any answer will do; "/" would need collectstatic
             return
         except OSError:
             time.sleep(0.2)
