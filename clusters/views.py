@@ -95,6 +95,12 @@ class ClusterListView(FilterView):
         )
         form.fields["q"].widget.input_type = "search"
         form.fields["q"].widget.attrs["placeholder"] = "название, колледж…"
+        # Screen readers announce a field's error with the field (the template gives it this id).
+        for name in form.errors:
+            if name in form.fields:
+                form.fields[name].widget.attrs.update(
+                    {"aria-invalid": "true", "aria-describedby": f"{form[name].auto_id}-error"}
+                )
 
 
 class ClusterDetailView(DetailView):

@@ -288,3 +288,12 @@ def test_employer_page_lists_its_published_clusters(client, seeded):
     page = text(client.get(employer.get_absolute_url()))
     assert "ОПЦ легкой промышленности, Алтайский край" in page
     assert "партнёр" in page
+
+
+def test_a_bad_filter_value_is_a_russian_error_tied_to_its_field(client, seeded):
+    response = client.get("/clusters/", {"region": "00"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="id_region-error"' in html
+    assert 'aria-describedby="id_region-error"' in html
+    assert 'aria-invalid="true"' in html
