@@ -53,3 +53,15 @@ def env_secret(name: str, default: str | None = None) -> str:
     if path:
         return Path(path).read_text().strip()
     return env_str(name, default)
+
+
+def require_secret_key() -> None:
+    """Refuse to serve without a SECRET_KEY (DEBUG supplies a development one).
+
+    Reading an empty SECRET_KEY makes Django raise ImproperlyConfigured; the web entry
+    points call this at import, so a misconfigured server fails at start, not on a request.
+    """
+    from django.conf import settings
+
+    if not settings.SECRET_KEY:  # unreachable with Django's own check; kept as a guard
+        raise ImproperlyConfigured("Set SECRET_KEY (or SECRET_KEY_FILE) before serving the site.")

@@ -9,8 +9,10 @@ from config.env import env_bool, env_int, env_list, env_secret, env_str
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
 DEBUG = env_bool("DEBUG", False)
-# Only DEBUG may fall back to a development key; a deployment must set its own.
-SECRET_KEY = env_secret("SECRET_KEY", "dev-insecure-key-change-me" if DEBUG else None)
+# Only DEBUG may fall back to a development key. Without DEBUG an unset key stays empty:
+# commands that sign nothing (migrate, makemigrations, check) still run, while the web
+# entry points (config/wsgi.py, config/asgi.py) refuse to start and Django refuses to sign.
+SECRET_KEY = env_secret("SECRET_KEY", "dev-insecure-key-change-me" if DEBUG else "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
