@@ -6,14 +6,15 @@ from django.db import models, transaction
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from clusters.choices import QUALIFIER_MARK, Qualifier
+from clusters.choices import Qualifier
 from clusters.models import Cluster, Industry, Source
 from common.models import TimeStampedModel
+from common.qualifiers import TotalQualifier, mark, note
 from funding.choices import FundingSource
 from regions.models import FederalDistrict, Region
 
 MONEY = {"max_digits": 18, "decimal_places": 2}
-EXACT = Qualifier.EXACT
+EXACT = TotalQualifier.EXACT
 
 
 class FundingLineQuerySet(models.QuerySet["FundingLine"]):
@@ -163,23 +164,23 @@ class FundingTotal(models.Model):
     extrabudgetary_rub = models.DecimalField("внебюджетные, ₽", default=0, **MONEY)
     total_rub = models.DecimalField("всего, ₽", default=0, **MONEY)
     federal_qualifier = models.CharField(
-        "точность: федеральный бюджет", max_length=15, choices=Qualifier.choices, default=EXACT
+        "точность: федеральный бюджет", max_length=15, choices=TotalQualifier.choices, default=EXACT
     )
     regional_qualifier = models.CharField(
-        "точность: бюджет субъекта", max_length=15, choices=Qualifier.choices, default=EXACT
+        "точность: бюджет субъекта", max_length=15, choices=TotalQualifier.choices, default=EXACT
     )
     employer_qualifier = models.CharField(
-        "точность: работодатели", max_length=15, choices=Qualifier.choices, default=EXACT
+        "точность: работодатели", max_length=15, choices=TotalQualifier.choices, default=EXACT
     )
     extrabudgetary_qualifier = models.CharField(
-        "точность: внебюджетные", max_length=15, choices=Qualifier.choices, default=EXACT
+        "точность: внебюджетные", max_length=15, choices=TotalQualifier.choices, default=EXACT
     )
     qualifier = models.CharField(
         "точность итога",
         max_length=15,
-        choices=Qualifier.choices,
+        choices=TotalQualifier.choices,
         default=EXACT,
-        help_text="Самая слабая точность среди строк.",
+        help_text="Что позволяют строки: точно, ≈, не менее, не более или смешанная оценка.",
     )
     line_count = models.PositiveIntegerField("строк", default=0)
     computed_at = models.DateTimeField("пересчитано", null=True, blank=True)
@@ -206,7 +207,22 @@ class FundingTotal(models.Model):
         amount = self.total_rub if source is None else getattr(self, f"{source}_rub")
         qualifier = self.qualifier if source is None else getattr(self, f"{source}_qualifier")
         number = f"{amount:,.0f}".replace(",", "\u00a0")
-        return f"{QUALIFIER_MARK[qualifier]}{number}\u00a0₽"
+        text = f"{mark(qualifier)}{number}\u00a0₽"
+        return (
+            f"{text} ({TotalQualifier.MIXED.label})" if qualifier == TotalQualifier.MIXED else text
+        )
+
+    @property
+    def has_data(self) -> bool:
+        """Whether any line counts in this total; without one the page says «сведений нет»."""
+        return self.line_count > 0
+
+    is_known = has_data
+
+    @property
+    def qualifier_note(self) -> str:
+        """One line explaining the overall qualifier when its mark cannot («» otherwise)."""
+        return note(self.qualifier)
 
 
 def _year_unique(scope: str, table: str) -> list[models.UniqueConstraint]:

@@ -28,8 +28,8 @@ from django.db import connection, transaction
 from django.db.models import Case, Count, IntegerField, Max, Q, Sum, Value, When
 from django.utils import timezone
 
-from clusters.choices import Qualifier
 from clusters.models import Cluster
+from common.qualifiers import FLAG, TotalQualifier, combine_sql, from_flags
 from funding.choices import FundingSource
 from funding.models import (
     ClusterFundingTotal,
@@ -44,9 +44,6 @@ from funding.scopes import Scopes, scopes_of_lines
 
 logger = logging.getLogger(__name__)
 
-# Weakness order of qualifiers: a total is as exact as its least exact line.
-RANK = {Qualifier.EXACT: 0, Qualifier.AT_LEAST: 1, Qualifier.APPROXIMATELY: 2}
-QUALIFIER_BY_RANK = {rank: qualifier for qualifier, rank in RANK.items()}
 SOURCES = list(FundingSource)
 VALUE_FIELDS = [
     *(f"{s}_rub" for s in SOURCES),
@@ -171,28 +168,15 @@ KIND_BY_NAME = {kind.name: kind for kind in KINDS}
 # --- SQL ------------------------------------------------------------------------------------
 
 
-def _rank_sql(column: str = "fl.qualifier") -> str:
-    return (
-        f"CASE {column} WHEN '{Qualifier.APPROXIMATELY.value}' THEN 2 "
-        f"WHEN '{Qualifier.AT_LEAST.value}' THEN 1 ELSE 0 END"
-    )
-
-
-def _qualifier_sql(rank_expr: str) -> str:
-    return (
-        f"CASE {rank_expr} WHEN 2 THEN '{Qualifier.APPROXIMATELY.value}' "
-        f"WHEN 1 THEN '{Qualifier.AT_LEAST.value}' ELSE '{Qualifier.EXACT.value}' END"
-    )
-
-
 def _aggregate_select_sql(kind: TotalKind, scope_where: str) -> str:
     """`SELECT key..., values... FROM lines GROUP BY key`: one row per scope, in the table's order."""
     sums = [
         f"COALESCE(SUM(CASE WHEN fl.funding_source = '{s.value}' THEN fl.amount_rub END), 0)"
         for s in SOURCES
     ]
+    vendor = connection.vendor
     qualifiers = [
-        _qualifier_sql(f"MAX(CASE WHEN fl.funding_source = '{s.value}' THEN {_rank_sql()} END)")
+        combine_sql("fl.qualifier", vendor=vendor, where=f"fl.funding_source = '{s.value}'")
         for s in SOURCES
     ]
     columns = [
@@ -200,7 +184,7 @@ def _aggregate_select_sql(kind: TotalKind, scope_where: str) -> str:
         *sums,
         "COALESCE(SUM(fl.amount_rub), 0)",
         *qualifiers,
-        _qualifier_sql(f"MAX({_rank_sql()})"),
+        combine_sql("fl.qualifier", vendor=vendor),
         "COUNT(fl.id)",
     ]
     where = " AND ".join(f"({w})" for w in (kind.where_sql, scope_where) if w)
@@ -434,13 +418,24 @@ class TotalDiscrepancy:
         return text
 
 
-def _rank_case() -> Case:
-    return Case(
-        When(qualifier=Qualifier.APPROXIMATELY, then=Value(2)),
-        When(qualifier=Qualifier.AT_LEAST, then=Value(1)),
-        default=Value(0),
-        output_field=IntegerField(),
-    )
+def _flag_annotations(prefix: str, source_q: Q | None) -> dict[str, Max]:
+    """One `MAX` per qualifier bit (see common.qualifiers): 0/bit, or NULL without lines."""
+    bits = sorted({bit for bit in FLAG.values() if bit})
+    annotations = {}
+    for bit in bits:
+        values = [q for q, b in FLAG.items() if b == bit]
+        case = Case(
+            When(qualifier__in=values, then=Value(bit)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+        annotations[f"{prefix}_flag{bit}"] = Max(case, filter=source_q)
+    return annotations
+
+
+def _qualifier_of(row: dict[str, Any], prefix: str) -> str:
+    bits = sorted({bit for bit in FLAG.values() if bit})
+    return from_flags(sum(row[f"{prefix}_flag{bit}"] or 0 for bit in bits))
 
 
 def _expected_rows(kind: TotalKind) -> dict[tuple[Any, ...], dict[str, Any]]:
@@ -448,8 +443,9 @@ def _expected_rows(kind: TotalKind) -> dict[tuple[Any, ...], dict[str, Any]]:
     annotations: dict[str, Any] = {}
     for s in SOURCES:
         annotations[f"{s}_rub"] = Sum("amount_rub", filter=Q(funding_source=s))
-        annotations[f"{s}_rank"] = Max(_rank_case(), filter=Q(funding_source=s))
-    annotations.update(total_rub=Sum("amount_rub"), rank=Max(_rank_case()), line_count=Count("id"))
+        annotations.update(_flag_annotations(s, Q(funding_source=s)))
+    annotations.update(_flag_annotations("all", None))
+    annotations.update(total_rub=Sum("amount_rub"), line_count=Count("id"))
     rows = (
         FundingLine.objects.filter(kind.line_filter)
         .order_by()
@@ -462,7 +458,7 @@ def _expected_rows(kind: TotalKind) -> dict[tuple[Any, ...], dict[str, Any]]:
         for pk in Cluster.objects.values_list("pk", flat=True):
             expected[(pk,)] = {name: zero for name in VALUE_FIELDS if name.endswith("_rub")}
             expected[(pk,)].update(
-                {name: Qualifier.EXACT for name in VALUE_FIELDS if name.endswith("qualifier")},
+                {name: TotalQualifier.EXACT for name in VALUE_FIELDS if name.endswith("qualifier")},
                 line_count=0,
             )
     for row in rows:
@@ -470,8 +466,8 @@ def _expected_rows(kind: TotalKind) -> dict[tuple[Any, ...], dict[str, Any]]:
         values = {f"{s}_rub": row[f"{s}_rub"] or zero for s in SOURCES}
         values["total_rub"] = row["total_rub"] or zero
         for s in SOURCES:
-            values[f"{s}_qualifier"] = QUALIFIER_BY_RANK[row[f"{s}_rank"] or 0]
-        values["qualifier"] = QUALIFIER_BY_RANK[row["rank"] or 0]
+            values[f"{s}_qualifier"] = _qualifier_of(row, s)
+        values["qualifier"] = _qualifier_of(row, "all")
         values["line_count"] = row["line_count"]
         expected[key] = values
     return expected

@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 
 from clusters.choices import Qualifier
 from clusters.models import Cluster
+from common.qualifiers import TotalQualifier
 from funding.choices import FundingSource
 from funding.models import (
     ClusterFundingTotal,
@@ -185,26 +186,36 @@ def test_mark_stale_flags_existing_rows_and_creates_missing_ones(seed):
     assert funding_totals_check() == []
 
 
-def test_weakest_qualifier_wins_per_source_and_overall():
+def test_total_qualifier_says_exactly_what_its_lines_allow_per_source_and_overall():
     cluster = ClusterFactory()
     FundingLineFactory(cluster=cluster, amount_rub=10)
     FundingLineFactory(cluster=cluster, amount_rub=5, qualifier=Qualifier.AT_LEAST)
     funding_totals_recompute_all()
     total = ClusterFundingTotal.objects.get(cluster=cluster)
-    assert (total.federal_rub, total.qualifier) == (15, Qualifier.AT_LEAST)
+    assert (total.federal_rub, total.qualifier) == (15, TotalQualifier.AT_LEAST)
     FundingLineFactory(
         cluster=cluster,
         amount_rub=1,
         funding_source=FundingSource.EMPLOYER,
         qualifier=Qualifier.APPROXIMATELY,
     )
+    FundingLineFactory(
+        cluster=cluster,
+        amount_rub=2,
+        funding_source=FundingSource.REGIONAL,
+        qualifier=Qualifier.AT_MOST,
+    )
     funding_totals_recompute_all()
     total.refresh_from_db()
-    assert total.qualifier == Qualifier.APPROXIMATELY
-    assert total.federal_qualifier == Qualifier.AT_LEAST
-    assert total.employer_qualifier == Qualifier.APPROXIMATELY
-    assert total.regional_qualifier == Qualifier.EXACT
-    assert total.total_rub == 16
+    # ≈ with «не менее» and «не более»: no single mark would be true of the sum.
+    assert total.qualifier == TotalQualifier.MIXED
+    assert total.federal_qualifier == TotalQualifier.AT_LEAST
+    assert total.employer_qualifier == TotalQualifier.APPROXIMATELY
+    assert total.regional_qualifier == TotalQualifier.AT_MOST
+    assert total.extrabudgetary_qualifier == TotalQualifier.EXACT
+    assert total.total_rub == 18
+    assert "смешанная" in total.rub_display() and total.qualifier_note
+    assert funding_totals_check() == []
 
 
 def test_scopes_survive_the_trip_through_a_task_message():
