@@ -261,6 +261,43 @@ class ClusterFundingTotal(FundingTotal):
         return str(self.cluster)
 
 
+class ClusterYearFundingTotal(FundingTotal):
+    """A cluster's money in one fiscal year (or none given): the part the roll-ups are made of.
+
+    Counts all the cluster's lines, drafts included; `industry` and `is_published` are copies
+    of the cluster's, written with the row, so that an industry total is one index range of
+    this table (published rows only) instead of a join over every cluster of the industry.
+    """
+
+    cluster = models.ForeignKey(
+        Cluster,
+        verbose_name="кластер",
+        on_delete=models.CASCADE,
+        related_name="funding_totals_by_year",
+    )
+    fiscal_year = models.PositiveSmallIntegerField("финансовый год", null=True, blank=True)
+    industry = models.ForeignKey(
+        Industry, verbose_name="отрасль", on_delete=models.CASCADE, related_name="+"
+    )
+    is_published = models.BooleanField("кластер опубликован", default=False)
+
+    class Meta:
+        verbose_name = "итог по кластеру за год"
+        verbose_name_plural = "итоги по кластерам за год"
+        ordering = ["cluster", "fiscal_year"]
+        constraints = _year_unique("cluster", "clusteryearfundingtotal")
+        indexes = [
+            models.Index(
+                fields=["industry", "fiscal_year"],
+                condition=Q(is_published=True),
+                name="funding_clusteryear_industry",
+            )
+        ]
+
+    def scope_label(self) -> str:
+        return f"{self.cluster}, {super().scope_label()}"
+
+
 class RegionFundingTotal(FundingTotal):
     """A region's public money in one fiscal year (or none given): published clusters and region-level lines."""
 

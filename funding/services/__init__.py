@@ -18,6 +18,7 @@ from funding.services.recompute import (
     funding_totals_recompute,
     funding_totals_recompute_all,
     funding_totals_recompute_for_clusters,
+    funding_totals_sweep_stale,
 )
 from funding.services.scheduling import funding_totals_enqueue, funding_totals_schedule
 from funding.services.sql import KIND_BY_NAME, KINDS, SOURCES, VALUE_FIELDS, TotalKind
@@ -39,4 +40,5 @@ __all__ = [
     "funding_totals_recompute_for_clusters",
     "funding_totals_reconcile",
     "funding_totals_schedule",
+    "funding_totals_sweep_stale",
 ]

@@ -37,8 +37,8 @@ class TotalDiscrepancy:
         if self.problem == "wrong":
             diffs = [
                 f"{name} {self.stored[name]} → {self.expected[name]}"
-                for name in VALUE_FIELDS
-                if self.stored[name] != self.expected[name]
+                for name in self.expected
+                if self.stored.get(name) != self.expected[name]
             ]
             text += " (" + "; ".join(diffs) + ")"
         return text
@@ -75,7 +75,7 @@ def _expected_rows(kind: TotalKind) -> dict[tuple[Any, ...], dict[str, Any]]:
     rows = (
         FundingLine.objects.filter(kind.line_filter)
         .order_by()
-        .values(*kind.line_keys)
+        .values(*kind.line_keys, *kind.extra_line_keys)
         .annotate(**annotations)
     )
     zero = Decimal(0)
@@ -89,7 +89,11 @@ def _expected_rows(kind: TotalKind) -> dict[tuple[Any, ...], dict[str, Any]]:
             )
     for row in rows:
         key = tuple(row[name] for name in kind.line_keys)
-        values = {f"{s}_rub": row[f"{s}_rub"] or zero for s in SOURCES}
+        values = {
+            column: row[lookup]
+            for column, lookup in zip(kind.extra_columns, kind.extra_line_keys, strict=True)
+        }
+        values.update({f"{s}_rub": row[f"{s}_rub"] or zero for s in SOURCES})
         values["total_rub"] = row["total_rub"] or zero
         for s in SOURCES:
             values[f"{s}_qualifier"] = _qualifier_of(row, s)
@@ -103,7 +107,9 @@ def _stored_rows(kind: TotalKind) -> dict[tuple[Any, ...], dict[str, Any]]:
     fields = kind.key_columns
     return {
         tuple(row.pop(name) for name in fields): row
-        for row in kind.model.objects.order_by().values(*fields, *VALUE_FIELDS, "is_stale")
+        for row in kind.model.objects.order_by().values(
+            *fields, *kind.extra_columns, *VALUE_FIELDS, "is_stale"
+        )
     }
 
 
