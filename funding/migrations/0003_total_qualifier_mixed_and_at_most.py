@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('clusters', '0002_qualifier_at_most'),
+        ('clusters', '0005_qualifier_at_most'),
         ('funding', '0002_russian_labels_for_source_qualifiers'),
         ('regions', '0001_initial'),
     ]

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('clusters', '0002_qualifier_at_most'),
+        ('clusters', '0005_qualifier_at_most'),
         ('funding', '0003_total_qualifier_mixed_and_at_most'),
     ]
 
