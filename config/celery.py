@@ -22,3 +22,10 @@ def setup_periodic_tasks(sender: Celery, **kwargs) -> None:
         sender.signature("funding.tasks.funding_totals_reconcile_task"),
         name="funding-totals-reconcile",
     )
+    # Recompute the totals flagged stale (broker down, a task out of retries) within a
+    # minute of the broker coming back, not at the next hourly reconcile.
+    sender.add_periodic_task(
+        float(settings.FUNDING_STALE_SWEEP_EVERY_SECONDS),
+        sender.signature("funding.tasks.funding_totals_sweep_stale_task"),
+        name="funding-totals-sweep-stale",
+    )

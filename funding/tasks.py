@@ -14,6 +14,7 @@ from funding.services import (
     funding_totals_recompute,
     funding_totals_recompute_all,
     funding_totals_reconcile,
+    funding_totals_sweep_stale,
 )
 
 logger = get_task_logger(__name__)
@@ -59,3 +60,9 @@ def funding_totals_reconcile_task() -> dict[str, int]:
     report = funding_totals_reconcile()
     logger.info("funding totals reconciled: %d corrected", report.corrected)
     return {"corrected": report.corrected, **report.recompute.rows}
+
+
+@shared_task(soft_time_limit=300, time_limit=360, **RETRYING)
+def funding_totals_sweep_stale_task() -> dict[str, int]:
+    """Recompute the totals flagged stale; returns rows written per table (empty: none)."""
+    return funding_totals_sweep_stale().rows

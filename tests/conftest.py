@@ -101,3 +101,13 @@ def draft_cluster(seed):
     # The stored totals now count the draft's money, as they would in production.
     funding_totals_recompute_all()
     return cluster
+
+
+@pytest.fixture(autouse=True)
+def _broker_backoff_reset():
+    """A dead-broker test must not make the next test skip the broker (see funding_totals_enqueue)."""
+    from funding.services.scheduling import funding_totals_broker_reset
+
+    funding_totals_broker_reset()
+    yield
+    funding_totals_broker_reset()

@@ -131,8 +131,20 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_TIMEOUT = env_int("CELERY_BROKER_CONNECTION_TIMEOUT", 2)
+# Publishing from a request must give up at once when the broker is down: no connection
+# retries (kombu retries for ~2 s by default), a short connect timeout for a host that does
+# not answer. The totals are flagged stale instead and the sweep heals them.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 0,
+    "socket_connect_timeout": env_int("CELERY_BROKER_CONNECT_TIMEOUT_MS", 500) / 1000,
+    "socket_timeout": 5,
+}
 CELERY_TIMEZONE = TIME_ZONE
 FUNDING_RECONCILE_EVERY_SECONDS = env_int("FUNDING_RECONCILE_EVERY_SECONDS", 3600)
+# Totals flagged stale (broker down, a task out of retries) are recomputed this often.
+FUNDING_STALE_SWEEP_EVERY_SECONDS = env_int("FUNDING_STALE_SWEEP_EVERY_SECONDS", 60)
+# After a failed publish, writes skip the broker for this long and flag stale at once.
+FUNDING_BROKER_BACKOFF_SECONDS = env_int("FUNDING_BROKER_BACKOFF_SECONDS", 10)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

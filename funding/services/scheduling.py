@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+import time
 import weakref
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 
 from funding.scopes import Scopes
@@ -97,28 +99,50 @@ def funding_totals_schedule(*, scopes: Scopes) -> None:
     _batch_of_current_transaction().part_for(path).scopes.update(scopes)
 
 
+# Monotonic time until which publishing is skipped after a failure (per process).
+_broker_down_until = 0.0
+
+
 def funding_totals_enqueue(*, scopes: Scopes) -> bool:
     """Enqueue `funding_totals_recompute_task` for `scopes` now (in-process when eager).
 
-    If the broker cannot take the message (down, refused, timed out) or the in-process
-    recompute fails, the edit that caused it is already committed: the totals of `scopes`
-    are flagged stale instead, the failure is logged, and False is returned. The periodic
-    reconcile recomputes them.
+    If the broker cannot take the message (down, refused, timed out: the publish makes one
+    attempt with a short connect timeout, see CELERY_BROKER_TRANSPORT_OPTIONS) or the
+    in-process recompute fails, the edit that caused it is already committed: the totals of
+    `scopes` that the lines no longer match are flagged stale instead, the failure is
+    logged, and False is returned. For FUNDING_BROKER_BACKOFF_SECONDS after a failed
+    publish, later writes flag stale without trying the broker. The stale sweep (beat,
+    every FUNDING_STALE_SWEEP_EVERY_SECONDS) recomputes what was flagged.
     """
+    global _broker_down_until
     from funding.tasks import funding_totals_recompute_task
 
-    try:
-        # No publish retries: the request that saved the line must not hang on a dead broker.
-        funding_totals_recompute_task.apply_async(
-            kwargs={"scopes": scopes.to_primitives()}, retry=False
-        )
-        return True
-    except Exception:
-        logger.exception(
-            "funding totals: could not recompute %d scopes; flagging stale", len(scopes)
+    eager = funding_totals_recompute_task.app.conf.task_always_eager
+    if eager or time.monotonic() >= _broker_down_until:
+        try:
+            # No publish retries: the request that saved the line must not hang on a dead broker.
+            funding_totals_recompute_task.apply_async(
+                kwargs={"scopes": scopes.to_primitives()}, retry=False
+            )
+            return True
+        except Exception:
+            if not eager:
+                _broker_down_until = time.monotonic() + settings.FUNDING_BROKER_BACKOFF_SECONDS
+            logger.exception(
+                "funding totals: could not recompute %d scopes; flagging stale", len(scopes)
+            )
+    else:
+        logger.warning(
+            "funding totals: broker down recently; flagging stale %d scopes", len(scopes)
         )
     try:
         funding_totals_mark_stale(scopes=scopes)
     except Exception:
         logger.exception("funding totals: could not flag stale either; reconcile will fix")
     return False
+
+
+def funding_totals_broker_reset() -> None:
+    """Forget a recent publish failure: the next write tries the broker again (tests, ops)."""
+    global _broker_down_until
+    _broker_down_until = 0.0
