@@ -5,12 +5,15 @@
 Generates (bench/demo_data.py) a labelled demo database of its own — by default 100 000
 clusters and 1 000 000 funding lines — then times, in the same run:
 
-  (a) funding_totals_recompute_all(), the service that fills the five totals tables;
+  (a) funding_totals_recompute_all(), the service that fills the totals tables (the five
+      public ones and the cluster×year parts the roll-ups are summed from);
   (b) one hand-written SQL statement (GROUPING SETS) computing the same numbers into a
       scratch table — the floor for any implementation — and checks (a) == (b) row for row;
-  (c) editing one line through the ORM in a transaction: the signals schedule, on commit,
+      (a) and (b) are run --runs times (3), each ratio printed;
+  (c) editing one line through the write service in a transaction: it schedules, on commit,
       the recompute of only that line's scopes (tasks in-process: no broker configured);
-      and the same scoped recompute alone, with the rows it wrote.
+      and the same scoped recompute alone, with the rows it wrote;
+  (d) a scoped recompute started while a full one runs: how long it waits.
 """
 
 import argparse
@@ -100,6 +103,7 @@ def main() -> None:
     parser.add_argument("--clusters", type=int, default=100_000)
     parser.add_argument("--lines-per-cluster", type=int, default=10)
     parser.add_argument("--reuse", action="store_true", help="keep an existing demo database")
+    parser.add_argument("--runs", type=int, default=3, help="runs of (a) and (b)")
     args = parser.parse_args()
     if "bench" not in args.database:
         raise SystemExit("The benchmark database name must contain 'bench'.")
@@ -121,6 +125,7 @@ def main() -> None:
     django.setup()
     from django.db import connection, transaction
 
+    from funding.lines import funding_line_update
     from funding.models import FundingLine
     from funding.scopes import scopes_of_lines
     from funding.services import funding_totals_recompute, funding_totals_recompute_all
@@ -133,23 +138,28 @@ def main() -> None:
     print(f"database {args.database}: {n_clusters} clusters, {n_lines} funding lines (DEMO)")
 
     funding_totals_recompute_all()  # warm the cache once, so (a) and (b) read the same pages
-    started = time.perf_counter()
-    report = funding_totals_recompute_all()
-    service_s = time.perf_counter() - started
-    print(f"(a) funding_totals_recompute_all():   {service_s:8.2f} s  rows {report.rows}")
-
-    with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE IF EXISTS bench_totals")
+    ratios = []
+    mismatches = 0
+    for run in range(1, args.runs + 1):
         started = time.perf_counter()
-        cursor.execute(HAND_SQL)
-        hand_s = time.perf_counter() - started
-        print(f"(b) one hand-written SQL statement:   {hand_s:8.2f} s  rows {cursor.rowcount}")
+        report = funding_totals_recompute_all()
+        service_s = time.perf_counter() - started
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE IF EXISTS bench_totals")
+            started = time.perf_counter()
+            cursor.execute(HAND_SQL)
+            hand_s = time.perf_counter() - started
+            hand_rows = cursor.rowcount
+            for kind, table, column, has_year in TABLES:
+                cursor.execute(compare_sql(kind, table, column, has_year))
+                mismatches += cursor.fetchone()[0]
+            cursor.execute("DROP TABLE bench_totals")
+        ratios.append(service_s / hand_s)
+        print(f"run {run}/{args.runs}")
+        print(f"(a) funding_totals_recompute_all():   {service_s:8.2f} s  rows {report.rows}")
+        print(f"(b) one hand-written SQL statement:   {hand_s:8.2f} s  rows {hand_rows}")
         print(f"    ratio (a) / (b): {service_s / hand_s:.2f}")
-        mismatches = 0
-        for kind, table, column, has_year in TABLES:
-            cursor.execute(compare_sql(kind, table, column, has_year))
-            mismatches += cursor.fetchone()[0]
-        cursor.execute("DROP TABLE bench_totals")
+    print(f"ratio (a) / (b) over {args.runs} runs: " + ", ".join(f"{r:.2f}" for r in ratios))
     print(f"    (a) and (b) agree: {'yes' if mismatches == 0 else f'NO, {mismatches} rows differ'}")
 
     line = (
@@ -161,17 +171,55 @@ def main() -> None:
         .first()
     )
     before = scopes_of_lines(FundingLine.objects.filter(pk=line.pk))
-    started = time.perf_counter()
-    with transaction.atomic():
-        line.amount_rub += 1
-        line.fiscal_year = 2024
-        line.save()  # on commit: funding_totals_recompute_task, in-process
-    edit_s = time.perf_counter() - started
+    edits = []
+    for step in range(5):  # the first edit also warms the connection and caches
+        started = time.perf_counter()
+        with transaction.atomic():
+            funding_line_update(  # on commit: funding_totals_recompute_task, in-process
+                actor=None,
+                line=line,
+                amount_rub=line.amount_rub + 1,
+                fiscal_year=2024 if step % 2 == 0 else 2023,
+            )
+        edits.append(time.perf_counter() - started)
     scopes = before.update(scopes_of_lines(FundingLine.objects.filter(pk=line.pk)))
-    print(f"(c) edit one line, commit, recompute: {edit_s:8.2f} s  ({len(scopes)} scopes)")
+    print(
+        f"(c) edit one line, commit, recompute: {min(edits[1:]) * 1000:8.1f} ms best, "
+        f"{sorted(edits[1:])[len(edits[1:]) // 2] * 1000:.1f} ms median of {len(edits) - 1} "
+        f"({len(scopes)} scopes)"
+    )
+    timings = []
+    for _ in range(5):
+        FundingLine.objects.filter(pk=line.pk).update(amount_rub=line.amount_rub + 7)
+        started = time.perf_counter()
+        scoped = funding_totals_recompute(scopes=scopes)
+        timings.append(time.perf_counter() - started)
+    print(
+        f"    the scoped recompute alone:       {min(timings) * 1000:8.1f} ms best, "
+        f"{sorted(timings)[2] * 1000:.1f} ms median of 5, rows {scoped.rows}"
+    )
+    # A full recompute locks one table at a time: a scoped recompute started meanwhile waits
+    # for at most the table being rebuilt, not for the whole run.
+    import threading
+
+    from django.db import connections
+
+    def full() -> None:
+        funding_totals_recompute_all()
+        connections.close_all()
+
+    worker = threading.Thread(target=full)
+    started_full = time.perf_counter()
+    worker.start()
+    time.sleep(0.3)
     started = time.perf_counter()
-    scoped = funding_totals_recompute(scopes=scopes)
-    print(f"    the scoped recompute alone:       {seconds(started)}  rows {scoped.rows}")
+    funding_totals_recompute(scopes=scopes)
+    waited = time.perf_counter() - started
+    worker.join()
+    full_s = time.perf_counter() - started_full
+    print(
+        f"(d) scoped recompute during a full one: {waited:6.2f} s (the full one took {full_s:.2f} s)"
+    )
     with connection.cursor() as cursor:
         cursor.execute("DROP TABLE IF EXISTS bench_totals")
         cursor.execute(HAND_SQL)

@@ -7,6 +7,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -17,6 +18,7 @@ from funding.models import (
 from funding.scopes import Scopes, scopes_of_lines
 from funding.services.sql import (
     KINDS,
+    TotalKind,
     _chunks,
     _computed_rows,
     _lock,
@@ -110,44 +112,48 @@ def funding_totals_mark_stale(*, scopes: Scopes) -> int:
     (`funding_totals_sweep_stale`) recomputes exactly the flagged rows.
     """
     flagged = 0
-    for kind in KINDS:
-        keys = kind.keys_of(scopes)
-        if not keys:
-            continue
-        width = len(kind.key_columns)
-        extra = len(kind.extra_columns)
-        for chunk in _chunks(keys):
-            with transaction.atomic():
-                _lock(kind, chunk)
-                computed = _computed_rows(kind, chunk, from_lines=True)
-                stored = _stored_rows(kind, chunk)
-                stale_pks = [
-                    pk
-                    for key, (pk, values, is_stale) in stored.items()
-                    if not is_stale and computed.get(key) != values
-                ]
-                pk_name = kind.model._meta.pk.attname
-                flagged += kind.model.objects.filter(**{f"{pk_name}__in": stale_pks}).update(
-                    is_stale=True
-                )
-                missing = [row for key, row in computed.items() if key not in stored]
-                kind.model.objects.bulk_create(
-                    [
-                        kind.model(
-                            is_stale=True,
-                            **dict(
-                                zip(
-                                    (*kind.key_columns, *kind.extra_columns),
-                                    row[: width + extra],
-                                    strict=True,
-                                )
-                            ),
-                        )
-                        for row in missing
-                    ]
-                )
-                flagged += len(missing)
+    # One transaction for every table (fewer round trips in the request that failed to
+    # publish); locks are taken table by table in KINDS order, as every recompute does.
+    with transaction.atomic():
+        for kind in KINDS:
+            flagged += _mark_kind_stale(kind, kind.keys_of(scopes))
     logger.warning("funding totals flagged stale: %d rows", flagged)
+    return flagged
+
+
+def _mark_kind_stale(kind: TotalKind, keys: set[Any]) -> int:
+    """Flag (or create stale) the rows of `keys` of one table that the lines no longer match."""
+    flagged = 0
+    width = len(kind.key_columns)
+    extra = len(kind.extra_columns)
+    for chunk in _chunks(keys):
+        _lock(kind, chunk)
+        computed = _computed_rows(kind, chunk, from_lines=True)
+        stored = _stored_rows(kind, chunk)
+        stale_pks = [
+            pk
+            for key, (pk, values, is_stale) in stored.items()
+            if not is_stale and computed.get(key) != values
+        ]
+        pk_name = kind.model._meta.pk.attname
+        flagged += kind.model.objects.filter(**{f"{pk_name}__in": stale_pks}).update(is_stale=True)
+        missing = [row for key, row in computed.items() if key not in stored]
+        kind.model.objects.bulk_create(
+            [
+                kind.model(
+                    is_stale=True,
+                    **dict(
+                        zip(
+                            (*kind.key_columns, *kind.extra_columns),
+                            row[: width + extra],
+                            strict=True,
+                        )
+                    ),
+                )
+                for row in missing
+            ]
+        )
+        flagged += len(missing)
     return flagged
 
 

@@ -346,19 +346,76 @@ def _chunks(keys: Iterable[Any]) -> Iterator[list[Any]]:
 
 
 def _recompute_kind_all(kind: TotalKind, now: datetime) -> int:
-    """Refill a whole table, set-based (one DELETE, one INSERT ... SELECT); returns rows."""
+    """Bring a whole table to what the lines give, set-based; returns rows written or deleted.
+
+    PostgreSQL: one statement joins the aggregate with the table (a hash FULL JOIN on the
+    key, the «год не указан» bucket as -1) and writes only the rows that differ, are stale,
+    are missing or should vanish — on a healthy database it writes nothing and leaves every
+    `computed_at` as it was. Elsewhere: DELETE all, INSERT ... SELECT.
+    """
     stamp = connection.ops.adapt_datetimefield_value(now)
     columns = [*kind.row_columns, "computed_at", "is_stale"]
-    insert_sql = (
-        f"INSERT INTO {kind.table} ({', '.join(columns)}) "
-        f"SELECT agg.*, %s, %s FROM ({_aggregate_select_sql(kind, '')}) agg"
-    )
+    select_sql = _aggregate_select_sql(kind, "")
     with transaction.atomic():
         _lock(kind, None)  # before reading, in the writing transaction
         with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {kind.table}")
-            cursor.execute(insert_sql, [stamp, False])
-            return cursor.rowcount
+            if connection.vendor != "postgresql":
+                cursor.execute(f"DELETE FROM {kind.table}")
+                cursor.execute(
+                    f"INSERT INTO {kind.table} ({', '.join(columns)}) "
+                    f"SELECT agg.*, %s, %s FROM ({select_sql}) agg",
+                    [stamp, False],
+                )
+                return cursor.rowcount
+            cursor.execute(_full_diff_sql(kind), [stamp, stamp])
+            written = sum(cursor.fetchone())
+            if written > 1000:  # a (re)fill: fresh statistics for the scoped queries' plans
+                cursor.execute(f"ANALYZE {kind.table}")
+            return written
+
+
+def _full_diff_sql(kind: TotalKind) -> str:
+    width = len(kind.key_columns)
+    names = kind.row_columns
+    agg_cols = [f"c{i}" for i in range(len(names))]
+    pk = kind.model._meta.pk.column
+
+    on_parts = []
+    for i, column in enumerate(kind.key_columns):
+        if column == "fiscal_year":  # the «год не указан» bucket: NULL, matched as -1
+            on_parts.append(f"COALESCE(t.{column}, -1) = COALESCE(agg.{agg_cols[i]}, -1)")
+        else:
+            on_parts.append(f"t.{column} = agg.{agg_cols[i]}")
+    on = " AND ".join(on_parts)
+    present = f"agg.{agg_cols[-1]}"  # line_count: never NULL on the aggregate's side
+    stored_values = ", ".join(f"t.{col}" for col in names[width:])
+    new_values = ", ".join(f"agg.{c}" for c in agg_cols[width:])
+    sets = ", ".join(f"{col} = d.{agg_cols[width + i]}" for i, col in enumerate(names[width:]))
+    columns = ", ".join([*names, "computed_at", "is_stale"])
+    return f"""
+WITH agg AS ({_aggregate_select_sql(kind, "")}),
+diff AS MATERIALIZED (
+    SELECT t.{pk} AS old_pk, {present} IS NOT NULL AS present, {", ".join(f"agg.{c}" for c in agg_cols)}
+    FROM agg FULL JOIN {kind.table} t ON {on}
+    WHERE t.{pk} IS NULL OR {present} IS NULL OR t.is_stale
+       OR ({stored_values}) IS DISTINCT FROM ({new_values})
+),
+upd AS (
+    UPDATE {kind.table} SET {sets}, computed_at = %s, is_stale = false
+    FROM diff d WHERE {kind.table}.{pk} = d.old_pk AND d.present
+    RETURNING 1
+),
+del AS (
+    DELETE FROM {kind.table} WHERE {pk} IN (SELECT old_pk FROM diff WHERE NOT present)
+    RETURNING 1
+),
+ins AS (
+    INSERT INTO {kind.table} ({columns})
+    SELECT {", ".join(agg_cols)}, %s, false FROM diff WHERE old_pk IS NULL
+    RETURNING 1
+)
+SELECT (SELECT count(*) FROM upd), (SELECT count(*) FROM del), (SELECT count(*) FROM ins)
+"""
 
 
 def _normalise(row: Iterable[Any], kind: TotalKind) -> tuple[Any, ...]:

@@ -42,3 +42,31 @@ def test_recompute_totals_check_only_changes_nothing(seed):
 
 def test_seed_command_leaves_the_totals_true(seed):
     assert funding_totals_check() == []
+
+
+def test_a_new_cluster_has_its_total_row_at_once_and_the_check_stays_silent(
+    seed, django_capture_on_commit_callbacks
+):
+    from clusters.models import Industry
+    from clusters.services import cluster_create
+    from regions.models import Region
+
+    with django_capture_on_commit_callbacks(execute=True):
+        cluster = cluster_create(
+            actor=None,
+            name="Новый кластер без денег",
+            slug="new-without-money",
+            industry=Industry.objects.first(),
+            region=Region.objects.get(code="38"),
+        )
+    total = ClusterFundingTotal.objects.get(cluster=cluster)
+    # Unknown is not zero: no line feeds it, and it says so.
+    assert (total.total_rub, total.line_count, total.has_data, total.is_known) == (
+        0,
+        0,
+        False,
+        False,
+    )
+    assert not total.is_stale and total.computed_at is not None
+    assert funding_totals_check() == []
+    assert "совпадают" in run("--check")  # no SystemExit: nothing to report

@@ -50,13 +50,15 @@ def test_a_write_with_the_broker_down_is_as_fast_as_with_it_up_and_the_sweep_hea
         down = [_timed_edit(line, (120 + i) * MLN) for i in range(3)]
     line.refresh_from_db()
     assert line.amount_rub == 122 * MLN  # every edit is kept
+    median_up, median_down = sorted(up)[1], sorted(down)[1]
     with capsys.disabled():
         print(
-            f"\nwrite + commit + publish, broker up: {max(up) * 1000:.0f} ms (max of 3), "
-            f"broker down: {max(down) * 1000:.0f} ms (max of 3)"
+            f"\nwrite + commit + publish (median of 3), broker up: {median_up * 1000:.0f} ms, "
+            f"broker down: {median_down * 1000:.0f} ms (max {max(down) * 1000:.0f} ms)"
         )
     assert max(down) < 1.0
-    assert max(down) < max(up) + 0.5  # about as long as with the broker up
+    # About as long as with the broker up: no connect retries, flags written in one go.
+    assert median_down < median_up + 0.3
 
     cluster_total = ClusterFundingTotal.objects.get(cluster=line.cluster)
     assert cluster_total.is_stale and cluster_total.total_rub == 103 * MLN  # old, and says so
