@@ -71,10 +71,11 @@ def funding_totals_recompute(*, scopes: Scopes, now: datetime | None = None) -> 
 def funding_totals_recompute_all(*, now: datetime | None = None) -> RecomputeReport:
     """Recompute every total of every table from the lines.
 
-    Effect: each totals table, in dependency order, is emptied and refilled by one
-    INSERT ... SELECT (from the lines, or rolled up from the table before it) in its own
-    transaction holding that table's exclusive advisory lock (PostgreSQL): a per-scope
-    recompute waits for at most the one table being rebuilt, never for the whole run.
+    Effect: each totals table, in dependency order (from the lines, or rolled up from the
+    table before it): one set-based statement finds every row that differs from what the
+    lines give, is stale, missing or vanished, and only those scopes are rewritten, each
+    under its per-scope locks (PostgreSQL; see sql._recompute_kind_all) — no table lock, so
+    scoped recomputes never wait for it. An empty table is filled by one INSERT ... SELECT.
     Clears every stale flag and removes rows of vanished scopes.
     """
     now = now or timezone.now()

@@ -322,7 +322,12 @@ def _scope_lock_id(key: Any) -> int:
 
 
 def _lock(kind: TotalKind, keys: list[Any] | None) -> None:
-    """Take this transaction's advisory locks for `keys` (None: the whole table). PostgreSQL only."""
+    """Take this transaction's advisory locks for `keys` (None: the whole table). PostgreSQL only.
+
+    A scoped recompute also tells the planner, for this transaction only, that its queries
+    are small: index lookups rather than a hash of the whole clusters table, no parallel
+    workers (both cost more than the few thousand rows a scope reads).
+    """
     if connection.vendor != "postgresql":
         return
     table_key = TABLE_LOCK_BASE + kind.lock_namespace
@@ -330,12 +335,15 @@ def _lock(kind: TotalKind, keys: list[Any] | None) -> None:
         if keys is None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [table_key])
             return
-        cursor.execute("SELECT pg_advisory_xact_lock_shared(%s)", [table_key])
         # Sorted, so that two recomputes over overlapping scopes cannot deadlock.
         ids = sorted({_scope_lock_id(k) for k in keys})
         cursor.execute(
-            "SELECT count(pg_advisory_xact_lock(%s, k)) FROM unnest(%s::integer[]) AS k",
-            [kind.lock_namespace, ids],
+            "SELECT set_config('enable_hashjoin', 'off', true),"
+            " set_config('enable_mergejoin', 'off', true),"
+            " set_config('max_parallel_workers_per_gather', '0', true),"
+            " pg_advisory_xact_lock_shared(%s),"
+            " (SELECT count(pg_advisory_xact_lock(%s, k)) FROM unnest(%s::integer[]) AS k)",
+            [table_key, kind.lock_namespace, ids],
         )
 
 
@@ -346,76 +354,64 @@ def _chunks(keys: Iterable[Any]) -> Iterator[list[Any]]:
 
 
 def _recompute_kind_all(kind: TotalKind, now: datetime) -> int:
-    """Bring a whole table to what the lines give, set-based; returns rows written or deleted.
+    """Bring a whole table to what the lines give; returns rows written or deleted.
 
-    PostgreSQL: one statement joins the aggregate with the table (a hash FULL JOIN on the
-    key, the «год не указан» bucket as -1) and writes only the rows that differ, are stale,
-    are missing or should vanish — on a healthy database it writes nothing and leaves every
-    `computed_at` as it was. Elsewhere: DELETE all, INSERT ... SELECT.
+    PostgreSQL, table already filled: one read-only, set-based statement joins the
+    aggregate with the table (a hash FULL JOIN on the key, the «год не указан» bucket as -1)
+    and returns the scopes whose rows differ, are stale, are missing or should vanish; only
+    those are then recomputed like any scoped recompute, under their own per-scope locks
+    and from a fresh read. No table lock is held, so scoped recomputes never wait for a full
+    one, and on a healthy database nothing is written (every `computed_at` stays).
+    An empty table (first fill), and SQLite: DELETE, one INSERT ... SELECT, under the
+    table's exclusive lock.
     """
+    if connection.vendor == "postgresql" and kind.model.objects.exists():
+        with connection.cursor() as cursor:
+            cursor.execute(_full_diff_sql(kind))
+            width = len(kind.scope_columns)
+            keys = {row[0] if width == 1 else tuple(row) for row in cursor.fetchall()}
+        return sum(_recompute_kind(kind, chunk, now) for chunk in _chunks(keys))
     stamp = connection.ops.adapt_datetimefield_value(now)
     columns = [*kind.row_columns, "computed_at", "is_stale"]
-    select_sql = _aggregate_select_sql(kind, "")
     with transaction.atomic():
         _lock(kind, None)  # before reading, in the writing transaction
         with connection.cursor() as cursor:
-            if connection.vendor != "postgresql":
-                cursor.execute(f"DELETE FROM {kind.table}")
-                cursor.execute(
-                    f"INSERT INTO {kind.table} ({', '.join(columns)}) "
-                    f"SELECT agg.*, %s, %s FROM ({select_sql}) agg",
-                    [stamp, False],
-                )
-                return cursor.rowcount
-            cursor.execute(_full_diff_sql(kind), [stamp, stamp])
-            written = sum(cursor.fetchone())
-            if written > 1000:  # a (re)fill: fresh statistics for the scoped queries' plans
-                cursor.execute(f"ANALYZE {kind.table}")
+            cursor.execute(f"DELETE FROM {kind.table}")
+            cursor.execute(
+                f"INSERT INTO {kind.table} ({', '.join(columns)}) "
+                f"SELECT agg.*, %s, %s FROM ({_aggregate_select_sql(kind, '')}) agg",
+                [stamp, False],
+            )
+            written = cursor.rowcount
+            if connection.vendor == "postgresql" and written > 1000:
+                cursor.execute(f"ANALYZE {kind.table}")  # fresh statistics for scoped plans
             return written
 
 
 def _full_diff_sql(kind: TotalKind) -> str:
+    """The scope keys of every row that is not what the lines give (read-only)."""
     width = len(kind.key_columns)
     names = kind.row_columns
     agg_cols = [f"c{i}" for i in range(len(names))]
     pk = kind.model._meta.pk.column
-
     on_parts = []
     for i, column in enumerate(kind.key_columns):
         if column == "fiscal_year":  # the «год не указан» bucket: NULL, matched as -1
             on_parts.append(f"COALESCE(t.{column}, -1) = COALESCE(agg.{agg_cols[i]}, -1)")
         else:
             on_parts.append(f"t.{column} = agg.{agg_cols[i]}")
-    on = " AND ".join(on_parts)
     present = f"agg.{agg_cols[-1]}"  # line_count: never NULL on the aggregate's side
     stored_values = ", ".join(f"t.{col}" for col in names[width:])
     new_values = ", ".join(f"agg.{c}" for c in agg_cols[width:])
-    sets = ", ".join(f"{col} = d.{agg_cols[width + i]}" for i, col in enumerate(names[width:]))
-    columns = ", ".join([*names, "computed_at", "is_stale"])
-    return f"""
-WITH agg AS ({_aggregate_select_sql(kind, "")}),
-diff AS MATERIALIZED (
-    SELECT t.{pk} AS old_pk, {present} IS NOT NULL AS present, {", ".join(f"agg.{c}" for c in agg_cols)}
-    FROM agg FULL JOIN {kind.table} t ON {on}
-    WHERE t.{pk} IS NULL OR {present} IS NULL OR t.is_stale
-       OR ({stored_values}) IS DISTINCT FROM ({new_values})
-),
-upd AS (
-    UPDATE {kind.table} SET {sets}, computed_at = %s, is_stale = false
-    FROM diff d WHERE {kind.table}.{pk} = d.old_pk AND d.present
-    RETURNING 1
-),
-del AS (
-    DELETE FROM {kind.table} WHERE {pk} IN (SELECT old_pk FROM diff WHERE NOT present)
-    RETURNING 1
-),
-ins AS (
-    INSERT INTO {kind.table} ({columns})
-    SELECT {", ".join(agg_cols)}, %s, false FROM diff WHERE old_pk IS NULL
-    RETURNING 1
-)
-SELECT (SELECT count(*) FROM upd), (SELECT count(*) FROM del), (SELECT count(*) FROM ins)
-"""
+    scope = ", ".join(
+        f"COALESCE(agg.{agg_cols[i]}, t.{col})" for i, col in enumerate(kind.scope_columns)
+    )
+    return (
+        f"SELECT DISTINCT {scope} FROM ({_aggregate_select_sql(kind, '')}) agg "
+        f"FULL JOIN {kind.table} t ON {' AND '.join(on_parts)} "
+        f"WHERE t.{pk} IS NULL OR {present} IS NULL OR t.is_stale "
+        f"OR ({stored_values}) IS DISTINCT FROM ({new_values})"
+    )
 
 
 def _normalise(row: Iterable[Any], kind: TotalKind) -> tuple[Any, ...]:
