@@ -17,7 +17,7 @@ from clusters.models import (
     Source,
 )
 from common.api.rows import PlainRow, grouped
-from common.api.serializers import FullCleanModelSerializer
+from common.api.serializers import FullCleanModelSerializer, VisibleSlugRelatedField
 from funding.models import ClusterFundingTotal, FundingLine
 from regions.api.serializers import FederalDistrictSummarySerializer, RegionSummarySerializer
 from regions.models import Region
@@ -350,7 +350,7 @@ class ClusterCollegeSerializer(serializers.ModelSerializer):
 
 
 class ClusterCollegeWriteSerializer(FullCleanModelSerializer):
-    cluster = serializers.SlugRelatedField(slug_field="slug", queryset=Cluster.objects.all())
+    cluster = VisibleSlugRelatedField(slug_field="slug", queryset=Cluster.objects.all())
 
     class Meta:
         model = ClusterCollege
@@ -371,7 +371,7 @@ class ClusterEmployerSerializer(serializers.ModelSerializer):
 
 
 class ClusterEmployerWriteSerializer(FullCleanModelSerializer):
-    cluster = serializers.SlugRelatedField(slug_field="slug", queryset=Cluster.objects.all())
+    cluster = VisibleSlugRelatedField(slug_field="slug", queryset=Cluster.objects.all())
 
     class Meta:
         model = ClusterEmployer

@@ -6,7 +6,7 @@ from clusters.api.serializers import (
     SourceSerializer,
 )
 from clusters.models import Cluster, Source
-from common.api.serializers import FullCleanModelSerializer
+from common.api.serializers import FullCleanModelSerializer, VisibleSlugRelatedField
 from common.qualifiers import TotalQualifier
 from funding.choices import FundingSource
 from funding.models import FundingLine
@@ -45,7 +45,7 @@ class FundingLineSerializer(serializers.ModelSerializer):
 
 
 class FundingLineWriteSerializer(FullCleanModelSerializer):
-    cluster = serializers.SlugRelatedField(
+    cluster = VisibleSlugRelatedField(
         slug_field="slug", queryset=Cluster.objects.all(), allow_null=True, required=False
     )
     region = serializers.SlugRelatedField(
