@@ -1,5 +1,6 @@
 """OpenAPI helpers: say how each resource is looked up, and what its writes take and return."""
 
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -45,3 +46,7 @@ def lookup_schema(name: str, description: str):
         return extend_schema_view(**schemas)(cls)
 
     return decorate
+
+
+class RegistryAutoSchema(AutoSchema):
+    """drf-spectacular's AutoSchema, told the registry's truths (see the methods)."""
