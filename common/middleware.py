@@ -27,6 +27,13 @@ MESSAGES = {
     429: "Слишком много запросов. Повторите попытку через {wait} с.",
 }
 
+PLAIN_MESSAGES = {
+    400: "Неверный запрос.",
+    403: "Доступ запрещён.",
+    404: "Страница не найдена.",
+    500: "Внутренняя ошибка сервера.",
+}
+
 
 def is_api(request: HttpRequest) -> bool:
     return request.path_info.startswith(API_PREFIX)
@@ -51,6 +58,10 @@ def _has_nul(request: HttpRequest) -> bool:
     return False
 
 
+def _is_html(response: HttpResponse) -> bool:
+    return response.get("Content-Type", "").startswith("text/html")
+
+
 class HostileInputMiddleware:
     """Refuses control characters in the path (404) and NUL in the query string (400),
     announces an oversize body as 413 before anything reads it, and turns a database
@@ -73,7 +84,13 @@ class HostileInputMiddleware:
         multipart = request.content_type == "multipart/form-data"
         if limit is not None and length > limit and not multipart:
             return error_response(request, 413, MESSAGES[413].format(limit=limit))
-        return self.get_response(request)
+        response = self.get_response(request)
+        if is_api(request) and response.status_code >= 400 and _is_html(response):
+            # Django's own error pages (an unrouted /api/ path, a CSRF failure, a refused
+            # Host) would be HTML; API clients get the same answer as JSON.
+            detail = PLAIN_MESSAGES.get(response.status_code, "Запрос не выполнен.")
+            return error_response(request, response.status_code, detail)
+        return response
 
     def process_exception(self, request: HttpRequest, exception: Exception):
         if isinstance(exception, DataError):

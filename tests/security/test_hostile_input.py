@@ -133,3 +133,16 @@ def test_oversize_body_without_content_length_is_json_413(editor_api_client, see
     response = registry_exception_handler(RequestDataTooBig("too big"), {})
     assert response.status_code == 413
     assert "1000 байт" in response.data["detail"]
+
+
+def test_unrouted_api_path_is_json_404_not_the_html_page(api_client, seed):
+    response = api_client.get("/api/v1/clusters/a.b/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json() == {"detail": "Страница не найдена."}
+
+
+def test_site_404_stays_the_russian_page(client, seed):
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("text/html")
