@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "regions",
     "clusters",
     "funding",
+    "accounts",
 ]
 
 MIDDLEWARE = [
