@@ -146,3 +146,15 @@ def test_site_404_stays_the_russian_page(client, seed):
     response = client.get("/no-such-page/")
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")
+
+
+def test_nul_in_urlencoded_form_body_is_400(editor_api_client, seed):
+    # Found by schemathesis on main: POST /api/v1/funding-lines/ as a form with a NUL inside
+    # the `cluster` slug gave 500 (PostgreSQL refused the lookup).
+    response = editor_api_client.post(
+        "/api/v1/funding-lines/",
+        "cluster=ab%00c&region=24&funding_source=regional&qualifier=at_least&amount_rub=26",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 400
+    assert "NUL" in response.json()["detail"]
