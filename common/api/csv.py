@@ -14,6 +14,8 @@ from typing import Any
 from rest_framework import serializers
 from rest_framework.renderers import BaseRenderer
 
+from common.spreadsheet import spreadsheet_safe
+
 BOM = "\ufeff"
 LIST_SEPARATOR = "; "
 
@@ -58,8 +60,9 @@ def _lookup(data: Any, parts: list[str]) -> str:
 
 
 def flatten(row: dict[str, Any], columns: list[str]) -> list[str]:
-    """One CSV row: the value at each dotted column, lists joined with "; "."""
-    return [_lookup(row, column.split(".")) for column in columns]
+    """One CSV row: the value at each dotted column, lists joined with "; ", every cell
+    neutralised against formula injection (common/spreadsheet.py)."""
+    return [spreadsheet_safe(_lookup(row, column.split("."))) for column in columns]
 
 
 class _Echo:
@@ -72,7 +75,7 @@ class _Echo:
 def csv_lines(columns: list[str], rows: Iterable[dict[str, Any]]) -> Iterator[str]:
     """The BOM and header, then one encoded line per row, produced lazily."""
     writer = csv.writer(_Echo())
-    yield BOM + writer.writerow(columns)
+    yield BOM + writer.writerow([spreadsheet_safe(column) for column in columns])
     for row in rows:
         yield writer.writerow(flatten(row, columns))
 
