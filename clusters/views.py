@@ -144,7 +144,7 @@ class ClusterDetailView(DetailView):
             stored = cluster.funding_total
         except ObjectDoesNotExist:
             stored = None
-        total = charts.breakdown(stored, label="всего") if stored else None
+        total = charts.cluster_breakdown(stored)
 
         sources = {}
         for source in [
@@ -167,6 +167,8 @@ class ClusterDetailView(DetailView):
             funding_total=total,
             funding_chart=charts.stacked_bars(charts.per_source_rows(total)) if total else None,
             funding_lines=lines,
+            funding_stale=bool(stored and stored.is_stale),
+            joint_funding=None if total else charts.joint_funding(cluster, self.request.user),
             sources=list(sources.values()),
             money_figure_kind=FigureKind.FUNDING_TOTAL_RUB,
         )

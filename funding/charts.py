@@ -65,6 +65,11 @@ class Breakdown:
     def nonzero_parts(self) -> list[SourceAmount]:
         return [part for part in self.parts if part.amount]
 
+    @property
+    def has_data(self) -> bool:
+        """False when no funding line stands behind the figure: unknown, never «0 ₽»."""
+        return self.line_count > 0
+
 
 def year_label(year: int | None) -> str:
     return str(year) if year else "год не указан"
@@ -94,9 +99,23 @@ def breakdown(total: FundingTotal, label: str = "") -> Breakdown:
 
 
 def by_year(totals: Iterable[FundingTotal]) -> list[Breakdown]:
-    """Yearly totals in year order, the «год не указан» bucket last."""
-    rows = sorted(totals, key=lambda t: (t.fiscal_year is None, t.fiscal_year or 0))
+    """Yearly totals in year order, the «год не указан» bucket last.
+
+    A stored row that no funding line stands behind (line_count 0) is left out: a year
+    no source gives money for is unknown, not «0 ₽».
+    """
+    rows = sorted(
+        (t for t in totals if t.line_count),
+        key=lambda t: (t.fiscal_year is None, t.fiscal_year or 0),
+    )
     return [breakdown(row) for row in rows]
+
+
+def cluster_breakdown(stored: FundingTotal | None) -> Breakdown | None:
+    """A cluster's own money, or None when no funding line names the cluster."""
+    if stored is None or not stored.line_count:
+        return None
+    return breakdown(stored, label="всего")
 
 
 def overall(rows: Sequence[Breakdown], label: str = "за все годы") -> Breakdown | None:
@@ -204,3 +223,55 @@ def per_source_rows(total: Breakdown) -> list[Breakdown]:
 
 def _short_source_label(source: FundingSource) -> str:
     return str(source.label)
+
+
+@dataclass
+class JointFunding:
+    """Money a source gives only jointly for several clusters of one region, this one among them."""
+
+    region: object
+    lines: list
+    partners: list
+    total: Decimal
+    qualifier: str
+
+
+def joint_funding(cluster, user) -> JointFunding | None:
+    """The region-level money that is this cluster's share of a joint sum, if any.
+
+    A source that names one sum «на два ОПЦ» is stored as region-level lines (no cluster),
+    never split. The cluster takes part in it when it has no money line of its own and cites
+    the same source as the region's lines; the partners are the other clusters of the region
+    `user` may see that do the same. Reads only.
+    """
+    from clusters.models import Cluster
+    from funding.models import FundingLine
+
+    if FundingLine.objects.filter(cluster=cluster).exists():
+        return None
+    source_ids = list(cluster.sources.values_list("pk", flat=True))
+    if not source_ids:
+        return None
+    lines = list(
+        FundingLine.objects.visible_to(user)
+        .filter(region_id=cluster.region_id, cluster__isnull=True, source_id__in=source_ids)
+        .select_related("source")
+        .order_by("fiscal_year", "funding_source", "pk")
+    )
+    if not lines:
+        return None
+    partners = list(
+        Cluster.objects.visible_to(user)
+        .filter(region_id=cluster.region_id, sources__in={line.source_id for line in lines})
+        .exclude(pk=cluster.pk)
+        .exclude(funding_lines__isnull=False)
+        .distinct()
+        .order_by("name")
+    )
+    return JointFunding(
+        region=cluster.region,
+        lines=lines,
+        partners=partners,
+        total=sum((line.amount_rub for line in lines), Decimal(0)),
+        qualifier=weakest(line.qualifier for line in lines),
+    )

@@ -98,10 +98,19 @@ class StatsRowSerializer(serializers.Serializer):
     )
     funding_source = serializers.ChoiceField(choices=FundingSource.choices, required=False)
     cluster_count = serializers.IntegerField()
-    amount_rub = serializers.DecimalField(max_digits=20, decimal_places=2)
+    amount_rub = serializers.DecimalField(
+        max_digits=20,
+        decimal_places=2,
+        allow_null=True,
+        help_text="null — ни одна строка финансирования не называет сумму (сведений нет, не 0).",
+    )
     qualifier = serializers.ChoiceField(
         choices=Qualifier.choices,
+        allow_null=True,
         help_text="Самая слабая точность среди слагаемых: сумма с «≈» — приблизительная.",
+    )
+    has_funding_data = serializers.BooleanField(
+        help_text="false — о деньгах этой группы сведений нет; amount_rub тогда null."
     )
 
 

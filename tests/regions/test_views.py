@@ -15,6 +15,10 @@ from tests.totals import recompute_totals
 pytestmark = pytest.mark.django_db
 
 
+# «0 ₽» / «0 млн ₽» as a whole figure (not the tail of «200 000 000 ₽»).
+ZERO = re.compile(r"(?:^|[^\d\s])\s*0 (?:₽|млн|тыс)")
+
+
 def text(response) -> str:
     html = response.content.decode().replace("\u00a0", " ")
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
@@ -93,3 +97,11 @@ def test_region_page_query_count_does_not_grow_with_its_clusters(client, seeded)
     ClusterFactory.create_batch(30, region=region)
     # region; clusters + 4 prefetches; region-level lines; yearly totals
     assert count() == few == 8
+
+
+@pytest.mark.parametrize("slug_code", ["50", "56"])
+def test_region_no_source_gives_money_for_says_unknown_not_zero(client, seeded, slug_code):
+    region = Region.objects.get(code=slug_code)
+    page = text(client.get(region.get_absolute_url()))
+    assert "Всего: сведений нет" in page
+    assert not ZERO.search(page)
