@@ -54,6 +54,7 @@ class ClusterListView(FilterView):
         counts = facet_counts(filterset)
         self._decorate_form(filterset, counts)
         form = filterset.form
+        context["facet_counts"] = counts
         context["visible_fields"] = [form[name] for name in VISIBLE_FILTERS]
         context["hidden_filters"] = [
             (name, value)
