@@ -46,6 +46,10 @@ class RegionListView(ListView):
             .annotate(cluster_count=Count("clusters", filter=PUBLISHED_CLUSTERS))
             .order_by("name")
         )
+        context["region_map"] = charts.region_map(
+            self.request.user, self.request.GET.get("map", "")
+        )
+        context["map_path"] = self.request.path
         return context
 
 
