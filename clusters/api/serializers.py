@@ -2,6 +2,8 @@
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models.manager import BaseManager
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from clusters.choices import CollegeRole
@@ -222,7 +224,11 @@ class ClusterListSerializer(serializers.ListSerializer):
                 "employers": [employer.from_values(p) for p in partnerships.get(cluster.pk, [])],
                 "programmes": [programme.from_values(p) for p in programmes.get(cluster.pk, [])],
                 "figures": [figure.from_values(f) for f in figures.get(cluster.pk, [])],
-                "funding_total": funding_total and total.from_object(funding_total),
+                # No funding line names the cluster: unknown (null), never zeros.
+                "funding_total": total.from_object(funding_total)
+                if has_funding_data(funding_total)
+                else None,
+                "has_funding_data": has_funding_data(funding_total),
             }
             row = {}
             for name in fields:
@@ -235,8 +241,16 @@ class ClusterListSerializer(serializers.ListSerializer):
         return rows
 
 
+def has_funding_data(total: ClusterFundingTotal | None) -> bool:
+    return bool(total is not None and total.line_count)
+
+
 class ClusterSerializer(serializers.ModelSerializer):
-    """A cluster list row: everything an analyst needs without further calls."""
+    """A cluster list row: everything an analyst needs without further calls.
+
+    A cluster no funding line names has `funding_total: null` and `has_funding_data: false`:
+    its money is unknown, not zero (it may be part of a joint sum at its region).
+    """
 
     region = RegionSummarySerializer(read_only=True)
     federal_district = FederalDistrictSummarySerializer(
@@ -251,6 +265,9 @@ class ClusterSerializer(serializers.ModelSerializer):
     programmes = ProgrammeSummarySerializer(many=True, read_only=True)
     figures = ReportedFigureSerializer(many=True, read_only=True)
     funding_total = ClusterFundingTotalSerializer(read_only=True, allow_null=True)
+    has_funding_data = serializers.SerializerMethodField(
+        help_text="false — ни один источник не называет сумму для кластера; funding_total тогда null."
+    )
 
     class Meta:
         model = Cluster
@@ -272,9 +289,23 @@ class ClusterSerializer(serializers.ModelSerializer):
             "programmes",
             "figures",
             "funding_total",
+            "has_funding_data",
             "updated_at",
         ]
         list_serializer_class = ClusterListSerializer
+
+    @extend_schema_field(OpenApiTypes.BOOL)
+    def get_has_funding_data(self, cluster) -> bool:
+        try:
+            return has_funding_data(cluster.funding_total)
+        except ObjectDoesNotExist:
+            return False
+
+    def to_representation(self, instance):
+        row = super().to_representation(instance)
+        if not row["has_funding_data"]:
+            row["funding_total"] = None
+        return row
 
 
 class ClusterDetailSerializer(ClusterSerializer):
