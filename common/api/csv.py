@@ -77,6 +77,28 @@ def csv_lines(columns: list[str], rows: Iterable[dict[str, Any]]) -> Iterator[st
         yield writer.writerow(flatten(row, columns))
 
 
+END_MARKER = "#END"
+STREAM_BATCH = 500
+
+
+def csv_stream(columns: list[str], rows: Iterable[dict[str, Any]]) -> Iterator[bytes]:
+    """A whole export as UTF-8 chunks of a few hundred lines, ending with `#END,<rows>`.
+
+    The marker is written only after the last row, so a response cut off on the way (a killed
+    worker, a dropped connection, a database error) can be told from a complete one; readers
+    that skip comment lines (`pandas.read_csv(comment="#")`) drop it.
+    """
+    batch: list[str] = []
+    count = -1  # the header is not a row
+    for count, line in enumerate(csv_lines(columns, rows)):  # noqa: B007
+        batch.append(line)
+        if len(batch) >= STREAM_BATCH:
+            yield "".join(batch).encode("utf-8")
+            batch = []
+    batch.append(csv.writer(_Echo()).writerow([END_MARKER, max(count, 0)]))
+    yield "".join(batch).encode("utf-8")
+
+
 def _rows_of(data: Any) -> list[dict[str, Any]]:
     if isinstance(data, dict) and isinstance(data.get("results"), list):
         return data["results"]

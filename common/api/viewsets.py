@@ -10,7 +10,6 @@ so an edit based on an outdated copy gets 412 and changes nothing.
 from __future__ import annotations
 
 import hashlib
-from itertools import islice
 
 from django.db import transaction
 from django.http import HttpResponseNotModified, StreamingHttpResponse
@@ -21,15 +20,16 @@ from rest_framework import status, viewsets
 from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.response import Response
 
-from common.api.csv import CSVRenderer, csv_columns, csv_lines
+from common.api.csv import CSVRenderer, csv_columns, csv_stream
 from common.api.exceptions import PreconditionFailed, registry_exception_handler
 from common.api.filters import StableOrderingFilter
 from common.api.negotiation import FormatFirstContentNegotiation
 from common.api.pagination import RegistryPagination
 from common.api.permissions import StaffModelPermissionsOrReadOnly
 from common.api.renderers import RegistryJSONRenderer
+from common.api.rows import iter_serialized, plan_for
 
-CSV_CHUNK_SIZE = 500
+CSV_CHUNK_SIZE = 2000
 
 
 def body_etag(content: bytes) -> str:
@@ -106,22 +106,30 @@ class RegistryViewSetMixin(ConditionalGetMixin):
     # --- CSV ---------------------------------------------------------------------------
 
     def list(self, request, *args, **kwargs):
+        """A page of rows planned from the serializer (common/api/rows.py), else DRF's list."""
         if getattr(request.accepted_renderer, "format", None) == CSVRenderer.format:
             return self.stream_csv()
-        return super().list(request, *args, **kwargs)
+        queryset = self.filter_queryset(self.get_queryset())
+        plan = plan_for(self.get_serializer(many=True), queryset)
+        if plan is None:
+            return super().list(request, *args, **kwargs)
+        values = plan.values_queryset(queryset)
+        page = self.paginate_queryset(values)
+        if page is not None:
+            return self.get_paginated_response(plan.rows(list(page)))
+        return Response(plan.rows(list(values)))
 
     def stream_csv(self) -> StreamingHttpResponse:
-        """Every row of the filtered list, read in chunks (prefetches per chunk), never held."""
+        """Every row of the filtered list, read through a server-side cursor, never held.
+
+        The last line is `#END,<rows>`: a response cut off on the way has no such line.
+        """
         queryset = self.filter_queryset(self.get_queryset())
         serializer = self.get_serializer(many=True)
         columns = csv_columns(serializer)
-        # Whole chunks go to the list serializer, which may read their nested rows at once.
-        objects = queryset.iterator(chunk_size=CSV_CHUNK_SIZE)
-        chunks = iter(lambda: list(islice(objects, CSV_CHUNK_SIZE)), [])
-        rows = (row for chunk in chunks for row in serializer.to_representation(chunk))
+        rows = iter_serialized(serializer, queryset, chunk_size=CSV_CHUNK_SIZE)
         response = StreamingHttpResponse(
-            (line.encode("utf-8") for line in csv_lines(columns, rows)),
-            content_type="text/csv; charset=utf-8",
+            csv_stream(columns, rows), content_type="text/csv; charset=utf-8"
         )
         response["Content-Disposition"] = f'attachment; filename="{self.csv_filename}.csv"'
         return response
