@@ -1,10 +1,23 @@
-"""sitemap.xml: the public pages a search engine should find (published clusters only)."""
+"""sitemap.xml: an index of bounded sitemaps of the public pages (published clusters only).
+
+`/sitemap.xml` is a sitemap index; each section is `/sitemap-<section>.xml`, split into pages
+of at most `SITEMAP_LIMIT` addresses (`?p=2`, …) so no response grows with the registry. Every
+section reads through the anonymous visitor's gate, `visible_to(None)`.
+"""
 
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Max
 from django.urls import reverse
 
 from clusters.models import Cluster, College, Employer, Industry
 from regions.models import FederalDistrict, Region
+
+# Far below the protocol's 50 000 per file: a section page stays ~1 MB and well under a second.
+SITEMAP_LIMIT = 5000
+
+
+def _published_clusters():
+    return Cluster.objects.visible_to(None)
 
 
 class StaticPagesSitemap(Sitemap):
@@ -25,44 +38,65 @@ class StaticPagesSitemap(Sitemap):
 
 class ClusterSitemap(Sitemap):
     changefreq = "weekly"
+    limit = SITEMAP_LIMIT
 
     def items(self):
-        return Cluster.objects.public().order_by("pk")
+        # Only what an address and its date need: no row of 20 columns per cluster.
+        return _published_clusters().only("slug", "updated_at").order_by("pk")
 
     def lastmod(self, obj):
         return obj.updated_at
+
+    def get_latest_lastmod(self):
+        # Django's default reads every item to take the max; the index needs one aggregate.
+        return _published_clusters().aggregate(latest=Max("updated_at"))["latest"]
 
 
 class ModelSitemap(Sitemap):
     """Reference pages; only those that lead to at least one published cluster."""
 
     changefreq = "monthly"
+    limit = SITEMAP_LIMIT
 
-    def __init__(self, queryset):
-        self.queryset = queryset
+    def __init__(self, queryset_of):
+        self.queryset_of = queryset_of
 
     def items(self):
-        return self.queryset.all()  # a fresh query per request, never a cached result
+        return self.queryset_of()  # a fresh query per request, never a cached result
 
 
 SITEMAPS = {
     "pages": StaticPagesSitemap,
     "clusters": ClusterSitemap,
     "regions": ModelSitemap(
-        Region.objects.filter(clusters__is_published=True).distinct().order_by("pk")
+        lambda: (
+            Region.objects.filter(pk__in=_published_clusters().values("region_id"))
+            .only("slug")
+            .order_by("pk")
+        )
     ),
-    "districts": ModelSitemap(FederalDistrict.objects.order_by("pk")),
+    "districts": ModelSitemap(lambda: FederalDistrict.objects.only("code").order_by("pk")),
     "industries": ModelSitemap(
-        Industry.objects.filter(clusters__is_published=True).distinct().order_by("pk")
+        lambda: (
+            Industry.objects.filter(pk__in=_published_clusters().values("industry_id"))
+            .only("slug")
+            .order_by("pk")
+        )
     ),
     "colleges": ModelSitemap(
-        College.objects.filter(cluster_colleges__cluster__is_published=True)
-        .distinct()
-        .order_by("pk")
+        lambda: (
+            College.objects.filter(cluster_colleges__cluster__in=_published_clusters())
+            .distinct()
+            .only("pk")
+            .order_by("pk")
+        )
     ),
     "employers": ModelSitemap(
-        Employer.objects.filter(cluster_employers__cluster__is_published=True)
-        .distinct()
-        .order_by("pk")
+        lambda: (
+            Employer.objects.filter(cluster_employers__cluster__in=_published_clusters())
+            .distinct()
+            .only("pk")
+            .order_by("pk")
+        )
     ),
 }

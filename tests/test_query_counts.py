@@ -79,8 +79,11 @@ PAGES = {
     "employer": 2,
     # a static page
     "open-data": 0,
-    # for each of 6 sections (pages need none): a COUNT for the paginator, then the page
-    "sitemap": 12,
+    # the sitemap index: a COUNT for each of 6 sections (the static pages need none); the
+    # clusters' latest change (one MAX)
+    "sitemap": 7,
+    # one section: its paginator's COUNT, then its page (slug and date only)
+    "sitemap-clusters": 2,
 }
 
 
@@ -127,6 +130,7 @@ def _pages() -> dict[str, str]:
         "employer": employer.get_absolute_url(),
         "open-data": "/open-data/",
         "sitemap": "/sitemap.xml",
+        "sitemap-clusters": "/sitemap-clusters.xml",
     }
 
 

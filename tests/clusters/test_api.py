@@ -4,10 +4,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from clusters.api.serializers import ClusterSerializer
 from clusters.choices import CollegeRole
 from clusters.models import Cluster, ClusterCollege, College
-from common.api.renderers import RegistryJSONRenderer
 from regions.models import Region
 from tests.clusters.factories import (
     ClusterCollegeFactory,
@@ -17,7 +15,6 @@ from tests.clusters.factories import (
     ProgrammeFactory,
     ReportedFigureFactory,
 )
-from tests.regions.factories import RegionFactory
 
 pytestmark = pytest.mark.django_db
 
