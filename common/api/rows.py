@@ -26,7 +26,7 @@ from itertools import islice
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Prefetch, QuerySet
 from django.db.models.manager import BaseManager
 from rest_framework import serializers
@@ -209,7 +209,7 @@ class RowPlan:
 
     def iter_rows(self, queryset: QuerySet, chunk_size: int = 2000) -> Iterator[dict]:
         """Every row of the queryset, read with a server-side cursor, nested lists per chunk."""
-        values = self.values_queryset(queryset).iterator(chunk_size=chunk_size)
+        values = _streamed(self.values_queryset(queryset), chunk_size)
         if not self.manys:
             nested: dict = {}
             for row in values:
@@ -217,6 +217,68 @@ class RowPlan:
             return
         while chunk := list(islice(values, chunk_size)):
             yield from self.rows(chunk)
+
+    def cell_specs(self, columns: list[str]) -> list[tuple[str, tuple[str, ...], Callable]] | None:
+        """For a plan without nested lists: each dotted CSV column as (value column, columns
+        that must not be null, represent). None when a column is not one of the plan's."""
+        if self.manys:
+            return None
+        found: dict[str, tuple[str, tuple[str, ...], Callable]] = {}
+
+        def collect(plan: RowPlan, name_prefix: str, outer: tuple[str, ...]) -> None:
+            for node in plan.nodes:
+                guards = (*outer, *(guard.path for guard in node.guards))
+                if isinstance(node, _Scalar):
+                    found[name_prefix + node.name] = (node.path, guards, node.represent)
+                else:
+                    pk = (node.pk_path,) if node.pk_path else ()
+                    collect(node.plan, f"{name_prefix}{node.name}.", (*guards, *pk))
+
+        collect(self, "", ())
+        if any(column not in found for column in columns):
+            return None
+        return [found[column] for column in columns]
+
+    def iter_cells(
+        self,
+        queryset: QuerySet,
+        specs: list[tuple[str, tuple[str, ...], Callable]],
+        format_cell: Callable[[Any], str],
+        chunk_size: int = 2000,
+    ) -> Iterator[list[str]]:
+        """CSV cells straight from `.values_list()` tuples, read with a server-side cursor.
+
+        An absent related object (a null guard) or a null value is an empty cell, as flattening
+        the serializer's row gives; every other value goes through its field's representation
+        and then `format_cell`, the one place cells are formatted.
+        """
+        keys = self.columns()
+        index = {key: i for i, key in enumerate(keys)}
+        compiled = [
+            (index[path], tuple(index[g] for g in guards), represent)
+            for path, guards, represent in specs
+        ]
+        empty_cell = format_cell(None)
+        rows = queryset.prefetch_related(None).values_list(*keys)
+        for row in _streamed(rows, chunk_size):
+            yield [
+                empty_cell
+                if (value := row[value_at]) is None
+                or (guards_at and None in [row[g] for g in guards_at])
+                else format_cell(represent(value))
+                for value_at, guards_at, represent in compiled
+            ]
+
+
+def _streamed(queryset: QuerySet, chunk_size: int) -> Iterator[Any]:
+    """The rows through a server-side cursor inside a read transaction.
+
+    Outside a transaction Django declares the cursor WITH HOLD, and PostgreSQL then computes and
+    stores the whole result before the first row (seconds for a million rows); inside one it
+    streams from the first row, and the whole export reads one consistent snapshot.
+    """
+    with transaction.atomic(using=queryset.db):
+        yield from queryset.iterator(chunk_size=chunk_size)
 
 
 # --- compiling ----------------------------------------------------------------------------
@@ -259,6 +321,31 @@ def _walk(model: type[models.Model], attrs: list[str]) -> tuple[list[_Guard], st
     return guards, "__".join(parts), last
 
 
+def _identity(value: Any) -> Any:
+    return value
+
+
+def _represent(drf_field: Field) -> Callable[[Any], Any]:
+    """The field's to_representation, or a shortcut giving the same for a database value.
+
+    A text or choice column's value is already the string DRF writes, an integer column's the
+    integer, a boolean column's the boolean; anything else (dates, decimals) goes through DRF.
+    """
+    kind = type(drf_field)
+    if kind in (serializers.CharField, serializers.SlugField, serializers.EmailField):
+        return _identity
+    if kind is serializers.URLField:
+        return _identity
+    if kind is serializers.ChoiceField and all(
+        str(key) == key and value == key
+        for key, value in drf_field.choice_strings_to_values.items()
+    ):
+        return _identity
+    if kind is serializers.IntegerField or kind is serializers.BooleanField:
+        return _identity
+    return drf_field.to_representation
+
+
 def _scalar(name: str, drf_field: Field, model: type[models.Model], prefix: str) -> _Scalar:
     if not _plain(type(drf_field), "get_attribute", Field):
         raise Unplannable(f"{name}: custom get_attribute")
@@ -282,7 +369,7 @@ def _scalar(name: str, drf_field: Field, model: type[models.Model], prefix: str)
         guards=[_Guard(prefix + g.path, g.raises) for g in guards],
         allow_null=drf_field.allow_null,
         path=prefix + path,
-        represent=drf_field.to_representation,
+        represent=_represent(drf_field),
     )
 
 
@@ -441,6 +528,6 @@ def iter_serialized(
         return plan.iter_rows(queryset, chunk_size=chunk_size)
     if not isinstance(serializer, serializers.ListSerializer):
         raise TypeError("iter_serialized takes a many=True serializer")
-    objects = queryset.iterator(chunk_size=chunk_size)
+    objects = _streamed(queryset, chunk_size)
     chunks = iter(lambda: list(islice(objects, chunk_size)), [])
     return (row for chunk in chunks for row in serializer.to_representation(chunk))
