@@ -161,14 +161,17 @@ class RowPlan:
                 row[node.name] = node.plan.write(values, nested)
         return row
 
-    def rows(self, values_rows: list[Mapping[str, Any]]) -> list[dict]:
-        """The serializer's output for these `.values()` rows: one query per nested list."""
+    def rows(self, values_rows: list[Mapping[str, Any]], using: str | None = None) -> list[dict]:
+        """The serializer's output for these `.values()` rows: one query per nested relation
+        (on database `using`, that of the rows, when given)."""
         if not values_rows:
             return []
-        nested = self._nested(values_rows)
+        nested = self._nested(values_rows, using)
         return [self.write(values, nested) for values in values_rows]
 
-    def _nested(self, values_rows: list[Mapping[str, Any]]) -> dict[str, dict[Any, list]]:
+    def _nested(
+        self, values_rows: list[Mapping[str, Any]], using: str | None
+    ) -> dict[str, dict[Any, list]]:
         nested: dict[str, dict[Any, list]] = {}
         ids = [values["pk"] for values in values_rows]
         by_relation: dict[str, list[_Many]] = {}
@@ -181,8 +184,9 @@ class RowPlan:
                     column for many in manys for column in [*many.plan.columns(), *many.row_filter]
                 )
             )
+            base = first.base if using is None else first.base.using(using)
             related = list(
-                first.base.filter(**{f"{first.parent_column}__in": ids})
+                base.filter(**{f"{first.parent_column}__in": ids})
                 .prefetch_related(None)
                 .order_by(*first.ordering)
                 .values(*columns, _parent=models.F(first.parent_column))
@@ -216,7 +220,7 @@ class RowPlan:
                 yield self.write(row, nested)
             return
         while chunk := list(islice(values, chunk_size)):
-            yield from self.rows(chunk)
+            yield from self.rows(chunk, using=queryset.db)
 
     def cell_specs(self, columns: list[str]) -> list[tuple[str, tuple[str, ...], Callable]] | None:
         """For a plan without nested lists: each dotted CSV column as (value column, columns

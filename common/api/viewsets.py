@@ -116,8 +116,8 @@ class RegistryViewSetMixin(ConditionalGetMixin):
         values = plan.values_queryset(queryset)
         page = self.paginate_queryset(values)
         if page is not None:
-            return self.get_paginated_response(plan.rows(list(page)))
-        return Response(plan.rows(list(values)))
+            return self.get_paginated_response(plan.rows(list(page), using=values.db))
+        return Response(plan.rows(list(values), using=values.db))
 
     def stream_csv(self) -> StreamingHttpResponse:
         """Every row of the filtered list, read through a server-side cursor, never held.
@@ -132,6 +132,8 @@ class RegistryViewSetMixin(ConditionalGetMixin):
             # A whole export comes in id order unless asked otherwise: the index gives the first
             # row at once, where the list's default order would sort a million rows first.
             queryset = queryset.order_by("pk")
+        # The rows are read after the view returns: keep the database this request chose.
+        queryset = queryset.using(queryset.db)
         cells = export_cells(serializer, queryset, columns, chunk_size=CSV_CHUNK_SIZE)
         response = StreamingHttpResponse(
             csv_stream(columns, cells), content_type="text/csv; charset=utf-8"
