@@ -6,7 +6,7 @@ section reads through the anonymous visitor's gate, `visible_to(None)`.
 """
 
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max
+from django.db.models import Exists, Max, OuterRef
 from django.urls import reverse
 
 from clusters.models import Cluster, College, Employer, Industry
@@ -65,38 +65,26 @@ class ModelSitemap(Sitemap):
         return self.queryset_of()  # a fresh query per request, never a cached result
 
 
+def _leading_to_public_clusters(model, cluster_path: str):
+    """Reference rows with at least one cluster the public may see (the gate, anonymous)."""
+    public = Cluster.objects.visible_to(None).filter(**{cluster_path: OuterRef("pk")})
+    return model.objects.filter(Exists(public)).order_by("pk")
+
+
+def _leading_to_public_clusters(model, cluster_path: str):
+    """Reference rows with at least one cluster the public may see (the gate, anonymous)."""
+    public = _published_clusters().filter(**{cluster_path: OuterRef("pk")})
+    return model.objects.filter(Exists(public)).order_by("pk")
+
+
 SITEMAPS = {
     "pages": StaticPagesSitemap,
     "clusters": ClusterSitemap,
-    "regions": ModelSitemap(
-        lambda: (
-            Region.objects.filter(pk__in=_published_clusters().values("region_id"))
-            .only("slug")
-            .order_by("pk")
-        )
-    ),
+    "regions": ModelSitemap(lambda: _leading_to_public_clusters(Region, "region").only("slug")),
     "districts": ModelSitemap(lambda: FederalDistrict.objects.only("code").order_by("pk")),
     "industries": ModelSitemap(
-        lambda: (
-            Industry.objects.filter(pk__in=_published_clusters().values("industry_id"))
-            .only("slug")
-            .order_by("pk")
-        )
+        lambda: _leading_to_public_clusters(Industry, "industry").only("slug")
     ),
-    "colleges": ModelSitemap(
-        lambda: (
-            College.objects.filter(cluster_colleges__cluster__in=_published_clusters())
-            .distinct()
-            .only("pk")
-            .order_by("pk")
-        )
-    ),
-    "employers": ModelSitemap(
-        lambda: (
-            Employer.objects.filter(cluster_employers__cluster__in=_published_clusters())
-            .distinct()
-            .only("pk")
-            .order_by("pk")
-        )
-    ),
+    "colleges": ModelSitemap(lambda: College.objects.visible_to(None).only("pk").order_by("pk")),
+    "employers": ModelSitemap(lambda: Employer.objects.visible_to(None).only("pk").order_by("pk")),
 }

@@ -86,7 +86,7 @@ def _sitemap_pages(client) -> str:
 
 
 def test_sitemap_lists_published_clusters_only(client, seeded):
-    Cluster.objects.filter(slug="irk-energy").update(is_published=False)
+    Cluster.objects.filter(slug="irk-energy").update(is_published=False, review_state="draft")
     xml = _sitemap_pages(client)
     assert "/clusters/smo-mechanical-engineering/" in xml
     assert "/clusters/irk-energy/" not in xml
