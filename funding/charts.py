@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from common.qualifiers import combine
+from common.qualifiers import combine, mark
 from funding.choices import FundingSource
 from funding.models import FundingTotal
 
@@ -267,7 +267,7 @@ def joint_funding(cluster, user) -> JointFunding | None:
         lines=lines,
         partners=partners,
         total=sum((line.amount_rub for line in lines), Decimal(0)),
-        qualifier=weakest(line.qualifier for line in lines),
+        qualifier=combine(line.qualifier for line in lines),
     )
 
 
@@ -357,10 +357,7 @@ def region_map(user, metric: str = "clusters") -> RegionMap:
         if metric == "money":
             if value is None:
                 return "сведений нет"
-            from clusters.choices import QUALIFIER_MARK
-
-            mark = QUALIFIER_MARK.get(weakest(qualifiers[region_id]), "")
-            return f"{mark}{format_rub_short(value)}"
+            return f"{mark(combine(qualifiers[region_id]))}{format_rub_short(value)}"
         n = int(value or 0)
         return f"{n} {plural_form(n, 'кластер,кластера,кластеров')}"
 
