@@ -144,10 +144,11 @@ def _kinds() -> list[TotalKind]:
             key_columns=("industry_id", "fiscal_year"),
             key_exprs=("c.industry_id", "fl.fiscal_year"),
             from_sql=f"{line} fl JOIN {cluster} c ON c.id = fl.cluster_id",
-            where_sql=PUBLIC_SQL,
+            # A cluster whose industry is not known («не указано») counts in no industry.
+            where_sql=f"c.industry_id IS NOT NULL AND {PUBLIC_SQL}",
             lock_namespace=4,
             line_keys=("cluster__industry_id", "fiscal_year"),
-            line_filter=Q(cluster__is_published=True),
+            line_filter=Q(cluster__is_published=True, cluster__industry__isnull=False),
         ),
         TotalKind(
             name="national",

@@ -214,7 +214,7 @@ class ClusterListSerializer(serializers.ListSerializer):
             nested = {
                 "region": region.from_object(cluster.region),
                 "federal_district": federal_district and district.from_object(federal_district),
-                "industry": industry.from_object(cluster.industry),
+                "industry": cluster.industry and industry.from_object(cluster.industry),
                 "base_college": base and college.from_values(base),
                 "network_colleges": [
                     college.from_values(m) for m in colleges if m["role"] == CollegeRole.NETWORK
@@ -242,7 +242,7 @@ class ClusterSerializer(serializers.ModelSerializer):
     federal_district = FederalDistrictSummarySerializer(
         source="region.federal_district", read_only=True, allow_null=True
     )
-    industry = IndustrySummarySerializer(read_only=True)
+    industry = IndustrySummarySerializer(read_only=True, allow_null=True)
     base_college = BaseCollegeSerializer(read_only=True, allow_null=True)
     network_colleges = NetworkCollegeSerializer(
         source="cluster_colleges", many=True, read_only=True
@@ -295,7 +295,9 @@ class ClusterDetailSerializer(ClusterSerializer):
 
 
 class ClusterWriteSerializer(FullCleanModelSerializer):
-    industry = serializers.SlugRelatedField(slug_field="slug", queryset=Industry.objects.all())
+    industry = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Industry.objects.all(), allow_null=True, required=False
+    )
     region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all())
     programmes = serializers.SlugRelatedField(
         slug_field="code", queryset=Programme.objects.all(), many=True, required=False
