@@ -69,10 +69,12 @@ class _Echo:
         return value
 
 
-def csv_lines(columns: list[str], rows: Iterable[dict[str, Any]]) -> Iterator[str]:
-    """The BOM and header, then one encoded line per row, produced lazily."""
+def csv_lines(
+    columns: list[str], rows: Iterable[dict[str, Any]], *, header: list[str] | None = None
+) -> Iterator[str]:
+    """The BOM and header (the column codes unless given), then one line per row, lazily."""
     writer = csv.writer(_Echo())
-    yield BOM + writer.writerow(columns)
+    yield BOM + writer.writerow(header or columns)
     for row in rows:
         yield writer.writerow(flatten(row, columns))
 

@@ -28,6 +28,7 @@ from common.api.negotiation import FormatFirstContentNegotiation
 from common.api.pagination import RegistryPagination
 from common.api.permissions import StaffModelPermissionsOrReadOnly
 from common.api.renderers import RegistryJSONRenderer
+from common.api.xlsx import XLSXRenderer, csv_labels, xlsx_columns, xlsx_file, xlsx_response
 
 CSV_CHUNK_SIZE = 500
 
@@ -58,8 +59,10 @@ class ConditionalGetMixin:
         patch_vary_headers(response, ["Accept", "Authorization", "Cookie"])
         if not isinstance(response, Response):
             return response
-        if response.status_code >= 400 and isinstance(response.accepted_renderer, CSVRenderer):
-            # Errors are JSON even when the client asked for CSV.
+        if response.status_code >= 400 and isinstance(
+            response.accepted_renderer, CSVRenderer | XLSXRenderer
+        ):
+            # Errors are JSON even when the client asked for CSV or XLSX.
             response.accepted_renderer = RegistryJSONRenderer()
             response.accepted_media_type = RegistryJSONRenderer.media_type
         if request.method in ("GET", "HEAD") and response.status_code == status.HTTP_200_OK:
@@ -80,7 +83,7 @@ class RegistryViewSetMixin(ConditionalGetMixin):
     (read, list rows), optionally `detail_serializer_class` and `write_serializer_class`."""
 
     pagination_class = RegistryPagination
-    renderer_classes = [RegistryJSONRenderer, BrowsableAPIRenderer, CSVRenderer]
+    renderer_classes = [RegistryJSONRenderer, BrowsableAPIRenderer, CSVRenderer, XLSXRenderer]
     permission_classes = [StaffModelPermissionsOrReadOnly]
     filter_backends = [DjangoFilterBackend, StableOrderingFilter]
     detail_serializer_class = None
@@ -103,28 +106,47 @@ class RegistryViewSetMixin(ConditionalGetMixin):
     def csv_columns(self) -> list[str]:
         return csv_columns(self.get_serializer())
 
-    # --- CSV ---------------------------------------------------------------------------
+    def xlsx_columns(self):
+        return xlsx_columns(self.get_serializer())
+
+    # --- CSV and XLSX ------------------------------------------------------------------
 
     def list(self, request, *args, **kwargs):
-        if getattr(request.accepted_renderer, "format", None) == CSVRenderer.format:
+        renderer_format = getattr(request.accepted_renderer, "format", None)
+        if renderer_format == CSVRenderer.format:
             return self.stream_csv()
+        if renderer_format == XLSXRenderer.format:
+            return self.stream_xlsx()
         return super().list(request, *args, **kwargs)
 
-    def stream_csv(self) -> StreamingHttpResponse:
+    def _all_rows(self, serializer):
         """Every row of the filtered list, read in chunks (prefetches per chunk), never held."""
         queryset = self.filter_queryset(self.get_queryset())
-        serializer = self.get_serializer(many=True)
-        columns = csv_columns(serializer)
         # Whole chunks go to the list serializer, which may read their nested rows at once.
         objects = queryset.iterator(chunk_size=CSV_CHUNK_SIZE)
         chunks = iter(lambda: list(islice(objects, CSV_CHUNK_SIZE)), [])
-        rows = (row for chunk in chunks for row in serializer.to_representation(chunk))
+        return (row for chunk in chunks for row in serializer.to_representation(chunk))
+
+    def stream_csv(self) -> StreamingHttpResponse:
+        """The whole filtered list as CSV; `?labels=ru` writes Russian headers for people."""
+        serializer = self.get_serializer(many=True)
+        columns = csv_columns(serializer)
+        header = csv_labels(serializer) if self.request.query_params.get("labels") == "ru" else None
         response = StreamingHttpResponse(
-            (line.encode("utf-8") for line in csv_lines(columns, rows)),
+            (
+                line.encode("utf-8")
+                for line in csv_lines(columns, self._all_rows(serializer), header=header)
+            ),
             content_type="text/csv; charset=utf-8",
         )
         response["Content-Disposition"] = f'attachment; filename="{self.csv_filename}.csv"'
         return response
+
+    def stream_xlsx(self):
+        """The whole filtered list as XLSX: Russian headers, numbers as numbers, from disk."""
+        serializer = self.get_serializer(many=True)
+        handle = xlsx_file(xlsx_columns(serializer), self._all_rows(serializer))
+        return xlsx_response(handle, self.csv_filename)
 
     def representation_etag(self, instance) -> str:
         """The ETag a JSON GET of this object's detail would carry now."""
