@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "clusters",
     "funding",
     "accounts",
+    "imports",
 ]
 
 MIDDLEWARE = [
@@ -77,6 +78,12 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
     )
 }
+# A second connection to the same PostgreSQL database, in autocommit: an import job's progress
+# is written there, so the admin's progress bar moves while the import's own transaction is
+# still open (and a dry run, rolled back at the end, still shows its progress). Tests mirror
+# the default connection. SQLite runs imports in the request, so it needs none.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["progress"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
