@@ -36,7 +36,7 @@ from clusters.models import (
     ReportedFigure,
     Source,
 )
-from funding import lines as funding_services
+from funding import services as funding_services
 from funding.choices import FundingSource
 from funding.models import FundingLine
 from imports.choices import ImportKind, RowStatus

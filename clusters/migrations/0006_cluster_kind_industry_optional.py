@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('clusters', '0004_cluster_review_state_constraints'),
+        ('clusters', '0005_qualifier_at_most'),
     ]
 
     operations = [
