@@ -153,7 +153,7 @@ class ClusterSerializer(FinalizedRowSerializer, serializers.ModelSerializer):
     federal_district = FederalDistrictSummarySerializer(
         source="region.federal_district", read_only=True, allow_null=True
     )
-    industry = IndustrySummarySerializer(read_only=True)
+    industry = IndustrySummarySerializer(read_only=True, allow_null=True)
     base_college = BaseCollegeSerializer(source="cluster_colleges", read_only=True, allow_null=True)
     network_colleges = NetworkCollegeSerializer(
         source="cluster_colleges", many=True, read_only=True
@@ -224,7 +224,9 @@ class ClusterWriteSerializer(FullCleanModelSerializer):
         required=False,
         help_text="true — опубликовать (нужны права публикации, базовая организация и источник).",
     )
-    industry = serializers.SlugRelatedField(slug_field="slug", queryset=Industry.objects.all())
+    industry = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Industry.objects.all(), allow_null=True, required=False
+    )
     region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all())
     programmes = serializers.SlugRelatedField(
         slug_field="code", queryset=Programme.objects.all(), many=True, required=False

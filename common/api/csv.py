@@ -79,10 +79,12 @@ class _Echo:
         return value
 
 
-def csv_lines(columns: list[str], rows: Iterable[dict[str, Any]]) -> Iterator[str]:
-    """The BOM and header, then one encoded line per row, produced lazily."""
+def csv_lines(
+    columns: list[str], rows: Iterable[dict[str, Any]], *, header: list[str] | None = None
+) -> Iterator[str]:
+    """The BOM and header (the column codes unless given), then one line per row, lazily."""
     writer = csv.writer(_Echo())
-    yield BOM + writer.writerow([spreadsheet_safe(column) for column in columns])
+    yield BOM + writer.writerow([spreadsheet_safe(column) for column in (header or columns)])
     for row in rows:
         yield writer.writerow(flatten(row, columns))
 
@@ -107,7 +109,9 @@ def export_cells(
     return (flatten(row, columns) for row in serialized)
 
 
-def csv_stream(columns: list[str], cell_rows: Iterable[list[str]]) -> Iterator[bytes]:
+def csv_stream(
+    columns: list[str], cell_rows: Iterable[list[str]], header: list[str] | None = None
+) -> Iterator[bytes]:
     """A whole export as UTF-8 chunks of a few hundred lines, ending with `#END,<rows>`.
 
     The marker is written only after the last row, so a response cut off on the way (a killed
@@ -116,7 +120,7 @@ def csv_stream(columns: list[str], cell_rows: Iterable[list[str]]) -> Iterator[b
     """
     writer = csv.writer(_Echo())
     writerow = writer.writerow
-    batch: list[str] = [BOM + writerow([spreadsheet_safe(column) for column in columns])]
+    batch: list[str] = [BOM + writerow([spreadsheet_safe(c) for c in (header or columns)])]
     count = 0
     for cells in cell_rows:
         batch.append(writerow(cells))

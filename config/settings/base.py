@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "clusters",
     "funding",
     "accounts",
+    "imports",
 ]
 
 MIDDLEWARE = [
@@ -100,6 +101,12 @@ for _index, _url in enumerate(env_list("DATABASE_REPLICA_URL", [])):
 DATABASE_ROUTERS = ["config.db_router.ReplicaRouter"]
 # After a write, the writer's reads stay on the primary this long (longer than replica lag).
 DATABASE_REPLICA_STICKY_SECONDS = env_int("DATABASE_REPLICA_STICKY_SECONDS", 10)
+# A second connection to the same PostgreSQL database, in autocommit: an import job's progress
+# is written there, so the admin's progress bar moves while the import's own transaction is
+# still open (and a dry run, rolled back at the end, still shows its progress). Tests mirror
+# the default connection. SQLite runs imports in the request, so it needs none.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["progress"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
