@@ -6,7 +6,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/registry
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: venv run seed test lint fixtures check bench bench-totals bench-api clean
+.PHONY: venv run seed test lint fixtures check bench bench-totals bench-api bench-extract clean
 
 venv: $(VENV)/.installed
 
@@ -61,3 +61,7 @@ clean:
 # in their own database (registry_api_bench). Not a test; takes a few minutes.
 bench-api: venv
 	$(PY) -m bench.api_bench $(BENCH_ARGS)
+
+# Press-release extractor on the five seeds: precision/recall per kind and time per text.
+bench-extract: venv
+	$(PY) -m bench.extract $(BENCH_ARGS)
