@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from clusters import services as cluster_services
 from clusters.choices import ClusterKind, CollegeRole, FigureKind, Qualifier
 from clusters.models import Cluster, College, Employer, Industry
 from common.moneywords import AT_MOST
@@ -23,6 +24,8 @@ from extraction import language as lang
 from extraction.extractor import UNKNOWN, Extraction, Reference, extract
 from extraction.models import SourceText
 from extraction.scoring import same_name
+from funding.choices import FundingSource
+from funding.lines import funding_line_create
 from regions.models import Region
 
 Actor = Any  # a user, or None for the system
@@ -43,9 +46,8 @@ KIND_SHORT = {
 
 
 def _visible(queryset: QuerySet, actor: Actor) -> QuerySet:
-    """Start a read from the gate (issue 8: `visible_to`) where the model has it."""
-    visible_to = getattr(queryset, "visible_to", None)
-    return visible_to(actor) if visible_to is not None else queryset
+    """Every read starts from the gate; the system (actor None) sees everything."""
+    return queryset.all() if actor is None else queryset.visible_to(actor)
 
 
 def reference_from_db() -> Reference:
@@ -132,9 +134,7 @@ def source_text_create(
     Writes a `clusters.Source` (through clusters.services.source_create) and its `SourceText`
     with the extractor's proposals; writes no registry fact.
     """
-    from clusters.services import source_create  # the gate's write service (issue 8)
-
-    source = source_create(
+    source = cluster_services.source_create(
         actor=actor,
         title=title,
         publisher=publisher,
@@ -327,20 +327,18 @@ def _int_or_none(value: Any, field: str) -> int | None:
 
 
 def _college_for(actor: Actor, org: dict, choice: Any, name: str, region: Region) -> College:
-    from clusters.services import college_create
-
     if choice not in (None, "", "new"):
         return _visible(College.objects, actor).get(pk=int(choice))
     short_name = next((a for a in org.get("aliases", []) if a), "")
-    return college_create(actor=actor, full_name=name, short_name=short_name, region=region)
+    return cluster_services.college_create(
+        actor=actor, full_name=name, short_name=short_name, region=region
+    )
 
 
 def _employer_for(actor: Actor, choice: Any, name: str, region: Region | None) -> Employer:
-    from clusters.services import employer_create
-
     if choice not in (None, "", "new"):
         return _visible(Employer.objects, actor).get(pk=int(choice))
-    return employer_create(actor=actor, name=name, region=region)
+    return cluster_services.employer_create(actor=actor, name=name, region=region)
 
 
 def _unique_slug(base: str) -> str:
@@ -352,8 +350,6 @@ def _unique_slug(base: str) -> str:
 
 
 def _accept_cluster(actor: Actor, source_text: SourceText, item: dict, edits: dict) -> Cluster:
-    from clusters import services as cluster_services
-
     source = source_text.source
     region_id = _int_or_none(edits.get("region", item["region_id"]), "region")
     if region_id is None:
@@ -441,11 +437,6 @@ def _amount(value: Any) -> Decimal:
 
 
 def _accept_money(actor: Actor, source_text: SourceText, item: dict, edits: dict):
-    from clusters.services import figure_create
-
-    from funding.choices import FundingSource
-    from funding.services import funding_line_create
-
     source = source_text.source
     amount = _amount(edits.get("amount", item["amount"]))
     qualifier = _choice(
@@ -462,7 +453,7 @@ def _accept_money(actor: Actor, source_text: SourceText, item: dict, edits: dict
                 "Общая сумма для нескольких кластеров сразу не записывается показателем "
                 "одного кластера; отклоните её или выберите один кластер."
             )
-        return figure_create(
+        return cluster_services.figure_create(
             actor=actor,
             cluster=_accepted_cluster(source_text, keys[0], actor),
             kind=FigureKind.FUNDING_TOTAL_RUB,
@@ -509,14 +500,12 @@ def _accept_money(actor: Actor, source_text: SourceText, item: dict, edits: dict
 
 
 def _accept_figure(actor: Actor, source_text: SourceText, item: dict, edits: dict):
-    from clusters.services import figure_create
-
     kind = _choice(edits.get("kind", item["kind"]), set(FIGURE_KINDS), "kind", "показатель")
     qualifier = _choice(
         edits.get("qualifier", item["qualifier"]), QUALIFIERS, "qualifier", "точность"
     )
     value = _amount(edits.get("value", item["value"]))
-    return figure_create(
+    return cluster_services.figure_create(
         actor=actor,
         cluster=_accepted_cluster(source_text, edits.get("cluster", item["cluster"]), actor),
         kind=FIGURE_KINDS[kind],
