@@ -908,7 +908,6 @@ def _figure_kind(noun_words: list[str]) -> str | None:
 def extract(text: str, reference: Reference | None = None) -> Extraction:
     """Propose the clusters, money and figures `text` states, each with its exact words."""
     reference = reference or Reference.from_fixtures()
-    text = text.replace("\r\n", "\n")
     ws = lang.words(text)
     sents = lang.sentences(text)
 

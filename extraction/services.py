@@ -142,6 +142,8 @@ def source_text_create(
         url=url,
         document_ref=document_ref,
     )
+    # A browser sends a textarea's lines as CRLF; spans are kept against the stored text.
+    text = text.replace("\r\n", "\n")
     source_text = SourceText.objects.create(source=source, text=text, created_by=actor)
     return source_text_extract(source_text=source_text, actor=actor)
 

@@ -218,3 +218,11 @@ def test_api_shape_has_exactly_the_issue_keys():
     }
     assert set(answer["money"][0]) == {"amount", "qualifier", "source", "scope", "quote"}
     assert set(answer["figures"][0]) == {"kind", "value", "qualifier", "quote"}
+
+
+def test_spans_stay_exact_in_a_text_with_windows_line_endings():
+    text = seed("004_c8ccfdd2582e0d5c").replace("\n", "\r\n")
+    extraction = extract(text)
+    assert {m.quote for m in extraction.money} >= {"почти 153 млн руб.", "16 млн руб."}
+    for item in [*extraction.money, *extraction.figures]:
+        assert text[item.start : item.end] == item.quote

@@ -179,3 +179,14 @@ def test_a_rejected_proposal_writes_nothing_and_cannot_be_accepted_twice(federal
     with pytest.raises(ValidationError):
         proposal_accept(actor=federal_editor, source_text=source_text, item_id="c1")
     assert Cluster.objects.count() == 1
+
+
+def test_a_pasted_text_is_stored_with_plain_line_endings_so_spans_match(federal_editor):
+    source_text = source_text_create(
+        actor=federal_editor,
+        text=seed_text("004_c8ccfdd2582e0d5c").replace("\n", "\r\n"),
+        title="x",
+    )
+    assert "\r" not in source_text.text
+    for money in source_text.proposals["money"]:
+        assert source_text.text[money["start"] : money["end"]] == money["quote"]
