@@ -297,11 +297,68 @@ def _mention(text: str, start: int, end: int, amount: Decimal, qualifier: str, i
     )
 
 
+# Money needs a digit or a multiplier word; the grammar runs only on windows around those.
+_CANDIDATE = re.compile(r"\d+|миллион|миллиард|триллион|полмиллион|полумиллиард", re.I)
+_MONEY_AHEAD = re.compile(
+    r"(?:[\s\u00a0\u202f,.\d-]|ти|х|и|ми){0,24}?\s*(?:[А-Яа-яЁё]+\s+){0,1}"
+    r"(?:руб|р\.|₽|млн|млрд|трлн|тыс|миллион|миллиард|триллион)",
+    re.I,
+)
+_WINDOW = 32  # characters each side: a qualifier before, multiplier and currency after
+
+
+def _windows(text: str) -> list[tuple[int, int]]:
+    windows: list[tuple[int, int]] = []
+    for match in _CANDIDATE.finditer(text):
+        # A number is money only with a multiplier or a currency right after it.
+        if match.group()[0].isdigit() and not _MONEY_AHEAD.match(text, match.end()):
+            continue
+        start = max(0, match.start() - _WINDOW)
+        end = min(len(text), match.end() + _WINDOW)
+        # Cut at line breaks (a sum never spans one) and at spaces (never inside a word).
+        line_start = text.rfind("\n", start, match.start()) + 1
+        start = line_start if line_start > 0 else start
+        line_end = text.find("\n", match.end(), end)
+        end = line_end if line_end != -1 else end
+        if start > 0 and text[start - 1] != "\n":
+            space = text.find(" ", start, match.start())
+            start = space + 1 if space != -1 else match.start()
+        if end < len(text) and text[end] != "\n":
+            space = text.rfind(" ", match.end(), end)
+            end = space if space != -1 else match.end()
+        if windows and start <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], max(end, windows[-1][1]))
+        else:
+            windows.append((start, end))
+    return windows
+
+
 def find_money(text: str) -> list[MoneyMention]:
     """Every money mention in `text`, in reading order, each with its exact span.
 
     Pure function: no database, no network. Overlapping phrases are resolved to the longest.
+    The grammar's chart parser is the costly part on a long page, so it runs only on windows
+    around digits and multiplier words (merged where they touch).
     """
+    mentions: list[MoneyMention] = []
+    for start, end in _windows(text):
+        for m in _find_in_line(text[start:end], text, start):
+            mentions.append(
+                MoneyMention(
+                    amount=m.amount,
+                    qualifier=m.qualifier,
+                    start=m.start + start,
+                    end=m.end + start,
+                    quote=m.quote,
+                    is_each=m.is_each,
+                )
+            )
+    return mentions
+
+
+def _find_in_line(text: str, full: str, offset: int) -> list[MoneyMention]:
+    """Mentions in `text` (the window of `full` that starts at `offset`); the words around a
+    phrase are read from `full`, so a window edge never hides «каждый» or the next noun."""
     range_parser, money_parser = _parsers()
     mentions: list[MoneyMention] = []
     taken: list[tuple[int, int]] = []
@@ -350,9 +407,9 @@ def find_money(text: str) -> list[MoneyMention]:
         amount, has_currency, _ = _amount_of(tokens, text)
         if amount is None:
             continue
-        if not has_currency and _next_word_is_other_noun(text, end):
+        if not has_currency and _next_word_is_other_noun(full, end + offset):
             continue
-        if not is_each and _EACH_AFTER.match(text[end : end + 30]):
+        if not is_each and _EACH_AFTER.match(full[end + offset : end + offset + 30]):
             is_each = True
         mentions.append(
             _mention(
@@ -360,7 +417,7 @@ def find_money(text: str) -> list[MoneyMention]:
                 start,
                 end,
                 amount,
-                _qualifier(words, text[max(0, start - 40) : start]),
+                _qualifier(words, full[max(0, start + offset - 40) : start + offset]),
                 is_each,
             )
         )

@@ -173,3 +173,10 @@ def test_parse_money_reads_one_cell():
     mention = parse_money("более 22 млн руб.")
     assert (mention.amount, mention.qualifier) == (Decimal(22_000_000), AT_LEAST)
     assert parse_money("сумма не указана") is None
+
+
+def test_a_long_page_of_counts_and_years_is_read_only_where_money_can_be():
+    filler = "В 2024 году 350 участников из 89 субъектов прошли 110 курсов. " * 200
+    text = filler + "Колледжу выделено 100 млн рублей.\n" + filler
+    (mention,) = find_money(text)
+    assert text[mention.start : mention.end] == "100 млн рублей"
