@@ -299,7 +299,7 @@ class Extraction:
 
 # --- organisations --------------------------------------------------------------------------
 
-COLLEGE_HEADS = {"колледж", "техникум", "академия", "училище", "лицей"}
+COLLEGE_HEADS = {"колледж", "техникум", "академия", "училище", "лицей", "институт", "университет"}
 COLLEGE_FORMS = {
     "гапоу",
     "гбпоу",
@@ -466,14 +466,20 @@ def _find_orgs(text: str, ws: list[Word]) -> list[Org]:
         j = i + 1
         while j < len(ws):
             w = ws[j]
-            if not w.is_word or text[ws[j - 1].end : w.start].strip():
+            if not w.is_word or text[ws[j - 1].end : w.start].strip() or w.lower in {"им", "имени"}:
                 break
+            if w.is_capitalised and lang.any_reading(w.text, "ADJF"):
+                break  # «… и Сокольского педагогического колледжа»: the next name begins
             if (
-                lang.has_tag(w.text, "gent")
-                and (lang.any_reading(w.text, "NOUN") or lang.any_reading(w.text, "ADJF"))
+                w.lower not in _GENITIVE_LINKS
+                and len(w.text) > 2
+                and (
+                    lang.any_reading(w.text, "NOUN", "gent")
+                    or lang.any_reading(w.text, "ADJF", "gent")
+                )
                 and lang.lemma(w.text) not in COLLEGE_HEADS | EMPLOYER_HEADS
             ):
-                if lang.has_tag(w.text, "NOUN") or lang.any_reading(w.text, "NOUN", "gent"):
+                if lang.any_reading(w.text, "NOUN", "gent") and not lang.has_tag(w.text, "ADJF"):
                     right = j
                 j += 1
                 continue
@@ -481,23 +487,58 @@ def _find_orgs(text: str, ws: list[Word]) -> list[Org]:
                 w.lower in _GENITIVE_LINKS
                 and j + 1 < len(ws)
                 and lang.has_tag(ws[j + 1].text, "gent")
-                and lang.any_reading(ws[j + 1].text, "NOUN")
+                and (
+                    lang.any_reading(ws[j + 1].text, "NOUN")
+                    or lang.any_reading(ws[j + 1].text, "ADJF")
+                )
             ):
                 j += 1
                 continue
             break
-        # «им. М.И. Щадова»
+        # «им. М.И. Щадова», «имени П. П. Аносова», «имени адмирала Г.И. Невельского»,
+        # «имени Красной Армии»
         k = right + 1
         if k < len(ws) and ws[k].lower in {"им", "имени"}:
             m = k + 1
+            if m < len(ws) and ws[m].text == ".":
+                m += 1
+            if m < len(ws) and ws[m].is_word and not ws[m].is_capitalised and len(ws[m].text) > 3:
+                m += 1  # a title: «адмирала», «академика»
             while m < len(ws) and (
                 ws[m].text == "." or (len(ws[m].text) == 1 and ws[m].text.isupper())
             ):
                 m += 1
-            if m < len(ws) and ws[m].is_capitalised:
-                right = m
+            last = None
+            while (
+                m < len(ws)
+                and ws[m].is_word
+                and ws[m].is_capitalised
+                and len(ws[m].text) > 1
+                and (last is None or not text[ws[m - 1].end : ws[m].start].strip())
+                and (last is None or m - last == 1)
+                and lang.lemma(ws[m].text) not in COLLEGE_HEADS
+            ):
+                last = m
+                m += 1
+                if lang.has_tag(ws[last].text, "NOUN") and not lang.any_reading(
+                    ws[last].text, "ADJF"
+                ):
+                    break  # a surname or noun ends the name
+            if last is not None:
+                right = last
         has_left = left < i and ws[left].is_capitalised
-        if not has_left:
+        # «на базе Колледжа строительства и профессиональных технологий»: a capitalised head
+        # with its genitive dependents is a name too (not at a sentence start, where any
+        # word is capitalised).
+        head_named = (
+            left == i
+            and word.is_capitalised
+            and right > i
+            and i > 0
+            and ws[i - 1].text not in {".", "!", "?", "…", "«", '"', "–", "—", "-"}
+            and "\n" not in text[ws[i - 1].end : word.start]
+        )
+        if not (has_left or head_named):
             continue
         if left > 0 and lang.lemma(ws[left - 1].text) in _NOT_ORG_BEFORE:
             continue
@@ -558,9 +599,14 @@ def _is_name_adjective(word: Word) -> bool:
     if not word.is_word or word.text.isupper():
         return False
     last = word.text.rpartition("-")[2].lower()
-    return any("ADJF" in p.tag for p in lang.parses(last)) and not any(
-        "NOUN" in p.tag or "NPRO" in p.tag or "PRTF" in p.tag for p in lang.parses(last)[:1]
-    )
+    readings = lang.parses(last)
+    if not any("ADJF" in p.tag for p in readings):
+        return False
+    first = readings[0].tag
+    if "NPRO" in first or "PRTF" in first:
+        return False
+    # «Дзержинского»: a capitalised adjective of a place may read first as a surname.
+    return "NOUN" not in first or (word.is_capitalised and "Surn" in first)
 
 
 def _with_adjectives(text: str, ws: list[Word], head: int, head_lemma: str) -> tuple[int, str]:
@@ -876,7 +922,7 @@ _FIGURE_QUALIFIERS = {
     "порядка": "approximately",
     "примерно": "approximately",
 }
-_NUMBER = re.compile(r"(?<![\d,.])(\d{1,3}(?:[ \u00a0]\d{3})+|\d+)(?![\d,.]\d)")
+_NUMBER = re.compile(r"(?<![\d,.])(\d{1,3}(?:[ \u00a0]\d{3})+|\d{1,9})(?![\d,.]\d)")
 _FIGURE_CONTEXT = re.compile(r"\b(?:кластер|центр|ОПЦ)(?:а|у|ом|е)?\b", re.I)
 
 
@@ -956,7 +1002,9 @@ def extract(text: str, reference: Reference | None = None) -> Extraction:
                 bases.append((college, start))
                 break
     if not bases:
-        cluster_talk = bool(kind_hits) or re.search(r"кластер", text, re.I)
+        cluster_talk = bool(kind_hits) or re.search(
+            r"кластер|профессионалитет|грант|конкурсн\w+\s+отбор", text, re.I
+        )
         if cluster_talk:
             for college in colleges:
                 for start, _end in college.mentions:
@@ -968,6 +1016,23 @@ def extract(text: str, reference: Reference | None = None) -> Extraction:
         if not bases and cluster_talk and len(colleges) == 1:
             bases.append((colleges[0], colleges[0].start))
 
+    # «на базе A и B», «на базе A, B и C»: colleges listed right after a base share its role.
+    changed = True
+    while changed:
+        changed = False
+        ends = [end for college, _ in bases for start, end in college.mentions]
+        for college in colleges:
+            if any(college is b for b, _ in bases):
+                continue
+            for start, _end in college.mentions:
+                if any(
+                    re.fullmatch(r"\s*(?:,|и|,\s*а\s+также)\s*", text[end:start])
+                    for end in ends
+                    if end <= start
+                ):
+                    bases.append((college, start))
+                    changed = True
+                    break
     base_set = {id(b) for b, _ in bases}
     clusters: list[ClusterProposal] = []
     dominant_region = _dominant(region_hits)
