@@ -23,7 +23,7 @@ from clusters.models import (
     Source,
 )
 from common.admin import GatedInlineMixin, RegistryModelAdmin, form_fields
-from funding import lines as funding_lines
+from funding import services as funding_lines
 from funding.choices import FundingSource
 from funding.forms import ClusterFundingLineFormSet
 from funding.models import ClusterFundingTotal, FundingLine

@@ -2,7 +2,7 @@ from django.contrib import admin
 
 from clusters import gate
 from common.admin import RegistryModelAdmin, form_fields
-from funding import lines
+from funding import services as lines
 from funding.models import (
     ClusterFundingTotal,
     FederalDistrictFundingTotal,

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from clusters.choices import Qualifier
+from common.qualifiers import combine
 from funding.choices import FundingSource
 from funding.models import FundingTotal
 
@@ -22,8 +22,6 @@ SOURCES: tuple[tuple[FundingSource, str, str, str], ...] = (
     (FundingSource.EMPLOYER, "employer_rub", "employer_qualifier", "src-employer"),
     (FundingSource.EXTRABUDGETARY, "extrabudgetary_rub", "extrabudgetary_qualifier", "src-extra"),
 )
-# A sum is only as exact as its least exact part; «≈» is weaker than «не менее».
-_WEAKNESS = {Qualifier.EXACT: 0, Qualifier.AT_LEAST: 1, Qualifier.APPROXIMATELY: 2}
 
 # Chart geometry in SVG user units; the stylesheet scales the drawing to the column width.
 # Each row is a caption line (label left, amount right) over a full-width bar, so long
@@ -34,10 +32,6 @@ BAR_HEIGHT = 16
 ROW_GAP = 12
 ROW_HEIGHT = TEXT_HEIGHT + BAR_HEIGHT + ROW_GAP
 TOP = 4
-
-
-def weakest(qualifiers: Iterable[str]) -> str:
-    return max(qualifiers, key=lambda q: _WEAKNESS.get(q, 0), default=Qualifier.EXACT)
 
 
 @dataclass
@@ -111,7 +105,7 @@ def overall(rows: Sequence[Breakdown], label: str = "за все годы") -> B
                 source=source,
                 label=source.label,
                 amount=sum((a.amount for a in amounts), Decimal(0)),
-                qualifier=weakest(a.qualifier for a in amounts if a.amount),
+                qualifier=combine(a.qualifier for a in amounts if a.amount),
                 css=css,
             )
         )
@@ -120,7 +114,7 @@ def overall(rows: Sequence[Breakdown], label: str = "за все годы") -> B
         label=label,
         parts=parts,
         total=sum((row.total for row in rows), Decimal(0)),
-        qualifier=weakest(row.qualifier for row in rows),
+        qualifier=combine(row.qualifier for row in rows),
         line_count=sum(row.line_count for row in rows),
         computed_at=min(computed) if computed else None,
         is_stale=any(row.is_stale for row in rows),

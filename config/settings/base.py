@@ -163,6 +163,7 @@ SPECTACULAR_SETTINGS = {
     # One schema enum per choice set, whatever field uses it.
     "ENUM_NAME_OVERRIDES": {
         "QualifierEnum": "clusters.choices.Qualifier",
+        "TotalQualifierEnum": "common.qualifiers.TotalQualifier",
         "ClusterKindEnum": "clusters.choices.ClusterKind",
         "ClusterStatusEnum": "clusters.choices.ClusterStatus",
         "CollegeRoleEnum": "clusters.choices.CollegeRole",

@@ -5,9 +5,9 @@ from clusters.api.serializers import (
     IndustrySummarySerializer,
     SourceSerializer,
 )
-from clusters.choices import Qualifier
 from clusters.models import Cluster, Source
 from common.api.serializers import FullCleanModelSerializer
+from common.qualifiers import TotalQualifier
 from funding.choices import FundingSource
 from funding.models import FundingLine
 from regions.api.serializers import FederalDistrictSummarySerializer, RegionSummarySerializer
@@ -100,8 +100,11 @@ class StatsRowSerializer(serializers.Serializer):
     cluster_count = serializers.IntegerField()
     amount_rub = serializers.DecimalField(max_digits=20, decimal_places=2)
     qualifier = serializers.ChoiceField(
-        choices=Qualifier.choices,
-        help_text="Самая слабая точность среди слагаемых: сумма с «≈» — приблизительная.",
+        choices=TotalQualifier.choices,
+        help_text=(
+            "Что позволяют слагаемые: все точные — exact; точные и одного рода оценки — этот "
+            "род (≈, не менее, не более); оценки разного рода — mixed."
+        ),
     )
 
 
