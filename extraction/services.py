@@ -25,7 +25,7 @@ from extraction.extractor import UNKNOWN, Extraction, Reference, extract
 from extraction.models import SourceText
 from extraction.scoring import same_name
 from funding.choices import FundingSource
-from funding.lines import funding_line_create
+from funding.services import funding_line_create
 from regions.models import Region
 
 Actor = Any  # a user, or None for the system

@@ -190,3 +190,15 @@ def test_a_pasted_text_is_stored_with_plain_line_endings_so_spans_match(federal_
     assert "\r" not in source_text.text
     for money in source_text.proposals["money"]:
         assert source_text.text[money["start"] : money["end"]] == money["quote"]
+
+
+def test_an_upper_bound_is_accepted_as_at_most_never_as_exact(federal_editor):
+    text = "В Курской области на базе Курского педагогического колледжа создан образовательный кластер по педагогике. Колледж получит до 50 млн рублей из регионального бюджета."
+    source_text = source_text_create(actor=federal_editor, text=text, title="Курск")
+    proposal_accept(actor=federal_editor, source_text=source_text, item_id="c1")
+    line = proposal_accept(actor=federal_editor, source_text=source_text, item_id="m1")
+    assert (line.amount_rub, line.qualifier, line.funding_source) == (
+        Decimal(50_000_000),
+        "at_most",
+        "regional",
+    )
