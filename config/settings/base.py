@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "funding",
     "accounts",
     "imports",
+    "extraction",
 ]
 
 MIDDLEWARE = [
