@@ -21,7 +21,7 @@ from clusters.models import (
     Source,
 )
 from funding.choices import FundingSource
-from funding.forms import ClusterFundingLineFormSet
+from funding.forms import ClusterFundingLineFormSet, FundingLineForm
 from funding.models import ClusterFundingTotal, FundingLine
 from funding.services import funding_totals_recompute_for_clusters
 
@@ -95,6 +95,7 @@ class ReportedFigureInline(admin.TabularInline):
 
 class FundingLineInline(admin.TabularInline):
     model = FundingLine
+    form = FundingLineForm
     formset = ClusterFundingLineFormSet
     formfield_overrides = COMPACT_TEXT
     autocomplete_fields = ["source"]

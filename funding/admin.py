@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from funding.forms import FundingLineForm
 from funding.models import (
     ClusterFundingTotal,
     FederalDistrictFundingTotal,
@@ -14,6 +15,7 @@ from funding.models import (
 
 @admin.register(FundingLine)
 class FundingLineAdmin(SimpleHistoryAdmin):
+    form = FundingLineForm
     list_display = [
         "__str__",
         "cluster",
