@@ -24,24 +24,25 @@ from funding.choices import FundingSource
 from funding.forms import ClusterFundingLineFormSet, FundingLineForm
 from funding.models import ClusterFundingTotal, FundingLine
 from funding.services import funding_totals_recompute_for_clusters
+from history.admin import ClusterHistoryMixin, ReadableHistoryMixin
 
 
 @admin.register(Industry)
-class IndustryAdmin(SimpleHistoryAdmin):
+class IndustryAdmin(ReadableHistoryMixin, SimpleHistoryAdmin):
     list_display = ["name", "slug", "name_en"]
     search_fields = ["name", "slug", "name_en"]
     prepopulated_fields = {"slug": ["name_en"]}
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(SimpleHistoryAdmin):
+class ProgrammeAdmin(ReadableHistoryMixin, SimpleHistoryAdmin):
     list_display = ["code", "name", "level"]
     list_filter = ["level"]
     search_fields = ["code", "name"]
 
 
 @admin.register(Source)
-class SourceAdmin(SimpleHistoryAdmin):
+class SourceAdmin(ReadableHistoryMixin, SimpleHistoryAdmin):
     list_display = ["title", "publisher", "published_on", "document_ref"]
     list_filter = ["published_on"]
     search_fields = ["title", "publisher", "document_ref", "url"]
@@ -49,7 +50,7 @@ class SourceAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(College)
-class CollegeAdmin(SimpleHistoryAdmin):
+class CollegeAdmin(ReadableHistoryMixin, SimpleHistoryAdmin):
     list_display = ["full_name", "short_name", "region", "town", "inn", "ogrn"]
     list_filter = ["region__federal_district", "region"]
     list_select_related = ["region"]
@@ -58,7 +59,7 @@ class CollegeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Employer)
-class EmployerAdmin(SimpleHistoryAdmin):
+class EmployerAdmin(ReadableHistoryMixin, SimpleHistoryAdmin):
     list_display = ["name", "region", "industry", "inn", "ogrn"]
     list_filter = ["industry", "region__federal_district", "region"]
     list_select_related = ["region", "industry"]
@@ -113,7 +114,7 @@ class FundingLineInline(admin.TabularInline):
 
 
 @admin.register(Cluster)
-class ClusterAdmin(SimpleHistoryAdmin):
+class ClusterAdmin(ClusterHistoryMixin, SimpleHistoryAdmin):
     list_display = [
         "name",
         "region",

@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from clusters.api.urls import routes as cluster_routes
 from funding.api.urls import routes as funding_routes
 from funding.api.urls import urlpatterns as funding_urlpatterns
+from history.api.views import ChangeListView
 from regions.api.urls import routes as region_routes
 
 app_name = "api"
@@ -18,6 +19,7 @@ for prefix, viewset, basename in [*region_routes, *cluster_routes, *funding_rout
 urlpatterns = [
     path("", include(router.urls)),
     *funding_urlpatterns,
+    path("changes/", ChangeListView.as_view(), name="changes"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
 ]

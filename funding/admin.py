@@ -11,10 +11,11 @@ from funding.models import (
     NationalFundingTotal,
     RegionFundingTotal,
 )
+from history.admin import ReadableHistoryMixin
 
 
 @admin.register(FundingLine)
-class FundingLineAdmin(SimpleHistoryAdmin):
+class FundingLineAdmin(ReadableHistoryMixin, SimpleHistoryAdmin):
     form = FundingLineForm
     list_display = [
         "__str__",
