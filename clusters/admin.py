@@ -8,7 +8,7 @@ from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
 from clusters.choices import CollegeRole
-from clusters.forms import ClusterCollegeFormSet
+from clusters.forms import ClusterCollegeFormSet, ReportedFigureForm
 from clusters.models import (
     Cluster,
     ClusterCollege,
@@ -20,6 +20,7 @@ from clusters.models import (
     ReportedFigure,
     Source,
 )
+from common.admin_widgets import RegionByDistrictFilter
 from funding.choices import FundingSource
 from funding.forms import ClusterFundingLineFormSet, FundingLineForm
 from funding.models import ClusterFundingTotal, FundingLine
@@ -52,7 +53,7 @@ class SourceAdmin(ReadableHistoryMixin, SimpleHistoryAdmin):
 @admin.register(College)
 class CollegeAdmin(ReadableHistoryMixin, SimpleHistoryAdmin):
     list_display = ["full_name", "short_name", "region", "town", "inn", "ogrn"]
-    list_filter = ["region__federal_district", "region"]
+    list_filter = [("region", RegionByDistrictFilter)]
     list_select_related = ["region"]
     search_fields = ["full_name", "short_name", "inn", "ogrn", "town"]
     autocomplete_fields = ["region"]
@@ -61,14 +62,15 @@ class CollegeAdmin(ReadableHistoryMixin, SimpleHistoryAdmin):
 @admin.register(Employer)
 class EmployerAdmin(ReadableHistoryMixin, SimpleHistoryAdmin):
     list_display = ["name", "region", "industry", "inn", "ogrn"]
-    list_filter = ["industry", "region__federal_district", "region"]
+    list_filter = ["industry", ("region", RegionByDistrictFilter)]
     list_select_related = ["region", "industry"]
     search_fields = ["name", "inn", "ogrn"]
     autocomplete_fields = ["region", "industry"]
 
 
-# Inline rows carry quotes and notes; a two-line box keeps the cluster page scannable.
-COMPACT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})}}
+# Inline rows carry quotes and notes; a small two-line box keeps the cluster page within
+# 1280 px (it grows when typed into; the full text is in the history and the object page).
+COMPACT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 22})}}
 
 
 class ClusterCollegeInline(admin.TabularInline):
@@ -76,6 +78,7 @@ class ClusterCollegeInline(admin.TabularInline):
     formset = ClusterCollegeFormSet
     autocomplete_fields = ["college"]
     extra = 0
+    classes = ["collapse"]
     verbose_name = "образовательная организация"
     verbose_name_plural = "образовательные организации кластера (одна базовая, остальные сетевые)"
 
@@ -84,14 +87,17 @@ class ClusterEmployerInline(admin.TabularInline):
     model = ClusterEmployer
     autocomplete_fields = ["employer"]
     extra = 0
+    classes = ["collapse"]
 
 
 class ReportedFigureInline(admin.TabularInline):
     model = ReportedFigure
+    form = ReportedFigureForm
     formfield_overrides = COMPACT_TEXT
     autocomplete_fields = ["source"]
     fields = ["kind", "value", "qualifier", "as_of", "source", "exact_wording", "note"]
     extra = 0
+    classes = ["collapse"]
 
 
 class FundingLineInline(admin.TabularInline):
@@ -110,31 +116,30 @@ class FundingLineInline(admin.TabularInline):
         "note",
     ]
     extra = 0
+    classes = ["collapse"]
     verbose_name_plural = "строки финансирования (субъект — как у кластера)"
 
 
 @admin.register(Cluster)
 class ClusterAdmin(ClusterHistoryMixin, SimpleHistoryAdmin):
+    # Seven columns fit 1280 px beside the filters; district and kind are filters only.
     list_display = [
         "name",
         "region",
-        "federal_district",
         "industry",
-        "kind",
         "selection_year",
-        "status",
         "base_college",
         "funding_total_display",
         "is_published",
     ]
     list_filter = [
+        "is_published",
         "region__federal_district",
+        ("region", RegionByDistrictFilter),
         "industry",
         "kind",
         "selection_year",
         "status",
-        "is_published",
-        "region",
     ]
     list_select_related = ["region__federal_district", "industry", "funding_total"]
     search_fields = ["name", "slug", "description", "cluster_colleges__college__full_name"]
@@ -147,8 +152,11 @@ class ClusterAdmin(ClusterHistoryMixin, SimpleHistoryAdmin):
             {"fields": ["name", "slug", "kind", "industry", "region", "status", "is_published"]},
         ),
         ("Сроки", {"fields": ["selection_year", "launch_year"]}),
-        ("Описание", {"fields": ["management_board", "description", "website"]}),
-        ("Программы и источники", {"fields": ["programmes", "sources"]}),
+        (
+            "Описание",
+            {"classes": ["collapse"], "fields": ["management_board", "description", "website"]},
+        ),
+        ("Программы и источники", {"classes": ["collapse"], "fields": ["programmes", "sources"]}),
         ("Итоги финансирования", {"fields": ["funding_totals"]}),
     ]
     readonly_fields = ["funding_totals"]

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django import forms
 
-from common.money import format_rub_input, parse_rub
+from common.money import AMOUNT, NUMBER, format_rub_input, parse_rub
 
 
 class RubleAmountInput(forms.TextInput):
@@ -44,10 +44,11 @@ class RubleAmountInput(forms.TextInput):
         return context
 
 
-class RubleAmountField(forms.DecimalField):
-    """A sum in roubles read by `common.money.parse_rub`: exact or refused, never guessed."""
+class RussianDecimalField(forms.DecimalField):
+    """A number typed the Russian way («1 500», «2,5») read exactly or refused, in a text input."""
 
     widget = RubleAmountInput
+    heading = NUMBER
 
     def __init__(self, *, localize=False, **kwargs):
         kwargs.pop("widget", None)
@@ -56,8 +57,14 @@ class RubleAmountField(forms.DecimalField):
     def to_python(self, value):
         if isinstance(value, Decimal) or value in self.empty_values:
             return value if isinstance(value, Decimal) else None
-        return parse_rub(str(value))
+        return parse_rub(str(value), self.heading)
 
     def widget_attrs(self, widget):
         # DecimalField would add step/min/max for a number input; a text input needs none.
         return {}
+
+
+class RubleAmountField(RussianDecimalField):
+    """A sum in roubles read by `common.money.parse_rub`: exact or refused, never guessed."""
+
+    heading = AMOUNT

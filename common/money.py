@@ -24,14 +24,21 @@ SEPARATOR_FORMS = "разделитель,разделителя,раздели�
 EXAMPLE = "например 17 000 000 или 17 000 000,50"
 
 
-def _refuse(text: str, why: str) -> NoReturn:
+AMOUNT = "Сумма «{}» не прочитана"
+NUMBER = "Число «{}» не прочитано"
+
+
+def _refuse(heading: str, text: str, why: str) -> NoReturn:
     raise ValidationError(
-        f"Сумма «{text}» не прочитана: {why} Введите её цифрами, {EXAMPLE}.", code="unreadable"
+        f"{heading.format(text)}: {why} Введите цифрами, {EXAMPLE}.", code="unreadable"
     )
 
 
-def parse_rub(raw: str) -> Decimal | None:
-    """The exact amount in `raw`, `None` for an empty field; raises ValidationError when unsure."""
+def parse_rub(raw: str, heading: str = AMOUNT) -> Decimal | None:
+    """The exact amount in `raw`, `None` for an empty field; raises ValidationError when unsure.
+
+    `heading` starts the refusal: «Сумма «…» не прочитана» (AMOUNT) or NUMBER for counts.
+    """
     text = (raw or "").translate(SPACES).strip()
     if not text:
         return None
@@ -48,19 +55,21 @@ def parse_rub(raw: str) -> Decimal | None:
     leading = re.match(r"^[-−]?\d[\d ]*", body)
     separators = re.findall(r"[,.]", body)
     if letters and not leading:
-        _refuse(shown, f"в ней нет цифр, только слова («{' '.join(letters)}»).")
+        _refuse(heading, shown, f"нет цифр, только слова («{' '.join(letters)}»).")
     if letters:
         number = leading.group().strip()
         word = body[leading.end() :].strip()
         _refuse(
+            heading,
             shown,
             f"прочитано число {number} и «{word}» — сокращения и слова не принимаются, "
             "иначе «17млн» сохранилось бы как 17 ₽.",
         )
     if len(separators) > 1:
         _refuse(
+            heading,
             shown,
-            f"в ней {len(separators)} {plural_form(len(separators), SEPARATOR_FORMS)} "
+            f"{len(separators)} {plural_form(len(separators), SEPARATOR_FORMS)} "
             f"«{' '.join(separators)}», "
             "непонятно, где тысячи, а где копейки. Тысячи отделяются пробелом, "
             "копейки — запятой.",
@@ -68,6 +77,7 @@ def parse_rub(raw: str) -> Decimal | None:
     if separators:
         whole, _, fraction = re.split(r"([,.])", body, maxsplit=1)
         _refuse(
+            heading,
             shown,
             f"после «{separators[0]}» стоит «{fraction}»: копеек бывает не больше двух "
             f"знаков, а «{whole}{separators[0]}{fraction}» можно прочесть и как тысячи.",
@@ -76,9 +86,11 @@ def parse_rub(raw: str) -> Decimal | None:
         groups = body.lstrip("-−").split(" ")
         bad = next((g for g in groups[1:] if len(g) != 3), groups[0])
         _refuse(
-            shown, f"группа цифр «{bad}» — после первого пробела группы должны быть по три цифры."
+            heading,
+            shown,
+            f"группа цифр «{bad}» — после первого пробела группы должны быть по три цифры.",
         )
-    _refuse(shown, "в ней есть знаки, которые не относятся к числу.")
+    _refuse(heading, shown, "есть знаки, которые не относятся к числу.")
 
 
 def format_rub_input(value) -> str:

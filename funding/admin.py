@@ -1,6 +1,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from common.admin_widgets import RegionByDistrictFilter
+from common.templatetags.ru_format import money
 from funding.forms import FundingLineForm
 from funding.models import (
     ClusterFundingTotal,
@@ -17,26 +19,26 @@ from history.admin import ReadableHistoryMixin
 @admin.register(FundingLine)
 class FundingLineAdmin(ReadableHistoryMixin, SimpleHistoryAdmin):
     form = FundingLineForm
-    list_display = [
-        "__str__",
-        "cluster",
-        "region",
-        "fiscal_year",
-        "funding_source",
-        "amount_rub",
-        "qualifier",
-    ]
+    list_display = ["holder", "region", "fiscal_year", "funding_source", "amount"]
     list_filter = [
         "funding_source",
         "qualifier",
         "fiscal_year",
         "region__federal_district",
+        ("region", RegionByDistrictFilter),
         "cluster__industry",
-        "region",
     ]
     list_select_related = ["cluster__region", "region"]
     search_fields = ["cluster__name", "region__name", "note", "exact_wording"]
     autocomplete_fields = ["cluster", "region", "source"]
+
+    @admin.display(description="кластер", ordering="cluster__name")
+    def holder(self, obj: FundingLine) -> str:
+        return str(obj.cluster) if obj.cluster_id else "— (совокупно на субъект)"
+
+    @admin.display(description="сумма", ordering="amount_rub")
+    def amount(self, obj: FundingLine) -> str:
+        return money(obj.amount_rub, obj.qualifier)
 
 
 class FundingTotalAdmin(admin.ModelAdmin):
