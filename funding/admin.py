@@ -1,8 +1,10 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from clusters import gate
+from common.admin import RegistryModelAdmin, form_fields
 from common.admin_widgets import RegionByDistrictFilter
 from common.templatetags.ru_format import money
+from funding import lines
 from funding.forms import FundingLineForm
 from funding.models import (
     ClusterFundingTotal,
@@ -17,7 +19,7 @@ from history.admin import ReadableHistoryMixin
 
 
 @admin.register(FundingLine)
-class FundingLineAdmin(ReadableHistoryMixin, SimpleHistoryAdmin):
+class FundingLineAdmin(ReadableHistoryMixin, RegistryModelAdmin):
     form = FundingLineForm
     list_display = ["holder", "region", "fiscal_year", "funding_source", "amount"]
     list_filter = [
@@ -39,6 +41,15 @@ class FundingLineAdmin(ReadableHistoryMixin, SimpleHistoryAdmin):
     @admin.display(description="сумма", ordering="amount_rub")
     def amount(self, obj: FundingLine) -> str:
         return money(obj.amount_rub, obj.qualifier)
+
+    def service_save(self, request, obj, form, change):
+        if change:
+            lines.funding_line_update(actor=request.user, line=obj, **form_fields(form, obj))
+        else:
+            lines.funding_line_create(actor=request.user, instance=obj)
+
+    def service_delete(self, request, obj):
+        lines.funding_line_delete(actor=request.user, line=obj)
 
 
 class FundingTotalAdmin(admin.ModelAdmin):
@@ -78,6 +89,13 @@ class FundingTotalAdmin(admin.ModelAdmin):
 @admin.register(ClusterFundingTotal)
 class ClusterFundingTotalAdmin(FundingTotalAdmin):
     scope_fields = ["cluster"]
+
+    def get_queryset(self, request):
+        # A draft's total is as hidden as the draft (the gate, on the cluster path).
+        return (
+            super().get_queryset(request).filter(gate.cluster_visible_q(request.user, "cluster__"))
+        )
+
     list_select_related = ["cluster"]
     list_filter = ["is_stale", "qualifier", "cluster__region__federal_district"]
     search_fields = ["cluster__name"]
