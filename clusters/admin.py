@@ -22,6 +22,7 @@ from clusters.models import (
     ReportedFigure,
     Source,
 )
+from clusters.review_admin import ClusterReviewMixin
 from common.admin import GatedInlineMixin, RegistryModelAdmin, form_fields
 from common.admin_widgets import RegionByDistrictFilter
 from funding import lines as funding_lines
@@ -151,7 +152,7 @@ class FundingLineInline(GatedInlineMixin, admin.TabularInline):
 
 
 @admin.register(Cluster)
-class ClusterAdmin(ClusterHistoryMixin, RegistryModelAdmin):
+class ClusterAdmin(ClusterReviewMixin, ClusterHistoryMixin, RegistryModelAdmin):
     # Seven columns fit 1280 px beside the filters; district and kind are filters only.
     list_display = [
         "name",
