@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "accounts",
     "imports",
     "extraction",
+    "history",
 ]
 
 MIDDLEWARE = [
@@ -121,6 +122,8 @@ LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", "Русский")]
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Moscow")
 USE_I18N = True
+# Project overrides of Django's Russian admin messages (locale/ru/LC_MESSAGES/django.po).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "static/"
