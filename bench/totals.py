@@ -125,10 +125,10 @@ def main() -> None:
     django.setup()
     from django.db import connection, transaction
 
-    from funding.lines import funding_line_update
     from funding.models import FundingLine
     from funding.scopes import scopes_of_lines
     from funding.services import funding_totals_recompute, funding_totals_recompute_all
+    from funding.services.lines import funding_line_update
 
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM clusters_cluster")

@@ -2,7 +2,8 @@
 
 By job: `sql` (how each table is computed from the lines, and its locks), `recompute`
 (exact scopes, everything, stale flags), `checks` (the invariant and the reconcile),
-`scheduling` (after-commit batching and enqueueing). Every public name is re-exported here,
+`scheduling` (after-commit batching and enqueueing), `lines` (every write of funding lines,
+and how funding follows cluster writes). Every public name is re-exported here,
 so `from funding.services import …` is the one import the rest of the project uses.
 """
 
@@ -11,6 +12,13 @@ from funding.services.checks import (
     TotalDiscrepancy,
     funding_totals_check,
     funding_totals_reconcile,
+)
+from funding.services.lines import (
+    cluster_follow,
+    funding_line_create,
+    funding_line_delete,
+    funding_line_update,
+    funding_lines_bulk_create,
 )
 from funding.services.recompute import (
     RecomputeReport,
@@ -32,6 +40,11 @@ __all__ = [
     "ReconcileReport",
     "TotalDiscrepancy",
     "TotalKind",
+    "cluster_follow",
+    "funding_line_create",
+    "funding_line_delete",
+    "funding_line_update",
+    "funding_lines_bulk_create",
     "funding_totals_check",
     "funding_totals_enqueue",
     "funding_totals_mark_stale",

@@ -14,7 +14,6 @@ from bench.demo_data import DEMO_SOURCE_TITLE, SQL
 from clusters import services as cluster_services
 from clusters.choices import Qualifier
 from clusters.models import Cluster, Industry, Source
-from funding import lines as line_services
 from funding.choices import FundingSource
 from funding.models import (
     ClusterFundingTotal,
@@ -26,6 +25,7 @@ from funding.models import (
     RegionFundingTotal,
 )
 from funding.services import funding_totals_check, funding_totals_recompute_all
+from funding.services import lines as line_services
 from regions.models import Region
 
 pytestmark = pytest.mark.django_db

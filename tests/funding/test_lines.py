@@ -12,7 +12,7 @@ from django.db import connection, connections, transaction
 
 from clusters import services as cluster_services
 from clusters.models import Cluster
-from funding import lines as line_services
+from funding import services as line_services
 from funding.models import (
     ClusterFundingTotal,
     FederalDistrictFundingTotal,

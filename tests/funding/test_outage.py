@@ -9,10 +9,10 @@ from django.db import OperationalError, connections, transaction
 from django.db.models import QuerySet
 
 from clusters.models import Cluster
-from funding.lines import funding_line_update
 from funding.models import ClusterFundingTotal, FundingLine, RegionFundingTotal
 from funding.scopes import scopes_of_lines
 from funding.services import funding_totals_check
+from funding.services.lines import funding_line_update
 from funding.tasks import funding_totals_recompute_task, funding_totals_sweep_stale_task
 from tests.funding.conftest import DEAD_BROKER_URL, celery_broker, wait_until
 

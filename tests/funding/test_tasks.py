@@ -8,7 +8,6 @@ from django.urls import reverse
 
 from clusters.models import Cluster
 from clusters.services import cluster_delete
-from funding.lines import funding_line_update
 from funding.models import (
     ClusterFundingTotal,
     FederalDistrictFundingTotal,
@@ -18,7 +17,7 @@ from funding.models import (
     RegionFundingTotal,
 )
 from funding.scopes import Scopes
-from funding.services import funding_totals_check, funding_totals_reconcile
+from funding.services import funding_line_update, funding_totals_check, funding_totals_reconcile
 from funding.tasks import (
     funding_totals_recompute_all_task,
     funding_totals_recompute_task,
