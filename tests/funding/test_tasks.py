@@ -82,7 +82,13 @@ def test_admin_edit_reaches_every_total_through_a_real_worker(
     district, industry = region.federal_district, cluster.industry
     before = NationalFundingTotal.objects.get(fiscal_year=2023).computed_at
 
-    _edit_line_in_admin(admin_client_logged, line, amount_rub="150000000", fiscal_year="2024")
+    _edit_line_in_admin(
+        admin_client_logged,
+        line,
+        amount_rub="150000000",
+        amount_rub_reason="уточнено",
+        fiscal_year="2024",
+    )
 
     def done() -> bool:
         # The main thread's reads must see the worker's commits: no long transaction here.
@@ -124,7 +130,13 @@ def test_save_succeeds_with_the_broker_down_and_reconcile_heals(
 ):
     line = FundingLine.objects.get(cluster__slug="alt-light-industry", funding_source="regional")
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        _edit_line_in_admin(admin_client_logged, line, amount_rub="15000000", fiscal_year="2024")
+        _edit_line_in_admin(
+            admin_client_logged,
+            line,
+            amount_rub="15000000",
+            amount_rub_reason="уточнено",
+            fiscal_year="2024",
+        )
     assert len(callbacks) == 1
     line.refresh_from_db()
     assert (line.amount_rub, line.fiscal_year) == (15 * MLN, 2024)  # the edit is kept
