@@ -40,6 +40,9 @@ INSTALLED_APPS = [
     "clusters",
     "funding",
     "accounts",
+    "imports",
+    "extraction",
+    "history",
 ]
 
 MIDDLEWARE = [
@@ -50,6 +53,7 @@ MIDDLEWARE = [
     # Before WhiteNoise: its finders (DEBUG) would open a path with a NUL byte and fail.
     "common.middleware.HostileInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.db_router.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -89,6 +93,22 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
     )
 }
+# Optional PostgreSQL read replicas, several allowed (comma-separated): public pages and API
+# lists read from them, writes, the admin and transactions use the primary (config/db_router.py).
+for _index, _url in enumerate(env_list("DATABASE_REPLICA_URL", [])):
+    DATABASES[f"replica_{_index}"] = {
+        **dj_database_url.parse(_url, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60)),
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["config.db_router.ReplicaRouter"]
+# After a write, the writer's reads stay on the primary this long (longer than replica lag).
+DATABASE_REPLICA_STICKY_SECONDS = env_int("DATABASE_REPLICA_STICKY_SECONDS", 10)
+# A second connection to the same PostgreSQL database, in autocommit: an import job's progress
+# is written there, so the admin's progress bar moves while the import's own transaction is
+# still open (and a dry run, rolled back at the end, still shows its progress). Tests mirror
+# the default connection. SQLite runs imports in the request, so it needs none.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["progress"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -102,6 +122,8 @@ LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", "Русский")]
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Moscow")
 USE_I18N = True
+# Project overrides of Django's Russian admin messages (locale/ru/LC_MESSAGES/django.po).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "static/"
@@ -272,6 +294,7 @@ SPECTACULAR_SETTINGS = {
     # One schema enum per choice set, whatever field uses it.
     "ENUM_NAME_OVERRIDES": {
         "QualifierEnum": "clusters.choices.Qualifier",
+        "TotalQualifierEnum": "common.qualifiers.TotalQualifier",
         "ClusterKindEnum": "clusters.choices.ClusterKind",
         "ClusterStatusEnum": "clusters.choices.ClusterStatus",
         "CollegeRoleEnum": "clusters.choices.CollegeRole",

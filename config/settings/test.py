@@ -35,3 +35,6 @@ CACHES = {
 # to the real Redis broker (this URL) and start a worker themselves (tests/funding/conftest.py).
 CELERY_BROKER_URL = CELERY_BROKER_URL or "redis://127.0.0.1:6379/0"  # noqa: F405
 CELERY_TASK_ALWAYS_EAGER = True
+
+# Each test runs in one transaction; an import's progress connection would sit outside it.
+DATABASES.pop("progress", None)  # noqa: F405
