@@ -158,3 +158,26 @@ def test_nul_in_urlencoded_form_body_is_400(editor_api_client, seed):
     )
     assert response.status_code == 400
     assert "NUL" in response.json()["detail"]
+
+
+def test_a_database_refusal_of_a_value_is_a_json_400_in_the_api():
+    # The safety net behind the guards above: whatever value still reaches PostgreSQL and is
+    # refused there (DataError) is the client's error, not a 500.
+    from django.db import DataError
+
+    from common.api.exceptions import registry_exception_handler
+
+    response = registry_exception_handler(DataError("value out of range"), {})
+    assert response.status_code == 400
+    assert "Недопустимое значение" in response.data["detail"]
+
+
+def test_a_database_refusal_of_a_value_is_the_russian_400_page_on_the_site(rf):
+    from django.db import DataError
+
+    from common.middleware import HostileInputMiddleware
+
+    request = rf.get("/clusters/")
+    response = HostileInputMiddleware(lambda r: None).process_exception(request, DataError("x"))
+    assert response.status_code == 400
+    assert "Неверный запрос" in response.content.decode()
