@@ -22,3 +22,9 @@ def setup_periodic_tasks(sender: Celery, **kwargs) -> None:
         sender.signature("funding.tasks.funding_totals_reconcile_task"),
         name="funding-totals-reconcile",
     )
+    # Regenerate the open data sets (a new dated version only where the data changed).
+    sender.add_periodic_task(
+        float(settings.OPENDATA_EVERY_SECONDS),
+        sender.signature("opendata.tasks.opendata_publish_task"),
+        name="opendata-publish",
+    )
