@@ -6,7 +6,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/registry
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: venv run seed test lint fixtures check bench bench-totals bench-api bench-export bench-pages bench-extract clean
+.PHONY: venv run seed test lint fixtures check bench bench-totals bench-api bench-export bench-pages bench-extract bench-import clean
 
 venv: $(VENV)/.installed
 
@@ -63,6 +63,12 @@ clean:
 # in their own database (registry_api_bench). Not a test; takes a few minutes.
 bench-api: venv
 	$(PY) -m bench.api_bench $(BENCH_ARGS)
+
+# Import of 10 000 DEMO rows (dry run, commit) vs loaddata of the same rows, in its own
+# database (registry_import_bench, recreated each run). Not a test.
+BENCH_IMPORT_DB ?= registry_import_bench
+bench-import: venv
+	$(PY) -m bench.import_bench --database $(BENCH_IMPORT_DB) $(BENCH_ARGS)
 
 # CSV of the public funding lines (951 000 on 100 000 DEMO clusters) under a gthread worker
 # vs `psql \copy` of the same rows: first row, total, worker RSS, the end marker.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db.models import Count
 from django.http import HttpResponse
 from django.urls import reverse
@@ -61,8 +62,32 @@ class HomeView(GatedViewMixin, TemplateView):
         return context
 
 
+# The ministry's placeholder for the licence; never shown on the public page.
+LICENCE_PLACEHOLDER = "[Заполняет министерство.]"
+
+
 class OpenDataView(TemplateView):
+    """The open data sets (list, passports, dated versions) and the terms of use."""
+
     template_name = "open_data.html"
+
+    def get_context_data(self, **kwargs):
+        from opendata.datasets import STRUCTURE_VERSION
+        from opendata.services import opendata_catalogue
+
+        context = super().get_context_data(**kwargs)
+        licence = settings.OPENDATA_LICENCE_TEXT.strip()
+        context.update(
+            passports=opendata_catalogue(),
+            licence_text="" if LICENCE_PLACEHOLDER in licence else licence,
+            licence_url=settings.OPENDATA_LICENCE_URL,
+            publisher=settings.OPENDATA_PUBLISHER,
+            responsible=settings.OPENDATA_RESPONSIBLE_PERSON,
+            responsible_email=settings.OPENDATA_RESPONSIBLE_EMAIL,
+            update_frequency=settings.OPENDATA_UPDATE_FREQUENCY,
+            structure_version=STRUCTURE_VERSION,
+        )
+        return context
 
 
 @require_GET

@@ -29,3 +29,9 @@ def setup_periodic_tasks(sender: Celery, **kwargs) -> None:
         sender.signature("funding.tasks.funding_totals_sweep_stale_task"),
         name="funding-totals-sweep-stale",
     )
+    # Regenerate the open data sets (a new dated version only where the data changed).
+    sender.add_periodic_task(
+        float(settings.OPENDATA_EVERY_SECONDS),
+        sender.signature("opendata.tasks.opendata_publish_task"),
+        name="opendata-publish",
+    )

@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("common.urls")),
     path("", include("clusters.urls")),
     path("", include("regions.urls")),
+    path("", include("opendata.urls")),
 ]

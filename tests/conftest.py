@@ -5,8 +5,9 @@ from rest_framework.test import APIClient
 
 @pytest.fixture
 def seed(db):
-    """The real reference and seed data, loaded as `make seed` loads it."""
-    call_command("seed", no_migrate=True)
+    """The real reference and seed data, loaded as `make seed` loads it (without the press
+    sample, which tests/imports/test_press_sample.py loads once for its module)."""
+    call_command("seed", no_migrate=True, no_press=True)
 
 
 @pytest.fixture

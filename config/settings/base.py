@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "funding",
     "accounts",
     "imports",
+    "opendata",
     "extraction",
     "history",
 ]
@@ -263,6 +264,22 @@ FUNDING_RECONCILE_EVERY_SECONDS = env_int("FUNDING_RECONCILE_EVERY_SECONDS", 360
 FUNDING_STALE_SWEEP_EVERY_SECONDS = env_int("FUNDING_STALE_SWEEP_EVERY_SECONDS", 60)
 # After a failed publish, writes skip the broker for this long and flag stale at once.
 FUNDING_BROKER_BACKOFF_SECONDS = env_int("FUNDING_BROKER_BACKOFF_SECONDS", 10)
+
+# Open data (opendata/): files in the default storage under MEDIA_ROOT/OPENDATA_DIR, served
+# by the app at /open-data/files/; a beat job regenerates them every OPENDATA_EVERY_SECONDS.
+# The passport's publisher fields and the licence are the ministry's to fill in; until the
+# licence text is set the page says the terms are being settled, never a placeholder.
+MEDIA_ROOT = env_str("MEDIA_ROOT", str(BASE_DIR / "media"))
+OPENDATA_DIR = env_str("OPENDATA_DIR", "opendata")
+OPENDATA_EVERY_SECONDS = env_int("OPENDATA_EVERY_SECONDS", 86400)
+OPENDATA_PUBLISHER = env_str("OPENDATA_PUBLISHER", "Министерство просвещения Российской Федерации")
+OPENDATA_PUBLISHER_INN = env_str("OPENDATA_PUBLISHER_INN", "7710168360")
+OPENDATA_RESPONSIBLE_PERSON = env_str("OPENDATA_RESPONSIBLE_PERSON", "")
+OPENDATA_RESPONSIBLE_PHONE = env_str("OPENDATA_RESPONSIBLE_PHONE", "")
+OPENDATA_RESPONSIBLE_EMAIL = env_str("OPENDATA_RESPONSIBLE_EMAIL", "")
+OPENDATA_UPDATE_FREQUENCY = env_str("OPENDATA_UPDATE_FREQUENCY", "ежедневно")
+OPENDATA_LICENCE_TEXT = env_str("OPENDATA_LICENCE_TEXT", "")
+OPENDATA_LICENCE_URL = env_str("OPENDATA_LICENCE_URL", "")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

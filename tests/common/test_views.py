@@ -55,13 +55,13 @@ def test_home_without_totals_still_renders(client, seed):
     assert client.get("/").status_code == 200
 
 
-def test_open_data_page_links_csv_and_api_docs_and_marks_the_licence_placeholder(client, db):
+def test_open_data_page_links_csv_and_api_docs_and_never_shows_the_licence_placeholder(client, db):
     response = client.get("/open-data/")
     html = response.content.decode()
     for path in ("clusters", "colleges", "employers", "funding-lines"):
         assert f'href="/api/v1/{path}/?format=csv"' in html
     assert 'href="/api/v1/docs/"' in html
-    assert "[Заполняет министерство.]" in html
+    assert "[Заполняет министерство.]" not in html
 
 
 def test_robots_txt_points_to_the_sitemap(client, db):

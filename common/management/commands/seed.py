@@ -15,14 +15,23 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--no-migrate", action="store_true", help="Не применять миграции.")
+        parser.add_argument(
+            "--no-press", action="store_true", help="Не загружать пресс-выборку (быстрые тесты)."
+        )
 
-    def handle(self, *args, no_migrate: bool = False, **options):
+    def handle(self, *args, no_migrate: bool = False, no_press: bool = False, **options):
         if not no_migrate:
             call_command("migrate", interactive=False, verbosity=0)
         fixture_dir = Path(settings.BASE_DIR) / "fixtures"
         for name in FIXTURES:
             call_command("loaddata", str(fixture_dir / name), verbosity=0)
         self.stdout.write(self.style.SUCCESS(f"Загружено: {', '.join(FIXTURES)}"))
+        # The press sample (../shared/data) goes in through the import path, like any file.
+        from imports.press import press_sample_load
+
+        report = "" if no_press else press_sample_load()
+        if report:
+            self.stdout.write(self.style.SUCCESS(f"Пресс-выборка: {report}"))
         # Fixtures load raw, without the signals that schedule recomputes: recompute all.
         from funding.services import funding_totals_recompute_all
 
