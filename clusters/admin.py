@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import formats, timezone
@@ -7,6 +8,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from simple_history.admin import SimpleHistoryAdmin
 
+from clusters import gate, services
 from clusters.choices import CollegeRole
 from clusters.forms import ClusterCollegeFormSet
 from clusters.models import (
@@ -20,6 +22,8 @@ from clusters.models import (
     ReportedFigure,
     Source,
 )
+from common.admin import GatedInlineMixin, RegistryModelAdmin, form_fields
+from funding import lines as funding_lines
 from funding.choices import FundingSource
 from funding.forms import ClusterFundingLineFormSet
 from funding.models import ClusterFundingTotal, FundingLine
@@ -41,15 +45,41 @@ class ProgrammeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Source)
-class SourceAdmin(SimpleHistoryAdmin):
+class SourceAdmin(RegistryModelAdmin):
     list_display = ["title", "publisher", "published_on", "document_ref"]
     list_filter = ["published_on"]
     search_fields = ["title", "publisher", "document_ref", "url"]
     date_hierarchy = "published_on"
 
+    def service_save(self, request, obj, form, change):
+        if change:
+            services.source_update(actor=request.user, source=obj, **form_fields(form, obj))
+        else:
+            services.source_create(actor=request.user, instance=obj)
+
+    def service_delete(self, request, obj):
+        obj.delete()  # the database protects a source that facts still cite
+
+
+class _EntityAdmin(RegistryModelAdmin):
+    """Colleges and employers: written through clusters.services, region by region."""
+
+    def service_save(self, request, obj, form, change):
+        kind = obj._meta.model_name
+        if change:
+            getattr(services, f"{kind}_update")(actor=request.user, **{kind: obj})
+        else:
+            getattr(services, f"{kind}_create")(actor=request.user, instance=obj)
+
+    def service_delete(self, request, obj):
+        services.entity_delete(actor=request.user, entity=obj)
+
+    def autocomplete_queryset(self, request, queryset):
+        return queryset  # any visible organisation may join a cluster
+
 
 @admin.register(College)
-class CollegeAdmin(SimpleHistoryAdmin):
+class CollegeAdmin(_EntityAdmin):
     list_display = ["full_name", "short_name", "region", "town", "inn", "ogrn"]
     list_filter = ["region__federal_district", "region"]
     list_select_related = ["region"]
@@ -58,7 +88,7 @@ class CollegeAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Employer)
-class EmployerAdmin(SimpleHistoryAdmin):
+class EmployerAdmin(_EntityAdmin):
     list_display = ["name", "region", "industry", "inn", "ogrn"]
     list_filter = ["industry", "region__federal_district", "region"]
     list_select_related = ["region", "industry"]
@@ -70,7 +100,7 @@ class EmployerAdmin(SimpleHistoryAdmin):
 COMPACT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})}}
 
 
-class ClusterCollegeInline(admin.TabularInline):
+class ClusterCollegeInline(GatedInlineMixin, admin.TabularInline):
     model = ClusterCollege
     formset = ClusterCollegeFormSet
     autocomplete_fields = ["college"]
@@ -79,13 +109,13 @@ class ClusterCollegeInline(admin.TabularInline):
     verbose_name_plural = "образовательные организации кластера (одна базовая, остальные сетевые)"
 
 
-class ClusterEmployerInline(admin.TabularInline):
+class ClusterEmployerInline(GatedInlineMixin, admin.TabularInline):
     model = ClusterEmployer
     autocomplete_fields = ["employer"]
     extra = 0
 
 
-class ReportedFigureInline(admin.TabularInline):
+class ReportedFigureInline(GatedInlineMixin, admin.TabularInline):
     model = ReportedFigure
     formfield_overrides = COMPACT_TEXT
     autocomplete_fields = ["source"]
@@ -93,7 +123,7 @@ class ReportedFigureInline(admin.TabularInline):
     extra = 0
 
 
-class FundingLineInline(admin.TabularInline):
+class FundingLineInline(GatedInlineMixin, admin.TabularInline):
     model = FundingLine
     formset = ClusterFundingLineFormSet
     formfield_overrides = COMPACT_TEXT
@@ -112,7 +142,7 @@ class FundingLineInline(admin.TabularInline):
 
 
 @admin.register(Cluster)
-class ClusterAdmin(SimpleHistoryAdmin):
+class ClusterAdmin(RegistryModelAdmin):
     list_display = [
         "name",
         "region",
@@ -123,7 +153,7 @@ class ClusterAdmin(SimpleHistoryAdmin):
         "status",
         "base_college",
         "funding_total_display",
-        "is_published",
+        "review_state",
     ]
     list_filter = [
         "region__federal_district",
@@ -131,6 +161,7 @@ class ClusterAdmin(SimpleHistoryAdmin):
         "kind",
         "selection_year",
         "status",
+        "review_state",
         "is_published",
         "region",
     ]
@@ -142,15 +173,85 @@ class ClusterAdmin(SimpleHistoryAdmin):
     fieldsets = [
         (
             None,
-            {"fields": ["name", "slug", "kind", "industry", "region", "status", "is_published"]},
+            {"fields": ["name", "slug", "kind", "industry", "region", "status"]},
         ),
+        ("Публикация", {"fields": ["review_state", "review_comment"]}),
         ("Сроки", {"fields": ["selection_year", "launch_year"]}),
         ("Описание", {"fields": ["management_board", "description", "website"]}),
         ("Программы и источники", {"fields": ["programmes", "sources"]}),
         ("Итоги финансирования", {"fields": ["funding_totals"]}),
     ]
-    readonly_fields = ["funding_totals"]
-    actions = ["recompute_funding_totals"]
+    readonly_fields = ["funding_totals", "review_state", "review_comment"]
+    actions = ["recompute_funding_totals", "submit_for_review", "publish", "withdraw"]
+
+    def autocomplete_queryset(self, request, queryset):
+        # Clusters are chosen to attach lines or rows to: only those the user may edit.
+        return queryset & Cluster.objects.editable_by(request.user)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not gate.can_publish(request.user):
+            actions.pop("publish", None)
+            actions.pop("withdraw", None)
+        return actions
+
+    def service_save(self, request, obj, form, change):
+        fields = form_fields(form, obj)
+        if change:
+            services.cluster_update(actor=request.user, cluster=obj, **fields)
+        else:
+            services.cluster_create(actor=request.user, instance=obj)
+
+    def service_delete(self, request, obj):
+        services.cluster_delete(actor=request.user, cluster=obj)
+
+    def save_formset(self, request, form, formset, change):
+        cluster = form.instance
+        formset.save(commit=False)
+        if formset.model is FundingLine:
+            for line in formset.deleted_objects:
+                funding_lines.funding_line_delete(actor=request.user, line=line)
+            for line, _changed in formset.changed_objects:
+                funding_lines.funding_line_update(actor=request.user, line=line)
+            for line in formset.new_objects:
+                line.cluster = cluster
+                funding_lines.funding_line_create(actor=request.user, instance=line)
+        else:
+            services.cluster_parts_write(
+                actor=request.user,
+                cluster=cluster,
+                model=formset.model,
+                add=formset.new_objects,
+                change=[(row, {}) for row, _changed in formset.changed_objects],
+                remove=formset.deleted_objects,
+            )
+        formset.save_m2m()
+
+    def _run(self, request, queryset, service, done: str) -> None:
+        ok, failed = 0, []
+        for cluster in queryset:
+            try:
+                service(actor=request.user, cluster=cluster)
+                ok += 1
+            except (PermissionDenied, ValidationError) as exc:
+                reason = " ".join(getattr(exc, "messages", [str(exc)]))
+                failed.append(f"«{cluster}»: {reason}")
+        if ok:
+            self.message_user(request, f"{done}: {ok}.", messages.SUCCESS)
+        for text in failed:
+            self.message_user(request, f"Не выполнено для {text}", messages.ERROR)
+
+    @admin.action(description="Отправить на проверку", permissions=["change"])
+    def submit_for_review(self, request, queryset: QuerySet[Cluster]) -> None:
+        self._run(request, queryset, services.cluster_submit_for_review, "Отправлено на проверку")
+
+    @admin.action(description="Опубликовать", permissions=["change"])
+    def publish(self, request, queryset: QuerySet[Cluster]) -> None:
+        self._run(request, queryset, services.cluster_publish, "Опубликовано")
+
+    @admin.action(description="Снять с публикации", permissions=["change"])
+    def withdraw(self, request, queryset: QuerySet[Cluster]) -> None:
+        self._run(request, queryset, services.cluster_withdraw, "Снято с публикации")
 
     def get_queryset(self, request) -> QuerySet[Cluster]:
         base = ClusterCollege.objects.filter(cluster=OuterRef("pk"), role=CollegeRole.BASE).values(
@@ -220,7 +321,7 @@ class ClusterAdmin(SimpleHistoryAdmin):
 
     @admin.action(description="Пересчитать итоги", permissions=["change"])
     def recompute_funding_totals(self, request, queryset: QuerySet[Cluster]) -> None:
-        ids = list(queryset.values_list("pk", flat=True))
+        ids = list(queryset.editable_by(request.user).values_list("pk", flat=True))
         report = funding_totals_recompute_for_clusters(cluster_ids=ids)
         self.message_user(
             request,

@@ -12,6 +12,15 @@ class ClusterStatus(models.TextChoices):
     CLOSED = "closed", "закрыт"
 
 
+class ReviewState(models.TextChoices):
+    """Where a cluster is on its way to the public: only `published` is visible to everyone."""
+
+    DRAFT = "draft", "черновик"
+    IN_REVIEW = "in_review", "на проверке"
+    RETURNED = "returned", "возвращён на доработку"
+    PUBLISHED = "published", "опубликован"
+
+
 class CollegeRole(models.TextChoices):
     BASE = "base", "базовая"
     NETWORK = "network", "сетевая"

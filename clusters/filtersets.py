@@ -7,7 +7,14 @@ Filter names are a public contract (bookmarked URLs, API clients): readable code
 import django_filters as filters
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from clusters.choices import ClusterKind, ClusterStatus, CollegeRole, EmployerRole, ProgrammeLevel
+from clusters.choices import (
+    ClusterKind,
+    ClusterStatus,
+    CollegeRole,
+    EmployerRole,
+    ProgrammeLevel,
+    ReviewState,
+)
 from clusters.models import (
     Cluster,
     ClusterCollege,
@@ -69,6 +76,7 @@ class ClusterFilterSet(filters.FilterSet):
     )
     programme = filters.CharFilter(field_name="programmes__code", label="Код профессии")
     is_published = filters.BooleanFilter(label="Опубликован")
+    review_state = filters.ChoiceFilter(choices=ReviewState.choices, label="Состояние проверки")
 
     class Meta:
         model = Cluster

@@ -4,10 +4,11 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
+from clusters import gate
 from clusters.choices import (
     ClusterKind,
     ClusterStatus,
@@ -16,9 +17,11 @@ from clusters.choices import (
     FigureKind,
     ProgrammeLevel,
     Qualifier,
+    ReviewState,
 )
 from clusters.validators import validate_inn, validate_ogrn
 from common.models import TimeStampedModel
+from common.querysets import RegistryQuerySet
 from regions.models import FederalDistrict, Region
 
 YEAR_VALIDATORS = [MinValueValidator(2000), MaxValueValidator(2100)]
@@ -31,6 +34,8 @@ class Industry(TimeStampedModel):
     name = models.CharField("название", max_length=150, unique=True)
     name_en = models.CharField("название (англ.)", max_length=150, blank=True)
     history = HistoricalRecords()
+
+    objects = RegistryQuerySet.as_manager()
 
     class Meta:
         verbose_name = "отрасль"
@@ -53,6 +58,8 @@ class Programme(TimeStampedModel):
     name = models.CharField("название", max_length=300)
     level = models.CharField("вид", max_length=12, choices=ProgrammeLevel.choices)
     history = HistoricalRecords()
+
+    objects = RegistryQuerySet.as_manager()
 
     class Meta:
         verbose_name = "профессия / специальность СПО"
@@ -84,6 +91,8 @@ class Source(TimeStampedModel):
     )
     note = models.TextField("примечание", blank=True)
     history = HistoricalRecords()
+
+    objects = RegistryQuerySet.as_manager()
 
     class Meta:
         verbose_name = "источник"
@@ -119,6 +128,41 @@ class LegalEntity(TimeStampedModel):
         ]
 
 
+class _MemberEntityQuerySet(RegistryQuerySet):
+    """Colleges and employers: hidden while every cluster they belong to is hidden."""
+
+    membership_model: str = ""  # "ClusterCollege" / "ClusterEmployer"
+    member_field: str = ""  # its foreign key to this model
+
+    def visible_to(self, user):
+        if gate.can_view_drafts(user):
+            return self.all()
+        through = globals()[self.membership_model].objects.filter(
+            **{self.member_field: OuterRef("pk")}
+        )
+        visible = through.filter(gate.cluster_visible_q(user, "cluster__"))
+        return self.filter(~Exists(through) | Exists(visible) | self._editable_q(user))
+
+    def _editable_q(self, user) -> Q:
+        meta = self.model._meta
+        perm = f"{meta.app_label}.change_{meta.model_name}"
+        return gate.region_q(gate.editable_region_ids(user, perm), "region")
+
+    def editable_by(self, user):
+        rule = self._editable_q(user)
+        return self.none() if rule == gate.NOTHING else self.filter(rule)
+
+
+class CollegeQuerySet(_MemberEntityQuerySet):
+    membership_model = "ClusterCollege"
+    member_field = "college"
+
+
+class EmployerQuerySet(_MemberEntityQuerySet):
+    membership_model = "ClusterEmployer"
+    member_field = "employer"
+
+
 class College(LegalEntity):
     """A professional educational organisation (колледж, техникум, академия)."""
 
@@ -129,6 +173,8 @@ class College(LegalEntity):
     )
     town = models.CharField("населённый пункт", max_length=150, blank=True)
     history = HistoricalRecords()
+
+    objects = CollegeQuerySet.as_manager()
 
     class Meta(LegalEntity.Meta):
         verbose_name = "образовательная организация"
@@ -164,6 +210,8 @@ class Employer(LegalEntity):
     )
     history = HistoricalRecords()
 
+    objects = EmployerQuerySet.as_manager()
+
     class Meta(LegalEntity.Meta):
         verbose_name = "работодатель"
         verbose_name_plural = "работодатели"
@@ -176,15 +224,19 @@ class Employer(LegalEntity):
         return reverse("clusters:employer", kwargs={"pk": self.pk})
 
 
-class ClusterQuerySet(models.QuerySet["Cluster"]):
-    def public(self) -> ClusterQuerySet:
-        return self.filter(is_published=True)
-
+class ClusterQuerySet(RegistryQuerySet):
     def visible_to(self, user: AbstractBaseUser | AnonymousUser | None) -> ClusterQuerySet:
-        """The one visibility gate: staff see drafts, everyone else published clusters only."""
-        if user is not None and user.is_active and user.is_staff:
-            return self.all()
-        return self.public()
+        """The gate (clusters/gate.py): published clusters, plus the drafts `user` may see."""
+        rule = gate.cluster_visible_q(user)
+        return self.filter(rule) if rule != Q() else self.all()
+
+    def editable_by(self, user: AbstractBaseUser | AnonymousUser | None) -> ClusterQuerySet:
+        """Clusters `user` may change: every region for federal editors, their own for regional."""
+        rule = gate.cluster_editable_q(user)
+        return self.none() if rule == gate.NOTHING else self.filter(rule)
+
+    def awaiting_review(self) -> ClusterQuerySet:
+        return self.filter(review_state=ReviewState.IN_REVIEW)
 
     def in_region(self, region: Region | int) -> ClusterQuerySet:
         return self.filter(region=region)
@@ -300,7 +352,23 @@ class Cluster(TimeStampedModel):
     description = models.TextField("описание", blank=True)
     website = models.URLField("сайт", max_length=300, blank=True)
     is_published = models.BooleanField(
-        "опубликован", default=False, help_text="Черновики не видны на сайте и в открытом API."
+        "опубликован",
+        default=False,
+        editable=False,
+        help_text="Черновики не видны на сайте и в открытом API. Меняется только публикацией.",
+    )
+    review_state = models.CharField(
+        "состояние проверки",
+        max_length=12,
+        choices=ReviewState.choices,
+        default=ReviewState.DRAFT,
+        editable=False,
+    )
+    review_comment = models.TextField(
+        "замечание проверяющего",
+        blank=True,
+        editable=False,
+        help_text="Что исправить, если кластер возвращён на доработку.",
     )
     programmes = models.ManyToManyField(
         Programme, verbose_name="профессии и специальности", related_name="clusters", blank=True
@@ -328,6 +396,21 @@ class Cluster(TimeStampedModel):
                 | Q(launch_year__gte=models.F("selection_year")),
                 name="clusters_cluster_launch_not_before_selection",
             ),
+            # Published means reviewed and published; a draft is in any other review state.
+            models.CheckConstraint(
+                condition=Q(is_published=True, review_state=ReviewState.PUBLISHED)
+                | (Q(is_published=False) & ~Q(review_state=ReviewState.PUBLISHED)),
+                name="clusters_cluster_published_matches_review_state",
+            ),
+            models.CheckConstraint(
+                condition=Q(review_state__in=ReviewState.values),
+                name="clusters_cluster_review_state_valid",
+            ),
+        ]
+        permissions = [
+            ("view_draft", "Может видеть неопубликованные кластеры всех субъектов"),
+            ("publish_cluster", "Может публиковать кластеры и снимать их с публикации"),
+            ("edit_all_regions", "Может редактировать данные всех субъектов"),
         ]
 
     def __str__(self) -> str:
@@ -341,6 +424,20 @@ class Cluster(TimeStampedModel):
             raise ValidationError(
                 {"launch_year": "Год первого набора не может быть раньше года отбора."}
             )
+
+
+class ClusterPartQuerySet(RegistryQuerySet):
+    """Rows that belong to one cluster (memberships, partnerships, figures): they follow it."""
+
+    def visible_to(self, user):
+        rule = gate.cluster_visible_q(user, "cluster__")
+        return self.filter(rule) if rule != Q() else self.all()
+
+    def editable_by(self, user):
+        meta = self.model._meta
+        perm = f"{meta.app_label}.change_{meta.model_name}"
+        rule = gate.region_q(gate.editable_region_ids(user, perm), "cluster__region")
+        return self.none() if rule == gate.NOTHING else self.filter(rule)
 
 
 class ClusterCollege(TimeStampedModel):
@@ -357,6 +454,8 @@ class ClusterCollege(TimeStampedModel):
     )
     role = models.CharField("роль", max_length=10, choices=CollegeRole.choices)
     history = HistoricalRecords()
+
+    objects = ClusterPartQuerySet.as_manager()
 
     class Meta:
         verbose_name = "участие колледжа"
@@ -402,6 +501,8 @@ class ClusterEmployer(TimeStampedModel):
     note = models.CharField("примечание", max_length=500, blank=True)
     history = HistoricalRecords()
 
+    objects = ClusterPartQuerySet.as_manager()
+
     class Meta:
         verbose_name = "партнёрство работодателя"
         verbose_name_plural = "работодатели кластера"
@@ -438,6 +539,8 @@ class ReportedFigure(TimeStampedModel):
     exact_wording = models.TextField("формулировка источника", blank=True)
     note = models.TextField("примечание", blank=True)
     history = HistoricalRecords()
+
+    objects = ClusterPartQuerySet.as_manager()
 
     class Meta:
         verbose_name = "заявленный показатель"

@@ -19,6 +19,7 @@ from clusters.models import (
     Employer,
     Industry,
 )
+from common.pages import GatedViewMixin
 from funding import charts
 from funding.models import FundingLine, IndustryFundingTotal
 
@@ -37,7 +38,7 @@ def _public_list_rows(queryset):
     return queryset.with_related().select_related("funding_total")
 
 
-class ClusterListView(FilterView):
+class ClusterListView(GatedViewMixin, FilterView):
     """The catalogue: ClusterFilterSet applied to GET, with facet counts and pagination."""
 
     filterset_class = ClusterFilterSet
@@ -45,8 +46,10 @@ class ClusterListView(FilterView):
     paginate_by = 20
     strict = False
 
+    model = Cluster
+
     def get_queryset(self):
-        return _public_list_rows(Cluster.objects.visible_to(self.request.user))
+        return _public_list_rows(super().get_queryset())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -104,7 +107,7 @@ class ClusterListView(FilterView):
                 )
 
 
-class ClusterDetailView(DetailView):
+class ClusterDetailView(GatedViewMixin, DetailView):
     """The cluster page; drafts are 404 for the public and a preview for staff."""
 
     template_name = "clusters/cluster_detail.html"
@@ -114,7 +117,7 @@ class ClusterDetailView(DetailView):
         # with_related: colleges, employers, programmes, figures (4 queries); plus sources
         # and funding lines with their sources.
         return (
-            Cluster.objects.visible_to(self.request.user)
+            self.visible(Cluster)
             .with_related()
             .select_related("funding_total")
             .prefetch_related(
@@ -176,17 +179,17 @@ class ClusterDetailView(DetailView):
         return context
 
 
-class IndustryListView(ListView):
+class IndustryListView(GatedViewMixin, ListView):
     template_name = "clusters/industry_list.html"
     context_object_name = "industries"
 
     def get_queryset(self):
         return Industry.objects.annotate(
-            cluster_count=Count("clusters", filter=Q(clusters__is_published=True))
+            cluster_count=Count("clusters", filter=self.visible_q("clusters__"))
         ).order_by("name")
 
 
-class IndustryDetailView(DetailView):
+class IndustryDetailView(GatedViewMixin, DetailView):
     """An industry: its published clusters and its money by year and source."""
 
     model = Industry
@@ -197,7 +200,7 @@ class IndustryDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         rows = charts.by_year(IndustryFundingTotal.objects.filter(industry=self.object))
         context.update(
-            clusters=_public_list_rows(Cluster.objects.public().in_industry(self.object)),
+            clusters=_public_list_rows(self.visible(Cluster).in_industry(self.object)),
             funding_rows=rows,
             funding_overall=charts.overall(rows),
             funding_chart=charts.stacked_bars(rows),
@@ -205,7 +208,7 @@ class IndustryDetailView(DetailView):
         return context
 
 
-class CollegeDetailView(DetailView):
+class CollegeDetailView(GatedViewMixin, DetailView):
     """A college and the published clusters it takes part in, with its role in each."""
 
     template_name = "clusters/college_detail.html"
@@ -215,14 +218,15 @@ class CollegeDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["memberships"] = (
-            ClusterCollege.objects.filter(college=self.object, cluster__is_published=True)
+            self.visible(ClusterCollege)
+            .filter(college=self.object)
             .select_related("cluster__region", "cluster__industry")
             .order_by("cluster__name")
         )
         return context
 
 
-class EmployerDetailView(DetailView):
+class EmployerDetailView(GatedViewMixin, DetailView):
     """An employer and the published clusters it partners."""
 
     template_name = "clusters/employer_detail.html"
@@ -232,7 +236,8 @@ class EmployerDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["partnerships"] = (
-            ClusterEmployer.objects.filter(employer=self.object, cluster__is_published=True)
+            self.visible(ClusterEmployer)
+            .filter(employer=self.object)
             .select_related("cluster__region", "cluster__industry")
             .order_by("cluster__name")
         )

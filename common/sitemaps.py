@@ -1,6 +1,7 @@
 """sitemap.xml: the public pages a search engine should find (published clusters only)."""
 
 from django.contrib.sitemaps import Sitemap
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 
 from clusters.models import Cluster, College, Employer, Industry
@@ -27,7 +28,7 @@ class ClusterSitemap(Sitemap):
     changefreq = "weekly"
 
     def items(self):
-        return Cluster.objects.public().order_by("pk")
+        return Cluster.objects.visible_to(None).order_by("pk")
 
     def lastmod(self, obj):
         return obj.updated_at
@@ -45,24 +46,18 @@ class ModelSitemap(Sitemap):
         return self.queryset.all()  # a fresh query per request, never a cached result
 
 
+def _leading_to_public_clusters(model, cluster_path: str):
+    """Reference rows with at least one cluster the public may see (the gate, anonymous)."""
+    public = Cluster.objects.visible_to(None).filter(**{cluster_path: OuterRef("pk")})
+    return model.objects.filter(Exists(public)).order_by("pk")
+
+
 SITEMAPS = {
     "pages": StaticPagesSitemap,
     "clusters": ClusterSitemap,
-    "regions": ModelSitemap(
-        Region.objects.filter(clusters__is_published=True).distinct().order_by("pk")
-    ),
+    "regions": ModelSitemap(_leading_to_public_clusters(Region, "region")),
     "districts": ModelSitemap(FederalDistrict.objects.order_by("pk")),
-    "industries": ModelSitemap(
-        Industry.objects.filter(clusters__is_published=True).distinct().order_by("pk")
-    ),
-    "colleges": ModelSitemap(
-        College.objects.filter(cluster_colleges__cluster__is_published=True)
-        .distinct()
-        .order_by("pk")
-    ),
-    "employers": ModelSitemap(
-        Employer.objects.filter(cluster_employers__cluster__is_published=True)
-        .distinct()
-        .order_by("pk")
-    ),
+    "industries": ModelSitemap(_leading_to_public_clusters(Industry, "industry")),
+    "colleges": ModelSitemap(College.objects.visible_to(None).order_by("pk")),
+    "employers": ModelSitemap(Employer.objects.visible_to(None).order_by("pk")),
 }

@@ -1,6 +1,8 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from clusters import gate
+from common.admin import RegistryModelAdmin, form_fields
+from funding import lines
 from funding.models import (
     ClusterFundingTotal,
     FederalDistrictFundingTotal,
@@ -13,7 +15,7 @@ from funding.models import (
 
 
 @admin.register(FundingLine)
-class FundingLineAdmin(SimpleHistoryAdmin):
+class FundingLineAdmin(RegistryModelAdmin):
     list_display = [
         "__str__",
         "cluster",
@@ -34,6 +36,15 @@ class FundingLineAdmin(SimpleHistoryAdmin):
     list_select_related = ["cluster__region", "region"]
     search_fields = ["cluster__name", "region__name", "note", "exact_wording"]
     autocomplete_fields = ["cluster", "region", "source"]
+
+    def service_save(self, request, obj, form, change):
+        if change:
+            lines.funding_line_update(actor=request.user, line=obj, **form_fields(form, obj))
+        else:
+            lines.funding_line_create(actor=request.user, instance=obj)
+
+    def service_delete(self, request, obj):
+        lines.funding_line_delete(actor=request.user, line=obj)
 
 
 class FundingTotalAdmin(admin.ModelAdmin):
@@ -73,6 +84,13 @@ class FundingTotalAdmin(admin.ModelAdmin):
 @admin.register(ClusterFundingTotal)
 class ClusterFundingTotalAdmin(FundingTotalAdmin):
     scope_fields = ["cluster"]
+
+    def get_queryset(self, request):
+        # A draft's total is as hidden as the draft (the gate, on the cluster path).
+        return (
+            super().get_queryset(request).filter(gate.cluster_visible_q(request.user, "cluster__"))
+        )
+
     list_select_related = ["cluster"]
     list_filter = ["is_stale", "qualifier", "cluster__region__federal_district"]
     search_fields = ["cluster__name"]

@@ -6,4 +6,10 @@ class FundingConfig(AppConfig):
     verbose_name = "Финансирование"
 
     def ready(self) -> None:
+        from clusters.services import cluster_followers
         from funding import signals  # noqa: F401  (connects the receivers)
+        from funding.lines import cluster_follow
+
+        # Cluster writes (clusters.services) move lines and schedule totals through this.
+        if cluster_follow not in cluster_followers:
+            cluster_followers.append(cluster_follow)

@@ -2,13 +2,15 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from clusters import gate
 from clusters.choices import QUALIFIER_MARK, Qualifier
 from clusters.models import Cluster, Industry, Source
 from common.models import TimeStampedModel
+from common.querysets import RegistryQuerySet
 from funding.choices import FundingSource
 from regions.models import FederalDistrict, Region
 
@@ -16,65 +18,16 @@ MONEY = {"max_digits": 18, "decimal_places": 2}
 EXACT = Qualifier.EXACT
 
 
-class FundingLineQuerySet(models.QuerySet["FundingLine"]):
-    def public(self) -> FundingLineQuerySet:
-        """Lines of published clusters, and region-level lines that belong to no cluster."""
-        return self.filter(Q(cluster__isnull=True) | Q(cluster__is_published=True))
-
+class FundingLineQuerySet(RegistryQuerySet):
     def visible_to(self, user) -> FundingLineQuerySet:
-        if user is not None and user.is_active and user.is_staff:
-            return self.all()
-        return self.public()
+        """The gate (clusters/gate.py): region-level lines and lines of visible clusters."""
+        rule = gate.funding_line_visible_q(user)
+        return self.filter(rule) if rule != Q() else self.all()
 
-    # Bulk writes bypass model signals; these overrides schedule the totals recompute of
-    # every scope the rows were in before and are in after (see funding/signals.py).
-    # Use them (not raw SQL) for imports and mass corrections.
-
-    def update(self, **kwargs) -> int:
-        """`QuerySet.update` that also schedules the recompute of the old and new scopes."""
-        from funding.scopes import scopes_of_lines
-        from funding.services import funding_totals_schedule
-
-        with transaction.atomic(using=self.db):
-            pks = list(self.values_list("pk", flat=True))
-            if not pks:
-                return 0
-            touched = self.model._default_manager.filter(pk__in=pks)
-            scopes = scopes_of_lines(touched)
-            count = super().update(**kwargs)
-            funding_totals_schedule(scopes=scopes.update(scopes_of_lines(touched)))
-        return count
-
-    update.alters_data = True
-
-    def bulk_create(self, objs, *args, **kwargs) -> list[FundingLine]:
-        """`QuerySet.bulk_create` that also schedules the recompute of the new lines' scopes."""
-        from funding.scopes import Scopes
-        from funding.services import funding_totals_schedule
-
-        with transaction.atomic(using=self.db):
-            created = super().bulk_create(objs, *args, **kwargs)
-            scopes = Scopes()
-            cluster_ids = {line.cluster_id for line in created if line.cluster_id}
-            region_ids = {line.region_id for line in created}
-            industry = dict(
-                Cluster.objects.filter(pk__in=cluster_ids).values_list("pk", "industry_id")
-            )
-            district = dict(
-                Region.objects.filter(pk__in=region_ids).values_list("pk", "federal_district_id")
-            )
-            for line in created:
-                scopes.add_line(
-                    cluster_id=line.cluster_id,
-                    region_id=line.region_id,
-                    fiscal_year=line.fiscal_year,
-                    industry_id=industry.get(line.cluster_id),
-                    federal_district_id=district.get(line.region_id),
-                )
-            funding_totals_schedule(scopes=scopes)
-        return created
-
-    bulk_create.alters_data = True
+    def editable_by(self, user) -> FundingLineQuerySet:
+        """Lines of the regions `user` may edit (a cluster's line has its cluster's region)."""
+        rule = gate.region_q(gate.editable_region_ids(user, "funding.change_fundingline"), "region")
+        return self.none() if rule == gate.NOTHING else self.filter(rule)
 
 
 class FundingLine(TimeStampedModel):

@@ -25,6 +25,7 @@ from typing import Any
 from django.db.models import Count, Model, QuerySet, Sum
 from django.utils import timezone
 
+from clusters import gate
 from clusters.choices import Qualifier
 from clusters.filtersets import ClusterFilterSet
 from clusters.models import Cluster
@@ -244,12 +245,13 @@ def funding_stats(
         raise StatsQueryError("Измерение указано дважды.")
 
     scope_dims = {d for d in group_by if d in SCOPES} | {d for d in SCOPES if cleaned.get(d)}
-    may_see_drafts = bool(user is not None and user.is_active and user.is_staff)
     stored = _stored_rows(scope_dims, cleaned)
-    # The stored totals leave drafts out: exact for everyone who may not see drafts, and for
-    # staff too unless a draft has money inside the asked scope.
-    drafts_in_scope = may_see_drafts and (
-        _line_filters(params, FundingLine.objects.filter(cluster__is_published=False)).exists()
+    # The stored totals are the public view: exact for everyone who sees no draft, and for
+    # the others too unless a draft they may see has money inside the asked scope.
+    drafts_in_scope = gate.sees_some_drafts(user) and (
+        _line_filters(
+            params, FundingLine.objects.visible_to(user).filter(cluster__is_published=False)
+        ).exists()
     )
 
     if stored is not None and not drafts_in_scope and not stored[1].exists():

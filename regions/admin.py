@@ -18,3 +18,16 @@ class RegionAdmin(SimpleHistoryAdmin):
     search_fields = ["name", "code", "name_en", "slug"]
     ordering = ["code"]
     prepopulated_fields = {"slug": ["name_en"]}
+
+    def get_search_results(self, request, queryset, search_term):
+        from django.apps import apps
+
+        from common.admin import _is_autocomplete, region_choices_for
+
+        queryset, duplicates = super().get_search_results(request, queryset, search_term)
+        source = (request.GET.get("app_label"), request.GET.get("model_name"))
+        if _is_autocomplete(request) and all(source):
+            # A region is chosen for a row being written: only the user's own regions.
+            model = apps.get_model(*source)
+            queryset = queryset & region_choices_for(request.user, model)
+        return queryset, duplicates

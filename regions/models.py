@@ -5,10 +5,11 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from common.models import TimeStampedModel
+from common.querysets import RegistryQuerySet
 from regions.choices import RegionKind
 
 
-class FederalDistrictQuerySet(models.QuerySet["FederalDistrict"]):
+class FederalDistrictQuerySet(RegistryQuerySet):
     pass
 
 
@@ -34,7 +35,7 @@ class FederalDistrict(TimeStampedModel):
         return reverse("regions:district", kwargs={"code": self.code.lower()})
 
 
-class RegionQuerySet(models.QuerySet["Region"]):
+class RegionQuerySet(RegistryQuerySet):
     def in_district(self, district: FederalDistrict | int) -> RegionQuerySet:
         return self.filter(federal_district=district)
 

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Prefetch
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
 from clusters.models import Cluster
+from common.pages import GatedViewMixin
 from funding import charts
 from funding.models import FederalDistrictFundingTotal, FundingLine, RegionFundingTotal
 from regions.models import FederalDistrict, Region
-
-PUBLISHED_CLUSTERS = Q(clusters__is_published=True)
 
 
 def _cluster_rows(queryset):
@@ -27,7 +26,7 @@ def _funding_context(totals) -> dict:
     }
 
 
-class RegionListView(ListView):
+class RegionListView(GatedViewMixin, ListView):
     """Every federal district with its regions and how many published clusters each has."""
 
     template_name = "regions/region_list.html"
@@ -35,7 +34,7 @@ class RegionListView(ListView):
 
     def get_queryset(self):
         regions = Region.objects.annotate(
-            cluster_count=Count("clusters", filter=PUBLISHED_CLUSTERS)
+            cluster_count=Count("clusters", filter=self.visible_q("clusters__"))
         ).order_by("name")
         return FederalDistrict.objects.prefetch_related(Prefetch("regions", queryset=regions))
 
@@ -43,7 +42,7 @@ class RegionListView(ListView):
         context = super().get_context_data(**kwargs)
         context["undistricted"] = (
             Region.objects.filter(federal_district__isnull=True)
-            .annotate(cluster_count=Count("clusters", filter=PUBLISHED_CLUSTERS))
+            .annotate(cluster_count=Count("clusters", filter=self.visible_q("clusters__")))
             .order_by("name")
         )
         context["region_map"] = charts.region_map(
@@ -53,7 +52,7 @@ class RegionListView(ListView):
         return context
 
 
-class RegionDetailView(DetailView):
+class RegionDetailView(GatedViewMixin, DetailView):
     """A region: its published clusters, money by year and source, and region-level money."""
 
     template_name = "regions/region_detail.html"
@@ -64,9 +63,9 @@ class RegionDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         region = self.object
         context.update(
-            clusters=_cluster_rows(Cluster.objects.public().in_region(region)),
+            clusters=_cluster_rows(self.visible(Cluster).in_region(region)),
             # Money a source gives only jointly for several clusters belongs to the region.
-            region_lines=FundingLine.objects.public()
+            region_lines=self.visible(FundingLine)
             .filter(region=region, cluster__isnull=True)
             .select_related("source")
             .order_by("fiscal_year", "funding_source", "pk"),
@@ -75,23 +74,23 @@ class RegionDetailView(DetailView):
         return context
 
 
-class FederalDistrictDetailView(DetailView):
+class FederalDistrictDetailView(GatedViewMixin, DetailView):
     """A federal district: its regions, its published clusters and its money by year."""
 
     template_name = "regions/district_detail.html"
     context_object_name = "district"
 
     def get_object(self, queryset=None):
-        return get_object_or_404(FederalDistrict, code__iexact=self.kwargs["code"])
+        return get_object_or_404(self.visible(FederalDistrict), code__iexact=self.kwargs["code"])
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         district = self.object
         context.update(
             regions=Region.objects.in_district(district)
-            .annotate(cluster_count=Count("clusters", filter=PUBLISHED_CLUSTERS))
+            .annotate(cluster_count=Count("clusters", filter=self.visible_q("clusters__")))
             .order_by("-cluster_count", "name"),
-            clusters=_cluster_rows(Cluster.objects.public().in_district(district)),
+            clusters=_cluster_rows(self.visible(Cluster).in_district(district)),
             **_funding_context(
                 FederalDistrictFundingTotal.objects.filter(federal_district=district)
             ),

@@ -296,6 +296,7 @@ def build_seed(region_pk: dict, industry_pk: dict) -> list[dict]:
                 description=meta["description"],
                 website="",
                 is_published=True,
+                review_state="published",
                 programmes=[],
                 sources=[source_pk[c["source_file"]]],
             )

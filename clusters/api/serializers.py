@@ -326,6 +326,12 @@ class ClusterDetailSerializer(ClusterSerializer):
 
 
 class ClusterWriteSerializer(FullCleanModelSerializer):
+    # Publication is its own operation (clusters.services.cluster_publish): the viewset calls
+    # it after the other fields are saved; it is kept out of the row validated here.
+    is_published = serializers.BooleanField(
+        required=False,
+        help_text="true — опубликовать (нужны права публикации, базовая организация и источник).",
+    )
     industry = serializers.SlugRelatedField(slug_field="slug", queryset=Industry.objects.all())
     region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all())
     programmes = serializers.SlugRelatedField(
@@ -353,6 +359,13 @@ class ClusterWriteSerializer(FullCleanModelSerializer):
             "programmes",
             "sources",
         ]
+
+    def validate(self, attrs):
+        publish = attrs.pop("is_published", None)
+        attrs = super().validate(attrs)
+        if publish is not None:
+            attrs["is_published"] = publish
+        return attrs
 
 
 # --- memberships and partnerships --------------------------------------------------------

@@ -1,5 +1,6 @@
 from django.db.models import Prefetch
 
+from clusters import services
 from clusters.api.serializers import (
     ClusterCollegeSerializer,
     ClusterCollegeWriteSerializer,
@@ -35,8 +36,43 @@ from clusters.models import (
     Programme,
 )
 from common.api.schema import lookup_schema
-from common.api.viewsets import RegistryModelViewSet, RegistryReadOnlyViewSet
+from common.api.viewsets import RegistryModelViewSet, RegistryReadOnlyViewSet, WriteServices
 from funding.models import FundingLine
+
+
+def _cluster_create(*, actor, is_published=None, **fields):
+    cluster = services.cluster_create(actor=actor, **fields)
+    if is_published:
+        cluster = services.cluster_publish(actor=actor, cluster=cluster)
+    return cluster
+
+
+def _cluster_update(actor, cluster, *, is_published=None, **fields):
+    cluster = services.cluster_update(actor=actor, cluster=cluster, **fields)
+    if is_published is True and not cluster.is_published:
+        cluster = services.cluster_publish(actor=actor, cluster=cluster)
+    elif is_published is False and cluster.is_published:
+        cluster = services.cluster_withdraw(actor=actor, cluster=cluster)
+    return cluster
+
+
+def _part_services(create) -> WriteServices:
+    return WriteServices(
+        create=create,
+        update=lambda actor, row, **fields: services.cluster_part_update(
+            actor=actor, row=row, **fields
+        ),
+        delete=lambda actor, row: services.cluster_part_delete(actor=actor, row=row),
+    )
+
+
+def _entity_services(create, update) -> WriteServices:
+    return WriteServices(
+        create=create,
+        update=update,
+        delete=lambda actor, entity: services.entity_delete(actor=actor, entity=entity),
+    )
+
 
 # What a list row shows of a cluster and its joined rows: timestamps, texts and the other
 # columns are not read (a missing one would cost a query per row; the query count test fails).
@@ -61,9 +97,15 @@ class ClusterViewSet(RegistryModelViewSet):
     lookup_field = "slug"
     ordering_fields = ["name", "slug", "selection_year", "launch_year", "updated_at"]
     csv_filename = "clusters"
+    queryset = Cluster.objects.all()
+    write_services = WriteServices(
+        create=_cluster_create,
+        update=_cluster_update,
+        delete=lambda actor, cluster: services.cluster_delete(actor=actor, cluster=cluster),
+    )
 
     def get_queryset(self):
-        queryset = Cluster.objects.visible_to(self.request.user)
+        queryset = super().get_queryset()
         if self.action == "list":
             # Queries per page, whatever its size: count, clusters (+ region, district,
             # industry, totals), then ClusterListSerializer's memberships (+ colleges),
@@ -93,12 +135,12 @@ class ClusterCollegeViewSet(RegistryModelViewSet):
     filterset_class = ClusterCollegeFilterSet
     ordering_fields = ["id", "role", "updated_at"]
     csv_filename = "cluster-colleges"
-
-    def get_queryset(self):
-        visible = Cluster.objects.visible_to(self.request.user)
-        return ClusterCollege.objects.filter(cluster__in=visible).select_related(
-            "cluster", "college"
-        )
+    queryset = ClusterCollege.objects.select_related("cluster", "college")
+    write_services = _part_services(
+        lambda *, actor, cluster, **fields: services.cluster_parts_write(
+            actor=actor, cluster=cluster, model=ClusterCollege, add=[fields]
+        )[0]
+    )
 
 
 @lookup_schema("id", "Числовой id партнёрства работодателя с кластером.")
@@ -110,12 +152,12 @@ class ClusterEmployerViewSet(RegistryModelViewSet):
     filterset_class = ClusterEmployerFilterSet
     ordering_fields = ["id", "role", "updated_at"]
     csv_filename = "cluster-employers"
-
-    def get_queryset(self):
-        visible = Cluster.objects.visible_to(self.request.user)
-        return ClusterEmployer.objects.filter(cluster__in=visible).select_related(
-            "cluster", "employer"
-        )
+    queryset = ClusterEmployer.objects.select_related("cluster", "employer")
+    write_services = _part_services(
+        lambda *, actor, cluster, **fields: services.cluster_parts_write(
+            actor=actor, cluster=cluster, model=ClusterEmployer, add=[fields]
+        )[0]
+    )
 
 
 @lookup_schema("slug", "Адрес (slug) отрасли, например mechanical-engineering.")
@@ -145,6 +187,12 @@ class CollegeViewSet(RegistryModelViewSet):
     filterset_class = CollegeFilterSet
     ordering_fields = ["full_name", "short_name", "inn", "updated_at"]
     csv_filename = "colleges"
+    write_services = _entity_services(
+        services.college_create,
+        lambda actor, college, **fields: services.college_update(
+            actor=actor, college=college, **fields
+        ),
+    )
 
 
 @lookup_schema("id", "Числовой id работодателя.")
@@ -155,3 +203,9 @@ class EmployerViewSet(RegistryModelViewSet):
     filterset_class = EmployerFilterSet
     ordering_fields = ["name", "inn", "updated_at"]
     csv_filename = "employers"
+    write_services = _entity_services(
+        services.employer_create,
+        lambda actor, employer, **fields: services.employer_update(
+            actor=actor, employer=employer, **fields
+        ),
+    )

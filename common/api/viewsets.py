@@ -10,7 +10,10 @@ so an edit based on an outdated copy gets 412 and changes nothing.
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
 from itertools import islice
+from typing import Any
 
 from django.db import transaction
 from django.http import HttpResponseNotModified, StreamingHttpResponse
@@ -76,8 +79,9 @@ class ConditionalGetMixin:
 
 
 class RegistryViewSetMixin(ConditionalGetMixin):
-    """Mixed into DRF viewsets. Subclasses set `queryset` via get_queryset, `serializer_class`
-    (read, list rows), optionally `detail_serializer_class` and `write_serializer_class`."""
+    """Mixed into DRF viewsets. Subclasses set `queryset` (narrowed here by the gate:
+    `visible_to(request.user)`, for every action), `serializer_class` (read, list rows),
+    optionally `detail_serializer_class` and `write_serializer_class`."""
 
     pagination_class = RegistryPagination
     renderer_classes = [RegistryJSONRenderer, BrowsableAPIRenderer, CSVRenderer]
@@ -86,6 +90,11 @@ class RegistryViewSetMixin(ConditionalGetMixin):
     detail_serializer_class = None
     write_serializer_class = None
     csv_filename = "export"
+
+    def get_queryset(self):
+        # The gate, for every action and format (JSON, CSV): what the user may see. Whether
+        # they may change a row is the write services' decision (403 with a reason).
+        return super().get_queryset().visible_to(self.request.user)
 
     # --- serializers -------------------------------------------------------------------
 
@@ -132,8 +141,21 @@ class RegistryViewSetMixin(ConditionalGetMixin):
         return body_etag(RegistryJSONRenderer().render(data, RegistryJSONRenderer.media_type, {}))
 
 
+@dataclass(frozen=True)
+class WriteServices:
+    """The services a viewset's writes call: create(actor=, **fields),
+    update(actor=, instance, **fields) and delete(actor=, instance)."""
+
+    create: Callable[..., Any]
+    update: Callable[..., Any]
+    delete: Callable[..., Any]
+
+
 class RegistryWriteMixin:
-    """Atomic, validated writes that answer with the read representation and its ETag."""
+    """Atomic, validated writes through the app's services, answering with the read
+    representation and its ETag. Subclasses set `write_services`."""
+
+    write_services: WriteServices
 
     def _written(self, instance, status_code: int) -> Response:
         instance = self.get_queryset().get(pk=instance.pk)
@@ -152,11 +174,22 @@ class RegistryWriteMixin:
             raise PreconditionFailed()
         return instance
 
+    def perform_create(self, serializer):
+        return self.write_services.create(actor=self.request.user, **serializer.validated_data)
+
+    def perform_update(self, serializer):
+        return self.write_services.update(
+            self.request.user, serializer.instance, **serializer.validated_data
+        )
+
+    def perform_destroy(self, instance):
+        self.write_services.delete(self.request.user, instance)
+
     def create(self, request, *args, **kwargs):
         with transaction.atomic():
             serializer = self.get_serializer(data=request.data)
             serializer.is_valid(raise_exception=True)
-            instance = serializer.save()
+            instance = self.perform_create(serializer)
             return self._written(instance, status.HTTP_201_CREATED)
 
     def update(self, request, *args, **kwargs):
@@ -165,13 +198,13 @@ class RegistryWriteMixin:
             instance = self._locked_object()
             serializer = self.get_serializer(instance, data=request.data, partial=partial)
             serializer.is_valid(raise_exception=True)
-            instance = serializer.save()
+            instance = self.perform_update(serializer)
             return self._written(instance, status.HTTP_200_OK)
 
     def destroy(self, request, *args, **kwargs):
         with transaction.atomic():
             instance = self._locked_object()
-            instance.delete()
+            self.perform_destroy(instance)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

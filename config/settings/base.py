@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "regions",
     "clusters",
     "funding",
+    "accounts",
 ]
 
 MIDDLEWARE = [

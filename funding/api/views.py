@@ -9,7 +9,8 @@ from rest_framework.views import APIView
 from common.api.csv import CSVRenderer
 from common.api.renderers import RegistryJSONRenderer
 from common.api.schema import lookup_schema
-from common.api.viewsets import ConditionalGetMixin, RegistryModelViewSet
+from common.api.viewsets import ConditionalGetMixin, RegistryModelViewSet, WriteServices
+from funding import lines
 from funding.api.serializers import (
     FundingLineSerializer,
     FundingLineWriteSerializer,
@@ -30,11 +31,16 @@ class FundingLineViewSet(RegistryModelViewSet):
     filterset_class = FundingLineFilterSet
     ordering_fields = ["amount_rub", "fiscal_year", "funding_source", "updated_at"]
     csv_filename = "funding-lines"
-
-    def get_queryset(self):
-        return FundingLine.objects.visible_to(self.request.user).select_related(
-            "cluster__industry", "region__federal_district", "source"
-        )
+    queryset = FundingLine.objects.select_related(
+        "cluster__industry", "region__federal_district", "source"
+    )
+    write_services = WriteServices(
+        create=lines.funding_line_create,
+        update=lambda actor, line, **fields: lines.funding_line_update(
+            actor=actor, line=line, **fields
+        ),
+        delete=lambda actor, line: lines.funding_line_delete(actor=actor, line=line),
+    )
 
 
 _STATS_PARAMETERS = [

@@ -1,6 +1,13 @@
 import factory
 
-from clusters.choices import ClusterKind, ClusterStatus, CollegeRole, EmployerRole, FigureKind
+from clusters.choices import (
+    ClusterKind,
+    ClusterStatus,
+    CollegeRole,
+    EmployerRole,
+    FigureKind,
+    ReviewState,
+)
 from clusters.models import (
     Cluster,
     ClusterCollege,
@@ -66,6 +73,9 @@ class ClusterFactory(factory.django.DjangoModelFactory):
     status = ClusterStatus.OPERATING
     selection_year = 2023
     is_published = True
+    review_state = factory.LazyAttribute(
+        lambda o: ReviewState.PUBLISHED if o.is_published else ReviewState.DRAFT
+    )
 
 
 class ClusterCollegeFactory(factory.django.DjangoModelFactory):

@@ -91,6 +91,7 @@ def test_funding_line_filters(seed):
                 "slug",
                 "description",
                 "management_board",
+                "review_comment",
                 "website",
                 "sources",
                 "created_at",

@@ -128,14 +128,18 @@ def test_catalogue_cards_say_unknown_for_clusters_without_money(client, seeded):
 
 
 def test_unpublished_cluster_is_404_for_the_public(client, seeded):
-    Cluster.objects.filter(slug="smo-mechanical-engineering").update(is_published=False)
+    Cluster.objects.filter(slug="smo-mechanical-engineering").update(
+        is_published=False, review_state="draft"
+    )
     response = client.get(SMOLENSK)
     assert response.status_code == 404
     assert "Страница не найдена" in response.content.decode()
 
 
 def test_staff_may_preview_an_unpublished_cluster(client, seeded, staff_editor):
-    Cluster.objects.filter(slug="smo-mechanical-engineering").update(is_published=False)
+    Cluster.objects.filter(slug="smo-mechanical-engineering").update(
+        is_published=False, review_state="draft"
+    )
     client.force_login(staff_editor)
     response = client.get(SMOLENSK)
     assert response.status_code == 200
@@ -192,7 +196,7 @@ def test_each_catalogue_filter_narrows_the_list(client, seeded, params, expected
 
 
 def test_catalogue_hides_unpublished_clusters(client, seeded):
-    Cluster.objects.filter(slug="irk-energy").update(is_published=False)
+    Cluster.objects.filter(slug="irk-energy").update(is_published=False, review_state="draft")
     response = client.get(reverse("clusters:list"), {"region": "38"})
     assert len(result_names(response)) == 1
 
@@ -317,9 +321,9 @@ def test_college_page_lists_its_published_clusters(client, seeded):
     page = text(client.get(college.get_absolute_url()))
     assert "ОПЦ (кластер) «Энергетика», Иркутская область" in page
     assert "базовая организация" in page
-    Cluster.objects.filter(slug="irk-energy").update(is_published=False)
-    page = text(client.get(college.get_absolute_url()))
-    assert "В опубликованных кластерах не участвует" in page
+    Cluster.objects.filter(slug="irk-energy").update(is_published=False, review_state="draft")
+    # Its only cluster is now a draft: the college itself is hidden from the public.
+    assert client.get(college.get_absolute_url()).status_code == 404
 
 
 def test_employer_page_lists_its_published_clusters(client, seeded):

@@ -72,7 +72,7 @@ def test_robots_txt_points_to_the_sitemap(client, db):
 
 
 def test_sitemap_lists_published_clusters_only(client, seeded):
-    Cluster.objects.filter(slug="irk-energy").update(is_published=False)
+    Cluster.objects.filter(slug="irk-energy").update(is_published=False, review_state="draft")
     xml = client.get("/sitemap.xml").content.decode()
     assert "/clusters/smo-mechanical-engineering/" in xml
     assert "/clusters/irk-energy/" not in xml

@@ -44,7 +44,7 @@ def test_irkutsk_region_page_lists_its_two_clusters(client, seeded):
 
 
 def test_region_page_hides_unpublished_clusters(client, seeded):
-    Cluster.objects.filter(slug="irk-energy").update(is_published=False)
+    Cluster.objects.filter(slug="irk-energy").update(is_published=False, review_state="draft")
     response = client.get(Region.objects.get(code="38").get_absolute_url())
     assert [c.slug for c in response.context["clusters"]] == ["irk-metallurgy"]
 

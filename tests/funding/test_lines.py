@@ -1,13 +1,17 @@
-"""Any change to the lines schedules, on commit, the recompute of exactly the scopes it touched."""
+"""Every write service of funding lines and clusters schedules, on commit, the recompute of
+exactly the scopes it touched; writes that bypass them are healed by the reconcile."""
 
 import random
 import threading
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection, connections, transaction
 
+from clusters import services as cluster_services
 from clusters.models import Cluster
+from funding import lines as line_services
 from funding.models import (
     ClusterFundingTotal,
     FederalDistrictFundingTotal,
@@ -36,8 +40,7 @@ def test_moving_a_line_to_another_cluster_corrects_both(seed, django_capture_on_
     metallurgy = Cluster.objects.get(slug="irk-metallurgy")
     line = energy.funding_lines.get()
     with django_capture_on_commit_callbacks(execute=True):
-        line.cluster = metallurgy
-        line.save()
+        line_services.funding_line_update(actor=None, line=line, cluster=metallurgy)
     assert _total(ClusterFundingTotal, cluster=energy) == 0
     assert _total(ClusterFundingTotal, cluster=metallurgy) == 200 * MLN
     assert _total(IndustryFundingTotal, industry=energy.industry, fiscal_year=2023) is None
@@ -52,8 +55,7 @@ def test_moving_a_line_to_another_year_corrects_both(seed, django_capture_on_com
         cluster__slug="smo-mechanical-engineering", funding_source="federal"
     )
     with django_capture_on_commit_callbacks(execute=True):
-        line.fiscal_year = 2023
-        line.save()
+        line_services.funding_line_update(actor=None, line=line, fiscal_year=2023)
     region = line.region
     assert _total(RegionFundingTotal, region=region, fiscal_year__isnull=True) == 53 * MLN
     assert _total(RegionFundingTotal, region=region, fiscal_year=2023) == 100 * MLN
@@ -70,8 +72,9 @@ def test_deleting_a_clusters_lines_brings_its_totals_to_zero(
     seed, django_capture_on_commit_callbacks
 ):
     cluster = Cluster.objects.get(slug="alt-light-industry")
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        cluster.funding_lines.all().delete()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        for line in cluster.funding_lines.all():
+            line_services.funding_line_delete(actor=None, line=line)
     assert len(callbacks) == 1  # one recompute for the whole transaction
     total = ClusterFundingTotal.objects.get(cluster=cluster)
     assert (total.total_rub, total.line_count, total.is_stale) == (0, 0, False)
@@ -83,7 +86,7 @@ def test_deleting_a_clusters_lines_brings_its_totals_to_zero(
 def test_deleting_a_cluster_recomputes_its_region(seed, django_capture_on_commit_callbacks):
     cluster = Cluster.objects.get(slug="smo-mechanical-engineering")
     with django_capture_on_commit_callbacks(execute=True):
-        cluster.delete()
+        cluster_services.cluster_delete(actor=None, cluster=cluster)
     assert not RegionFundingTotal.objects.filter(region=cluster.region).exists()
     assert _total(NationalFundingTotal, fiscal_year__isnull=True) == 130 * MLN
     assert funding_totals_check() == []
@@ -93,8 +96,7 @@ def test_cluster_changing_industry_moves_its_money(seed, django_capture_on_commi
     cluster = Cluster.objects.get(slug="irk-energy")
     old_industry, new_industry = cluster.industry, IndustryFactory()
     with django_capture_on_commit_callbacks(execute=True):
-        cluster.industry = new_industry
-        cluster.save()
+        cluster_services.cluster_update(actor=None, cluster=cluster, industry=new_industry)
     assert _total(IndustryFundingTotal, industry=old_industry) is None
     assert _total(IndustryFundingTotal, industry=new_industry, fiscal_year=2023) == 100 * MLN
     assert funding_totals_check() == []
@@ -104,8 +106,7 @@ def test_cluster_changing_region_takes_its_lines_along(seed, django_capture_on_c
     cluster = Cluster.objects.get(slug="irk-energy")
     old_region, new_region = cluster.region, Region.objects.get(code="22")
     with django_capture_on_commit_callbacks(execute=True):
-        cluster.region = new_region
-        cluster.save()
+        cluster_services.cluster_update(actor=None, cluster=cluster, region=new_region)
     assert set(cluster.funding_lines.values_list("region", flat=True)) == {new_region.pk}
     assert _total(RegionFundingTotal, region=old_region, fiscal_year=2023) == 100 * MLN
     assert _total(RegionFundingTotal, region=new_region, fiscal_year=2023) == 332 * MLN
@@ -123,40 +124,57 @@ def test_region_changing_district_moves_its_money(seed, django_capture_on_commit
     assert funding_totals_check() == []
 
 
-def test_queryset_update_schedules_old_and_new_scopes(seed, django_capture_on_commit_callbacks):
+def test_a_raw_queryset_update_schedules_nothing_and_the_reconcile_heals_it(
+    seed, django_capture_on_commit_callbacks
+):
+    """Side effects are explicit: only the services schedule; bulk SQL is the reconcile's."""
+    from funding.services import funding_totals_reconcile
+
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         count = FundingLine.objects.filter(fiscal_year=2023).update(fiscal_year=2024)
-    assert (count, len(callbacks)) == (5, 1)
+    assert (count, len(callbacks)) == (5, 0)
+    assert funding_totals_check() != []
+    report = funding_totals_reconcile()
+    assert report.corrected > 0
     assert not NationalFundingTotal.objects.filter(fiscal_year=2023).exists()
     assert _total(NationalFundingTotal, fiscal_year=2024) == 432 * MLN
     assert funding_totals_check() == []
 
 
-def test_bulk_create_and_bulk_update_schedule(seed, django_capture_on_commit_callbacks):
+def test_bulk_create_schedules_one_recompute(seed, django_capture_on_commit_callbacks):
     cluster = Cluster.objects.get(slug="ore-mechanical-engineering")
     source = cluster.sources.first() or FundingLine.objects.first().source
-    with django_capture_on_commit_callbacks(execute=True):
-        lines = FundingLine.objects.bulk_create(
-            [
-                FundingLine(
-                    cluster=cluster,
-                    region=cluster.region,
-                    fiscal_year=2025,
-                    funding_source="federal",
-                    amount_rub=MLN,
-                    source=source,
-                )
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        line_services.funding_lines_bulk_create(
+            actor=None,
+            lines=[
+                {
+                    "cluster": cluster,
+                    "fiscal_year": 2025,
+                    "funding_source": "federal",
+                    "amount_rub": MLN,
+                    "source": source,
+                }
                 for _ in range(3)
-            ]
+            ],
         )
+    assert len(callbacks) == 1
     assert _total(ClusterFundingTotal, cluster=cluster) == 3 * MLN
     assert _total(NationalFundingTotal, fiscal_year=2025) == 3 * MLN
-    for line in lines:
-        line.amount_rub = 2 * MLN
-    with django_capture_on_commit_callbacks(execute=True):
-        FundingLine.objects.bulk_update(lines, ["amount_rub"])
-    assert _total(ClusterFundingTotal, cluster=cluster) == 6 * MLN
     assert funding_totals_check() == []
+
+
+def test_bulk_create_writes_nothing_when_one_line_is_bad(seed):
+    cluster = Cluster.objects.get(slug="ore-mechanical-engineering")
+    source = FundingLine.objects.first().source
+    good = {"cluster": cluster, "funding_source": "federal", "amount_rub": MLN, "source": source}
+    before = FundingLine.objects.count()
+    with pytest.raises(ValidationError) as caught:
+        line_services.funding_lines_bulk_create(
+            actor=None, lines=[good, {**good, "amount_rub": Decimal("-1")}]
+        )
+    assert "строка 2" in caught.value.message_dict
+    assert FundingLine.objects.count() == before
 
 
 def test_a_rolled_back_edit_schedules_nothing(seed, django_capture_on_commit_callbacks):
@@ -164,8 +182,7 @@ def test_a_rolled_back_edit_schedules_nothing(seed, django_capture_on_commit_cal
     with django_capture_on_commit_callbacks() as callbacks:
         try:
             with transaction.atomic():
-                line.amount_rub = 1
-                line.save()
+                line_services.funding_line_update(actor=None, line=line, amount_rub=1)
                 raise RuntimeError("abandon")
         except RuntimeError:
             pass
@@ -200,11 +217,12 @@ def test_concurrent_edits_of_one_cluster_always_end_with_the_true_sum():
         try:
             start.wait()
             for _ in range(6):
-                with transaction.atomic():
-                    line = FundingLine.objects.get(pk=pk)
-                    line.amount_rub = Decimal(rng.randint(1, 10**9))
-                    line.fiscal_year = rng.choice([2023, 2024, None])
-                    line.save()
+                line_services.funding_line_update(
+                    actor=None,
+                    line=FundingLine.objects.get(pk=pk),
+                    amount_rub=Decimal(rng.randint(1, 10**9)),
+                    fiscal_year=rng.choice([2023, 2024, None]),
+                )
         except BaseException as exc:  # reported by the main thread
             errors.append(exc)
         finally:
@@ -226,26 +244,32 @@ def test_concurrent_edits_of_one_cluster_always_end_with_the_true_sum():
 def test_a_drafts_money_counts_for_its_cluster_but_not_in_public_totals(
     django_capture_on_commit_callbacks,
 ):
-    """Region, district, industry and national totals are public: a draft's lines stay out."""
-    from funding.models import ClusterFundingTotal, NationalFundingTotal, RegionFundingTotal
-    from tests.clusters.factories import ClusterFactory
-    from tests.funding.factories import FundingLineFactory
+    """Region, district, industry and national totals are public: a draft's lines stay out
+    until it is published, and leave again when it is withdrawn."""
+    from tests.clusters.factories import ClusterCollegeFactory, SourceFactory
 
     draft = ClusterFactory(is_published=False)
+    ClusterCollegeFactory(cluster=draft, role="base")
+    draft.sources.add(SourceFactory())
     with django_capture_on_commit_callbacks(execute=True):
-        FundingLineFactory(cluster=draft, fiscal_year=2024, amount_rub=Decimal("7000000"))
+        line_services.funding_line_create(
+            actor=None,
+            cluster=draft,
+            fiscal_year=2024,
+            funding_source="federal",
+            amount_rub=Decimal("7000000"),
+            source=SourceFactory(),
+        )
     assert ClusterFundingTotal.objects.get(cluster=draft).total_rub == Decimal("7000000")
     assert not RegionFundingTotal.objects.filter(region=draft.region, fiscal_year=2024).exists()
     assert not NationalFundingTotal.objects.filter(fiscal_year=2024).exists()
 
-    draft.is_published = True
     with django_capture_on_commit_callbacks(execute=True):
-        draft.save()
+        cluster_services.cluster_publish(actor=None, cluster=draft)
     region = RegionFundingTotal.objects.get(region=draft.region, fiscal_year=2024)
     assert region.total_rub == Decimal("7000000")
     assert NationalFundingTotal.objects.get(fiscal_year=2024).total_rub == Decimal("7000000")
 
-    draft.is_published = False
     with django_capture_on_commit_callbacks(execute=True):
-        draft.save()
+        cluster_services.cluster_withdraw(actor=None, cluster=draft)
     assert not RegionFundingTotal.objects.filter(region=draft.region, fiscal_year=2024).exists()

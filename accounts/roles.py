@@ -1,0 +1,106 @@
+"""The registry's roles as Django groups, defined here once and synced on every migrate.
+
+* «Федеральный редактор» edits everything in every region, publishes and withdraws;
+* «Региональный редактор» edits only the records of the regions on their StaffProfile and
+  submits clusters for review, but cannot publish;
+* «Рецензент» reads everything, drafts included, and writes nothing;
+* «Аналитик» reads the public data through an API token at a higher rate limit.
+
+What each permission lets a user do is decided in one place, clusters/gate.py.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import Group, Permission
+
+FEDERAL_EDITOR = "Федеральный редактор"
+REGIONAL_EDITOR = "Региональный редактор"
+REVIEWER = "Рецензент"
+ANALYST = "Аналитик"
+
+# Models whose rows belong to a region (directly or through their cluster).
+REGIONAL_MODELS = {
+    "clusters": ["cluster", "clustercollege", "clusteremployer", "reportedfigure"]
+    + ["college", "employer"],
+    "funding": ["fundingline"],
+}
+REFERENCE_MODELS = {
+    "regions": ["federaldistrict", "region"],
+    "clusters": ["industry", "programme", "source"],
+    "funding": [
+        "clusterfundingtotal",
+        "regionfundingtotal",
+        "federaldistrictfundingtotal",
+        "industryfundingtotal",
+        "nationalfundingtotal",
+    ],
+}
+DRAFTS = "clusters.view_draft"
+PUBLISH = "clusters.publish_cluster"
+ALL_REGIONS = "clusters.edit_all_regions"
+
+
+def _model_perms(models: dict[str, list[str]], actions: list[str]) -> list[str]:
+    return [
+        f"{app}.{action}_{model}"
+        for app, names in models.items()
+        for model in names
+        for action in actions
+    ]
+
+
+def role_permissions() -> dict[str, list[str]]:
+    """Permission codes ("app.codename") of every role."""
+    crud = ["add", "change", "delete", "view"]
+    view_all = _model_perms(REGIONAL_MODELS, ["view"]) + _model_perms(REFERENCE_MODELS, ["view"])
+    return {
+        FEDERAL_EDITOR: [
+            *_model_perms(REGIONAL_MODELS, crud),
+            *_model_perms(REFERENCE_MODELS, ["view"]),
+            *_model_perms({"clusters": ["industry", "programme", "source"]}, crud),
+            DRAFTS,
+            PUBLISH,
+            ALL_REGIONS,
+        ],
+        REGIONAL_EDITOR: [
+            *_model_perms(REGIONAL_MODELS, crud),
+            *_model_perms(REFERENCE_MODELS, ["view"]),
+            "clusters.add_source",
+        ],
+        REVIEWER: [*view_all, DRAFTS],
+        ANALYST: [],
+    }
+
+
+def roles_sync() -> dict[str, int]:
+    """Create or update the four groups so that each holds exactly its permissions.
+
+    Effect: writes auth groups and their permission links; returns permissions per group.
+    Permissions that do not exist yet (a model not migrated) are skipped.
+    """
+    result = {}
+    for name, codes in role_permissions().items():
+        group, _ = Group.objects.get_or_create(name=name)
+        wanted = set()
+        for code in codes:
+            app_label, codename = code.split(".", 1)
+            wanted.update(
+                Permission.objects.filter(
+                    content_type__app_label=app_label, codename=codename
+                ).values_list("pk", flat=True)
+            )
+        group.permissions.set(wanted)
+        result[name] = len(wanted)
+    return result
+
+
+def roles_sync_after_migrate(sender, app_config=None, using="default", **kwargs) -> None:
+    # Each registry app's permissions exist once its own post_migrate has run; syncing after
+    # each of them is cheap (four groups) and leaves the groups complete after the last one.
+    if app_config is not None and app_config.label in {
+        "accounts",
+        "regions",
+        "clusters",
+        "funding",
+    }:
+        roles_sync()

@@ -1,0 +1,121 @@
+"""The one gate: who sees and who edits which registry rows. Written here once.
+
+Every door (public pages, API viewsets, CSV, stats, sitemaps, the admin, imports) gets its
+rows through the QuerySet methods `visible_to(user)` and `editable_by(user)`, which are
+built from the functions below; counts, facets and annotations that cannot start from a
+QuerySet use the same rule as a `Q` (`cluster_visible_q(user, prefix)`).
+
+The rule:
+
+* a published cluster is visible to everyone;
+* a draft is visible to users holding `clusters.view_draft` (federal editors, reviewers) and
+  to the regional editors of its region — nobody else, whatever `is_staff` says;
+* a row is editable by an active user holding the model's `change` permission who either
+  holds `clusters.edit_all_regions` (federal editors) or keeps the row's region on their
+  StaffProfile (regional editors);
+* memberships, partnerships, figures and funding lines follow their cluster; region-level
+  funding lines (joint money, no cluster) are public facts of their region; a college or
+  employer is hidden while every cluster it belongs to is hidden from the user.
+
+Public funding totals (region, district, industry, national) are the anonymous view, so the
+totals SQL uses `PUBLIC_CLUSTER_SQL` — the same rule for a user who may see no draft.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Q
+
+User = AbstractBaseUser | AnonymousUser | None
+
+VIEW_DRAFT = "clusters.view_draft"
+PUBLISH = "clusters.publish_cluster"
+EDIT_ALL_REGIONS = "clusters.edit_all_regions"
+
+# Matches nothing, as a Q (an empty `Q()` matches everything).
+NOTHING = Q(pk__in=[])
+
+
+def PUBLIC_CLUSTER_SQL(alias: str) -> str:  # noqa: N802 — a constant with a table alias
+    """The anonymous rule as SQL on a cluster table alias (for hand-written totals SQL)."""
+    return f"{alias}.is_published"
+
+
+def _active(user: User) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def can_view_drafts(user: User) -> bool:
+    return _active(user) and user.has_perm(VIEW_DRAFT)
+
+
+def can_publish(user: User) -> bool:
+    return _active(user) and user.has_perm(PUBLISH)
+
+
+def edits_all_regions(user: User) -> bool:
+    return _active(user) and user.has_perm(EDIT_ALL_REGIONS)
+
+
+def profile_region_ids(user: User) -> frozenset[int]:
+    """The regions on the user's StaffProfile, read once per user object."""
+    if not _active(user):
+        return frozenset()
+    cached = getattr(user, "_registry_region_ids", None)
+    if cached is None:
+        from accounts.models import StaffProfile
+
+        cached = frozenset(
+            StaffProfile.regions.through.objects.filter(staffprofile__user_id=user.pk).values_list(
+                "region_id", flat=True
+            )
+        )
+        user._registry_region_ids = cached
+    return cached
+
+
+def editable_region_ids(user: User, perm: str) -> frozenset[int] | None:
+    """Regions whose rows `user` may change with model permission `perm`; None means all."""
+    if not _active(user) or not user.has_perm(perm):
+        return frozenset()
+    if edits_all_regions(user):
+        return None
+    return profile_region_ids(user)
+
+
+def region_q(regions: frozenset[int] | None, region_path: str) -> Q:
+    """Rows whose `region_path` is in `regions` (None: every row)."""
+    if regions is None:
+        return Q()
+    if not regions:
+        return NOTHING
+    return Q(**{f"{region_path}__in": sorted(regions)})
+
+
+def cluster_editable_q(user: User, prefix: str = "") -> Q:
+    """Clusters `user` may change, as a Q on the path `prefix` (e.g. "cluster__")."""
+    return region_q(editable_region_ids(user, "clusters.change_cluster"), f"{prefix}region")
+
+
+def cluster_visible_q(user: User, prefix: str = "") -> Q:
+    """Clusters `user` may see, as a Q on the path `prefix` (e.g. "clusters__" in a Count)."""
+    if can_view_drafts(user):
+        return Q()
+    published = Q(**{f"{prefix}is_published": True})
+    own = cluster_editable_q(user, prefix)
+    if own == NOTHING:
+        return published
+    return published | own
+
+
+def sees_some_drafts(user: User) -> bool:
+    """Whether `user` sees more than the public does (any draft at all)."""
+    return cluster_visible_q(user) != Q(is_published=True)
+
+
+def funding_line_visible_q(user: User, prefix: str = "") -> Q:
+    """Funding lines `user` may see: region-level lines, and lines of visible clusters."""
+    rule = cluster_visible_q(user, f"{prefix}cluster__")
+    if rule == Q():
+        return Q()
+    return Q(**{f"{prefix}cluster__isnull": True}) | rule

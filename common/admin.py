@@ -1,0 +1,158 @@
+"""What every registry admin shares: the gate on every list, page, choice and write.
+
+* lists, change pages, history and autocomplete results start from `visible_to(user)`;
+* a row the user may see but not edit opens read-only (`editable_by(user)` decides);
+* foreign-key choices (region, cluster) offer only what the user may write into, in the
+  select and in autocomplete, and the form refuses anything else;
+* saves, inline saves and deletes call the app's write services (`actor=request.user`), so
+  the admin holds no business rule of its own; a refused write is a message, not a 500.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import models
+from simple_history.admin import SimpleHistoryAdmin
+
+from clusters import gate
+
+
+def _is_autocomplete(request) -> bool:
+    return request.path.rstrip("/").endswith("/autocomplete")
+
+
+def region_choices_for(user, model: type[models.Model]):
+    """Regions `user` may put rows of `model` in (all of them for federal staff)."""
+    from regions.models import Region
+
+    meta = model._meta
+    regions = gate.editable_region_ids(user, f"{meta.app_label}.add_{meta.model_name}")
+    if regions is None:
+        return Region.objects.all()
+    return Region.objects.filter(pk__in=sorted(regions))
+
+
+class GatedAdminMixin:
+    """Applies the gate; subclasses implement `service_save` / `service_delete`."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    def _editable(self, request, obj) -> bool:
+        return type(obj).objects.editable_by(request.user).filter(pk=obj.pk).exists()
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or self._editable(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if not super().has_delete_permission(request, obj):
+            return False
+        return obj is None or self._editable(request, obj)
+
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if _is_autocomplete(request):
+            # An autocomplete fills a field the user is writing: offer only what they may
+            # write into (their clusters, their regions).
+            queryset = self.autocomplete_queryset(request, queryset)
+        return queryset, may_have_duplicates
+
+    def autocomplete_queryset(self, request, queryset):
+        return queryset
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        from clusters.models import Cluster
+        from regions.models import Region
+
+        if db_field.related_model is Region:
+            kwargs["queryset"] = region_choices_for(request.user, db_field.model)
+        elif db_field.related_model is Cluster:
+            kwargs["queryset"] = Cluster.objects.editable_by(request.user)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    # --- writes through the services -------------------------------------------------------
+
+    def service_save(self, request, obj, form, change: bool) -> None:
+        raise NotImplementedError
+
+    def service_delete(self, request, obj) -> None:
+        raise NotImplementedError
+
+    def save_model(self, request, obj, form, change):
+        self.service_save(request, obj, form, change)
+
+    def delete_model(self, request, obj):
+        self.service_delete(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            self.service_delete(request, obj)
+
+    def changeform_view(self, request, *args, **kwargs):
+        try:
+            return super().changeform_view(request, *args, **kwargs)
+        except (PermissionDenied, ValidationError) as exc:
+            # A rule only the service knows (e.g. a published cluster keeps its base college):
+            # the transaction is rolled back; say why and show the form again.
+            self.message_user(request, _error_text(exc), messages.ERROR)
+            from django.http import HttpResponseRedirect
+
+            return HttpResponseRedirect(request.get_full_path())
+
+
+def _error_text(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return "Не сохранено: " + " ".join(exc.messages)
+    return f"Не сохранено: {exc}"
+
+
+def form_fields(form, obj) -> dict[str, Any]:
+    """The plain (non-many-to-many) model fields a form edits, with their cleaned values."""
+    m2m = {f.name for f in obj._meta.many_to_many}
+    return {
+        name: value
+        for name, value in form.cleaned_data.items()
+        if name not in m2m and name in {f.name for f in obj._meta.concrete_fields}
+    }
+
+
+class RegistryModelAdmin(GatedAdminMixin, SimpleHistoryAdmin):
+    """Admin of a registry model: the gate, history, and writes through services."""
+
+
+class GatedInlineMixin:
+    """Inline rows follow the gate too: only what the user may see, choices they may write,
+    and no add/change/delete on a parent the user may not edit."""
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    def _parent_editable(self, request, obj) -> bool:
+        if obj is None or obj.pk is None:
+            return True
+        cache = request.__dict__.setdefault("_gate_editable", {})
+        key = (type(obj), obj.pk)
+        if key not in cache:
+            cache[key] = type(obj).objects.editable_by(request.user).filter(pk=obj.pk).exists()
+        return cache[key]
+
+    def has_add_permission(self, request, obj):
+        return super().has_add_permission(request, obj) and self._parent_editable(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._parent_editable(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._parent_editable(request, obj)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        from regions.models import Region
+
+        if db_field.related_model is Region:
+            kwargs["queryset"] = region_choices_for(request.user, db_field.model)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)

@@ -1,0 +1,156 @@
+"""Every write of funding lines, and how funding follows the writes of clusters.
+
+Admin, API, imports and the press-release assistant call these; the rules live here once:
+
+* `actor` must be allowed to edit the line's region (clusters/gate.py), before and after a
+  change; `actor=None` is the system (seed, scripts);
+* a line belongs to a cluster and takes its region, or — for money a source gives only
+  jointly for several clusters — to a region alone; joint money is never split;
+* each write schedules, after its transaction commits, one recompute of exactly the totals it
+  touched (old and new scopes), batched per transaction (funding_totals_schedule).
+
+Raw SQL and `QuerySet.update()` on lines schedule nothing: the periodic reconcile heals them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from clusters import gate
+from clusters.models import Cluster
+from clusters.services import ClusterPlacement
+from funding.models import FundingLine
+from funding.scopes import TOUCH_FIELDS, Scopes, scopes_from_touch_rows, scopes_of_lines
+from funding.services import funding_totals_schedule
+
+Actor = Any
+
+
+def _require_region(actor: Actor, action: str, region_id: int | None) -> None:
+    if actor is None:
+        return
+    regions = gate.editable_region_ids(actor, f"funding.{action}_fundingline")
+    if regions is None or region_id in regions:
+        return
+    raise PermissionDenied(
+        "Недостаточно прав: строка финансирования другого субъекта или нет права на изменение."
+    )
+
+
+def _stored_scopes(pks: Iterable[int]) -> Scopes:
+    pks = list(pks)
+    if not pks:
+        return Scopes()
+    return scopes_from_touch_rows(FundingLine.objects.filter(pk__in=pks).values(*TOUCH_FIELDS))
+
+
+def _prepare(line: FundingLine) -> FundingLine:
+    # A cluster's line takes its cluster's region when none is given (as the admin inline).
+    if line.cluster_id and not line.region_id:
+        line.region_id = line.cluster.region_id
+    line.full_clean()
+    return line
+
+
+@transaction.atomic
+def funding_line_create(
+    *, actor: Actor, instance: FundingLine | None = None, **fields: Any
+) -> FundingLine:
+    """Record one money fact (`instance`: an unsaved line to fill, e.g. a form's).
+
+    Effect: writes the line; schedules the recompute of the scopes it counts in.
+    """
+    line = instance or FundingLine()
+    for name, value in fields.items():
+        setattr(line, name, value)
+    line = _prepare(line)
+    _require_region(actor, "add", line.region_id)
+    line.save()
+    funding_totals_schedule(scopes=_stored_scopes([line.pk]))
+    return line
+
+
+@transaction.atomic
+def funding_line_update(*, actor: Actor, line: FundingLine, **fields: Any) -> FundingLine:
+    """Correct a money fact, possibly moving it to another cluster, region or year.
+
+    Effect: writes the line; schedules the recompute of the scopes it was in and is in.
+    """
+    before = _stored_scopes([line.pk])
+    stored_region = FundingLine.objects.filter(pk=line.pk).values_list("region_id", flat=True)
+    _require_region(actor, "change", stored_region.get())
+    if "cluster" in fields and "region" not in fields and fields["cluster"] is not None:
+        fields["region"] = fields["cluster"].region
+    for name, value in fields.items():
+        setattr(line, name, value)
+    _prepare(line)
+    _require_region(actor, "change", line.region_id)
+    line.save()
+    funding_totals_schedule(scopes=before.update(_stored_scopes([line.pk])))
+    return line
+
+
+@transaction.atomic
+def funding_line_delete(*, actor: Actor, line: FundingLine) -> None:
+    """Delete a money fact. Effect: schedules the recompute of the scopes it counted in."""
+    _require_region(actor, "delete", line.region_id)
+    scopes = _stored_scopes([line.pk])
+    line.delete()
+    funding_totals_schedule(scopes=scopes)
+
+
+@transaction.atomic
+def funding_lines_bulk_create(*, actor: Actor, lines: list[dict[str, Any]]) -> list[FundingLine]:
+    """Record many money facts at once (imports): all or none.
+
+    Each line is validated like a single one (a ValidationError names its position); then one
+    INSERT writes them all and one recompute is scheduled for every scope they touch.
+    """
+    objects = []
+    errors: dict[str, Any] = {}
+    for index, fields in enumerate(lines):
+        try:
+            line = _prepare(FundingLine(**fields))
+            _require_region(actor, "add", line.region_id)
+            objects.append(line)
+        except ValidationError as exc:
+            errors[f"строка {index + 1}"] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+    created = FundingLine.objects.bulk_create(objects)
+    funding_totals_schedule(scopes=_stored_scopes(line.pk for line in created))
+    return created
+
+
+def cluster_follow(event: str, cluster: Cluster, before: ClusterPlacement | None) -> None:
+    """Keep funding in step with a cluster write (registered in funding.apps).
+
+    created: the cluster gets its (empty) total row. updated: a moved cluster takes its
+    lines to the new region; a move, a publication or a withdrawal schedules the totals the
+    lines counted in before and count in now. deleting: schedules the totals its lines
+    counted in, before they cascade away.
+    """
+    lines = FundingLine.objects.filter(cluster_id=cluster.pk)
+    if event == "created":
+        funding_totals_schedule(scopes=Scopes(cluster_ids={cluster.pk}))
+        return
+    if event == "deleting":
+        scopes = scopes_of_lines(lines)
+        scopes.cluster_ids.add(cluster.pk)
+        funding_totals_schedule(scopes=scopes)
+        return
+    if before is None or before == ClusterPlacement.of(cluster):
+        return
+    scopes = scopes_of_lines(lines)  # as they are: old region, old industry
+    if before.industry_id != cluster.industry_id:
+        years = set(lines.values_list("fiscal_year", flat=True).distinct())
+        # The lines read above already carry the new industry (through their cluster).
+        scopes.industry_years |= {(before.industry_id, year) for year in years}
+    if before.region_id != cluster.region_id:
+        lines.update(region_id=cluster.region_id)
+        scopes.update(scopes_of_lines(lines))
+    funding_totals_schedule(scopes=scopes)
