@@ -20,7 +20,8 @@ from clusters.models import (
     Industry,
 )
 from common.pages import GatedViewMixin
-from funding import charts
+from common.paging import paginated
+from funding import charts, completeness
 from funding.models import FundingLine, IndustryFundingTotal
 
 # The catalogue shows these filters of ClusterFilterSet as visible controls; any other
@@ -172,6 +173,14 @@ class ClusterDetailView(GatedViewMixin, DetailView):
             funding_chart=charts.stacked_bars(charts.per_source_rows(total)) if total else None,
             funding_lines=lines,
             funding_stale=bool(stored and stored.is_stale),
+            gaps=completeness.cluster_gaps(
+                Cluster.objects.filter(pk=cluster.pk),
+                editable_ids=frozenset(
+                    Cluster.objects.editable_by(self.request.user)
+                    .filter(pk=cluster.pk)
+                    .values_list("pk", flat=True)
+                ),
+            )[0],
             joint_funding=None if total else charts.joint_funding(cluster, self.request.user),
             sources=list(sources.values()),
             money_figure_kind=FigureKind.FUNDING_TOTAL_RUB,
@@ -200,7 +209,9 @@ class IndustryDetailView(GatedViewMixin, DetailView):
         context = super().get_context_data(**kwargs)
         rows = charts.by_year(IndustryFundingTotal.objects.filter(industry=self.object))
         context.update(
-            clusters=_public_list_rows(self.visible(Cluster).in_industry(self.object)),
+            **paginated(
+                self.request, _public_list_rows(self.visible(Cluster).in_industry(self.object))
+            ),
             funding_rows=rows,
             funding_overall=charts.overall(rows),
             funding_chart=charts.stacked_bars(rows),

@@ -9,6 +9,8 @@ app_name = "common"
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("open-data/", views.OpenDataView.as_view(), name="open_data"),
+    path("completeness/", views.CompletenessView.as_view(), name="completeness"),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
 ]
