@@ -8,9 +8,9 @@ from django.db.models import Count, Prefetch, Q
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
-from clusters.choices import CollegeRole, FigureKind
+from clusters.choices import ClusterKind, CollegeRole, FigureKind
 from clusters.facets import facet_counts
-from clusters.filtersets import ClusterFilterSet
+from clusters.filtersets import ClusterFilterSet, CollegeFilterSet, EmployerFilterSet
 from clusters.models import (
     Cluster,
     ClusterCollege,
@@ -253,3 +253,52 @@ class EmployerDetailView(GatedViewMixin, DetailView):
             .order_by("cluster__name")
         )
         return context
+
+
+class _DirectoryView(GatedViewMixin, FilterView):
+    """A catalogue of colleges or employers: the app's FilterSet on GET, paginated."""
+
+    paginate_by = 30
+    strict = False
+    visible_filters: tuple[str, ...] = ()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = self.filterset.form
+        for name, empty in (
+            ("region", "Все субъекты"),
+            ("industry", "Все отрасли"),
+            ("cluster_kind", "Все типы"),
+        ):
+            if name in form.fields:
+                form.fields[name].empty_label = empty
+                if hasattr(form.fields[name], "choices") and name == "cluster_kind":
+                    form.fields[name].choices = [("", empty), *ClusterKind.choices]
+        form.fields["q"].widget.input_type = "search"
+        context["visible_fields"] = [form[name] for name in self.visible_filters]
+        context["is_filtered"] = any(self.request.GET.get(name) for name in self.visible_filters)
+        return context
+
+
+class CollegeListView(_DirectoryView):
+    """/colleges/: the colleges taking part in clusters the user may see."""
+
+    filterset_class = CollegeFilterSet
+    template_name = "clusters/college_list.html"
+    model = College
+    visible_filters = ("q", "region", "industry", "cluster_kind")
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("region").order_by("full_name", "pk")
+
+
+class EmployerListView(_DirectoryView):
+    """/employers/: the employers partnering clusters the user may see."""
+
+    filterset_class = EmployerFilterSet
+    template_name = "clusters/employer_list.html"
+    model = Employer
+    visible_filters = ("q", "region", "industry", "cluster_kind")
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("region", "industry").order_by("name", "pk")
