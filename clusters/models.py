@@ -322,11 +322,24 @@ class Cluster(TimeStampedModel):
 
     name = models.CharField("название", max_length=300)
     slug = models.SlugField("адрес страницы (slug)", max_length=120, unique=True)
+    # Kind and industry stay empty («не указано») when the source names neither: press items
+    # often say only «образовательный кластер» and leave the industry to be guessed.
     kind = models.CharField(
-        "тип", max_length=20, choices=ClusterKind.choices, default=ClusterKind.PRODUCTION_CENTER
+        "тип",
+        max_length=20,
+        choices=ClusterKind.choices,
+        default=ClusterKind.PRODUCTION_CENTER,
+        blank=True,
+        help_text="Пусто («не указано»), если источник не называет тип.",
     )
     industry = models.ForeignKey(
-        Industry, verbose_name="отрасль", on_delete=models.PROTECT, related_name="clusters"
+        Industry,
+        verbose_name="отрасль",
+        on_delete=models.PROTECT,
+        related_name="clusters",
+        null=True,
+        blank=True,
+        help_text="Пусто («не указано»), если источник не называет отрасль.",
     )
     region = models.ForeignKey(
         Region, verbose_name="субъект РФ", on_delete=models.PROTECT, related_name="clusters"

@@ -7,7 +7,7 @@ and «СМОЛЕНСКОЙ» all find the Smolensk cluster, «машиностр
 «…машиностроительной отрасли». Case and «ё» never matter.
 
 * PostgreSQL: `to_tsvector('russian', …) @@ to_tsquery('russian', 'stem:*')`, one
-  expression GIN index per table (migration `0005_search_indexes`), so the search holds at
+  expression GIN index per table (migration `0002_search_indexes`), so the search holds at
   100× the data. When no cluster matches, names are compared by trigram word similarity
   (pg_trgm, GIN index too), which forgives a typo («смаленск»).
 * SQLite: the same Snowball stemmer (the `snowballstemmer` package implements the algorithm

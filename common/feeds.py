@@ -15,8 +15,8 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-from clusters.choices import QUALIFIER_MARK
 from clusters.models import Cluster, Source
+from common.qualifiers import QUALIFIER_MARK
 from common.templatetags.ru_format import format_rub
 from funding.models import FundingLine
 from regions.models import Region

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from clusters.choices import Qualifier
+from common.qualifiers import combine, mark
 from funding.choices import FundingSource
 from funding.models import FundingTotal
 
@@ -22,8 +22,6 @@ SOURCES: tuple[tuple[FundingSource, str, str, str], ...] = (
     (FundingSource.EMPLOYER, "employer_rub", "employer_qualifier", "src-employer"),
     (FundingSource.EXTRABUDGETARY, "extrabudgetary_rub", "extrabudgetary_qualifier", "src-extra"),
 )
-# A sum is only as exact as its least exact part; «≈» is weaker than «не менее».
-_WEAKNESS = {Qualifier.EXACT: 0, Qualifier.AT_LEAST: 1, Qualifier.APPROXIMATELY: 2}
 
 # Chart geometry in SVG user units; the stylesheet scales the drawing to the column width.
 # Each row is a caption line (label left, amount right) over a full-width bar, so long
@@ -34,10 +32,6 @@ BAR_HEIGHT = 16
 ROW_GAP = 12
 ROW_HEIGHT = TEXT_HEIGHT + BAR_HEIGHT + ROW_GAP
 TOP = 4
-
-
-def weakest(qualifiers: Iterable[str]) -> str:
-    return max(qualifiers, key=lambda q: _WEAKNESS.get(q, 0), default=Qualifier.EXACT)
 
 
 @dataclass
@@ -130,7 +124,7 @@ def overall(rows: Sequence[Breakdown], label: str = "за все годы") -> B
                 source=source,
                 label=source.label,
                 amount=sum((a.amount for a in amounts), Decimal(0)),
-                qualifier=weakest(a.qualifier for a in amounts if a.amount),
+                qualifier=combine(a.qualifier for a in amounts if a.amount),
                 css=css,
             )
         )
@@ -139,7 +133,7 @@ def overall(rows: Sequence[Breakdown], label: str = "за все годы") -> B
         label=label,
         parts=parts,
         total=sum((row.total for row in rows), Decimal(0)),
-        qualifier=weakest(row.qualifier for row in rows),
+        qualifier=combine(row.qualifier for row in rows),
         line_count=sum(row.line_count for row in rows),
         computed_at=min(computed) if computed else None,
         is_stale=any(row.is_stale for row in rows),
@@ -273,7 +267,7 @@ def joint_funding(cluster, user) -> JointFunding | None:
         lines=lines,
         partners=partners,
         total=sum((line.amount_rub for line in lines), Decimal(0)),
-        qualifier=weakest(line.qualifier for line in lines),
+        qualifier=combine(line.qualifier for line in lines),
     )
 
 
@@ -363,10 +357,7 @@ def region_map(user, metric: str = "clusters") -> RegionMap:
         if metric == "money":
             if value is None:
                 return "сведений нет"
-            from clusters.choices import QUALIFIER_MARK
-
-            mark = QUALIFIER_MARK.get(weakest(qualifiers[region_id]), "")
-            return f"{mark}{format_rub_short(value)}"
+            return f"{mark(combine(qualifiers[region_id]))}{format_rub_short(value)}"
         n = int(value or 0)
         return f"{n} {plural_form(n, 'кластер,кластера,кластеров')}"
 

@@ -13,7 +13,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django import template
 from django.utils import timezone
 
-from clusters.choices import QUALIFIER_MARK, Qualifier
+from clusters.choices import Qualifier
+from common.qualifiers import TotalQualifier, mark
 
 register = template.Library()
 
@@ -153,8 +154,8 @@ def ru_date(value):
 
 @register.filter
 def qualifier_prefix(qualifier):
-    """«≈ » for approximate figures, «не менее » for lower bounds, nothing for exact ones."""
-    return QUALIFIER_MARK.get(qualifier, "")
+    """«≈ » for approximate figures, «не менее »/«не более » for bounds, nothing for exact ones."""
+    return mark(qualifier)
 
 
 @register.simple_tag
@@ -163,7 +164,9 @@ def money(amount, qualifier=Qualifier.EXACT, short=False):
     if amount is None:
         return ""
     text = format_rub_short(amount) if short else format_rub(amount)
-    return f"{QUALIFIER_MARK.get(qualifier, '')}{text}"
+    if qualifier == TotalQualifier.MIXED:  # the mark alone («≈») would hide the bounds
+        return f"{mark(qualifier)}{text} ({TotalQualifier.MIXED.label})"
+    return f"{mark(qualifier)}{text}"
 
 
 @register.filter

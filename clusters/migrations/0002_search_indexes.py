@@ -41,7 +41,7 @@ def drop_indexes(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("clusters", "0004_cluster_review_state_constraints"),
+        ("clusters", "0001_initial"),
         ("regions", "0001_initial"),
     ]
 
