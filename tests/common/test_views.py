@@ -121,7 +121,11 @@ def test_404_page_is_in_russian(client, db):
 
 
 @pytest.mark.parametrize(
-    "url", ["/", "/clusters/", "/regions/", "/industries/", "/open-data/", "/districts/sib/"]
+    "url",
+    [
+        *("/", "/clusters/", "/regions/", "/industries/", "/open-data/", "/districts/sib/"),
+        *("/colleges/", "/employers/", "/completeness/"),
+    ],
 )
 def test_every_page_has_one_h1_and_a_description(client, seeded, url):
     html = client.get(url).content.decode()
