@@ -136,6 +136,19 @@ class CollegeFilterSet(VisibleClusterFilterMixin, filters.FilterSet):
     ogrn = filters.CharFilter(label="ОГРН")
     town = filters.CharFilter(lookup_expr="icontains", label="Населённый пункт")
     cluster = _visible_cluster_filter("cluster_colleges__cluster")
+    industry = filters.ModelChoiceFilter(
+        field_name="cluster_colleges__cluster__industry",
+        queryset=Industry.objects.order_by("name"),
+        to_field_name="slug",
+        label="Отрасль кластера",
+        distinct=True,
+    )
+    cluster_kind = filters.ChoiceFilter(
+        field_name="cluster_colleges__cluster__kind",
+        choices=ClusterKind.choices,
+        label="Тип кластера",
+        distinct=True,
+    )
 
     class Meta:
         model = College
@@ -155,6 +168,12 @@ class EmployerFilterSet(VisibleClusterFilterMixin, filters.FilterSet):
     inn = filters.CharFilter(label="ИНН")
     ogrn = filters.CharFilter(label="ОГРН")
     cluster = _visible_cluster_filter("cluster_employers__cluster")
+    cluster_kind = filters.ChoiceFilter(
+        field_name="cluster_employers__cluster__kind",
+        choices=ClusterKind.choices,
+        label="Тип кластера",
+        distinct=True,
+    )
 
     class Meta:
         model = Employer

@@ -8,9 +8,9 @@ from django.db.models import Count, Prefetch, Q
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
-from clusters.choices import CollegeRole, FigureKind
+from clusters.choices import ClusterKind, CollegeRole, FigureKind
 from clusters.facets import facet_counts
-from clusters.filtersets import ClusterFilterSet
+from clusters.filtersets import ClusterFilterSet, CollegeFilterSet, EmployerFilterSet
 from clusters.models import (
     Cluster,
     ClusterCollege,
@@ -20,7 +20,8 @@ from clusters.models import (
     Industry,
 )
 from common.pages import GatedViewMixin
-from funding import charts
+from common.paging import paginated
+from funding import charts, completeness
 from funding.models import FundingLine, IndustryFundingTotal
 
 # The catalogue shows these filters of ClusterFilterSet as visible controls; any other
@@ -172,6 +173,14 @@ class ClusterDetailView(GatedViewMixin, DetailView):
             funding_chart=charts.stacked_bars(charts.per_source_rows(total)) if total else None,
             funding_lines=lines,
             funding_stale=bool(stored and stored.is_stale),
+            gaps=completeness.cluster_gaps(
+                Cluster.objects.filter(pk=cluster.pk),
+                editable_ids=frozenset(
+                    Cluster.objects.editable_by(self.request.user)
+                    .filter(pk=cluster.pk)
+                    .values_list("pk", flat=True)
+                ),
+            )[0],
             joint_funding=None if total else charts.joint_funding(cluster, self.request.user),
             sources=list(sources.values()),
             money_figure_kind=FigureKind.FUNDING_TOTAL_RUB,
@@ -200,7 +209,9 @@ class IndustryDetailView(GatedViewMixin, DetailView):
         context = super().get_context_data(**kwargs)
         rows = charts.by_year(IndustryFundingTotal.objects.filter(industry=self.object))
         context.update(
-            clusters=_public_list_rows(self.visible(Cluster).in_industry(self.object)),
+            **paginated(
+                self.request, _public_list_rows(self.visible(Cluster).in_industry(self.object))
+            ),
             funding_rows=rows,
             funding_overall=charts.overall(rows),
             funding_chart=charts.stacked_bars(rows),
@@ -242,3 +253,52 @@ class EmployerDetailView(GatedViewMixin, DetailView):
             .order_by("cluster__name")
         )
         return context
+
+
+class _DirectoryView(GatedViewMixin, FilterView):
+    """A catalogue of colleges or employers: the app's FilterSet on GET, paginated."""
+
+    paginate_by = 30
+    strict = False
+    visible_filters: tuple[str, ...] = ()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = self.filterset.form
+        for name, empty in (
+            ("region", "Все субъекты"),
+            ("industry", "Все отрасли"),
+            ("cluster_kind", "Все типы"),
+        ):
+            if name in form.fields:
+                form.fields[name].empty_label = empty
+                if hasattr(form.fields[name], "choices") and name == "cluster_kind":
+                    form.fields[name].choices = [("", empty), *ClusterKind.choices]
+        form.fields["q"].widget.input_type = "search"
+        context["visible_fields"] = [form[name] for name in self.visible_filters]
+        context["is_filtered"] = any(self.request.GET.get(name) for name in self.visible_filters)
+        return context
+
+
+class CollegeListView(_DirectoryView):
+    """/colleges/: the colleges taking part in clusters the user may see."""
+
+    filterset_class = CollegeFilterSet
+    template_name = "clusters/college_list.html"
+    model = College
+    visible_filters = ("q", "region", "industry", "cluster_kind")
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("region").order_by("full_name", "pk")
+
+
+class EmployerListView(_DirectoryView):
+    """/employers/: the employers partnering clusters the user may see."""
+
+    filterset_class = EmployerFilterSet
+    template_name = "clusters/employer_list.html"
+    model = Employer
+    visible_filters = ("q", "region", "industry", "cluster_kind")
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("region", "industry").order_by("name", "pk")

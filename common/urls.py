@@ -1,7 +1,7 @@
 from django.contrib.sitemaps.views import index, sitemap
 from django.urls import path
 
-from common import views
+from common import feeds, views
 from common.sitemaps import SITEMAPS
 
 app_name = "common"
@@ -9,7 +9,11 @@ app_name = "common"
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("open-data/", views.OpenDataView.as_view(), name="open_data"),
+    path("completeness/", views.CompletenessView.as_view(), name="completeness"),
+    path("feed/", feeds.ChangesFeed(), name="feed"),
+    path("regions/<slug:slug>/feed/", feeds.RegionChangesFeed(), name="region_feed"),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path(
         "sitemap.xml",
         index,

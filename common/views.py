@@ -92,6 +92,16 @@ class OpenDataView(TemplateView):
 
 @require_GET
 @cache_control(max_age=86400)
+def favicon(request):
+    """Browsers ask for /favicon.ico whatever the page links: send them to the SVG icon."""
+    from django.shortcuts import redirect
+    from django.templatetags.static import static
+
+    return redirect(static("favicon.svg"), permanent=True)
+
+
+@require_GET
+@cache_control(max_age=86400)
 def robots_txt(request):
     lines = [
         "User-agent: *",
@@ -101,3 +111,50 @@ def robots_txt(request):
         f"Sitemap: {request.build_absolute_uri(reverse('common:sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+class CompletenessView(GatedViewMixin, TemplateView):
+    """«Полнота данных»: the facts still missing, and the registry beside official figures.
+
+    Staff who may change clusters see the same list as a worklist with admin links.
+    """
+
+    template_name = "common/completeness.html"
+    paginate_by = 50
+
+    def get_context_data(self, **kwargs):
+        from django.core.paginator import Paginator
+
+        from clusters.models import Employer
+        from common.national_figures import MEASURE_LABELS, NATIONAL
+        from funding.completeness import cluster_gaps, gap_summary
+
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        clusters = self.visible(Cluster).order_by("region__name", "name")
+        editable = frozenset(Cluster.objects.editable_by(user).values_list("pk", flat=True))
+        items = cluster_gaps(clusters, editable_ids=editable)
+        with_gaps = [item for item in items if item.texts]
+        page = Paginator(with_gaps, self.paginate_by).get_page(self.request.GET.get("page"))
+        visible = self.visible(Cluster)
+        registry = {
+            "clusters": visible.count(),
+            "regions": visible.values("region").distinct().count(),
+            "industries": visible.values("industry").distinct().count(),
+            "employers": self.visible(Employer)
+            .filter(cluster_employers__isnull=False)
+            .distinct()
+            .count(),
+        }
+        context.update(
+            national=[
+                {"label": MEASURE_LABELS[f.measure], "registry": registry[f.measure], "reported": f}
+                for f in NATIONAL
+            ],
+            total=len(items),
+            summary=gap_summary(items),
+            page_obj=page,
+            paginator=page.paginator,
+            worklist=bool(editable),
+        )
+        return context

@@ -7,8 +7,11 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
 from clusters.models import Cluster
+from common.national_figures import MEASURE_LABELS, REGIONAL
 from common.pages import GatedViewMixin
+from common.paging import paginated
 from funding import charts
+from funding.completeness import cluster_gaps
 from funding.models import FederalDistrictFundingTotal, FundingLine, RegionFundingTotal
 from regions.models import FederalDistrict, Region
 
@@ -62,8 +65,28 @@ class RegionDetailView(GatedViewMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         region = self.object
+        visible = self.visible(Cluster).in_region(region)
+        editable = Cluster.objects.editable_by(self.request.user).in_region(region)
+        reported = REGIONAL.get(region.code)
         context.update(
-            clusters=_cluster_rows(self.visible(Cluster).in_region(region)),
+            **paginated(self.request, _cluster_rows(visible)),
+            gaps=[
+                item
+                for item in cluster_gaps(
+                    visible.order_by("name"),
+                    editable_ids=frozenset(editable.values_list("pk", flat=True)),
+                )
+                if item.texts
+            ],
+            reported_rows=[
+                {
+                    "label": MEASURE_LABELS[reported.measure],
+                    "registry": visible.count(),
+                    "reported": reported,
+                }
+            ]
+            if reported
+            else [],
             # Money a source gives only jointly for several clusters belongs to the region.
             region_lines=self.visible(FundingLine)
             .filter(region=region, cluster__isnull=True)
@@ -90,7 +113,7 @@ class FederalDistrictDetailView(GatedViewMixin, DetailView):
             regions=Region.objects.in_district(district)
             .annotate(cluster_count=Count("clusters", filter=self.visible_q("clusters__")))
             .order_by("-cluster_count", "name"),
-            clusters=_cluster_rows(self.visible(Cluster).in_district(district)),
+            **paginated(self.request, _cluster_rows(self.visible(Cluster).in_district(district))),
             **_funding_context(
                 FederalDistrictFundingTotal.objects.filter(federal_district=district)
             ),

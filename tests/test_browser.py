@@ -73,6 +73,13 @@ def visit_home_filter_and_open_cluster(page, site, shot_prefix, phone=False):
         "link", name="Кластеры"
     ).click()
     page.wait_for_url(re.compile(r"/clusters/$"))
+    filters = page.locator("details.filters-fold")
+    if phone:  # folded under «Фильтры» so the list comes first
+        assert filters.get_attribute("open") is None
+        assert not page.get_by_label("Субъект РФ").is_visible()
+        filters.locator("summary").click()
+    else:
+        assert filters.get_attribute("open") is not None
     page.get_by_label("Субъект РФ").select_option("67")
     page.get_by_label("Отрасль").select_option("mechanical-engineering")
     page.get_by_role("button", name="Показать").click()
@@ -134,3 +141,106 @@ def test_pages_work_without_javascript(site, browser):
     page.goto(site + "/")
     assert page.locator("svg[role=img]").first.is_visible()
     context.close()
+
+
+# --- every public page at 320, 375 and 1280 px; the map; axe-core -------------------------
+
+PUBLIC_PAGES = {
+    "home": "/",
+    "catalogue": "/clusters/",
+    "catalogue-search": "/clusters/?q=смоленск",
+    "cluster": "/clusters/smo-mechanical-engineering/",
+    "cluster-joint": "/clusters/alt-transport/",
+    "regions": "/regions/",
+    "regions-money": "/regions/?map=money",
+    "region": "/regions/altai-krai/",
+    "district": "/districts/sib/",
+    "industries": "/industries/",
+    "industry": "/industries/mechanical-engineering/",
+    "colleges": "/colleges/",
+    "college": None,  # filled from the data: the Smolensk academy
+    "employers": "/employers/",
+    "completeness": "/completeness/",
+    "open-data": "/open-data/",
+}
+WIDTHS = (320, 375, 1280)
+
+
+def public_pages() -> dict[str, str]:
+    from clusters.models import College
+
+    pages = dict(PUBLIC_PAGES)
+    pages["college"] = College.objects.get(short_name="СмолАПО").get_absolute_url()
+    return pages
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_no_public_page_scrolls_sideways(site, browser, width):
+    context = browser.new_context(
+        viewport={"width": width, "height": 800}, is_mobile=width < 1000, locale="ru-RU"
+    )
+    page = context.new_page()
+    for name, path in public_pages().items():
+        page.goto(site + path)
+        assert_no_horizontal_scroll(page)
+        if name in {"home", "catalogue", "cluster", "region", "completeness", "colleges"}:
+            page.screenshot(path=ARTIFACTS / f"w{width}-{name}.png", full_page=True)
+    # Wide tables scroll inside their frame, with a visible hint on narrow screens.
+    page.goto(site + "/regions/altai-krai/")
+    hint = page.locator(".scroll-hint").first
+    assert hint.is_visible() == (width < 1000)
+    context.close()
+
+
+@pytest.mark.parametrize(("width", "folded"), [(320, True), (375, True), (1280, False)])
+def test_catalogue_filters_are_folded_on_phones_only(site, browser, width, folded):
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    for path in ("/clusters/", "/colleges/", "/employers/"):
+        page.goto(site + path)
+        details = page.locator("details.filters-fold")
+        assert (details.get_attribute("open") is None) == folded, path
+        assert page.get_by_role("button", name="Показать").is_visible() != folded, path
+    context.close()
+
+
+def test_the_map_is_clickable_and_switches_to_money(site, browser):
+    page = browser.new_page(viewport={"width": 375, "height": 800})
+    page.goto(site + "/regions/")
+    tiles = page.locator("svg.tile-grid a")
+    assert tiles.count() == 89
+    page.locator('svg.tile-grid a[aria-label^="Иркутская область"]').click()
+    page.wait_for_url(re.compile(r"/regions/irkutsk-oblast/$"))
+    assert page.locator("h1").inner_text() == "Иркутская область"
+    page.goto(site + "/")
+    page.get_by_role("link", name="по вложенным деньгам").click()
+    page.wait_for_url(re.compile(r"map=money"))
+    label = page.locator('svg.tile-grid a[aria-label^="Московская область"]').get_attribute(
+        "aria-label"
+    )
+    assert label == "Московская область: сведений нет"
+    page.locator("#map").screenshot(path=ARTIFACTS / "map-money-375.png")
+    page.close()
+
+
+@pytest.mark.parametrize("width", (375, 1280))
+def test_axe_finds_no_violations_on_any_public_page(site, browser, width):
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    context = browser.new_context(viewport={"width": width, "height": 800}, bypass_csp=True)
+    page = context.new_page()
+    found = {}
+    for name, path in public_pages().items():
+        page.goto(site + path)
+        results = axe.run(page)
+        violations = results.response["violations"]
+        if violations:
+            found[name] = [
+                (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in violations
+            ]
+    context.close()
+    (ARTIFACTS / f"axe-{width}.txt").write_text(
+        "\n".join(f"{k}: {v}" for k, v in found.items()) or "0 violations on every page\n"
+    )
+    assert not found, found

@@ -14,7 +14,7 @@ from django import template
 from django.utils import timezone
 
 from clusters.choices import Qualifier
-from common.qualifiers import TotalQualifier, mark
+from common.qualifiers import TotalQualifier, mark, note
 
 register = template.Library()
 
@@ -183,3 +183,9 @@ def public_document_ref(value):
     if not text or ("/" in text and "." in text.rsplit("/", 1)[-1] and " " not in text):
         return ""
     return text
+
+
+@register.filter
+def qualifier_note(qualifier):
+    """The one-line explanation of a total's qualifier the mark cannot tell (mixed), or ""."""
+    return note(qualifier)

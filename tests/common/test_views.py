@@ -121,10 +121,21 @@ def test_404_page_is_in_russian(client, db):
 
 
 @pytest.mark.parametrize(
-    "url", ["/", "/clusters/", "/regions/", "/industries/", "/open-data/", "/districts/sib/"]
+    "url",
+    [
+        *("/", "/clusters/", "/regions/", "/industries/", "/open-data/", "/districts/sib/"),
+        *("/colleges/", "/employers/", "/completeness/"),
+    ],
 )
 def test_every_page_has_one_h1_and_a_description(client, seeded, url):
     html = client.get(url).content.decode()
     assert html.count("<h1") == 1
     assert '<meta name="description" content="' in html
     assert "<title>" in html
+
+
+def test_home_explains_a_mixed_total_in_one_line(client, seeded):
+    # The national total adds Smolensk's «≈» and Altai's «не менее»: neither plain mark holds.
+    page = client.get("/").content.decode().replace("\u00a0", " ")
+    assert "(оценка: смешанная)" in page
+    assert "Оценка: смешанная — сумма сложена из оценок разного рода" in page
