@@ -54,13 +54,14 @@ SQL = [
        VALUES (%(title)s, 'генератор демо-данных', '', 'bench/demo_data.py',
                'Сгенерировано для замеров производительности; не является фактом.', now(), now())""",
     """INSERT INTO clusters_cluster (name, slug, kind, industry_id, region_id, selection_year,
-           launch_year, status, management_board, description, website, is_published, review_state, created_at, updated_at)
+           launch_year, status, management_board, description, website, is_published, review_state,
+           review_comment, created_at, updated_at)
        SELECT 'ДЕМО-кластер ' || g, 'demo-' || g,
               CASE WHEN g %% 5 = 0 THEN 'education_cluster' ELSE 'production_center' END,
               ind.ids[1 + g %% array_length(ind.ids, 1)], reg.ids[1 + (g * 7) %% array_length(reg.ids, 1)],
               2022 + g %% 4, CASE WHEN g %% 3 = 0 THEN NULL ELSE 2023 + g %% 4 END,
               (ARRAY['selected','operating','operating','closed'])[1 + g %% 4],
-              '', 'Демо-описание кластера ' || g || ' (сгенерировано).', '', g %% 20 <> 0, CASE WHEN g %% 20 <> 0 THEN 'published' ELSE 'draft' END, now(), now()
+              '', 'Демо-описание кластера ' || g || ' (сгенерировано).', '', g %% 20 <> 0, CASE WHEN g %% 20 <> 0 THEN 'published' ELSE 'draft' END, '', now(), now()
        FROM generate_series(1, %(clusters)s::bigint) AS g,
             (SELECT array_agg(id ORDER BY id) AS ids FROM clusters_industry) AS ind,
             (SELECT array_agg(id ORDER BY id) AS ids FROM regions_region) AS reg""",
