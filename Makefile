@@ -6,7 +6,7 @@ PORT ?= 8000
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/registry
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/0
 
-.PHONY: venv run seed test lint fixtures check bench bench-totals bench-api bench-export bench-pages clean
+.PHONY: venv run seed test lint fixtures check bench bench-totals bench-api bench-export bench-pages bench-extract clean
 
 venv: $(VENV)/.installed
 
@@ -73,3 +73,7 @@ bench-export: venv
 # cluster save with inlines on SQLite and PostgreSQL.
 bench-pages: venv
 	$(PY) -m bench.page_bench $(BENCH_PAGES_ARGS)
+
+# Press-release extractor on the five seeds: precision/recall per kind and time per text.
+bench-extract: venv
+	$(PY) -m bench.extract $(BENCH_ARGS)

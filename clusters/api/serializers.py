@@ -14,8 +14,8 @@ from clusters.models import (
     ReportedFigure,
     Source,
 )
-from common.api.rows import FilteredListSerializer, FirstMatchSerializer
-from common.api.serializers import FullCleanModelSerializer
+from common.api.rows import FilteredListSerializer, FinalizedRowSerializer, FirstMatchSerializer
+from common.api.serializers import FullCleanModelSerializer, VisibleSlugRelatedField
 from funding.models import ClusterFundingTotal, FundingLine
 from regions.api.serializers import FederalDistrictSummarySerializer, RegionSummarySerializer
 from regions.models import Region
@@ -135,14 +135,25 @@ class ClusterSummarySerializer(serializers.ModelSerializer):
 # --- clusters ----------------------------------------------------------------------------
 
 
-class ClusterSerializer(serializers.ModelSerializer):
-    """A cluster list row: everything an analyst needs without further calls."""
+class HasDataField(serializers.BooleanField):
+    """Whether a stored total counts any line (read from its `line_count`)."""
+
+    def to_representation(self, value):
+        return bool(value)
+
+
+class ClusterSerializer(FinalizedRowSerializer, serializers.ModelSerializer):
+    """A cluster list row: everything an analyst needs without further calls.
+
+    A cluster no funding line names has `funding_total: null` and `has_funding_data: false`:
+    its money is unknown, not zero (it may be part of a joint sum at its region).
+    """
 
     region = RegionSummarySerializer(read_only=True)
     federal_district = FederalDistrictSummarySerializer(
         source="region.federal_district", read_only=True, allow_null=True
     )
-    industry = IndustrySummarySerializer(read_only=True)
+    industry = IndustrySummarySerializer(read_only=True, allow_null=True)
     base_college = BaseCollegeSerializer(source="cluster_colleges", read_only=True, allow_null=True)
     network_colleges = NetworkCollegeSerializer(
         source="cluster_colleges", many=True, read_only=True
@@ -151,6 +162,12 @@ class ClusterSerializer(serializers.ModelSerializer):
     programmes = ProgrammeSummarySerializer(many=True, read_only=True)
     figures = ReportedFigureSerializer(many=True, read_only=True)
     funding_total = ClusterFundingTotalSerializer(read_only=True, allow_null=True)
+    has_funding_data = HasDataField(
+        source="funding_total.line_count",
+        read_only=True,
+        allow_null=True,
+        help_text="false — ни один источник не называет сумму для кластера; funding_total тогда null.",
+    )
 
     class Meta:
         model = Cluster
@@ -172,8 +189,16 @@ class ClusterSerializer(serializers.ModelSerializer):
             "programmes",
             "figures",
             "funding_total",
+            "has_funding_data",
             "updated_at",
         ]
+
+    @staticmethod
+    def finalize_row(row):
+        # Unknown is not zero: no line names the cluster, so its total is null, not zeros.
+        if not row.get("has_funding_data"):
+            row["funding_total"] = None
+        return row
 
 
 class ClusterDetailSerializer(ClusterSerializer):
@@ -199,7 +224,9 @@ class ClusterWriteSerializer(FullCleanModelSerializer):
         required=False,
         help_text="true — опубликовать (нужны права публикации, базовая организация и источник).",
     )
-    industry = serializers.SlugRelatedField(slug_field="slug", queryset=Industry.objects.all())
+    industry = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Industry.objects.all(), allow_null=True, required=False
+    )
     region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all())
     programmes = serializers.SlugRelatedField(
         slug_field="code", queryset=Programme.objects.all(), many=True, required=False
@@ -248,7 +275,7 @@ class ClusterCollegeSerializer(serializers.ModelSerializer):
 
 
 class ClusterCollegeWriteSerializer(FullCleanModelSerializer):
-    cluster = serializers.SlugRelatedField(slug_field="slug", queryset=Cluster.objects.all())
+    cluster = VisibleSlugRelatedField(slug_field="slug", queryset=Cluster.objects.all())
 
     class Meta:
         model = ClusterCollege
@@ -269,7 +296,7 @@ class ClusterEmployerSerializer(serializers.ModelSerializer):
 
 
 class ClusterEmployerWriteSerializer(FullCleanModelSerializer):
-    cluster = serializers.SlugRelatedField(slug_field="slug", queryset=Cluster.objects.all())
+    cluster = VisibleSlugRelatedField(slug_field="slug", queryset=Cluster.objects.all())
 
     class Meta:
         model = ClusterEmployer

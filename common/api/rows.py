@@ -72,6 +72,20 @@ class FirstMatchSerializer(serializers.Serializer):
         return next((obj for obj in related.all() if _matches(obj, self.row_filter)), None)
 
 
+class FinalizedRowSerializer(serializers.Serializer):
+    """Mixin: a row rewritten as a whole once its fields are written, by the serializer's
+    `finalize_row(row)` (a staticmethod) — the same on the DRF path and in a plan, so a rule
+    that spans fields (e.g. «no money facts: the total is null, not zeros») needs no
+    unplannable `to_representation`."""
+
+    @staticmethod
+    def finalize_row(row: dict[str, Any]) -> dict[str, Any]:
+        return row
+
+    def to_representation(self, instance):
+        return self.finalize_row(super().to_representation(instance))
+
+
 # --- plan nodes ---------------------------------------------------------------------------
 
 
@@ -131,6 +145,7 @@ class RowPlan:
 
     nodes: list[_Node | _Many] = field(default_factory=list)
     paths: list[str] = field(default_factory=list)
+    finalize: Callable[[dict[str, Any]], dict[str, Any]] | None = None
 
     @property
     def manys(self) -> list[_Many]:
@@ -159,7 +174,7 @@ class RowPlan:
                 row[node.name] = None
             else:
                 row[node.name] = node.plan.write(values, nested)
-        return row
+        return self.finalize(row) if self.finalize is not None else row
 
     def rows(self, values_rows: list[Mapping[str, Any]], using: str | None = None) -> list[dict]:
         """The serializer's output for these `.values()` rows: one query per nested relation
@@ -225,7 +240,7 @@ class RowPlan:
     def cell_specs(self, columns: list[str]) -> list[tuple[str, tuple[str, ...], Callable]] | None:
         """For a plan without nested lists: each dotted CSV column as (value column, columns
         that must not be null, represent). None when a column is not one of the plan's."""
-        if self.manys:
+        if self.manys or self.finalize is not None:
             return None
         found: dict[str, tuple[str, tuple[str, ...], Callable]] = {}
 
@@ -450,10 +465,15 @@ def compile_plan(
     """The plan of `serializer` for rows of `model` (raises Unplannable)."""
     if isinstance(serializer, serializers.ListSerializer):
         serializer = serializer.child
-    if not _plain(type(serializer), "to_representation", serializers.Serializer):
+    finalize = None
+    if isinstance(serializer, FinalizedRowSerializer) and _plain(
+        type(serializer), "to_representation", FinalizedRowSerializer
+    ):
+        finalize = type(serializer).finalize_row
+    elif not _plain(type(serializer), "to_representation", serializers.Serializer):
         raise Unplannable(f"{type(serializer).__name__}: custom to_representation")
     prefetches = _prefetch_querysets(queryset)
-    plan = RowPlan()
+    plan = RowPlan(finalize=finalize)
     for name, drf_field in serializer.fields.items():
         if drf_field.write_only:
             continue

@@ -1,5 +1,8 @@
 """The clusters API: filters on the seed data, nested rows, visibility, query counts, writes."""
 
+from csv import DictReader
+from io import StringIO
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -391,3 +394,27 @@ def test_fresh_if_match_lets_the_update_through(seed, editor_api_client):
         url, {"description": "Ещё раз"}, format="json", HTTP_IF_MATCH=response["ETag"]
     )
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "slug", ["mos-mechanical-engineering", "ore-mechanical-engineering", "alt-transport"]
+)
+def test_cluster_without_money_facts_is_null_with_a_flag_not_zero(seed, api_client, slug):
+    from tests.totals import recompute_totals
+
+    recompute_totals()
+    listed = {
+        row["slug"]: row for row in api_client.get(LIST, {"page_size": 500}).json()["results"]
+    }
+    detail = api_client.get(f"{LIST}{slug}/").json()
+    for row in (listed[slug], detail):
+        assert row["funding_total"] is None
+        assert row["has_funding_data"] is False
+    assert listed["smo-mechanical-engineering"]["has_funding_data"] is True
+    assert listed["smo-mechanical-engineering"]["funding_total"]["total_rub"] == "153000000.00"
+    response = api_client.get(LIST, {"format": "csv", "region": "50"})
+    csv = b"".join(response.streaming_content).decode("utf-8-sig")
+    # The export's last line is its «#END,<rows>» marker, not a row.
+    (cells,) = [r for r in DictReader(StringIO(csv)) if not r["slug"].startswith("#")]
+    assert cells["funding_total.total_rub"] == ""
+    assert cells["has_funding_data"] == "false"
