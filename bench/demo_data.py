@@ -54,7 +54,8 @@ SQL = [
        VALUES (%(title)s, 'генератор демо-данных', '', 'bench/demo_data.py',
                'Сгенерировано для замеров производительности; не является фактом.', now(), now())""",
     """INSERT INTO clusters_cluster (name, slug, kind, industry_id, region_id, selection_year,
-           launch_year, status, management_board, description, website, is_published, review_state, review_comment, created_at, updated_at)
+           launch_year, status, management_board, description, website, is_published, review_state,
+           review_comment, created_at, updated_at)
        SELECT 'ДЕМО-кластер ' || g, 'demo-' || g,
               CASE WHEN g %% 5 = 0 THEN 'education_cluster' ELSE 'production_center' END,
               ind.ids[1 + g %% array_length(ind.ids, 1)], reg.ids[1 + (g * 7) %% array_length(reg.ids, 1)],

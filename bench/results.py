@@ -63,6 +63,9 @@ def write_report() -> None:
             f"| {name} | {r['measured']} | {r['baseline']} | {ratio} | {r['goal']} | {met} "
             f"| {r['at']} ({r['load']}) | {r['note']} |"
         )
+    notes = HERE / "notes.md"
+    if notes.exists():
+        lines += ["", notes.read_text().rstrip()]
     REPORT.write_text("\n".join(lines) + "\n")
     print(f"figures written to {REPORT.relative_to(HERE.parent)}")
 

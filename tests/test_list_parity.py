@@ -68,7 +68,7 @@ def persona_client(request, api_client, editor_api_client):
 
 
 @pytest.mark.parametrize("prefix", LIST_ENDPOINTS)
-def test_every_list_endpoint_has_a_row_plan(prefix, rf):
+def test_every_list_endpoint_has_a_row_plan(prefix):
     viewset = dict((p, v) for p, v, _ in router.registry)[prefix]
     view = viewset(action="list", request=None, format_kwarg=None, kwargs={})
     view.request = type("R", (), {"user": None, "query_params": {}})()

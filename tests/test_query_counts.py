@@ -55,16 +55,17 @@ API_LISTS = {
 # and totals joined, then 4 prefetches: memberships (+ colleges), partnerships (+ employers),
 # programmes, figures ("the 4 row prefetches" below).
 PAGES = {
-    # clusters, colleges, employers counted; national totals; districts; industries; latest
-    # clusters
-    "home": 7,
+    # clusters, colleges, employers counted; national totals; the map's regions and their
+    # cluster counts; districts; industries; latest clusters
+    "home": 9,
     # paginator count; 5 facet GROUP BYs (district, region, industry, kind, year); 3 option
     # lists (district, region, industry); the page of clusters; the 4 row prefetches
     "catalogue": 14,
     # the cluster (+ joins); the 4 row prefetches; sources; funding lines (+ sources)
     "cluster": 7,
-    # districts; regions with cluster counts; regions without a district
-    "regions": 3,
+    # the map's regions and their cluster counts; districts; regions with cluster counts;
+    # regions without a district
+    "regions": 5,
     # the region; its totals; its clusters; the 4 row prefetches; its region-level lines
     "region": 8,
     # the district; its totals; its regions; its clusters; the 4 row prefetches
