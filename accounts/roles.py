@@ -59,6 +59,7 @@ def role_permissions() -> dict[str, list[str]]:
             *_model_perms(REGIONAL_MODELS, crud),
             *_model_perms(REFERENCE_MODELS, ["view"]),
             *_model_perms({"clusters": ["industry", "programme", "source"]}, crud),
+            *_model_perms({"extraction": ["sourcetext"]}, ["add", "change", "view"]),
             DRAFTS,
             PUBLISH,
             ALL_REGIONS,
@@ -68,6 +69,7 @@ def role_permissions() -> dict[str, list[str]]:
             *_model_perms(REGIONAL_MODELS, crud),
             *_model_perms(REFERENCE_MODELS, ["view"]),
             "clusters.add_source",
+            *_model_perms({"extraction": ["sourcetext"]}, ["add", "change", "view"]),
         ],
         REVIEWER: [*view_all, DRAFTS, CHANGE_FEED],
         ANALYST: [],
@@ -104,6 +106,7 @@ def roles_sync_after_migrate(sender, app_config=None, using="default", **kwargs)
         "regions",
         "clusters",
         "funding",
+        "extraction",
         "history",
     }:
         roles_sync()

@@ -23,16 +23,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.demo_data import database_url, generate  # noqa: E402
+from common.qualifiers import combine_sql  # noqa: E402
 
-RANK = "CASE fl.qualifier WHEN 'approximately' THEN 2 WHEN 'at_least' THEN 1 ELSE 0 END"
-QUAL = "CASE {} WHEN 2 THEN 'approximately' WHEN 1 THEN 'at_least' ELSE 'exact' END"
 SOURCES = ["federal", "regional", "employer", "extrabudgetary"]
 
 AGGREGATES = f"""
        {", ".join(f"COALESCE(SUM(fl.amount_rub) FILTER (WHERE fl.funding_source = '{s}'), 0) AS {s}_rub" for s in SOURCES)},
        SUM(fl.amount_rub) AS total_rub,
-       {", ".join(QUAL.format(f"MAX({RANK}) FILTER (WHERE fl.funding_source = '{s}')") + f" AS {s}_qualifier" for s in SOURCES)},
-       {QUAL.format(f"MAX({RANK})")} AS qualifier,
+       {", ".join(combine_sql("fl.qualifier", vendor="postgresql", where=f"fl.funding_source = '{s}'") + f" AS {s}_qualifier" for s in SOURCES)},
+       {combine_sql("fl.qualifier", vendor="postgresql")} AS qualifier,
        COUNT(*) AS line_count"""
 
 # Every total of every table in one statement. A cluster's total counts all its lines; the

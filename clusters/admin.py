@@ -25,7 +25,7 @@ from clusters.models import (
 from clusters.review_admin import ClusterReviewMixin
 from common.admin import GatedInlineMixin, RegistryModelAdmin, form_fields
 from common.admin_widgets import RegionByDistrictFilter
-from funding import lines as funding_lines
+from funding import services as funding_lines
 from funding.choices import FundingSource
 from funding.forms import ClusterFundingLineFormSet, FundingLineForm
 from funding.models import ClusterFundingTotal, FundingLine

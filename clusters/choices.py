@@ -42,15 +42,10 @@ class Qualifier(models.TextChoices):
     EXACT = "exact", "точно"
     APPROXIMATELY = "approximately", "приблизительно"
     AT_LEAST = "at_least", "не менее"
+    AT_MOST = "at_most", "не более"  # an upper bound: «до 100 млн»
 
 
-# How a figure or total is marked in Russian text («почти 153 млн» → «≈ 153 000 000 ₽»);
-# the no-break space keeps the mark on the number's line.
-QUALIFIER_MARK = {
-    Qualifier.EXACT: "",
-    Qualifier.APPROXIMATELY: "≈\u00a0",
-    Qualifier.AT_LEAST: "не менее\u00a0",
-}
+# How qualifiers mark numbers and combine in totals: common/qualifiers.py.
 
 
 class FigureKind(models.TextChoices):

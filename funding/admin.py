@@ -4,7 +4,7 @@ from clusters import gate
 from common.admin import RegistryModelAdmin, form_fields
 from common.admin_widgets import RegionByDistrictFilter
 from common.templatetags.ru_format import money
-from funding import lines
+from funding import services as lines
 from funding.forms import FundingLineForm
 from funding.models import (
     ClusterFundingTotal,

@@ -8,7 +8,7 @@ class FundingConfig(AppConfig):
     def ready(self) -> None:
         from clusters.services import cluster_followers
         from funding import signals  # noqa: F401  (connects the receivers)
-        from funding.lines import cluster_follow
+        from funding.services import cluster_follow
 
         # Cluster writes (clusters.services) move lines and schedule totals through this.
         if cluster_follow not in cluster_followers:

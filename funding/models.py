@@ -7,15 +7,16 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from clusters import gate
-from clusters.choices import QUALIFIER_MARK, Qualifier
+from clusters.choices import Qualifier
 from clusters.models import Cluster, Industry, Source
 from common.models import TimeStampedModel
+from common.qualifiers import TotalQualifier, mark, note
 from common.querysets import RegistryQuerySet
 from funding.choices import FundingSource
 from regions.models import FederalDistrict, Region
 
 MONEY = {"max_digits": 18, "decimal_places": 2}
-EXACT = Qualifier.EXACT
+EXACT = TotalQualifier.EXACT
 
 
 class FundingLineQuerySet(RegistryQuerySet):
@@ -116,23 +117,23 @@ class FundingTotal(models.Model):
     extrabudgetary_rub = models.DecimalField("внебюджетные, ₽", default=0, **MONEY)
     total_rub = models.DecimalField("всего, ₽", default=0, **MONEY)
     federal_qualifier = models.CharField(
-        "точность: федеральный бюджет", max_length=15, choices=Qualifier.choices, default=EXACT
+        "точность: федеральный бюджет", max_length=15, choices=TotalQualifier.choices, default=EXACT
     )
     regional_qualifier = models.CharField(
-        "точность: бюджет субъекта", max_length=15, choices=Qualifier.choices, default=EXACT
+        "точность: бюджет субъекта", max_length=15, choices=TotalQualifier.choices, default=EXACT
     )
     employer_qualifier = models.CharField(
-        "точность: работодатели", max_length=15, choices=Qualifier.choices, default=EXACT
+        "точность: работодатели", max_length=15, choices=TotalQualifier.choices, default=EXACT
     )
     extrabudgetary_qualifier = models.CharField(
-        "точность: внебюджетные", max_length=15, choices=Qualifier.choices, default=EXACT
+        "точность: внебюджетные", max_length=15, choices=TotalQualifier.choices, default=EXACT
     )
     qualifier = models.CharField(
         "точность итога",
         max_length=15,
-        choices=Qualifier.choices,
+        choices=TotalQualifier.choices,
         default=EXACT,
-        help_text="Самая слабая точность среди строк.",
+        help_text="Что позволяют строки: точно, ≈, не менее, не более или смешанная оценка.",
     )
     line_count = models.PositiveIntegerField("строк", default=0)
     computed_at = models.DateTimeField("пересчитано", null=True, blank=True)
@@ -159,7 +160,22 @@ class FundingTotal(models.Model):
         amount = self.total_rub if source is None else getattr(self, f"{source}_rub")
         qualifier = self.qualifier if source is None else getattr(self, f"{source}_qualifier")
         number = f"{amount:,.0f}".replace(",", "\u00a0")
-        return f"{QUALIFIER_MARK[qualifier]}{number}\u00a0₽"
+        text = f"{mark(qualifier)}{number}\u00a0₽"
+        return (
+            f"{text} ({TotalQualifier.MIXED.label})" if qualifier == TotalQualifier.MIXED else text
+        )
+
+    @property
+    def has_data(self) -> bool:
+        """Whether any line counts in this total; without one the page says «сведений нет»."""
+        return self.line_count > 0
+
+    is_known = has_data
+
+    @property
+    def qualifier_note(self) -> str:
+        """One line explaining the overall qualifier when its mark cannot («» otherwise)."""
+        return note(self.qualifier)
 
 
 def _year_unique(scope: str, table: str) -> list[models.UniqueConstraint]:
@@ -196,6 +212,49 @@ class ClusterFundingTotal(FundingTotal):
 
     def scope_label(self) -> str:
         return str(self.cluster)
+
+
+class ClusterYearFundingTotal(FundingTotal):
+    """A cluster's money in one fiscal year (or none given): the part the roll-ups are made of.
+
+    Counts all the cluster's lines, drafts included; `industry` and `is_published` are copies
+    of the cluster's, written with the row, so that an industry total is one index range of
+    this table (published rows only) instead of a join over every cluster of the industry.
+    """
+
+    cluster = models.ForeignKey(
+        Cluster,
+        verbose_name="кластер",
+        on_delete=models.CASCADE,
+        related_name="funding_totals_by_year",
+    )
+    fiscal_year = models.PositiveSmallIntegerField("финансовый год", null=True, blank=True)
+    # Empty when the cluster's industry is not known; such rows count in no industry total.
+    industry = models.ForeignKey(
+        Industry,
+        verbose_name="отрасль",
+        on_delete=models.CASCADE,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    is_published = models.BooleanField("кластер опубликован", default=False)
+
+    class Meta:
+        verbose_name = "итог по кластеру за год"
+        verbose_name_plural = "итоги по кластерам за год"
+        ordering = ["cluster", "fiscal_year"]
+        constraints = _year_unique("cluster", "clusteryearfundingtotal")
+        indexes = [
+            models.Index(
+                fields=["industry", "fiscal_year"],
+                condition=Q(is_published=True),
+                name="funding_clusteryear_industry",
+            )
+        ]
+
+    def scope_label(self) -> str:
+        return f"{self.cluster}, {super().scope_label()}"
 
 
 class RegionFundingTotal(FundingTotal):

@@ -3,7 +3,7 @@ district changes the district totals its lines count in.
 
 Regions are reference data edited in the admin without a service of their own, and `regions`
 may not import `funding`; this receiver only schedules a recompute (it writes nothing).
-Funding lines and clusters are written through their services (funding/lines.py,
+Funding lines and clusters are written through their services (funding/services/lines.py,
 clusters/services.py), which schedule explicitly.
 """
 

@@ -29,6 +29,7 @@ from clusters import gate
 from clusters.choices import Qualifier
 from clusters.filtersets import ClusterFilterSet
 from clusters.models import Cluster
+from common.qualifiers import combine
 from funding.choices import FundingSource
 from funding.filtersets import FundingLineFilterSet
 from funding.models import (
@@ -46,13 +47,6 @@ FILTERS = (*SCOPES, "fiscal_year", "funding_source")
 BASIS_TOTALS = "stored_totals"
 BASIS_LINES = "funding_lines"
 
-_RANK = {Qualifier.EXACT: 0, Qualifier.AT_LEAST: 1, Qualifier.APPROXIMATELY: 2}
-
-
-def weakest_qualifier(a: str, b: str) -> str:
-    """The qualifier of a sum of two figures: any «≈» makes it «≈», else any «не менее»."""
-    return a if _RANK.get(a, 0) >= _RANK.get(b, 0) else b
-
 
 class StatsQueryError(ValueError):
     """The request asks for a grouping the registry cannot answer; the message says why."""
@@ -66,7 +60,7 @@ class _Cell:
 
     def add(self, amount: Decimal, qualifier: str) -> None:
         self.amount += amount
-        self.qualifier = weakest_qualifier(self.qualifier, qualifier)
+        self.qualifier = combine((self.qualifier, qualifier))
         self.has_money = True
 
 
@@ -280,7 +274,9 @@ def funding_stats(
                 value = None if value is None else {label: value[0], "name": value[1]}
             row[dim] = value
         row["cluster_count"] = counts.get(key, 0)
-        row["amount_rub"] = f"{cell.amount:.2f}"
-        row["qualifier"] = cell.qualifier
+        # No money fact behind the group: unknown (null), never «0.00 exact».
+        row["amount_rub"] = f"{cell.amount:.2f}" if cell.has_money else None
+        row["qualifier"] = cell.qualifier if cell.has_money else None
+        row["has_funding_data"] = cell.has_money
         rows.append(row)
     return FundingStats(group_by, basis, computed_at, is_stale, rows)

@@ -13,7 +13,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django import template
 from django.utils import timezone
 
-from clusters.choices import QUALIFIER_MARK, Qualifier
+from clusters.choices import Qualifier
+from common.qualifiers import TotalQualifier, mark
 
 register = template.Library()
 
@@ -153,8 +154,8 @@ def ru_date(value):
 
 @register.filter
 def qualifier_prefix(qualifier):
-    """«≈ » for approximate figures, «не менее » for lower bounds, nothing for exact ones."""
-    return QUALIFIER_MARK.get(qualifier, "")
+    """«≈ » for approximate figures, «не менее »/«не более » for bounds, nothing for exact ones."""
+    return mark(qualifier)
 
 
 @register.simple_tag
@@ -163,10 +164,22 @@ def money(amount, qualifier=Qualifier.EXACT, short=False):
     if amount is None:
         return ""
     text = format_rub_short(amount) if short else format_rub(amount)
-    return f"{QUALIFIER_MARK.get(qualifier, '')}{text}"
+    if qualifier == TotalQualifier.MIXED:  # the mark alone («≈») would hide the bounds
+        return f"{mark(qualifier)}{text} ({TotalQualifier.MIXED.label})"
+    return f"{mark(qualifier)}{text}"
 
 
 @register.filter
 def year_or_unknown(value):
     """Years the sources do not give stay empty in the data and read «не указан» here."""
     return str(value) if value else "не указан"
+
+
+@register.filter
+def public_document_ref(value):
+    """A document reference fit for visitors («Постановление № 4 от 14.01.2022»); an internal
+    file path such as «seeds/004_….txt» reads nothing, it means nothing outside the registry."""
+    text = (value or "").strip()
+    if not text or ("/" in text and "." in text.rsplit("/", 1)[-1] and " " not in text):
+        return ""
+    return text

@@ -10,7 +10,7 @@ from common.api.csv import CSVRenderer
 from common.api.renderers import RegistryJSONRenderer
 from common.api.schema import lookup_schema
 from common.api.viewsets import ConditionalGetMixin, RegistryModelViewSet, WriteServices
-from funding import lines
+from funding import services as lines
 from funding.api.serializers import (
     FundingLineSerializer,
     FundingLineWriteSerializer,

@@ -8,6 +8,7 @@ import pytest
 from django.template import Context, Template
 
 from clusters.choices import Qualifier
+from common.qualifiers import TotalQualifier
 from common.templatetags.ru_format import (
     format_date,
     format_number,
@@ -49,6 +50,14 @@ def test_money_tag_carries_the_qualifier():
         f"не менее{NB}22{NB}000{NB}000{NB}₽"
     )
     assert render("{% money v q %}", v=Decimal("100"), q=Qualifier.EXACT) == f"100{NB}₽"
+    assert render("{% money v q short=True %}", v=amount, q=Qualifier.AT_MOST) == (
+        f"не более{NB}153{NB}млн{NB}₽"
+    )
+
+
+def test_a_mixed_total_says_so_after_its_estimate_mark():
+    text = render("{% money v q short=True %}", v=Decimal("153000000"), q=TotalQualifier.MIXED)
+    assert text == f"≈{NB}153{NB}млн{NB}₽ (оценка: смешанная)"
 
 
 @pytest.mark.parametrize(

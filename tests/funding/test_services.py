@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 
 from clusters.choices import Qualifier
 from clusters.models import Cluster
+from common.qualifiers import TotalQualifier
 from funding.choices import FundingSource
 from funding.models import (
     ClusterFundingTotal,
@@ -23,7 +24,7 @@ from funding.services import (
     funding_totals_recompute,
     funding_totals_recompute_all,
     funding_totals_recompute_for_clusters,
-    funding_totals_reconcile,
+    funding_totals_sweep_stale,
 )
 from regions.models import Region
 from tests.clusters.factories import ClusterFactory
@@ -127,7 +128,7 @@ def test_recompute_of_given_scopes_touches_only_them(seed):
     lines = FundingLine.objects.filter(cluster=smolensk, funding_source=FundingSource.FEDERAL)
     QuerySet.update(lines, amount_rub=90 * MLN)  # behind the signals' back
     report = funding_totals_recompute(scopes=Scopes(cluster_ids={smolensk.pk}))
-    assert report.rows == {"cluster": 1}
+    assert report.rows == {"cluster_year": 1, "cluster": 1}
     assert ClusterFundingTotal.objects.get(cluster=smolensk).total_rub == 143 * MLN
     assert ClusterFundingTotal.objects.get(cluster=altai).computed_at == before
     # The region row was not in the scopes, so it is still the old figure.
@@ -165,46 +166,85 @@ def test_recompute_for_clusters_covers_their_regions_and_years(seed):
     assert RegionFundingTotal.objects.get(region=region("22"), fiscal_year=2023).total_rub == 0
 
 
-def test_mark_stale_flags_existing_rows_and_creates_missing_ones(seed):
-    altai = Cluster.objects.get(slug="alt-light-industry")
-    scopes = Scopes(
-        cluster_ids={altai.pk},
-        region_years={(altai.region_id, None), (altai.region_id, 2030)},
-        national_years={2030},
+def test_mark_stale_flags_only_the_rows_the_lines_no_longer_match_and_the_sweep_heals(seed):
+    line = FundingLine.objects.filter(
+        cluster__slug="alt-light-industry", funding_source=FundingSource.REGIONAL
     )
-    assert funding_totals_mark_stale(scopes=scopes) == 4
-    assert ClusterFundingTotal.objects.get(cluster=altai).is_stale
-    assert ClusterFundingTotal.objects.get(cluster=altai).total_rub == 130 * MLN
+    altai = Cluster.objects.get(slug="alt-light-industry")
+    scopes = scopes_of_lines(line)
+    QuerySet.update(line, fiscal_year=2030)  # behind the signals' back
+    scopes.update(scopes_of_lines(line))
+    untouched = ClusterFundingTotal.objects.get(cluster=altai).computed_at
+
+    assert funding_totals_mark_stale(scopes=scopes) > 0
+    # Moving a line to another year leaves the cluster's all-years total as it is.
+    cluster_total = ClusterFundingTotal.objects.get(cluster=altai)
+    assert not cluster_total.is_stale and cluster_total.computed_at == untouched
+    old_bucket = RegionFundingTotal.objects.get(region=altai.region, fiscal_year__isnull=True)
+    assert old_bucket.is_stale
     created = RegionFundingTotal.objects.get(region=altai.region, fiscal_year=2030)
-    assert created.is_stale and created.computed_at is None
-    assert RegionFundingTotal.objects.get(region=altai.region, fiscal_year__isnull=True).is_stale
-    report = funding_totals_reconcile()
-    assert {d.problem for d in report.discrepancies} == {"stale", "extra"}
-    assert not RegionFundingTotal.objects.filter(is_stale=True).exists()
-    assert not NationalFundingTotal.objects.filter(fiscal_year=2030).exists()
-    assert funding_totals_check() == []
+    assert created.is_stale and created.computed_at is None and not created.has_data
+    assert NationalFundingTotal.objects.get(fiscal_year=2030).is_stale
+    assert IndustryFundingTotal.objects.get(industry=altai.industry, fiscal_year=2030).is_stale
+    assert funding_totals_check() != []
+
+    report = funding_totals_sweep_stale()
+    assert report.rows and funding_totals_check() == []
+    assert RegionFundingTotal.objects.get(region=altai.region, fiscal_year=2030).total_rub == (
+        10 * MLN
+    )
+    assert funding_totals_sweep_stale().rows == {}  # nothing left to sweep
 
 
-def test_weakest_qualifier_wins_per_source_and_overall():
+def test_mark_stale_for_a_drafts_line_flags_no_public_total(seed):
+    draft = ClusterFactory(is_published=False, region=region("22"))
+    FundingLineFactory(cluster=draft, fiscal_year=2023, amount_rub=5 * MLN)
+    funding_totals_recompute_all()
+    public = [RegionFundingTotal, FederalDistrictFundingTotal, IndustryFundingTotal]
+    public.append(NationalFundingTotal)
+    before = {model: list(model.objects.values_list("computed_at", "is_stale")) for model in public}
+    line = FundingLine.objects.filter(cluster=draft)
+    scopes = scopes_of_lines(line)
+    QuerySet.update(line, amount_rub=6 * MLN, fiscal_year=2031)
+    scopes.update(scopes_of_lines(line))
+
+    funding_totals_mark_stale(scopes=scopes)
+    assert ClusterFundingTotal.objects.get(cluster=draft).is_stale
+    after = {model: list(model.objects.values_list("computed_at", "is_stale")) for model in public}
+    assert after == before
+    assert not NationalFundingTotal.objects.filter(fiscal_year=2031).exists()
+
+
+def test_total_qualifier_says_exactly_what_its_lines_allow_per_source_and_overall():
     cluster = ClusterFactory()
     FundingLineFactory(cluster=cluster, amount_rub=10)
     FundingLineFactory(cluster=cluster, amount_rub=5, qualifier=Qualifier.AT_LEAST)
     funding_totals_recompute_all()
     total = ClusterFundingTotal.objects.get(cluster=cluster)
-    assert (total.federal_rub, total.qualifier) == (15, Qualifier.AT_LEAST)
+    assert (total.federal_rub, total.qualifier) == (15, TotalQualifier.AT_LEAST)
     FundingLineFactory(
         cluster=cluster,
         amount_rub=1,
         funding_source=FundingSource.EMPLOYER,
         qualifier=Qualifier.APPROXIMATELY,
     )
+    FundingLineFactory(
+        cluster=cluster,
+        amount_rub=2,
+        funding_source=FundingSource.REGIONAL,
+        qualifier=Qualifier.AT_MOST,
+    )
     funding_totals_recompute_all()
     total.refresh_from_db()
-    assert total.qualifier == Qualifier.APPROXIMATELY
-    assert total.federal_qualifier == Qualifier.AT_LEAST
-    assert total.employer_qualifier == Qualifier.APPROXIMATELY
-    assert total.regional_qualifier == Qualifier.EXACT
-    assert total.total_rub == 16
+    # ≈ with «не менее» and «не более»: no single mark would be true of the sum.
+    assert total.qualifier == TotalQualifier.MIXED
+    assert total.federal_qualifier == TotalQualifier.AT_LEAST
+    assert total.employer_qualifier == TotalQualifier.APPROXIMATELY
+    assert total.regional_qualifier == TotalQualifier.AT_MOST
+    assert total.extrabudgetary_qualifier == TotalQualifier.EXACT
+    assert total.total_rub == 18
+    assert "смешанная" in total.rub_display() and total.qualifier_note
+    assert funding_totals_check() == []
 
 
 def test_scopes_survive_the_trip_through_a_task_message():

@@ -25,7 +25,7 @@ from clusters.models import Cluster
 from clusters.services import ClusterPlacement
 from funding.models import FundingLine
 from funding.scopes import TOUCH_FIELDS, Scopes, scopes_from_touch_rows, scopes_of_lines
-from funding.services import funding_totals_schedule
+from funding.services.scheduling import funding_totals_schedule
 
 Actor = Any
 

@@ -1,0 +1,168 @@
+"""Russian text plumbing for the extractor: words with spans, lemmas, sentences, quotes.
+
+razdel splits sentences; pymorphy3 (the same analyser the money parser uses) gives lemmas and
+inflects names to the nominative («Иркутского энергетического колледжа» → «Иркутский
+энергетический колледж»). Everything here is offline and pure.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from razdel import sentenize
+
+from common.moneywords import morph
+
+_WORD = re.compile(r"[A-Za-zА-Яа-яЁё0-9]+(?:[-‑][A-Za-zА-Яа-яЁё0-9]+)*|№|[^\sA-Za-zА-Яа-яЁё0-9]")
+
+
+@dataclass(frozen=True)
+class Word:
+    """A word or punctuation mark of the text, with where it is."""
+
+    text: str
+    start: int
+    end: int
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+    @property
+    def is_word(self) -> bool:
+        return self.text[0].isalnum()
+
+    @property
+    def is_capitalised(self) -> bool:
+        return self.text[0].isupper()
+
+
+@dataclass(frozen=True)
+class Sentence:
+    start: int
+    end: int
+    text: str
+    paragraph: int
+
+
+def words(text: str) -> list[Word]:
+    return [Word(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
+
+
+def sentences(text: str) -> list[Sentence]:
+    """Sentences with the index of the paragraph (block of lines) each starts in."""
+    result = []
+    for piece in sentenize(text):
+        paragraph = len(re.findall(r"\n", text[: piece.start]))
+        # A line break inside razdel's sentence (a heading glued to the next line) splits it.
+        offset = piece.start
+        for line in piece.text.split("\n"):
+            if line.strip():
+                start = offset + (len(line) - len(line.lstrip()))
+                result.append(Sentence(start, offset + len(line.rstrip()), line.strip(), paragraph))
+            offset += len(line) + 1
+            paragraph += 1
+    return result
+
+
+@lru_cache(50000)
+def parses(word: str):
+    return morph().raw.parse(word)
+
+
+def lemma(word: str) -> str:
+    """The dictionary form of a word; of a hyphenated compound, of its last part."""
+    word = word.lower().replace("ё", "е")
+    if "-" in word:
+        head, _, last = word.rpartition("-")
+        return head + "-" + lemma(last)
+    found = parses(word)
+    return found[0].normal_form.replace("ё", "е") if found else word
+
+
+def lemmas(word: str) -> set[str]:
+    word = word.lower().replace("ё", "е")
+    if "-" in word:
+        head, _, last = word.rpartition("-")
+        return {head + "-" + item for item in lemmas(last)}
+    return {p.normal_form.replace("ё", "е") for p in parses(word)} or {word}
+
+
+def has_tag(word: str, *grammemes: str) -> bool:
+    """True when the likeliest reading of `word` (its last part) has all `grammemes`."""
+    last = word.lower().rpartition("-")[2]
+    found = parses(last)
+    return bool(found) and all(g in found[0].tag for g in grammemes)
+
+
+def any_reading(word: str, *grammemes: str) -> bool:
+    last = word.lower().rpartition("-")[2]
+    return any(all(g in p.tag for g in grammemes) for p in parses(last))
+
+
+def to_nominative(phrase_words: list[str], head_index: int) -> list[str]:
+    """Inflect the words up to and including the head noun to the nominative singular.
+
+    Words after the head (genitive dependents, quoted names) stay as written.
+    """
+    head_word = phrase_words[head_index]
+    head_parse = _noun_parse(head_word)
+    gender = None
+    result = list(phrase_words)
+    if head_parse is not None:
+        inflected = head_parse.inflect({"nomn", "sing"})
+        if inflected is not None:
+            result[head_index] = _same_case(head_word, inflected.word)
+        gender = head_parse.tag.gender
+    for index in range(head_index):
+        word = phrase_words[index]
+        prefix, _, last = word.rpartition("-")
+        adjective = next((p for p in parses(last.lower()) if "ADJF" in p.tag), None)
+        if adjective is None:
+            continue
+        wanted = {"nomn", "sing"} | ({gender} if gender else set())
+        inflected = adjective.inflect(wanted)
+        if inflected is not None:
+            new_last = _same_case(last, inflected.word)
+            result[index] = (prefix + "-" if prefix else "") + new_last
+    return result
+
+
+def _noun_parse(word: str):
+    last = word.rpartition("-")[2].lower()
+    return next((p for p in parses(last) if "NOUN" in p.tag), None)
+
+
+def _same_case(model: str, word: str) -> str:
+    if model.isupper() and len(model) > 1:
+        return word.upper()
+    if model[:1].isupper():
+        return word[:1].upper() + word[1:]
+    return word
+
+
+def quoted_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every quotation, quotes included; «…» may nest once («АО «Завод»»)."""
+    spans = []
+    depth = 0
+    start = 0
+    for index, char in enumerate(text):
+        if char == "«":
+            if depth == 0:
+                start = index
+            depth += 1
+        elif char == "»" and depth:
+            depth -= 1
+            if depth == 0:
+                spans.append((start, index + 1))
+    for match in re.finditer(r'"([^"\n]{1,120})"', text):
+        spans.append((match.start(), match.end()))
+    return sorted(spans)
+
+
+def normalise_name(name: str) -> str:
+    """A comparable key of an organisation name: lemmas, lower case, no quotes or punctuation."""
+    parts = [w.text for w in words(name) if w.is_word]
+    return " ".join(lemma(p) for p in parts)

@@ -1,0 +1,57 @@
+"""Funding services: the only writers of the totals tables (`*FundingTotal`).
+
+By job: `sql` (how each table is computed from the lines, and its locks), `recompute`
+(exact scopes, everything, stale flags), `checks` (the invariant and the reconcile),
+`scheduling` (after-commit batching and enqueueing), `lines` (every write of funding lines,
+and how funding follows cluster writes). Every public name is re-exported here,
+so `from funding.services import …` is the one import the rest of the project uses.
+"""
+
+from funding.services.checks import (
+    ReconcileReport,
+    TotalDiscrepancy,
+    funding_totals_check,
+    funding_totals_reconcile,
+)
+from funding.services.lines import (
+    cluster_follow,
+    funding_line_create,
+    funding_line_delete,
+    funding_line_update,
+    funding_lines_bulk_create,
+)
+from funding.services.recompute import (
+    RecomputeReport,
+    funding_totals_mark_stale,
+    funding_totals_recompute,
+    funding_totals_recompute_all,
+    funding_totals_recompute_for_clusters,
+    funding_totals_sweep_stale,
+)
+from funding.services.scheduling import funding_totals_enqueue, funding_totals_schedule
+from funding.services.sql import KIND_BY_NAME, KINDS, SOURCES, VALUE_FIELDS, TotalKind
+
+__all__ = [
+    "KINDS",
+    "KIND_BY_NAME",
+    "SOURCES",
+    "VALUE_FIELDS",
+    "RecomputeReport",
+    "ReconcileReport",
+    "TotalDiscrepancy",
+    "TotalKind",
+    "cluster_follow",
+    "funding_line_create",
+    "funding_line_delete",
+    "funding_line_update",
+    "funding_lines_bulk_create",
+    "funding_totals_check",
+    "funding_totals_enqueue",
+    "funding_totals_mark_stale",
+    "funding_totals_recompute",
+    "funding_totals_recompute_all",
+    "funding_totals_recompute_for_clusters",
+    "funding_totals_reconcile",
+    "funding_totals_schedule",
+    "funding_totals_sweep_stale",
+]

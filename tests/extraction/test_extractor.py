@@ -1,0 +1,274 @@
+"""The press-release extractor: the five seeds against facts written by hand, and texts of the
+same genre written for these tests (other regions, wordings and orders) to check it reads the
+language rather than the seeds' sentences."""
+
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from extraction.extractor import extract
+from extraction.scoring import money_key, same_name, score
+
+HERE = Path(__file__).resolve().parent
+SEEDS = sorted((HERE / "seeds").glob("*.txt"))
+
+
+def seed(name: str) -> str:
+    return (HERE / "seeds" / f"{name}.txt").read_text(encoding="utf-8")
+
+
+def expected(name: str) -> dict:
+    return json.loads((HERE / "expected" / f"{name}.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module", params=[p.stem for p in SEEDS])
+def seed_run(request):
+    text = seed(request.param)
+    return text, expected(request.param), extract(text)
+
+
+def test_every_seed_money_fact_is_found_with_amount_qualifier_and_source(seed_run):
+    _text, facts, extraction = seed_run
+    found = [money_key(m) for m in extraction.as_api()["money"]]
+    for fact in facts["money"]:
+        assert money_key(fact) in found, fact
+        found.remove(money_key(fact))
+
+
+def test_no_seed_amount_is_invented(seed_run):
+    _text, facts, extraction = seed_run
+    stated = {int(m["amount"]) for m in facts["money"]}
+    assert {int(m["amount"]) for m in extraction.as_api()["money"]} <= stated
+
+
+def test_every_quote_is_an_exact_substring_at_its_span(seed_run):
+    text, _facts, extraction = seed_run
+    for item in [*extraction.money, *extraction.figures]:
+        assert text[item.start : item.end] == item.quote
+    answer = extraction.as_api()
+    for item in [*answer["money"], *answer["figures"]]:
+        assert item["quote"] in text
+
+
+def test_seed_money_is_scoped_to_its_cluster_or_joint(seed_run):
+    _text, facts, extraction = seed_run
+    answer = extraction.as_api()["money"]
+    for fact in facts["money"]:
+        candidates = [m for m in answer if money_key(m) == money_key(fact)]
+        if fact["scope"].startswith("joint: "):
+            assert any(m["scope"].startswith("joint: ") for m in candidates), fact
+        else:
+            assert any(same_name(m["scope"], fact["scope"]) for m in candidates), fact
+
+
+def test_seed_clusters_figures_and_organisations_match_the_hand_written_facts(seed_run):
+    _text, facts, extraction = seed_run
+    answer = extraction.as_api()
+    scores = score(facts, answer)
+    for kind, result in scores.items():
+        assert result.found == result.expected == result.proposed, (kind, result)
+    for want in facts["clusters"]:
+        got = next(
+            c for c in answer["clusters"] if same_name(c["base_college"], want["base_college"])
+        )
+        assert (got["region"], got["industry"], got["kind"], got["year"]) == (
+            want["region"],
+            want["industry"],
+            want["kind"],
+            want["year"],
+        )
+
+
+def test_smolensk_proposes_what_the_issue_names():
+    extraction = extract(seed("004_c8ccfdd2582e0d5c"))
+    (cluster,) = extraction.clusters
+    assert cluster.base_college.name == "Смоленская академия профессионального образования"
+    assert "СмолАПО" in cluster.base_college.aliases
+    figures = {(f.kind, f.value, str(f.qualifier)) for f in extraction.figures}
+    assert {("employers", 16, "exact"), ("students", 560, "at_least")} <= figures
+    money = {(m.amount, str(m.qualifier), m.source, m.is_total) for m in extraction.money}
+    assert money == {
+        (Decimal(153_000_000), "approximately", "unknown", True),
+        (Decimal(100_000_000), "exact", "federal", False),
+        (Decimal(16_000_000), "exact", "regional", False),
+    }
+    total = next(m for m in extraction.money if m.is_total)
+    assert total.quote == "почти 153 млн руб."
+
+
+def test_altai_joint_money_is_one_line_for_both_clusters_not_split():
+    extraction = extract(seed("001_8001ba0a9021a267"))
+    joint = [m for m in extraction.money if m.is_joint]
+    assert [(m.amount, m.source) for m in joint] == [
+        (Decimal(200_000_000), "federal"),
+        (Decimal(10_000_000), "regional"),
+        (Decimal(22_000_000), "extrabudgetary"),
+    ]
+    assert all(len(m.clusters) == 2 for m in joint)
+
+
+def test_irkutsk_grant_for_each_base_college_is_one_line_per_cluster():
+    extraction = extract(seed("000_7f35a00beffbff5d"))
+    assert [(m.amount, m.is_each, len(m.clusters)) for m in extraction.money] == [
+        (Decimal(100_000_000), True, 1),
+        (Decimal(100_000_000), True, 1),
+    ]
+
+
+# --- texts of the same genre, not from the seeds --------------------------------------------
+
+KAZAN = """Новый кластер авиастроения открылся в Татарстане
+
+В Республике Татарстан на базе Казанского авиационно-технического колледжа имени П.В. Дементьева открылся образовательно-производственный центр (кластер). Партнерами кластера выступили ПАО «Туполев» и АО «Казанский вертолетный завод».
+
+Сетевыми организациями стали Казанский техникум информационных технологий и связи и Зеленодольский механический колледж.
+
+На оснащение мастерских направлено свыше 180 млн рублей: 100 млн рублей – федеральный грант, около 50 млн рублей выделил бюджет республики, еще 30 млн рублей вложили предприятия-партнеры.
+
+В кластере создано 12 мастерских, обучение проходят порядка 1 200 студентов."""
+
+
+def test_a_kazan_text_gives_its_cluster_partners_money_and_figures():
+    extraction = extract(KAZAN)
+    (cluster,) = extraction.clusters
+    assert cluster.base_college.name.startswith("Казанский авиационно-технический колледж")
+    assert cluster.region == "Республика Татарстан (Татарстан)"
+    assert cluster.kind == "production_center"
+    assert [o.name for o in cluster.network_colleges] == [
+        "Казанский техникум информационных технологий и связи",
+        "Зеленодольский механический колледж",
+    ]
+    assert {o.name for o in cluster.employers} == {
+        "ПАО «Туполев»",
+        "АО «Казанский вертолетный завод»",
+    }
+    money = [(m.amount, str(m.qualifier), m.source, m.is_total) for m in extraction.money]
+    assert money == [
+        (Decimal(180_000_000), "at_least", "unknown", True),
+        (Decimal(100_000_000), "exact", "federal", False),
+        (Decimal(50_000_000), "approximately", "regional", False),
+        (Decimal(30_000_000), "exact", "employer", False),
+    ]
+    figures = {(f.kind, f.value, str(f.qualifier)) for f in extraction.figures if f.cluster}
+    assert figures == {("workshops", 12, "exact"), ("students", 1200, "approximately")}
+
+
+NOVOSIBIRSK = """Правительство Новосибирской области подписало соглашение о создании кластера
+
+Новосибирский колледж транспортных технологий имени Н.А. Лунина стал базовой площадкой нового кластера по подготовке кадров для железнодорожного транспорта. Грант из федерального бюджета составит 100 миллионов рублей, областной бюджет добавит 25 млн рублей, а ОАО «РЖД» — 40 млн рублей.
+
+По словам министра образования Новосибирской области, в кластер вошли 3 колледжа и 8 предприятий."""
+
+
+def test_a_novosibirsk_text_reads_sources_from_the_words_around_each_sum():
+    extraction = extract(NOVOSIBIRSK)
+    (cluster,) = extraction.clusters
+    assert cluster.region == "Новосибирская область"
+    assert cluster.industry == "railway-transport"
+    assert cluster.year is None  # the text names no year: none is guessed
+    assert [(m.amount, m.source) for m in extraction.money] == [
+        (Decimal(100_000_000), "federal"),
+        (Decimal(25_000_000), "regional"),
+        (Decimal(40_000_000), "employer"),
+    ]
+    figures = {(f.kind, f.value) for f in extraction.figures if f.cluster}
+    assert figures == {("colleges", 3), ("employers", 8)}
+
+
+KURSK = """В Курской области создан образовательный кластер СПО на базе Курского педагогического колледжа для отрасли «Педагогика». Колледж получит до 50 млн рублей. Работодателями выступят школы региона."""
+
+
+def test_an_upper_bound_with_no_source_stays_at_most_and_unknown():
+    extraction = extract(KURSK)
+    (cluster,) = extraction.clusters
+    assert (cluster.region, cluster.kind, cluster.industry) == (
+        "Курская область",
+        "education_cluster",
+        "pedagogy",
+    )
+    ((amount, qualifier, source),) = [
+        (m.amount, str(m.qualifier), m.source) for m in extraction.money
+    ]
+    assert (amount, qualifier, source) == (Decimal(50_000_000), "at_most", "unknown")
+
+
+def test_a_text_with_no_cluster_proposes_no_cluster_and_no_scope():
+    extraction = extract(
+        "Губернатор Тульской области сообщил, что на ремонт дорог направят 2 млрд рублей."
+    )
+    assert extraction.clusters == []
+    (money,) = extraction.as_api()["money"]
+    assert (money["amount"], money["source"], money["scope"]) == (2_000_000_000, "unknown", None)
+    assert extraction.region == "Тульская область"
+
+
+def test_api_shape_has_exactly_the_issue_keys():
+    answer = extract(seed("004_c8ccfdd2582e0d5c")).as_api()
+    assert set(answer) == {"clusters", "money", "figures"}
+    assert set(answer["clusters"][0]) == {
+        "region",
+        "industry",
+        "kind",
+        "base_college",
+        "network_colleges",
+        "employers",
+        "year",
+    }
+    assert set(answer["money"][0]) == {"amount", "qualifier", "source", "scope", "quote"}
+    assert set(answer["figures"][0]) == {"kind", "value", "qualifier", "quote"}
+
+
+def test_spans_stay_exact_in_a_text_with_windows_line_endings():
+    text = seed("004_c8ccfdd2582e0d5c").replace("\n", "\r\n")
+    extraction = extract(text)
+    assert {m.quote for m in extraction.money} >= {"почти 153 млн руб.", "16 млн руб."}
+    for item in [*extraction.money, *extraction.figures]:
+        assert text[item.start : item.end] == item.quote
+
+
+@pytest.mark.parametrize(
+    ("text", "bases"),
+    [
+        (
+            "В 2025 году кластеры откроются на базе Вологодского колледжа технологии и дизайна "
+            "и Сокольского педагогического колледжа.",
+            ["Вологодский колледж технологии и дизайна", "Сокольский педагогический колледж"],
+        ),
+        (
+            "Центр создадут на базе Челябинского механического техникума имени академика "
+            "С.П. Королёва.",
+            ["Челябинский механический техникум имени академика С.П. Королёва"],
+        ),
+        (
+            "Кластер по сельскому хозяйству появится на базе Колледжа агробизнеса и сервиса.",
+            ["Колледж агробизнеса и сервиса"],
+        ),
+        (
+            "Базовой организацией кластера станет Ярославский политехнический колледж № 24, "
+            "а сетевыми — Рыбинский полиграфический колледж.",
+            ["Ярославский политехнический колледж"],
+        ),
+        (
+            "Ульяновский авиационный колледж получит грант в 100 млн рублей по итогам "
+            "конкурсного отбора.",
+            ["Ульяновский авиационный колледж"],
+        ),
+    ],
+)
+def test_base_colleges_in_other_wordings(text, bases):
+    names = [c.base_college.name for c in extract(text).clusters]
+    assert names == bases
+
+
+def test_network_colleges_after_a_dash_join_the_only_cluster():
+    text = (
+        "Базовой организацией кластера станет Ярославский политехнический колледж, "
+        "а сетевыми — Рыбинский полиграфический колледж и Угличский индустриально-педагогический колледж."
+    )
+    (cluster,) = extract(text).clusters
+    assert [o.name for o in cluster.network_colleges] == [
+        "Рыбинский полиграфический колледж",
+        "Угличский индустриально-педагогический колледж",
+    ]
