@@ -151,11 +151,11 @@ def _history_queries(client, cluster) -> int:
 def test_the_cluster_history_page_makes_as_many_queries_for_many_changes_as_for_few(
     smolensk, admin_client_logged
 ):
-    from funding import lines
+    from funding.services import funding_line_update
 
     line = _regional_line(smolensk)
-    lines.funding_line_update(actor=None, line=line, amount_rub=Decimal("17000000"))
+    funding_line_update(actor=None, line=line, amount_rub=Decimal("17000000"))
     few = _history_queries(admin_client_logged, smolensk)
     for amount in range(18, 30):
-        lines.funding_line_update(actor=None, line=line, amount_rub=Decimal(amount * 1000000))
+        funding_line_update(actor=None, line=line, amount_rub=Decimal(amount * 1000000))
     assert _history_queries(admin_client_logged, smolensk) == few
