@@ -161,6 +161,7 @@ def describe(records_by_model: dict[type[models.Model], list[models.Model]]) -> 
             for p in history_model._default_manager.filter(history_id__in=previous_ids)
         }
         fields = _editable_fields(model)
+        members = _m2m_members(records, previous_ids, labels)
         for record in records:
             before = previous.get(record.previous_history_id)
             for f in fields:
@@ -168,14 +169,54 @@ def describe(records_by_model: dict[type[models.Model], list[models.Model]]) -> 
                     labels.want(f.related_model, _value(record, f))
                     if before is not None:
                         labels.want(f.related_model, _value(before, f))
-            prepared.append((model, record, before, fields))
+            prepared.append((model, record, before, fields, members))
     labels.fetch()
 
     changes = []
-    for model, record, before, fields in prepared:
-        changes.append(_change(model, record, before, fields, labels))
+    for model, record, before, fields, members in prepared:
+        change = _change(model, record, before, fields, labels)
+        change.fields += _m2m_changes(record, before, members, labels)
+        changes.append(change)
     changes.sort(key=lambda c: (c.at, c.history_id), reverse=True)
     return changes
+
+
+def _m2m_members(records, previous_ids, labels: _Labels) -> dict:
+    """For each tracked many-to-many field: {history_id: set of related ids}; one query each."""
+    history_model = type(records[0])
+    members = {}
+    ids = [r.history_id for r in records] + list(previous_ids)
+    for m2m in getattr(history_model, "_history_m2m_fields", []):
+        through = getattr(records[0], m2m.name).model
+        target = m2m.m2m_reverse_field_name()
+        rows = through._default_manager.filter(history_id__in=ids).values_list(
+            "history_id", f"{target}_id"
+        )
+        by_record: dict[int, set[int]] = defaultdict(set)
+        for history_id, related_id in rows:
+            by_record[history_id].add(related_id)
+            labels.want(m2m.related_model, related_id)
+        members[m2m] = by_record
+    return members
+
+
+def _m2m_changes(record, before, members: dict, labels: _Labels) -> list[FieldChange]:
+    rows = []
+    for m2m, by_record in members.items():
+        new = by_record.get(record.history_id, set())
+        old = by_record.get(before.history_id, set()) if before is not None else set()
+        if new == old and before is not None:
+            continue
+        if before is None and not new:
+            continue
+        label = str(m2m.verbose_name).capitalize()
+        was = _names(labels, m2m.related_model, old) if before is not None else ""
+        rows.append(FieldChange(label, was, _names(labels, m2m.related_model, new)))
+    return rows
+
+
+def _names(labels: _Labels, related: type[models.Model], ids: set[int]) -> str:
+    return "; ".join(sorted(labels.name(related, i) for i in ids)) or EMPTY
 
 
 def _change(model, record, before, fields, labels: _Labels) -> Change:

@@ -126,3 +126,36 @@ def test_the_feed_filters_by_region_user_model_and_period(smolensk, admin_client
     assert not changes(region=irkutsk, user=superuser.pk)
     assert not changes(until="2000-01-01")
     assert changes(since="2000-01-01", model="clusters.cluster")
+
+
+def test_a_cluster_history_names_programmes_added(smolensk, admin_client_logged):
+    from clusters import services
+    from tests.clusters.factories import ProgrammeFactory
+
+    programme = ProgrammeFactory(code="15.01.05", name="Сварщик")
+    services.cluster_update(actor=None, cluster=smolensk, programmes=[programme])
+    text = _history_text(admin_client_logged, smolensk)
+    assert "Профессии и специальности" in text
+    assert "<del>не указано</del> → <ins>15.01.05 Сварщик</ins>" in text
+
+
+def _history_queries(client, cluster) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        _history_text(client, cluster)
+    return len(ctx.captured_queries)
+
+
+def test_the_cluster_history_page_makes_as_many_queries_for_many_changes_as_for_few(
+    smolensk, admin_client_logged
+):
+    from funding.services import funding_line_update
+
+    line = _regional_line(smolensk)
+    funding_line_update(actor=None, line=line, amount_rub=Decimal("17000000"))
+    few = _history_queries(admin_client_logged, smolensk)
+    for amount in range(18, 30):
+        funding_line_update(actor=None, line=line, amount_rub=Decimal(amount * 1000000))
+    assert _history_queries(admin_client_logged, smolensk) == few

@@ -108,7 +108,8 @@ def funding_lines_bulk_create(*, actor: Actor, lines: list[dict[str, Any]]) -> l
     """Record many money facts at once (imports): all or none.
 
     Each line is validated like a single one (a ValidationError names its position); then one
-    INSERT writes them all and one recompute is scheduled for every scope they touch.
+    INSERT writes them all (with one history record each) and one recompute is scheduled
+    for every scope they touch.
     """
     objects = []
     errors: dict[str, Any] = {}
@@ -122,6 +123,13 @@ def funding_lines_bulk_create(*, actor: Actor, lines: list[dict[str, Any]]) -> l
     if errors:
         raise ValidationError(errors)
     created = FundingLine.objects.bulk_create(objects)
+    # bulk_create sends no post_save: write each line's first history record here, so the
+    # change log holds imported money too, with its author.
+    FundingLine.history.bulk_history_create(
+        created,
+        default_user=actor if actor is not None and actor.is_authenticated else None,
+        default_change_reason="импорт",
+    )
     funding_totals_schedule(scopes=_stored_scopes(line.pk for line in created))
     return created
 

@@ -61,7 +61,8 @@ def test_reconcile_runs_on_a_beat_schedule():
 def _edit_line_in_admin(client, line: FundingLine, **changes) -> None:
     url = reverse("admin:funding_fundingline_change", args=[line.pk])
     form = _change_form_data(client, url)
-    form.update(changes)
+    # A changed sum needs its reason (kept in the history).
+    form.update({"amount_rub_reason": "проверка пересчёта итогов", **changes})
     response = client.post(url, form)
     assert response.status_code == 302, _errors(response)
 

@@ -38,3 +38,20 @@ def test_imported_rows_without_history_get_their_first_record():
     assert history_record_initial(models_=[FundingLine], reason="импорт из таблицы") == 2
     reasons = set(FundingLine.history.values_list("history_change_reason", flat=True))
     assert reasons == {"импорт из таблицы"}
+
+
+def test_bulk_created_lines_get_their_first_record_with_the_author(seed, superuser):
+    from funding.services import funding_lines_bulk_create
+
+    line = FundingLine.objects.filter(cluster__isnull=False).first()
+    fields = {
+        "cluster": line.cluster,
+        "funding_source": "regional",
+        "amount_rub": Decimal("7000000"),
+        "source": line.source,
+    }
+    (created,) = funding_lines_bulk_create(actor=superuser, lines=[fields])
+    record = created.history.get()
+    assert record.history_type == "+"
+    assert record.history_user == superuser
+    assert record.history_change_reason == "импорт"
