@@ -38,6 +38,7 @@ REFERENCE_MODELS = {
 DRAFTS = "clusters.view_draft"
 PUBLISH = "clusters.publish_cluster"
 ALL_REGIONS = "clusters.edit_all_regions"
+CHANGE_FEED = "history.view_change"  # the feed of all changes (history/admin.py, /api/v1/changes/)
 
 
 def _model_perms(models: dict[str, list[str]], actions: list[str]) -> list[str]:
@@ -62,6 +63,7 @@ def role_permissions() -> dict[str, list[str]]:
             DRAFTS,
             PUBLISH,
             ALL_REGIONS,
+            CHANGE_FEED,
         ],
         REGIONAL_EDITOR: [
             *_model_perms(REGIONAL_MODELS, crud),
@@ -69,7 +71,7 @@ def role_permissions() -> dict[str, list[str]]:
             "clusters.add_source",
             *_model_perms({"extraction": ["sourcetext"]}, ["add", "change", "view"]),
         ],
-        REVIEWER: [*view_all, DRAFTS],
+        REVIEWER: [*view_all, DRAFTS, CHANGE_FEED],
         ANALYST: [],
     }
 
@@ -105,5 +107,6 @@ def roles_sync_after_migrate(sender, app_config=None, using="default", **kwargs)
         "clusters",
         "funding",
         "extraction",
+        "history",
     }:
         roles_sync()

@@ -10,7 +10,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from clusters import gate, services
 from clusters.choices import CollegeRole
-from clusters.forms import ClusterCollegeFormSet
+from clusters.forms import ClusterCollegeFormSet, ReportedFigureForm
 from clusters.models import (
     Cluster,
     ClusterCollege,
@@ -22,30 +22,33 @@ from clusters.models import (
     ReportedFigure,
     Source,
 )
+from clusters.review_admin import ClusterReviewMixin
 from common.admin import GatedInlineMixin, RegistryModelAdmin, form_fields
+from common.admin_widgets import RegionByDistrictFilter
 from funding import services as funding_lines
 from funding.choices import FundingSource
-from funding.forms import ClusterFundingLineFormSet
+from funding.forms import ClusterFundingLineFormSet, FundingLineForm
 from funding.models import ClusterFundingTotal, FundingLine
 from funding.services import funding_totals_recompute_for_clusters
+from history.admin import ClusterHistoryMixin, ReadableHistoryMixin
 
 
 @admin.register(Industry)
-class IndustryAdmin(SimpleHistoryAdmin):
+class IndustryAdmin(ReadableHistoryMixin, SimpleHistoryAdmin):
     list_display = ["name", "slug", "name_en"]
     search_fields = ["name", "slug", "name_en"]
     prepopulated_fields = {"slug": ["name_en"]}
 
 
 @admin.register(Programme)
-class ProgrammeAdmin(SimpleHistoryAdmin):
+class ProgrammeAdmin(ReadableHistoryMixin, SimpleHistoryAdmin):
     list_display = ["code", "name", "level"]
     list_filter = ["level"]
     search_fields = ["code", "name"]
 
 
 @admin.register(Source)
-class SourceAdmin(RegistryModelAdmin):
+class SourceAdmin(ReadableHistoryMixin, RegistryModelAdmin):
     list_display = ["title", "publisher", "published_on", "document_ref"]
     list_filter = ["published_on"]
     search_fields = ["title", "publisher", "document_ref", "url"]
@@ -79,25 +82,26 @@ class _EntityAdmin(RegistryModelAdmin):
 
 
 @admin.register(College)
-class CollegeAdmin(_EntityAdmin):
+class CollegeAdmin(ReadableHistoryMixin, _EntityAdmin):
     list_display = ["full_name", "short_name", "region", "town", "inn", "ogrn"]
-    list_filter = ["region__federal_district", "region"]
+    list_filter = [("region", RegionByDistrictFilter)]
     list_select_related = ["region"]
     search_fields = ["full_name", "short_name", "inn", "ogrn", "town"]
     autocomplete_fields = ["region"]
 
 
 @admin.register(Employer)
-class EmployerAdmin(_EntityAdmin):
+class EmployerAdmin(ReadableHistoryMixin, _EntityAdmin):
     list_display = ["name", "region", "industry", "inn", "ogrn"]
-    list_filter = ["industry", "region__federal_district", "region"]
+    list_filter = ["industry", ("region", RegionByDistrictFilter)]
     list_select_related = ["region", "industry"]
     search_fields = ["name", "inn", "ogrn"]
     autocomplete_fields = ["region", "industry"]
 
 
-# Inline rows carry quotes and notes; a two-line box keeps the cluster page scannable.
-COMPACT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})}}
+# Inline rows carry quotes and notes; a small two-line box keeps the cluster page within
+# 1280 px (it grows when typed into; the full text is in the history and the object page).
+COMPACT_TEXT = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2, "cols": 22})}}
 
 
 class ClusterCollegeInline(GatedInlineMixin, admin.TabularInline):
@@ -105,6 +109,7 @@ class ClusterCollegeInline(GatedInlineMixin, admin.TabularInline):
     formset = ClusterCollegeFormSet
     autocomplete_fields = ["college"]
     extra = 0
+    classes = ["collapse"]
     verbose_name = "образовательная организация"
     verbose_name_plural = "образовательные организации кластера (одна базовая, остальные сетевые)"
 
@@ -113,18 +118,22 @@ class ClusterEmployerInline(GatedInlineMixin, admin.TabularInline):
     model = ClusterEmployer
     autocomplete_fields = ["employer"]
     extra = 0
+    classes = ["collapse"]
 
 
 class ReportedFigureInline(GatedInlineMixin, admin.TabularInline):
     model = ReportedFigure
+    form = ReportedFigureForm
     formfield_overrides = COMPACT_TEXT
     autocomplete_fields = ["source"]
     fields = ["kind", "value", "qualifier", "as_of", "source", "exact_wording", "note"]
     extra = 0
+    classes = ["collapse"]
 
 
 class FundingLineInline(GatedInlineMixin, admin.TabularInline):
     model = FundingLine
+    form = FundingLineForm
     formset = ClusterFundingLineFormSet
     formfield_overrides = COMPACT_TEXT
     autocomplete_fields = ["source"]
@@ -138,32 +147,31 @@ class FundingLineInline(GatedInlineMixin, admin.TabularInline):
         "note",
     ]
     extra = 0
+    classes = ["collapse"]
     verbose_name_plural = "строки финансирования (субъект — как у кластера)"
 
 
 @admin.register(Cluster)
-class ClusterAdmin(RegistryModelAdmin):
+class ClusterAdmin(ClusterReviewMixin, ClusterHistoryMixin, RegistryModelAdmin):
+    # Seven columns fit 1280 px beside the filters; district and kind are filters only.
     list_display = [
         "name",
         "region",
-        "federal_district",
         "industry",
-        "kind",
         "selection_year",
-        "status",
         "base_college",
         "funding_total_display",
         "review_state",
     ]
     list_filter = [
+        "review_state",
+        "is_published",
         "region__federal_district",
+        ("region", RegionByDistrictFilter),
         "industry",
         "kind",
         "selection_year",
         "status",
-        "review_state",
-        "is_published",
-        "region",
     ]
     list_select_related = ["region__federal_district", "industry", "funding_total"]
     search_fields = ["name", "slug", "description", "cluster_colleges__college__full_name"]
@@ -177,8 +185,11 @@ class ClusterAdmin(RegistryModelAdmin):
         ),
         ("Публикация", {"fields": ["review_state", "review_comment"]}),
         ("Сроки", {"fields": ["selection_year", "launch_year"]}),
-        ("Описание", {"fields": ["management_board", "description", "website"]}),
-        ("Программы и источники", {"fields": ["programmes", "sources"]}),
+        (
+            "Описание",
+            {"classes": ["collapse"], "fields": ["management_board", "description", "website"]},
+        ),
+        ("Программы и источники", {"classes": ["collapse"], "fields": ["programmes", "sources"]}),
         ("Итоги финансирования", {"fields": ["funding_totals"]}),
     ]
     readonly_fields = ["funding_totals", "review_state", "review_comment"]

@@ -29,10 +29,14 @@ def queryset_without(filterset: FilterSet, skip: str) -> QuerySet[Cluster]:
     queryset = filterset.queryset.all()
     if not filterset.is_bound or not filterset.is_valid():
         return queryset
-    for name, value in filterset.form.cleaned_data.items():
-        if name != skip:
-            queryset = filterset.filters[name].filter(queryset, value)
-    return queryset
+    cleaned = {name: value for name, value in filterset.form.cleaned_data.items() if name != skip}
+    for name, value in cleaned.items():
+        queryset = filterset.filters[name].filter(queryset, value)
+    # Filters applied across fields (year and source on one funding line) are not in the
+    # per-filter methods: without them a count would ignore ?fiscal_year=&funding_source=.
+    conditions = getattr(filterset, "funding_line_conditions", None)
+    line = conditions(cleaned) if conditions else {}
+    return queryset.filter(**line) if line else queryset
 
 
 def facet_counts(filterset: FilterSet, facets: dict[str, str] | None = None) -> dict[str, dict]:

@@ -93,14 +93,19 @@ class ClusterFilterSet(filters.FilterSet):
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
-        # Year and source must hold for one and the same funding line: "federal money in
-        # 2023", not "some 2023 money and some federal money".
-        line = {}
-        if self.form.cleaned_data.get("fiscal_year") is not None:
-            line["funding_lines__fiscal_year"] = self.form.cleaned_data["fiscal_year"]
-        if self.form.cleaned_data.get("funding_source"):
-            line["funding_lines__funding_source"] = self.form.cleaned_data["funding_source"]
+        line = self.funding_line_conditions(self.form.cleaned_data)
         return queryset.filter(**line).distinct() if line else queryset
+
+    @staticmethod
+    def funding_line_conditions(cleaned_data: dict) -> dict:
+        """Year and source must hold for one and the same funding line: "federal money in
+        2023", not "some 2023 money and some federal money". Facet counts reuse this."""
+        line = {}
+        if cleaned_data.get("fiscal_year") is not None:
+            line["funding_lines__fiscal_year"] = cleaned_data["fiscal_year"]
+        if cleaned_data.get("funding_source"):
+            line["funding_lines__funding_source"] = cleaned_data["funding_source"]
+        return line
 
     def filter_has_employers(self, queryset, name, value):
         partners = Exists(ClusterEmployer.objects.filter(cluster=OuterRef("pk")))

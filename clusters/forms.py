@@ -2,6 +2,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from clusters.choices import CollegeRole
+from clusters.models import ReportedFigure
+from common.forms import RussianDecimalField
 
 
 class ClusterCollegeFormSet(forms.BaseInlineFormSet):
@@ -24,3 +26,12 @@ class ClusterCollegeFormSet(forms.BaseInlineFormSet):
             raise ValidationError(
                 "У опубликованного кластера должна быть базовая образовательная организация."
             )
+
+
+class ReportedFigureForm(forms.ModelForm):
+    """A reported figure whose value reads «153 000 000», not «153000000.00», and is typed so."""
+
+    class Meta:
+        model = ReportedFigure
+        fields = ["kind", "value", "qualifier", "as_of", "source", "exact_wording", "note"]
+        field_classes = {"value": RussianDecimalField}

@@ -248,27 +248,54 @@ class ClusterQuerySet(RegistryQuerySet):
         return self.filter(industry=industry)
 
     def search(self, text: str) -> ClusterQuerySet:
-        """Russian full-text search on PostgreSQL; a case-insensitive match elsewhere."""
-        text = text.strip()
-        if not text:
-            return self
-        plain = (
-            Q(name__icontains=text)
-            | Q(description__icontains=text)
-            | Q(cluster_colleges__college__full_name__icontains=text)
-            | Q(cluster_colleges__college__short_name__icontains=text)
-        )
-        if connection.vendor == "postgresql":
-            from django.contrib.postgres.search import SearchQuery, SearchVector
+        """Clusters whose name, description, colleges (names, town), employers or region
+        contain every word of `text` in any Russian word form; see clusters/search.py."""
+        from clusters import search
 
-            vector = SearchVector("name", "description", config="russian")
-            query = SearchQuery(text, config="russian", search_type="websearch")
-            matching = Cluster.objects.annotate(_search=vector).filter(_search=query)
-            return self.filter(
-                Q(pk__in=matching.values("pk"))
-                | Q(pk__in=Cluster.objects.filter(plain).values("pk"))
+        query = search.query_words(text)
+        if not query:
+            return self
+        vendor = connection.vendor
+        found = self
+        documents = search.DOCUMENTS
+        for word in query:  # every word, each in any of the documents
+            colleges = search.matching(College.objects, documents["clusters_college"], word, vendor)
+            employers = search.matching(
+                Employer.objects, documents["clusters_employer"], word, vendor
             )
-        return self.filter(pk__in=Cluster.objects.filter(plain).values("pk"))
+            regions = search.matching(Region.objects, documents["regions_region"], word, vendor)
+            branches = [
+                search.matching(Cluster.objects, documents["clusters_cluster"], word, vendor)
+                .order_by()
+                .values_list("pk"),
+                ClusterCollege.objects.filter(college__in=colleges.values("pk"))
+                .order_by()
+                .values_list("cluster_id"),
+                ClusterEmployer.objects.filter(employer__in=employers.values("pk"))
+                .order_by()
+                .values_list("cluster_id"),
+                Cluster.objects.filter(region__in=regions.values("pk"))
+                .order_by()
+                .values_list("pk"),
+            ]
+            if vendor == "postgresql":
+                # One UNION of cluster ids, not an OR of four IN (…): each branch uses its
+                # own index and the clusters are then joined by primary key.
+                found = found.filter(pk__in=branches[0].union(*branches[1:]))
+            else:  # SQLite allows no ORDER BY (Meta.ordering) inside a UNION's parts
+                any_branch = Q()
+                for branch in branches:
+                    any_branch |= Q(pk__in=branch)
+                found = found.filter(any_branch)
+        if vendor == "postgresql" and not found.exists():
+            # Nothing in any word form: forgive a typo in a name (pg_trgm word similarity).
+            from django.contrib.postgres.search import TrigramWordSimilarity
+
+            typed = models.Value(" ".join(search.words(text)))
+            return self.annotate(
+                _name_similarity=TrigramWordSimilarity(typed, models.F("name"))
+            ).filter(_name_similarity__gte=search.TRIGRAM_THRESHOLD)
+        return found
 
     def with_related(self) -> ClusterQuerySet:
         """Everything a list row shows, in a fixed number of queries whatever the row count."""
@@ -295,11 +322,24 @@ class Cluster(TimeStampedModel):
 
     name = models.CharField("название", max_length=300)
     slug = models.SlugField("адрес страницы (slug)", max_length=120, unique=True)
+    # Kind and industry stay empty («не указано») when the source names neither: press items
+    # often say only «образовательный кластер» and leave the industry to be guessed.
     kind = models.CharField(
-        "тип", max_length=20, choices=ClusterKind.choices, default=ClusterKind.PRODUCTION_CENTER
+        "тип",
+        max_length=20,
+        choices=ClusterKind.choices,
+        default=ClusterKind.PRODUCTION_CENTER,
+        blank=True,
+        help_text="Пусто («не указано»), если источник не называет тип.",
     )
     industry = models.ForeignKey(
-        Industry, verbose_name="отрасль", on_delete=models.PROTECT, related_name="clusters"
+        Industry,
+        verbose_name="отрасль",
+        on_delete=models.PROTECT,
+        related_name="clusters",
+        null=True,
+        blank=True,
+        help_text="Пусто («не указано»), если источник не называет отрасль.",
     )
     region = models.ForeignKey(
         Region, verbose_name="субъект РФ", on_delete=models.PROTECT, related_name="clusters"

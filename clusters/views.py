@@ -57,6 +57,7 @@ class ClusterListView(GatedViewMixin, FilterView):
         counts = facet_counts(filterset)
         self._decorate_form(filterset, counts)
         form = filterset.form
+        context["facet_counts"] = counts
         context["visible_fields"] = [form[name] for name in VISIBLE_FILTERS]
         context["hidden_filters"] = [
             (name, value)
@@ -147,7 +148,7 @@ class ClusterDetailView(GatedViewMixin, DetailView):
             stored = cluster.funding_total
         except ObjectDoesNotExist:
             stored = None
-        total = charts.breakdown(stored, label="всего") if stored else None
+        total = charts.cluster_breakdown(stored)
 
         sources = {}
         for source in [
@@ -170,6 +171,8 @@ class ClusterDetailView(GatedViewMixin, DetailView):
             funding_total=total,
             funding_chart=charts.stacked_bars(charts.per_source_rows(total)) if total else None,
             funding_lines=lines,
+            funding_stale=bool(stored and stored.is_stale),
+            joint_funding=None if total else charts.joint_funding(cluster, self.request.user),
             sources=list(sources.values()),
             money_figure_kind=FigureKind.FUNDING_TOTAL_RUB,
         )

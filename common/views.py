@@ -52,6 +52,8 @@ class HomeView(GatedViewMixin, TemplateView):
             )
             .filter(cluster_count__gt=0)
             .order_by("-cluster_count", "name"),
+            region_map=charts.region_map(self.request.user, self.request.GET.get("map", "")),
+            map_path=self.request.path,
             latest_clusters=self.visible(Cluster)
             .select_related("region", "industry")
             .order_by("-created_at", "-pk")[:LATEST_CLUSTERS],

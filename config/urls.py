@@ -4,6 +4,8 @@ from django.urls import include, path
 admin.site.site_header = "Реестр «Профессионалитета»"
 admin.site.site_title = "Реестр «Профессионалитета»"
 admin.site.index_title = "Управление данными реестра"
+# The cluster page needs the width (1280 px screens): the side menu stays on the index page.
+admin.site.enable_nav_sidebar = False
 
 urlpatterns = [
     path("admin/", admin.site.urls),

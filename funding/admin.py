@@ -2,7 +2,10 @@ from django.contrib import admin
 
 from clusters import gate
 from common.admin import RegistryModelAdmin, form_fields
+from common.admin_widgets import RegionByDistrictFilter
+from common.templatetags.ru_format import money
 from funding import services as lines
+from funding.forms import FundingLineForm
 from funding.models import (
     ClusterFundingTotal,
     FederalDistrictFundingTotal,
@@ -12,30 +15,32 @@ from funding.models import (
     NationalFundingTotal,
     RegionFundingTotal,
 )
+from history.admin import ReadableHistoryMixin
 
 
 @admin.register(FundingLine)
-class FundingLineAdmin(RegistryModelAdmin):
-    list_display = [
-        "__str__",
-        "cluster",
-        "region",
-        "fiscal_year",
-        "funding_source",
-        "amount_rub",
-        "qualifier",
-    ]
+class FundingLineAdmin(ReadableHistoryMixin, RegistryModelAdmin):
+    form = FundingLineForm
+    list_display = ["holder", "region", "fiscal_year", "funding_source", "amount"]
     list_filter = [
         "funding_source",
         "qualifier",
         "fiscal_year",
         "region__federal_district",
+        ("region", RegionByDistrictFilter),
         "cluster__industry",
-        "region",
     ]
     list_select_related = ["cluster__region", "region"]
     search_fields = ["cluster__name", "region__name", "note", "exact_wording"]
     autocomplete_fields = ["cluster", "region", "source"]
+
+    @admin.display(description="кластер", ordering="cluster__name")
+    def holder(self, obj: FundingLine) -> str:
+        return str(obj.cluster) if obj.cluster_id else "— (совокупно на субъект)"
+
+    @admin.display(description="сумма", ordering="amount_rub")
+    def amount(self, obj: FundingLine) -> str:
+        return money(obj.amount_rub, obj.qualifier)
 
     def service_save(self, request, obj, form, change):
         if change:

@@ -11,7 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from common.qualifiers import combine
+from common.qualifiers import combine, mark
 from funding.choices import FundingSource
 from funding.models import FundingTotal
 
@@ -59,6 +59,11 @@ class Breakdown:
     def nonzero_parts(self) -> list[SourceAmount]:
         return [part for part in self.parts if part.amount]
 
+    @property
+    def has_data(self) -> bool:
+        """False when no funding line stands behind the figure: unknown, never «0 ₽»."""
+        return self.line_count > 0
+
 
 def year_label(year: int | None) -> str:
     return str(year) if year else "год не указан"
@@ -88,9 +93,23 @@ def breakdown(total: FundingTotal, label: str = "") -> Breakdown:
 
 
 def by_year(totals: Iterable[FundingTotal]) -> list[Breakdown]:
-    """Yearly totals in year order, the «год не указан» bucket last."""
-    rows = sorted(totals, key=lambda t: (t.fiscal_year is None, t.fiscal_year or 0))
+    """Yearly totals in year order, the «год не указан» bucket last.
+
+    A stored row that no funding line stands behind (line_count 0) is left out: a year
+    no source gives money for is unknown, not «0 ₽».
+    """
+    rows = sorted(
+        (t for t in totals if t.line_count),
+        key=lambda t: (t.fiscal_year is None, t.fiscal_year or 0),
+    )
     return [breakdown(row) for row in rows]
+
+
+def cluster_breakdown(stored: FundingTotal | None) -> Breakdown | None:
+    """A cluster's own money, or None when no funding line names the cluster."""
+    if stored is None or not stored.line_count:
+        return None
+    return breakdown(stored, label="всего")
 
 
 def overall(rows: Sequence[Breakdown], label: str = "за все годы") -> Breakdown | None:
@@ -198,3 +217,192 @@ def per_source_rows(total: Breakdown) -> list[Breakdown]:
 
 def _short_source_label(source: FundingSource) -> str:
     return str(source.label)
+
+
+@dataclass
+class JointFunding:
+    """Money a source gives only jointly for several clusters of one region, this one among them."""
+
+    region: object
+    lines: list
+    partners: list
+    total: Decimal
+    qualifier: str
+
+
+def joint_funding(cluster, user) -> JointFunding | None:
+    """The region-level money that is this cluster's share of a joint sum, if any.
+
+    A source that names one sum «на два ОПЦ» is stored as region-level lines (no cluster),
+    never split. The cluster takes part in it when it has no money line of its own and cites
+    the same source as the region's lines; the partners are the other clusters of the region
+    `user` may see that do the same. Reads only.
+    """
+    from clusters.models import Cluster
+    from funding.models import FundingLine
+
+    if FundingLine.objects.filter(cluster=cluster).exists():
+        return None
+    source_ids = list(cluster.sources.values_list("pk", flat=True))
+    if not source_ids:
+        return None
+    lines = list(
+        FundingLine.objects.visible_to(user)
+        .filter(region_id=cluster.region_id, cluster__isnull=True, source_id__in=source_ids)
+        .select_related("source")
+        .order_by("fiscal_year", "funding_source", "pk")
+    )
+    if not lines:
+        return None
+    partners = list(
+        Cluster.objects.visible_to(user)
+        .filter(region_id=cluster.region_id, sources__in={line.source_id for line in lines})
+        .exclude(pk=cluster.pk)
+        .exclude(funding_lines__isnull=False)
+        .distinct()
+        .order_by("name")
+    )
+    return JointFunding(
+        region=cluster.region,
+        lines=lines,
+        partners=partners,
+        total=sum((line.amount_rub for line in lines), Decimal(0)),
+        qualifier=combine(line.qualifier for line in lines),
+    )
+
+
+# --- the tile-grid map of the subjects ---------------------------------------------------
+
+MAP_METRICS = {"clusters": "по числу кластеров", "money": "по вложенным деньгам"}
+TILE = 44  # SVG user units per tile, gap included
+TILE_GAP = 4
+MAP_CLASSES = 4
+
+
+@dataclass
+class MapTile:
+    x: int
+    y: int
+    size: int
+    label: str
+    name: str
+    url: str
+    value_text: str
+    css: str
+
+
+@dataclass
+class RegionMap:
+    metric: str
+    metric_label: str
+    width: int
+    height: int
+    tiles: list[MapTile]
+    legend: list[tuple[str, str]]
+    rows: list[MapTile]  # the text alternative, by name
+
+
+def _classes(values: list[Decimal]) -> list[Decimal]:
+    """Upper bounds of MAP_CLASSES equal-width classes from the smallest to the largest value."""
+    if not values:
+        return []
+    low, high = min(values), max(values)
+    if low == high:
+        return [high]
+    step = (high - low) / MAP_CLASSES
+    return [low + step * (i + 1) for i in range(MAP_CLASSES)]
+
+
+def region_map(user, metric: str = "clusters") -> RegionMap:
+    """Tiles of the 89 subjects coloured by the clusters `user` may see or by public money.
+
+    Money comes from the stored region totals (all years); a subject no source gives money
+    for is «сведений нет», drawn apart from every money class. Reads only.
+    """
+    from django.db.models import Count
+
+    from clusters.models import Cluster
+    from common.templatetags.ru_format import format_rub_short, plural_form
+    from funding.models import RegionFundingTotal
+    from regions.models import Region
+    from regions.tilemap import COLUMNS, ROWS, TILES
+
+    metric = metric if metric in MAP_METRICS else "clusters"
+    regions = list(Region.objects.order_by("name"))
+    if metric == "money":
+        values: dict[int, Decimal] = {}
+        qualifiers: dict[int, list[str]] = {}
+        for total in RegionFundingTotal.objects.filter(line_count__gt=0):
+            values[total.region_id] = values.get(total.region_id, Decimal(0)) + total.total_rub
+            qualifiers.setdefault(total.region_id, []).append(total.qualifier)
+    else:
+        counts = (
+            Cluster.objects.visible_to(user)
+            .order_by()
+            .values_list("region")
+            .annotate(n=Count("pk"))
+        )
+        values = {region_id: Decimal(n) for region_id, n in counts}
+    bounds = _classes([v for v in values.values() if v])
+
+    def css_of(value: Decimal | None) -> str:
+        if value is None:
+            return "tile-unknown"
+        if not value:
+            return "tile-none"
+        return f"tile-{next(i for i, b in enumerate(bounds, 1) if value <= b or i == len(bounds))}"
+
+    def text_of(region_id: int) -> str:
+        value = values.get(region_id)
+        if metric == "money":
+            if value is None:
+                return "сведений нет"
+            return f"{mark(combine(qualifiers[region_id]))}{format_rub_short(value)}"
+        n = int(value or 0)
+        return f"{n} {plural_form(n, 'кластер,кластера,кластеров')}"
+
+    tiles = []
+    for region in regions:
+        col, row, label = TILES.get(region.code, (None, None, None))
+        value = values.get(region.pk) if metric == "money" else values.get(region.pk, Decimal(0))
+        tile = MapTile(
+            x=(col or 0) * TILE,
+            y=(row or 0) * TILE,
+            size=TILE - TILE_GAP,
+            label=label or region.code,
+            name=region.name,
+            url=region.get_absolute_url(),
+            value_text=text_of(region.pk),
+            css=css_of(value),
+        )
+        tiles.append(tile)
+    legend = []
+    if metric == "money":
+        legend.append(("сведений нет", "tile-unknown"))
+        previous = None
+        for index, bound in enumerate(bounds, 1):
+            start = format_rub_short(previous) if previous is not None else None
+            text = (
+                f"до {format_rub_short(bound)}"
+                if start is None
+                else f"{start} – {format_rub_short(bound)}"
+            )
+            legend.append((text, f"tile-{index}"))
+            previous = bound
+    else:
+        legend.append(("нет кластеров", "tile-none"))
+        previous = Decimal(0)
+        for index, bound in enumerate(bounds, 1):
+            low, high = int(previous) + 1, int(bound)
+            if high >= low:
+                legend.append((str(low) if low == high else f"{low}–{high}", f"tile-{index}"))
+            previous = bound
+    return RegionMap(
+        metric=metric,
+        metric_label=MAP_METRICS[metric],
+        width=COLUMNS * TILE,
+        height=ROWS * TILE,
+        tiles=tiles,
+        legend=legend,
+        rows=tiles,
+    )

@@ -229,8 +229,14 @@ class ClusterYearFundingTotal(FundingTotal):
         related_name="funding_totals_by_year",
     )
     fiscal_year = models.PositiveSmallIntegerField("финансовый год", null=True, blank=True)
+    # Empty when the cluster's industry is not known; such rows count in no industry total.
     industry = models.ForeignKey(
-        Industry, verbose_name="отрасль", on_delete=models.CASCADE, related_name="+"
+        Industry,
+        verbose_name="отрасль",
+        on_delete=models.CASCADE,
+        related_name="+",
+        null=True,
+        blank=True,
     )
     is_published = models.BooleanField("кластер опубликован", default=False)
 

@@ -274,7 +274,9 @@ def funding_stats(
                 value = None if value is None else {label: value[0], "name": value[1]}
             row[dim] = value
         row["cluster_count"] = counts.get(key, 0)
-        row["amount_rub"] = f"{cell.amount:.2f}"
-        row["qualifier"] = cell.qualifier
+        # No money fact behind the group: unknown (null), never «0.00 exact».
+        row["amount_rub"] = f"{cell.amount:.2f}" if cell.has_money else None
+        row["qualifier"] = cell.qualifier if cell.has_money else None
+        row["has_funding_data"] = cell.has_money
         rows.append(row)
     return FundingStats(group_by, basis, computed_at, is_stale, rows)

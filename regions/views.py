@@ -45,6 +45,10 @@ class RegionListView(GatedViewMixin, ListView):
             .annotate(cluster_count=Count("clusters", filter=self.visible_q("clusters__")))
             .order_by("name")
         )
+        context["region_map"] = charts.region_map(
+            self.request.user, self.request.GET.get("map", "")
+        )
+        context["map_path"] = self.request.path
         return context
 
 

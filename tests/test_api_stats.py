@@ -25,7 +25,7 @@ def by_key(data: dict, dim: str, label: str = "code") -> dict:
 
 
 def money(row) -> Decimal:
-    return Decimal(row["amount_rub"])
+    return Decimal(row["amount_rub"] or 0)
 
 
 def test_money_and_clusters_by_region(seed, api_client):
@@ -40,8 +40,18 @@ def test_money_and_clusters_by_region(seed, api_client):
     )
     assert money(rows["67"]) == 153 * MLN
     assert rows["67"]["qualifier"] == "approximately"
-    # Clusters without any money still count.
-    assert (money(rows["56"]), rows["56"]["cluster_count"]) == (0, 1)
+    # Clusters without any money still count, and their money is unknown, not 0.
+    assert rows["56"]["cluster_count"] == 1
+    assert (rows["56"]["amount_rub"], rows["56"]["qualifier"]) == (None, None)
+    assert rows["56"]["has_funding_data"] is False
+    assert rows["22"]["has_funding_data"] is True
+
+
+def test_stats_never_say_zero_for_a_region_no_source_gives_money_for(seed, api_client):
+    for code in ("50", "56"):  # Moscow region, Orenburg: clusters, no money facts
+        row = by_key(stats(api_client, group_by="region", region=code), "region")[code]
+        assert row["amount_rub"] is None
+        assert row["has_funding_data"] is False
 
 
 def test_federal_money_by_region_for_2023(seed, api_client):

@@ -1,7 +1,5 @@
 """Cluster API shapes: compact nested summaries for list rows, more on the detail, and writes."""
 
-from django.core.exceptions import ObjectDoesNotExist
-from django.db.models.manager import BaseManager
 from rest_framework import serializers
 
 from clusters.choices import CollegeRole
@@ -16,8 +14,8 @@ from clusters.models import (
     ReportedFigure,
     Source,
 )
-from common.api.rows import PlainRow, grouped
-from common.api.serializers import FullCleanModelSerializer
+from common.api.rows import FilteredListSerializer, FinalizedRowSerializer, FirstMatchSerializer
+from common.api.serializers import FullCleanModelSerializer, VisibleSlugRelatedField
 from funding.models import ClusterFundingTotal, FundingLine
 from regions.api.serializers import FederalDistrictSummarySerializer, RegionSummarySerializer
 from regions.models import Region
@@ -56,16 +54,8 @@ class MemberCollegeSerializer(serializers.ModelSerializer):
         fields = ["id", "full_name", "short_name", "inn"]
 
 
-class _CollegesOfRole(serializers.ListSerializer):
-    role: str = ""
-
-    def to_representation(self, data):
-        # Filters the prefetched memberships in Python: no query per row.
-        return [self.child.to_representation(m) for m in data.all() if m.role == self.role]
-
-
-class _NetworkColleges(_CollegesOfRole):
-    role = CollegeRole.NETWORK
+class _NetworkColleges(FilteredListSerializer):
+    row_filter = {"role": CollegeRole.NETWORK}
 
 
 class NetworkCollegeSerializer(MemberCollegeSerializer):
@@ -73,13 +63,10 @@ class NetworkCollegeSerializer(MemberCollegeSerializer):
         list_serializer_class = _NetworkColleges
 
 
-class BaseCollegeSerializer(MemberCollegeSerializer):
-    """The base college picked out of the prefetched memberships (null if none yet)."""
+class BaseCollegeSerializer(FirstMatchSerializer, MemberCollegeSerializer):
+    """The base college picked out of the memberships (null if none yet)."""
 
-    def get_attribute(self, instance):
-        return next(
-            (m for m in instance.cluster_colleges.all() if m.role == CollegeRole.BASE), None
-        )
+    row_filter = {"role": CollegeRole.BASE}
 
 
 class EmployerPartnerSerializer(serializers.ModelSerializer):
@@ -148,102 +135,26 @@ class ClusterSummarySerializer(serializers.ModelSerializer):
 # --- clusters ----------------------------------------------------------------------------
 
 
-class ClusterListSerializer(serializers.ListSerializer):
-    """Cluster rows for a page (or a CSV chunk), the nested lists read as plain values.
+class HasDataField(serializers.BooleanField):
+    """Whether a stored total counts any line (read from its `line_count`)."""
 
-    The clusters come from the view with only the columns a row shows, their region, district,
-    industry and totals joined. Memberships, partnerships, programmes and figures are four
-    queries for all of them, as with_related()'s prefetches, but `.values()` rather than ~15
-    model instances per row. Every part is written by the nested serializer's own fields, so
-    the rows are exactly what ClusterSerializer writes for a prefetched cluster (a test holds
-    the two equal).
+    def to_representation(self, value):
+        return bool(value)
+
+
+class ClusterSerializer(FinalizedRowSerializer, serializers.ModelSerializer):
+    """A cluster list row: everything an analyst needs without further calls.
+
+    A cluster no funding line names has `funding_total: null` and `has_funding_data: false`:
+    its money is unknown, not zero (it may be part of a joint sum at its region).
     """
-
-    def to_representation(self, data):
-        clusters = list(data.all() if isinstance(data, BaseManager) else data)
-        if not clusters:
-            return []
-        ids = [cluster.pk for cluster in clusters]
-        fields = self.child.fields
-        college = PlainRow(fields["base_college"])
-        employer = PlainRow(fields["employers"])
-        programme = PlainRow(fields["programmes"], prefix="programme__")
-        figure = PlainRow(fields["figures"])
-        # The orders are those of with_related(): role then name; code; kind then newest.
-        memberships = grouped(
-            ClusterCollege.objects.filter(cluster_id__in=ids)
-            .order_by("role", "college__full_name")
-            .values("cluster_id", "role", *college.paths),
-            "cluster_id",
-        )
-        partnerships = grouped(
-            ClusterEmployer.objects.filter(cluster_id__in=ids)
-            .order_by("role", "employer__name")
-            .values("cluster_id", *employer.paths),
-            "cluster_id",
-        )
-        programmes = grouped(
-            Cluster.programmes.through.objects.filter(cluster_id__in=ids)
-            .order_by("programme__code")
-            .values("cluster_id", *programme.paths),
-            "cluster_id",
-        )
-        figures = grouped(
-            ReportedFigure.objects.filter(cluster_id__in=ids).values("cluster_id", *figure.paths),
-            "cluster_id",
-        )
-        region = PlainRow(fields["region"])
-        district = PlainRow(fields["federal_district"])
-        industry = PlainRow(fields["industry"])
-        total = PlainRow(fields["funding_total"])
-        own = {
-            name: field.to_representation
-            for name, field in fields.items()
-            if not isinstance(field, serializers.BaseSerializer)
-        }
-
-        rows = []
-        for cluster in clusters:
-            colleges = memberships.get(cluster.pk, [])
-            base = next((m for m in colleges if m["role"] == CollegeRole.BASE), None)
-            federal_district = cluster.region.federal_district
-            try:
-                funding_total = cluster.funding_total
-            except ObjectDoesNotExist:
-                funding_total = None
-            nested = {
-                "region": region.from_object(cluster.region),
-                "federal_district": federal_district and district.from_object(federal_district),
-                "industry": industry.from_object(cluster.industry),
-                "base_college": base and college.from_values(base),
-                "network_colleges": [
-                    college.from_values(m) for m in colleges if m["role"] == CollegeRole.NETWORK
-                ],
-                "employers": [employer.from_values(p) for p in partnerships.get(cluster.pk, [])],
-                "programmes": [programme.from_values(p) for p in programmes.get(cluster.pk, [])],
-                "figures": [figure.from_values(f) for f in figures.get(cluster.pk, [])],
-                "funding_total": funding_total and total.from_object(funding_total),
-            }
-            row = {}
-            for name in fields:
-                if name in nested:
-                    row[name] = nested[name]
-                else:
-                    value = getattr(cluster, name)
-                    row[name] = None if value is None else own[name](value)
-            rows.append(row)
-        return rows
-
-
-class ClusterSerializer(serializers.ModelSerializer):
-    """A cluster list row: everything an analyst needs without further calls."""
 
     region = RegionSummarySerializer(read_only=True)
     federal_district = FederalDistrictSummarySerializer(
         source="region.federal_district", read_only=True, allow_null=True
     )
-    industry = IndustrySummarySerializer(read_only=True)
-    base_college = BaseCollegeSerializer(read_only=True, allow_null=True)
+    industry = IndustrySummarySerializer(read_only=True, allow_null=True)
+    base_college = BaseCollegeSerializer(source="cluster_colleges", read_only=True, allow_null=True)
     network_colleges = NetworkCollegeSerializer(
         source="cluster_colleges", many=True, read_only=True
     )
@@ -251,6 +162,12 @@ class ClusterSerializer(serializers.ModelSerializer):
     programmes = ProgrammeSummarySerializer(many=True, read_only=True)
     figures = ReportedFigureSerializer(many=True, read_only=True)
     funding_total = ClusterFundingTotalSerializer(read_only=True, allow_null=True)
+    has_funding_data = HasDataField(
+        source="funding_total.line_count",
+        read_only=True,
+        allow_null=True,
+        help_text="false — ни один источник не называет сумму для кластера; funding_total тогда null.",
+    )
 
     class Meta:
         model = Cluster
@@ -272,9 +189,16 @@ class ClusterSerializer(serializers.ModelSerializer):
             "programmes",
             "figures",
             "funding_total",
+            "has_funding_data",
             "updated_at",
         ]
-        list_serializer_class = ClusterListSerializer
+
+    @staticmethod
+    def finalize_row(row):
+        # Unknown is not zero: no line names the cluster, so its total is null, not zeros.
+        if not row.get("has_funding_data"):
+            row["funding_total"] = None
+        return row
 
 
 class ClusterDetailSerializer(ClusterSerializer):
@@ -291,7 +215,6 @@ class ClusterDetailSerializer(ClusterSerializer):
             "funding_lines",
             "sources",
         ]
-        list_serializer_class = serializers.ListSerializer
 
 
 class ClusterWriteSerializer(FullCleanModelSerializer):
@@ -301,7 +224,9 @@ class ClusterWriteSerializer(FullCleanModelSerializer):
         required=False,
         help_text="true — опубликовать (нужны права публикации, базовая организация и источник).",
     )
-    industry = serializers.SlugRelatedField(slug_field="slug", queryset=Industry.objects.all())
+    industry = serializers.SlugRelatedField(
+        slug_field="slug", queryset=Industry.objects.all(), allow_null=True, required=False
+    )
     region = serializers.SlugRelatedField(slug_field="code", queryset=Region.objects.all())
     programmes = serializers.SlugRelatedField(
         slug_field="code", queryset=Programme.objects.all(), many=True, required=False
@@ -350,7 +275,7 @@ class ClusterCollegeSerializer(serializers.ModelSerializer):
 
 
 class ClusterCollegeWriteSerializer(FullCleanModelSerializer):
-    cluster = serializers.SlugRelatedField(slug_field="slug", queryset=Cluster.objects.all())
+    cluster = VisibleSlugRelatedField(slug_field="slug", queryset=Cluster.objects.all())
 
     class Meta:
         model = ClusterCollege
@@ -371,7 +296,7 @@ class ClusterEmployerSerializer(serializers.ModelSerializer):
 
 
 class ClusterEmployerWriteSerializer(FullCleanModelSerializer):
-    cluster = serializers.SlugRelatedField(slug_field="slug", queryset=Cluster.objects.all())
+    cluster = VisibleSlugRelatedField(slug_field="slug", queryset=Cluster.objects.all())
 
     class Meta:
         model = ClusterEmployer

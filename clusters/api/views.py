@@ -7,7 +7,6 @@ from clusters.api.serializers import (
     ClusterDetailSerializer,
     ClusterEmployerSerializer,
     ClusterEmployerWriteSerializer,
-    ClusterFundingTotalSerializer,
     ClusterSerializer,
     ClusterWriteSerializer,
     CollegeSerializer,
@@ -74,18 +73,6 @@ def _entity_services(create, update) -> WriteServices:
     )
 
 
-# What a list row shows of a cluster and its joined rows: timestamps, texts and the other
-# columns are not read (a missing one would cost a query per row; the query count test fails).
-LIST_COLUMNS = [
-    *("slug", "name", "kind", "status", "selection_year", "launch_year", "is_published"),
-    *("website", "updated_at"),
-    *("region__code", "region__name"),
-    *("region__federal_district__code", "region__federal_district__name"),
-    *("industry__slug", "industry__name"),
-    *(f"funding_total__{name}" for name in ClusterFundingTotalSerializer.Meta.fields),
-]
-
-
 @lookup_schema("slug", "Адрес (slug) кластера, например irk-energy.")
 class ClusterViewSet(RegistryModelViewSet):
     """Clusters with nested summaries. Anonymous clients see published clusters only."""
@@ -107,12 +94,11 @@ class ClusterViewSet(RegistryModelViewSet):
     def get_queryset(self):
         queryset = super().get_queryset()
         if self.action == "list":
-            # Queries per page, whatever its size: count, clusters (+ region, district,
-            # industry, totals), then ClusterListSerializer's memberships (+ colleges),
-            # partnerships (+ employers), programmes and figures as plain values.
-            return queryset.select_related(
-                "region__federal_district", "industry", "funding_total"
-            ).only(*LIST_COLUMNS)
+            # The list reads these through its row plan (common/api/rows.py): count, clusters
+            # (+ region, district, industry, totals), then memberships (+ colleges),
+            # partnerships (+ employers), programmes and figures, as plain values, in the
+            # prefetches' orders.
+            return queryset.with_related().select_related("funding_total")
         return (
             queryset.with_related()
             .prefetch_related(

@@ -11,8 +11,12 @@ import csv
 from collections.abc import Iterable, Iterator
 from typing import Any
 
+from django.db.models import QuerySet
 from rest_framework import serializers
 from rest_framework.renderers import BaseRenderer
+
+from common.api import rows
+from common.spreadsheet import spreadsheet_safe
 
 BOM = "\ufeff"
 LIST_SEPARATOR = "; "
@@ -45,6 +49,11 @@ def _scalar(value: Any) -> str:
     return str(value)
 
 
+def _safe_scalar(value: Any) -> str:
+    """A cell as CSV and XLSX write it: text, neutralised against formula injection."""
+    return spreadsheet_safe(_scalar(value))
+
+
 def _lookup(data: Any, parts: list[str]) -> str:
     if not parts:
         if isinstance(data, list):
@@ -58,8 +67,9 @@ def _lookup(data: Any, parts: list[str]) -> str:
 
 
 def flatten(row: dict[str, Any], columns: list[str]) -> list[str]:
-    """One CSV row: the value at each dotted column, lists joined with "; "."""
-    return [_lookup(row, column.split(".")) for column in columns]
+    """One CSV row: the value at each dotted column, lists joined with "; ", every cell
+    neutralised against formula injection (common/spreadsheet.py)."""
+    return [spreadsheet_safe(_lookup(row, column.split("."))) for column in columns]
 
 
 class _Echo:
@@ -69,12 +79,57 @@ class _Echo:
         return value
 
 
-def csv_lines(columns: list[str], rows: Iterable[dict[str, Any]]) -> Iterator[str]:
-    """The BOM and header, then one encoded line per row, produced lazily."""
+def csv_lines(
+    columns: list[str], rows: Iterable[dict[str, Any]], *, header: list[str] | None = None
+) -> Iterator[str]:
+    """The BOM and header (the column codes unless given), then one line per row, lazily."""
     writer = csv.writer(_Echo())
-    yield BOM + writer.writerow(columns)
+    yield BOM + writer.writerow([spreadsheet_safe(column) for column in (header or columns)])
     for row in rows:
         yield writer.writerow(flatten(row, columns))
+
+
+END_MARKER = "#END"
+STREAM_BATCH = 500
+
+
+def export_cells(
+    serializer: serializers.BaseSerializer, queryset: QuerySet, columns: list[str], chunk_size: int
+) -> Iterator[list[str]]:
+    """Every row of a queryset as CSV cells, for CSV and XLSX exports alike.
+
+    A flat plan reads `.values_list()` tuples straight into cells (no row dicts); otherwise the
+    serializer's rows (planned or DRF's) are flattened. Same cells either way.
+    """
+    plan = rows.plan_for(serializer, queryset)
+    specs = plan.cell_specs(columns) if plan is not None else None
+    if specs is not None:
+        return plan.iter_cells(queryset, specs, _safe_scalar, chunk_size=chunk_size)
+    serialized = rows.iter_serialized(serializer, queryset, chunk_size=chunk_size)
+    return (flatten(row, columns) for row in serialized)
+
+
+def csv_stream(
+    columns: list[str], cell_rows: Iterable[list[str]], header: list[str] | None = None
+) -> Iterator[bytes]:
+    """A whole export as UTF-8 chunks of a few hundred lines, ending with `#END,<rows>`.
+
+    The marker is written only after the last row, so a response cut off on the way (a killed
+    worker, a dropped connection, a database error) can be told from a complete one; readers
+    that skip comment lines (`pandas.read_csv(comment="#")`) drop it.
+    """
+    writer = csv.writer(_Echo())
+    writerow = writer.writerow
+    batch: list[str] = [BOM + writerow([spreadsheet_safe(c) for c in (header or columns)])]
+    count = 0
+    for cells in cell_rows:
+        batch.append(writerow(cells))
+        count += 1
+        if len(batch) >= STREAM_BATCH:
+            yield "".join(batch).encode("utf-8")
+            batch = []
+    batch.append(writerow([END_MARKER, count]))
+    yield "".join(batch).encode("utf-8")
 
 
 def _rows_of(data: Any) -> list[dict[str, Any]]:

@@ -1,5 +1,12 @@
-"""OpenAPI helpers: say how each resource is looked up, and what its writes take and return."""
+"""OpenAPI helpers: say how each resource is looked up, and what its writes take and return.
 
+RegistryAutoSchema (the project's DEFAULT_SCHEMA_CLASS) makes the schema tell the truth about
+what the code does: reads need no credentials, every operation lists the errors it can answer
+with (all JSON `{"detail": ...}` or field messages), and filters carry their real types and
+allowed values, so a generated client or a fuzzer (schemathesis in .ci/run) can rely on it.
+"""
+
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
@@ -7,6 +14,10 @@ from drf_spectacular.utils import (
     extend_schema,
     extend_schema_view,
 )
+from rest_framework import permissions
+
+from common.api.permissions import StaffModelPermissionsOrReadOnly
+from funding.choices import FundingSource
 
 IF_MATCH = OpenApiParameter(
     "If-Match",
@@ -45,3 +56,106 @@ def lookup_schema(name: str, description: str):
         return extend_schema_view(**schemas)(cls)
 
     return decorate
+
+
+ERROR_SCHEMA = {
+    "type": "object",
+    "description": "`detail` — сообщение; при ошибках проверки — списки сообщений по полям.",
+    "properties": {"detail": {"type": "string"}},
+    "additionalProperties": True,
+}
+ERRORS = {
+    "400": "Неверный запрос: значение фильтра или поля, недопустимые символы, вложенность JSON.",
+    "401": "Передан неверный или просроченный токен.",
+    "403": "Нет прав на изменение (нужен сотрудник с правом на эту модель).",
+    "404": "Объект или страница списка не найдены (черновики не видны без права).",
+    "406": "Запрошенный формат ответа не поддерживается (есть JSON и CSV).",
+    "409": "Изменение противоречит связанным данным или ограничению базы.",
+    "412": "If-Match не совпадает с текущим ETag.",
+    "413": "Тело запроса больше допустимого размера.",
+    "415": "Тип тела запроса не поддерживается.",
+    "429": "Превышен допустимый темп запросов; заголовок Retry-After — через сколько секунд.",
+}
+READ_ERRORS = ("400", "401", "404", "406", "429")
+WRITE_ERRORS = ("400", "401", "403", "404", "406", "409", "413", "415", "429")
+CHANGE_ERRORS = (*WRITE_ERRORS, "412")
+
+# Filters whose FilterSet declares them loosely (a method filter) but mean one set of values.
+FILTER_SCHEMAS = {
+    "funding_source": {"type": "string", "enum": list(FundingSource.values)},
+    "fiscal_year": {"type": "integer"},
+}
+
+
+class RegistryAutoSchema(AutoSchema):
+    """drf-spectacular's AutoSchema, told the registry's truths (see the methods)."""
+
+    def get_auth(self):
+        """Reads are open to everyone: say so with the empty requirement `{}`."""
+        auths = super().get_auth()
+        view_permissions = self.view.get_permissions()
+        open_reads = any(
+            isinstance(p, StaffModelPermissionsOrReadOnly) for p in view_permissions
+        ) or all(isinstance(p, permissions.AllowAny) for p in view_permissions)
+        if self.method in permissions.SAFE_METHODS and open_reads and {} not in auths:
+            auths.append({})
+        return auths
+
+    def _error_codes(self) -> tuple[str, ...]:
+        if self.method in ("PUT", "PATCH", "DELETE"):
+            codes = CHANGE_ERRORS
+        elif self.method == "POST":
+            codes = WRITE_ERRORS
+        else:
+            codes = READ_ERRORS
+        if self.method == "DELETE":
+            codes = tuple(code for code in codes if code != "415")
+        return codes
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        for code in self._error_codes():
+            if code in responses and responses[code].get("content"):
+                continue
+            responses[code] = {
+                "description": responses.get(code, {}).get("description") or ERRORS[code],
+                "content": {"application/json": {"schema": ERROR_SCHEMA}},
+            }
+        return responses
+
+    def _get_filter_parameters(self):
+        parameters = super()._get_filter_parameters()
+        for parameter in parameters:
+            name = parameter.get("name")
+            if name == "ordering":
+                self._ordering_schema(parameter)
+            elif name in FILTER_SCHEMAS and "enum" not in parameter.get("schema", {}):
+                parameter["schema"] = {**parameter.get("schema", {}), **FILTER_SCHEMAS[name]}
+        return parameters
+
+    def _ordering_schema(self, parameter: dict) -> None:
+        fields = getattr(self.view, "ordering_fields", None)
+        if not fields or fields == "__all__":
+            return
+        names = [name for field in fields for name in (field, f"-{field}")]
+        parameter["schema"] = {"type": "array", "items": {"type": "string", "enum": names}}
+        parameter["style"] = "form"
+        parameter["explode"] = False
+        parameter["description"] = (
+            "Порядок: поля через запятую, «-» перед полем — по убыванию. "
+            "Последним всегда идёт первичный ключ."
+        )
+
+    def _get_pagination_parameters(self):
+        parameters = super()._get_pagination_parameters()
+        paginator = self._get_paginator()
+        for parameter in parameters:
+            if parameter.get("name") == "page":
+                parameter["schema"] = {"type": "integer", "minimum": 1}
+            elif parameter.get("name") == getattr(paginator, "page_size_query_param", None):
+                parameter["schema"] = {
+                    "type": "integer",
+                    "minimum": 1,
+                    "maximum": getattr(paginator, "max_page_size", None) or 500,
+                }
+        return parameters

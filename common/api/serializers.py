@@ -13,6 +13,23 @@ from rest_framework.validators import UniqueTogetherValidator, UniqueValidator
 from common.api.exceptions import django_errors_as_dict
 
 
+class _VisibleMixin:
+    """A related field whose choices are the rows the requesting user may see (the gate), so
+    a write can neither use nor reveal a draft the user cannot see: it is «not found»."""
+
+    def get_queryset(self):
+        request = self.context.get("request")
+        return super().get_queryset().visible_to(getattr(request, "user", None))
+
+
+class VisibleSlugRelatedField(_VisibleMixin, serializers.SlugRelatedField):
+    pass
+
+
+class VisiblePrimaryKeyRelatedField(_VisibleMixin, serializers.PrimaryKeyRelatedField):
+    pass
+
+
 class FullCleanModelSerializer(serializers.ModelSerializer):
     """Parses input, then runs the model's full_clean() on the would-be row before saving.
 
@@ -20,6 +37,9 @@ class FullCleanModelSerializer(serializers.ModelSerializer):
     Russian text the admin shows). Constraint violations, which Django reports without a
     field, are keyed to the field named in `Meta.constraint_fields` (constraint name → field).
     """
+
+    # Foreign keys the model form would offer are narrowed to what the user may see.
+    serializer_related_field = VisiblePrimaryKeyRelatedField
 
     def get_fields(self):
         fields = super().get_fields()

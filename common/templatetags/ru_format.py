@@ -173,3 +173,13 @@ def money(amount, qualifier=Qualifier.EXACT, short=False):
 def year_or_unknown(value):
     """Years the sources do not give stay empty in the data and read «не указан» here."""
     return str(value) if value else "не указан"
+
+
+@register.filter
+def public_document_ref(value):
+    """A document reference fit for visitors («Постановление № 4 от 14.01.2022»); an internal
+    file path such as «seeds/004_….txt» reads nothing, it means nothing outside the registry."""
+    text = (value or "").strip()
+    if not text or ("/" in text and "." in text.rsplit("/", 1)[-1] and " " not in text):
+        return ""
+    return text

@@ -1,8 +1,10 @@
 """Every setting of the registry. What varies by deployment comes from the environment."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 from config.env import env_bool, env_int, env_list, env_secret, env_str
 
@@ -31,25 +33,38 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "simple_history",
+    "axes",
+    "csp",
     "common",
     "regions",
     "clusters",
     "funding",
     "accounts",
+    "imports",
     "extraction",
+    "history",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Outermost of ours, so every response (static files and errors included) carries them.
+    "common.middleware.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Before WhiteNoise: its finders (DEBUG) would open a path with a NUL byte and fail.
+    "common.middleware.HostileInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "config.db_router.ReplicaReadsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "common.middleware.PageThrottleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -78,6 +93,22 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
     )
 }
+# Optional PostgreSQL read replicas, several allowed (comma-separated): public pages and API
+# lists read from them, writes, the admin and transactions use the primary (config/db_router.py).
+for _index, _url in enumerate(env_list("DATABASE_REPLICA_URL", [])):
+    DATABASES[f"replica_{_index}"] = {
+        **dj_database_url.parse(_url, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60)),
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["config.db_router.ReplicaRouter"]
+# After a write, the writer's reads stay on the primary this long (longer than replica lag).
+DATABASE_REPLICA_STICKY_SECONDS = env_int("DATABASE_REPLICA_STICKY_SECONDS", 10)
+# A second connection to the same PostgreSQL database, in autocommit: an import job's progress
+# is written there, so the admin's progress bar moves while the import's own transaction is
+# still open (and a dry run, rolled back at the end, still shows its progress). Tests mirror
+# the default connection. SQLite runs imports in the request, so it needs none.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["progress"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -91,6 +122,8 @@ LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", "Русский")]
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Moscow")
 USE_I18N = True
+# Project overrides of Django's Russian admin messages (locale/ru/LC_MESSAGES/django.po).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "static/"
@@ -123,6 +156,90 @@ SECURE_PROXY_SSL_HEADER = (
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+# Content-Security-Policy (django-csp): only the app's own files, no inline script or style,
+# no plugins, no framing. The pages, the admin and the Swagger docs all live within it.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# The registry asks the browser for no feature: camera, geolocation, payments… all off.
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+        "interest-cohort",
+    )
+)
+
+# Hostile input: bodies past this size get 413 (API: JSON) before anything reads them;
+# JSON nested deeper than API_MAX_JSON_DEPTH gets 400 (common/api/parsers.py).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440)
+API_MAX_JSON_DEPTH = env_int("API_MAX_JSON_DEPTH", 32)
+
+# How many reverse proxies in front of the app append to X-Forwarded-For. The client address
+# (throttles, login lockout) is the entry that many from the right; 0 = REMOTE_ADDR only, and
+# any X-Forwarded-For a client sends is ignored.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# The shared cache: throttle counters must be one count across every worker and machine.
+# CACHE_URL (or REDIS_URL) = Redis; unset = this process's memory (the embedded default).
+CACHE_URL = env_str("CACHE_URL", env_str("REDIS_URL", ""))
+CACHES = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "registry"),
+            # A dead Redis must cost a request milliseconds, not a hang (throttles fail open).
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+        if CACHE_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+# Admin login lockout (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one login
+# name, or from one address, further attempts are refused (even the right password) for
+# AXES_COOLOFF_MINUTES or until staff unlock it: admin «Попытки доступа» or
+# `manage.py axes_reset_username NAME` / `axes_reset`.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 60))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "common.api.throttling.client_ip"
+AXES_LOCKOUT_TEMPLATE = "admin/lockout.html"
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_COOLOFF_MESSAGE = (
+    "Вход заблокирован после слишком многих неудачных попыток. "
+    "Повторите позже или обратитесь к администратору реестра."
+)
+AXES_PERMALOCK_MESSAGE = (
+    "Вход заблокирован после слишком многих неудачных попыток. "
+    "Обратитесь к администратору реестра, чтобы снять блокировку."
+)
+
 # Celery. Unset broker: tasks run in-process (eagerly), the embedded default.
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = CELERY_BROKER_URL == ""
@@ -147,9 +264,23 @@ REST_FRAMEWORK = {
         "django_filters.rest_framework.DjangoFilterBackend",
         "rest_framework.filters.OrderingFilter",
     ],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
-    "DEFAULT_THROTTLE_RATES": {"anon": env_str("API_ANON_THROTTLE_RATE", "120/minute")},
+    "DEFAULT_SCHEMA_CLASS": "common.api.schema.RegistryAutoSchema",
+    "DEFAULT_PARSER_CLASSES": [
+        "common.api.parsers.RegistryJSONParser",
+        "common.api.parsers.RegistryFormParser",
+        "common.api.parsers.RegistryMultiPartParser",
+    ],
+    # One throttle picks the rate by who asks (common/api/throttling.py), counted in the
+    # shared cache; `pages` and `search` limit the public site (common/middleware.py).
+    "DEFAULT_THROTTLE_CLASSES": ["common.api.throttling.RegistryAPIThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_str("API_ANON_THROTTLE_RATE", "120/minute"),
+        "user": env_str("API_USER_THROTTLE_RATE", "300/minute"),
+        "analyst": env_str("API_ANALYST_THROTTLE_RATE", "1200/minute"),
+        "staff": env_str("API_STAFF_THROTTLE_RATE", "1200/minute"),
+        "pages": env_str("PAGE_THROTTLE_RATE", "300/minute"),
+        "search": env_str("SEARCH_THROTTLE_RATE", "60/minute"),
+    },
 }
 
 SPECTACULAR_SETTINGS = {

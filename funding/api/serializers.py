@@ -6,7 +6,7 @@ from clusters.api.serializers import (
     SourceSerializer,
 )
 from clusters.models import Cluster, Source
-from common.api.serializers import FullCleanModelSerializer
+from common.api.serializers import FullCleanModelSerializer, VisibleSlugRelatedField
 from common.qualifiers import TotalQualifier
 from funding.choices import FundingSource
 from funding.models import FundingLine
@@ -45,7 +45,7 @@ class FundingLineSerializer(serializers.ModelSerializer):
 
 
 class FundingLineWriteSerializer(FullCleanModelSerializer):
-    cluster = serializers.SlugRelatedField(
+    cluster = VisibleSlugRelatedField(
         slug_field="slug", queryset=Cluster.objects.all(), allow_null=True, required=False
     )
     region = serializers.SlugRelatedField(
@@ -98,13 +98,22 @@ class StatsRowSerializer(serializers.Serializer):
     )
     funding_source = serializers.ChoiceField(choices=FundingSource.choices, required=False)
     cluster_count = serializers.IntegerField()
-    amount_rub = serializers.DecimalField(max_digits=20, decimal_places=2)
+    amount_rub = serializers.DecimalField(
+        max_digits=20,
+        decimal_places=2,
+        allow_null=True,
+        help_text="null — ни одна строка финансирования не называет сумму (сведений нет, не 0).",
+    )
     qualifier = serializers.ChoiceField(
         choices=TotalQualifier.choices,
+        allow_null=True,
         help_text=(
             "Что позволяют слагаемые: все точные — exact; точные и одного рода оценки — этот "
             "род (≈, не менее, не более); оценки разного рода — mixed."
         ),
+    )
+    has_funding_data = serializers.BooleanField(
+        help_text="false — о деньгах этой группы сведений нет; amount_rub тогда null."
     )
 
 

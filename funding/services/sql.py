@@ -220,16 +220,17 @@ def _kinds() -> list[TotalKind]:
             scope_columns=("industry_id", "fiscal_year"),
             lock_namespace=4,
             line_keys=("cluster__industry_id", "fiscal_year"),
-            line_filter=Q(cluster__is_published=True),
+            # A cluster whose industry is not known («не указано») counts in no industry.
+            line_filter=Q(cluster__is_published=True, cluster__industry__isnull=False),
             rollup_of="cluster_year",
             key_exprs=("t.industry_id", "t.fiscal_year"),
             scope_exprs=("t.industry_id", "t.fiscal_year"),
             from_sql=f"{cluster_year} t",
-            where_sql="t.is_published",
+            where_sql="t.is_published AND t.industry_id IS NOT NULL",
             lines_key_exprs=("c.industry_id", "fl.fiscal_year"),
             lines_scope_exprs=("c.industry_id", "fl.fiscal_year"),
             lines_from_sql=f"{line} fl JOIN {cluster} c ON c.id = fl.cluster_id",
-            lines_where_sql="c.is_published",
+            lines_where_sql="c.is_published AND c.industry_id IS NOT NULL",
         ),
     ]
 

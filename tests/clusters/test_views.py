@@ -26,6 +26,10 @@ pytestmark = pytest.mark.django_db
 SMOLENSK = "/clusters/smo-mechanical-engineering/"
 
 
+# «0 ₽» / «0 млн ₽» as a whole figure (not the tail of «200 000 000 ₽»).
+ZERO = re.compile(r"(?:^|[^\d\s])\s*0 (?:₽|млн|тыс)")
+
+
 def text(response) -> str:
     """The page's text with no-break spaces read as spaces and tags stripped."""
     html = response.content.decode().replace("\u00a0", " ")
@@ -59,9 +63,12 @@ def test_smolensk_cluster_page_shows_its_seed_facts(client, seeded):
     # Years the source does not give stay empty, never guessed.
     assert re.search(r"Год отбора\s*не указан", page)
     assert re.search(r"Год первого набора\s*не указан", page)
-    assert "Итоги пересчитаны" in page
+    assert "Суммы по данным реестра на" in page
+    assert "Итоги пересчитаны" not in page  # jargon to a visitor
     assert "Василий Анохин посетил Смоленскую академию" in page
-    assert "seeds/004_c8ccfdd2582e0d5c.txt" in page
+    # A source reads as title, publisher and date, never as the registry's internal path.
+    assert "seeds/004_c8ccfdd2582e0d5c.txt" not in page
+    assert "Документ:" not in page
     assert "<svg" in response.content.decode()
 
 
@@ -85,7 +92,39 @@ def test_cluster_page_says_when_totals_are_being_recomputed(client, seeded):
     total = cluster.funding_total
     total.is_stale = True
     total.save(update_fields=["is_stale"])
-    assert "Итоги пересчитываются" in text(client.get(SMOLENSK))
+    assert "Суммы обновляются" in text(client.get(SMOLENSK))
+
+
+@pytest.mark.parametrize("slug", ["mos-mechanical-engineering", "ore-mechanical-engineering"])
+def test_cluster_no_source_gives_money_for_says_unknown_not_zero(client, seeded, slug):
+    page = text(client.get(f"/clusters/{slug}/"))
+    assert "Всего: сведений нет" in page
+    assert not ZERO.search(page)
+
+
+@pytest.mark.parametrize(
+    ("slug", "partner"),
+    [
+        ("alt-mechanical-engineering", "ОПЦ транспортной отрасли, Алтайский край"),
+        ("alt-transport", "ОПЦ машиностроительной отрасли, Алтайский край"),
+    ],
+)
+def test_cluster_with_joint_money_names_its_partner_and_links_the_region(
+    client, seeded, slug, partner
+):
+    response = client.get(f"/clusters/{slug}/")
+    page = text(response)
+    assert not ZERO.search(page)
+    assert f"выделено совместно с {partner}" in page
+    assert "не менее 232 000 000 ₽ на всех" in page  # 200 + 10 + «более 22» млн
+    assert 'href="/regions/' in response.content.decode()
+    assert "ОПЦ легкой промышленности" not in page  # has money of its own, not a partner
+
+
+def test_catalogue_cards_say_unknown_for_clusters_without_money(client, seeded):
+    page = text(client.get("/clusters/?region=50"))
+    assert "Финансирование сведений нет" in page
+    assert not ZERO.search(page)
 
 
 def test_unpublished_cluster_is_404_for_the_public(client, seeded):

@@ -47,7 +47,8 @@ def test_home_query_count_does_not_grow_with_the_data(client, seeded):
 
     few = count()
     ClusterFactory.create_batch(20)
-    assert count() == few == 7
+    # 7 before the map; the map adds the regions and the clusters per region.
+    assert count() == few == 9
 
 
 def test_home_without_totals_still_renders(client, seed):
@@ -70,12 +71,46 @@ def test_robots_txt_points_to_the_sitemap(client, db):
     assert "Disallow: /admin/" in response.content.decode()
 
 
+def _sitemap_pages(client) -> str:
+    """The index and every sitemap it lists, as one text."""
+    index = client.get("/sitemap.xml")
+    assert index.status_code == 200
+    assert "<sitemapindex" in index.content.decode()
+    locations = re.findall(r"<loc>http://testserver(/[^<]+)</loc>", index.content.decode())
+    assert locations
+    parts = [index.content.decode()]
+    for location in locations:
+        response = client.get(location.replace("&amp;", "&"))
+        assert response.status_code == 200, location
+        parts.append(response.content.decode())
+    return "\n".join(parts)
+
+
 def test_sitemap_lists_published_clusters_only(client, seeded):
     Cluster.objects.filter(slug="irk-energy").update(is_published=False, review_state="draft")
-    xml = client.get("/sitemap.xml").content.decode()
+    xml = _sitemap_pages(client)
     assert "/clusters/smo-mechanical-engineering/" in xml
     assert "/clusters/irk-energy/" not in xml
     assert "/regions/" in xml and "/districts/sib/" in xml
+
+
+def test_sitemap_is_an_index_of_bounded_pages(client, seeded, monkeypatch):
+    from common import sitemaps
+
+    monkeypatch.setattr(sitemaps.ClusterSitemap, "limit", 3)
+    index = client.get("/sitemap.xml").content.decode()
+    published = Cluster.objects.visible_to(None).count()
+    pages = -(-published // 3)
+    assert pages > 1
+    for page in range(2, pages + 1):
+        assert f"/sitemap-clusters.xml?p={page}</loc>" in index
+    seen = []
+    for page in range(1, pages + 1):
+        xml = client.get("/sitemap-clusters.xml", {"p": page}).content.decode()
+        found = re.findall(r"/clusters/([a-z0-9-]+)/</loc>", xml)
+        assert len(found) <= 3
+        seen += found
+    assert sorted(seen) == sorted(Cluster.objects.visible_to(None).values_list("slug", flat=True))
 
 
 def test_404_page_is_in_russian(client, db):

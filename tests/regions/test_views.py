@@ -15,6 +15,10 @@ from tests.totals import recompute_totals
 pytestmark = pytest.mark.django_db
 
 
+# «0 ₽» / «0 млн ₽» as a whole figure (not the tail of «200 000 000 ₽»).
+ZERO = re.compile(r"(?:^|[^\d\s])\s*0 (?:₽|млн|тыс)")
+
+
 def text(response) -> str:
     html = response.content.decode().replace("\u00a0", " ")
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
@@ -93,3 +97,50 @@ def test_region_page_query_count_does_not_grow_with_its_clusters(client, seeded)
     ClusterFactory.create_batch(30, region=region)
     # region; clusters + 4 prefetches; region-level lines; yearly totals
     assert count() == few == 8
+
+
+@pytest.mark.parametrize("slug_code", ["50", "56"])
+def test_region_no_source_gives_money_for_says_unknown_not_zero(client, seeded, slug_code):
+    region = Region.objects.get(code=slug_code)
+    page = text(client.get(region.get_absolute_url()))
+    assert "Всего: сведений нет" in page
+    assert not ZERO.search(page)
+
+
+# --- the tile-grid map ------------------------------------------------------------------
+
+
+def test_tile_layout_places_every_subject_once(seed):
+    from regions.tilemap import TILES
+
+    codes = set(Region.objects.values_list("code", flat=True))
+    assert set(TILES) == codes and len(codes) == 89
+    assert len({(col, row) for col, row, _ in TILES.values()}) == 89
+    assert len({label for *_, label in TILES.values()}) == 89
+
+
+@pytest.mark.parametrize("url", ["/", "/regions/"])
+def test_map_links_every_subject_and_has_a_table_alternative(client, seeded, url):
+    response = client.get(url)
+    html = response.content.decode()
+    svg = html[html.index('<svg class="tile-grid"') : html.index("</svg>", html.index("tile-grid"))]
+    assert svg.count("<a href=") == 89
+    irkutsk = Region.objects.get(code="38")
+    assert (
+        f'<a href="{irkutsk.get_absolute_url()}" aria-label="Иркутская область: 2 кластера"' in svg
+    )
+    table = html[html.index('<details class="map-table">') :]
+    assert "<table>" in table and "Иркутская область" in table
+
+
+def test_map_switches_to_money_by_query_string_and_says_unknown(client, seeded):
+    page = text(client.get("/regions/", {"map": "money"}))
+    assert "Карта субъектов по вложенным деньгам" in page
+    assert "Алтайский край: не менее 362 млн ₽" in page  # joint money counts for the region
+    assert "Московская область: сведений нет" in page
+    assert "Иркутская область: 200 млн ₽" in page
+
+
+def test_map_counts_only_published_clusters_for_the_public(client, draft_cluster):
+    html = client.get("/regions/").content.decode()
+    assert 'aria-label="Иркутская область: 2 кластера"' in html  # the draft is the third

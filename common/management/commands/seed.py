@@ -28,3 +28,9 @@ class Command(BaseCommand):
 
         report = funding_totals_recompute_all()
         self.stdout.write(self.style.SUCCESS(f"Итоги финансирования пересчитаны: {report}"))
+        # Fixtures load without history as well: give each new object its first record, so
+        # that the first edit in the admin shows what it replaced.
+        from history.services import history_record_initial
+
+        written = history_record_initial()
+        self.stdout.write(self.style.SUCCESS(f"Начальных записей истории: {written}"))

@@ -1,0 +1,104 @@
+"""Free-text search: one meaning on PostgreSQL and on the embedded SQLite default.
+
+A query is split into words; each word is reduced to its Russian Snowball stem and must
+start a word of the cluster's documents (its name and description, a member college's
+names and town, a partner employer's name, its region's name): «смоленск», «Смоленская»
+and «СМОЛЕНСКОЙ» all find the Smolensk cluster, «машиностроительный» finds
+«…машиностроительной отрасли». Case and «ё» never matter.
+
+* PostgreSQL: `to_tsvector('russian', …) @@ to_tsquery('russian', 'stem:*')`, one
+  expression GIN index per table (migration `0002_search_indexes`), so the search holds at
+  100× the data. When no cluster matches, names are compared by trigram word similarity
+  (pg_trgm, GIN index too), which forgives a typo («смаленск»).
+* SQLite: the same Snowball stemmer (the `snowballstemmer` package implements the algorithm
+  PostgreSQL's `russian` configuration uses) runs as a SQL function over the same documents;
+  a word matches when a document stem starts with the query stem, as `:*` does. No index.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+import snowballstemmer
+from django.contrib.postgres.search import SearchQuery, SearchVectorField
+from django.db.models import F, Func, QuerySet, TextField
+
+WORD = re.compile(r"[^\W_]+")
+MAX_WORDS = 8
+SQLITE_FUNCTION = "registry_stems"
+# word_similarity of the query to a cluster name above which a typo is forgiven
+TRIGRAM_THRESHOLD = 0.4
+
+
+@functools.cache
+def _stemmer():
+    return snowballstemmer.stemmer("russian")
+
+
+def words(text: str) -> list[str]:
+    return WORD.findall((text or "").lower().replace("ё", "е"))
+
+
+def query_words(text: str) -> list[tuple[str, str]]:
+    """(word, stem) of each distinct query word, in query order, at most MAX_WORDS.
+
+    PostgreSQL gets the word (`to_tsquery` stems it itself; a stem given to it would be
+    stemmed twice), SQLite the stem.
+    """
+    pairs = {}
+    for word in words(text)[:MAX_WORDS]:
+        stem = _stemmer().stemWord(word)
+        if stem:
+            pairs.setdefault(stem, word)
+    return [(word, stem) for stem, word in pairs.items()]
+
+
+def document_stems(*parts: str | None) -> str:
+    """« stem stem …» of a document: what the SQLite function returns (leading space)."""
+    text = " ".join(part for part in parts if part)
+    return " " + " ".join(_stemmer().stemWords(words(text)))
+
+
+def register_sqlite_function(sender, connection, **kwargs) -> None:
+    """`connection_created` receiver: gives SQLite the stemming function the search needs."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(
+            SQLITE_FUNCTION, -1, document_stems, deterministic=True
+        )
+
+
+class RussianVector(Func):
+    """`to_tsvector('russian', a || ' ' || b …)` — the very expression the GIN indexes hold."""
+
+    template = "to_tsvector('russian'::regconfig, %(expressions)s)"
+    arg_joiner = " || ' ' || "
+    output_field = SearchVectorField()
+
+
+class SqliteStems(Func):
+    function = SQLITE_FUNCTION
+    arg_joiner = ", "
+    output_field = TextField()
+
+
+# table → the text columns of its search document (and of its index), in index order.
+DOCUMENTS: dict[str, tuple[str, ...]] = {
+    "clusters_cluster": ("name", "description"),
+    "clusters_college": ("full_name", "short_name", "town"),
+    "clusters_employer": ("name",),
+    "regions_region": ("name",),
+}
+
+
+def matching(
+    queryset: QuerySet, columns: tuple[str, ...], word: tuple[str, str], vendor: str
+) -> QuerySet:
+    """Rows of `queryset` whose document has a word whose stem starts with the word's stem."""
+    text, stem = word
+    if vendor == "postgresql":
+        vector = RussianVector(*(F(c) for c in columns))
+        query = SearchQuery(f"{text}:*", search_type="raw", config="russian")
+        return queryset.annotate(_document=vector).filter(_document=query)
+    stems = SqliteStems(*(F(c) for c in columns))
+    return queryset.annotate(_document=stems).filter(_document__contains=f" {stem}")

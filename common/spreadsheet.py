@@ -1,0 +1,24 @@
+"""The one rule for every cell a spreadsheet may open: CSV and XLSX exports use it.
+
+A cell that starts with `=`, `+`, `-`, `@`, a tab or a carriage return is read by Excel,
+LibreOffice and Google Sheets as a formula (`=HYPERLINK(...)`, `@SUM(...)`, DDE payloads),
+so an exported cluster name could run code on the reader's machine. OWASP's remedy: prefix
+such a cell with a single quote, which spreadsheets show as text and do not display.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value: Any) -> Any:
+    """The value, with a leading `'` if it is text a spreadsheet would run as a formula.
+
+    Only strings change: numbers, dates and None pass as they are, so a numeric column
+    stays numeric in XLSX.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value

@@ -1,0 +1,81 @@
+"""The OpenAPI schema says what the code does: open reads, errors, filter types (issue 10)."""
+
+import pytest
+import yaml
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def schema(django_db_blocker):
+    from drf_spectacular.generators import SchemaGenerator
+
+    with django_db_blocker.unblock():
+        return SchemaGenerator().get_schema(request=None, public=True)
+
+
+def _operations(schema):
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            yield path, method.upper(), operation
+
+
+def test_reads_need_no_credentials_writes_do(schema):
+    for path, method, operation in _operations(schema):
+        if method == "GET":
+            assert {} in operation["security"], path
+        else:
+            assert {} not in operation["security"], (method, path)
+
+
+@pytest.mark.parametrize(
+    ("method", "codes"),
+    [
+        ("GET", {"200", "400", "401", "404", "429"}),
+        ("POST", {"201", "400", "401", "403", "409", "413", "429"}),
+        ("PUT", {"200", "400", "401", "403", "404", "409", "412", "413", "429"}),
+        ("PATCH", {"200", "400", "401", "403", "404", "409", "412", "413", "429"}),
+        ("DELETE", {"204", "401", "403", "404", "409", "412", "429"}),
+    ],
+)
+def test_every_operation_documents_its_errors_as_json(schema, method, codes):
+    seen = 0
+    for path, op_method, operation in _operations(schema):
+        if op_method != method:
+            continue
+        seen += 1
+        assert codes <= set(operation["responses"]), (method, path)
+        for code, response in operation["responses"].items():
+            if code.startswith(("4", "5")):
+                assert "application/json" in response["content"], (method, path, code)
+    assert seen
+
+
+def _parameter(schema, path, name):
+    parameters = schema["paths"][path]["get"]["parameters"]
+    return next(p for p in parameters if p["name"] == name)
+
+
+def test_filters_carry_their_types_and_allowed_values(schema):
+    assert _parameter(schema, "/api/v1/clusters/", "funding_source")["schema"]["enum"] == [
+        "federal",
+        "regional",
+        "employer",
+        "extrabudgetary",
+    ]
+    assert _parameter(schema, "/api/v1/clusters/", "fiscal_year")["schema"]["type"] == "integer"
+    assert _parameter(schema, "/api/v1/clusters/", "kind")["schema"]["enum"]
+    page_size = _parameter(schema, "/api/v1/clusters/", "page_size")["schema"]
+    assert (page_size["minimum"], page_size["maximum"]) == (1, 500)
+    ordering = _parameter(schema, "/api/v1/clusters/", "ordering")
+    assert ordering["schema"]["type"] == "array"
+    assert "-selection_year" in ordering["schema"]["items"]["enum"]
+    assert ordering["explode"] is False
+
+
+def test_served_schema_is_valid_openapi(api_client):
+    from openapi_spec_validator import validate
+
+    response = api_client.get("/api/v1/schema/")
+    assert response.status_code == 200
+    validate(yaml.safe_load(response.content))

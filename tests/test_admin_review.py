@@ -1,0 +1,120 @@
+"""Review before publishing: a regional editor's cluster waits for a federal editor, who
+publishes it (only then the public sees it) or returns it with a comment."""
+
+import pytest
+from django.urls import reverse
+
+from accounts.services import staff_user_create
+from clusters.choices import ReviewState
+from clusters.models import Cluster, College, Industry, Source
+from regions.models import Region
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def regional(seed, client):
+    user, _ = staff_user_create(username="smolensk", role="regional-editor", region_codes=["67"])
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def federal(seed, django_user_model):
+    from django.test import Client
+
+    user, _ = staff_user_create(username="moscow", role="federal-editor")
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def _new_cluster_by_regional_editor(client) -> Cluster:
+    college = College.objects.get(full_name__startswith="Смоленская академия")
+    data = {
+        "name": "ОПЦ «Новый», Смоленская область",
+        "slug": "smo-new",
+        "kind": "production_center",
+        "industry": Industry.objects.first().pk,
+        "region": Region.objects.get(code="67").pk,
+        "status": "selected",
+        "sources": [Source.objects.first().pk],
+        "cluster_colleges-TOTAL_FORMS": 1,
+        "cluster_colleges-INITIAL_FORMS": 0,
+        "cluster_colleges-0-college": college.pk,
+        "cluster_colleges-0-role": "base",
+    }
+    for prefix in ("cluster_employers", "figures", "funding_lines"):
+        data[f"{prefix}-TOTAL_FORMS"] = 0
+        data[f"{prefix}-INITIAL_FORMS"] = 0
+    response = client.post(reverse("admin:clusters_cluster_add"), data)
+    assert response.status_code == 302, response.content.decode()[:4000]
+    return Cluster.objects.get(slug="smo-new")
+
+
+def _review(client, cluster, action, comment=""):
+    url = reverse("admin:clusters_cluster_review", args=[cluster.pk])
+    return client.post(url, {"review_action": action, "review_comment": comment}, follow=True)
+
+
+def _public_status(cluster) -> int:
+    from django.test import Client
+
+    return Client().get(cluster.get_absolute_url()).status_code
+
+
+def test_a_regional_editors_cluster_waits_until_a_federal_editor_publishes_it(regional, federal):
+    cluster = _new_cluster_by_regional_editor(regional)
+    assert cluster.review_state == ReviewState.DRAFT
+    assert _public_status(cluster) == 404
+
+    page = regional.get(
+        reverse("admin:clusters_cluster_change", args=[cluster.pk])
+    ).content.decode()
+    assert 'value="submit">Отправить на проверку' in page
+    assert 'value="publish"' not in page
+    assert _review(regional, cluster, "publish").status_code == 403
+
+    response = _review(regional, cluster, "submit")
+    assert "Отправлено на проверку" in response.content.decode()
+    cluster.refresh_from_db()
+    assert cluster.review_state == ReviewState.IN_REVIEW
+    assert _public_status(cluster) == 404
+
+    queue = federal.get(reverse("admin:clusters_cluster_changelist")).content.decode()
+    assert "Ждут проверки: <strong>1</strong>" in queue
+    waiting = federal.get(
+        reverse("admin:clusters_cluster_changelist"), {"review_state__exact": "in_review"}
+    )
+    assert [c.slug for c in waiting.context["cl"].result_list] == ["smo-new"]
+
+    _review(federal, cluster, "publish")
+    cluster.refresh_from_db()
+    assert cluster.review_state == ReviewState.PUBLISHED and cluster.is_published
+    assert _public_status(cluster) == 200
+
+
+def test_a_returned_cluster_carries_the_comment_the_regional_editor_reads(regional, federal):
+    cluster = _new_cluster_by_regional_editor(regional)
+    _review(regional, cluster, "submit")
+    response = _review(federal, cluster, "return", "")
+    assert "Напишите, что нужно исправить" in response.content.decode()
+    _review(federal, cluster, "return", "Укажите год отбора и работодателей.")
+    cluster.refresh_from_db()
+    assert cluster.review_state == ReviewState.RETURNED
+    assert _public_status(cluster) == 404
+    page = regional.get(reverse("admin:clusters_cluster_change", args=[cluster.pk]))
+    text = page.content.decode()
+    assert "возвращён на доработку" in text
+    assert "Укажите год отбора и работодателей." in text
+    assert 'value="submit">Отправить на проверку' in text
+
+
+def test_the_feed_shows_a_regional_editors_change_to_federal_editors_by_region(regional, federal):
+    cluster = Cluster.objects.get(slug="smo-mechanical-engineering")
+    _new_cluster_by_regional_editor(regional)
+    feed = federal.get(reverse("admin:history_change_changelist"), {"region": cluster.region_id})
+    assert feed.status_code == 200
+    users = {c.user for c in feed.context["changes"]}
+    assert "smolensk" in users
+    assert regional.get(reverse("admin:history_change_changelist")).status_code == 403

@@ -1,0 +1,154 @@
+"""Query counts of every API list and every public page: pinned, and the same for 5 and 500.
+
+The data grows from 5 to 500 clusters, each with a base and a network college, an employer,
+a figure, two programmes and a funding line, all in one region, district and industry, so every
+list and page below has more rows to show the second time. Each count is pinned with the
+queries it is made of; a change that adds a query per row (or per page) fails here first.
+"""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from clusters.choices import CollegeRole
+from clusters.models import Cluster, College, Employer, Industry, Source
+from funding.services import funding_totals_recompute_all
+from regions.models import Region
+from tests.clusters.factories import (
+    ClusterCollegeFactory,
+    ClusterEmployerFactory,
+    ClusterFactory,
+    ProgrammeFactory,
+    ReportedFigureFactory,
+)
+from tests.funding.factories import FundingLineFactory
+
+pytestmark = pytest.mark.django_db
+
+# API lists, anonymous, ?page_size=500. Each starts with the paginator's COUNT, then the page.
+API_LISTS = {
+    # count; the districts
+    "federal-districts": 2,
+    # count; the regions (+ district joined)
+    "regions": 2,
+    # count; the industries
+    "industries": 2,
+    # count; the programmes
+    "programmes": 2,
+    # count; the colleges (+ region joined)
+    "colleges": 2,
+    # count; the employers (+ region, industry joined)
+    "employers": 2,
+    # count; the clusters (+ region, district, industry, totals joined); memberships
+    # (+ colleges) for base and network colleges at once; partnerships (+ employers);
+    # programmes; figures
+    "clusters": 6,
+    # count; the memberships (+ cluster, college joined)
+    "cluster-colleges": 2,
+    # count; the partnerships (+ cluster, employer joined)
+    "cluster-employers": 2,
+    # count; the lines (+ cluster, industry, region, district, source joined)
+    "funding-lines": 2,
+}
+
+# Public pages, anonymous. The clusters shown on a page come with region, district, industry
+# and totals joined, then 4 prefetches: memberships (+ colleges), partnerships (+ employers),
+# programmes, figures ("the 4 row prefetches" below).
+PAGES = {
+    # clusters, colleges, employers counted; national totals; districts; industries; latest
+    # clusters
+    "home": 7,
+    # paginator count; 5 facet GROUP BYs (district, region, industry, kind, year); 3 option
+    # lists (district, region, industry); the page of clusters; the 4 row prefetches
+    "catalogue": 14,
+    # the cluster (+ joins); the 4 row prefetches; sources; funding lines (+ sources)
+    "cluster": 7,
+    # districts; regions with cluster counts; regions without a district
+    "regions": 3,
+    # the region; its totals; its clusters; the 4 row prefetches; its region-level lines
+    "region": 8,
+    # the district; its totals; its regions; its clusters; the 4 row prefetches
+    "district": 8,
+    # industries with cluster counts
+    "industries": 1,
+    # the industry; its totals; its clusters; the 4 row prefetches
+    "industry": 7,
+    # the college; its memberships (+ clusters)
+    "college": 2,
+    # the employer; its partnerships (+ clusters)
+    "employer": 2,
+    # a static page
+    "open-data": 0,
+    # the sitemap index: a COUNT for each of 6 sections (the static pages need none); the
+    # clusters' latest change (one MAX)
+    "sitemap": 7,
+    # one section: its paginator's COUNT, then its page (slug and date only)
+    "sitemap-clusters": 2,
+}
+
+
+def _grow(clusters: int) -> None:
+    region = Region.objects.get(code="22")
+    industry = Industry.objects.get(slug="mechanical-engineering")
+    source = Source.objects.first()
+    programmes = ProgrammeFactory.create_batch(2)
+    for _ in range(clusters):
+        cluster = ClusterFactory(region=region, industry=industry)
+        ClusterCollegeFactory(cluster=cluster, role=CollegeRole.BASE)
+        ClusterCollegeFactory(cluster=cluster)
+        ClusterEmployerFactory(cluster=cluster)
+        ReportedFigureFactory(cluster=cluster, source=source)
+        cluster.programmes.set(programmes)
+        FundingLineFactory(cluster=cluster, source=source)
+    funding_totals_recompute_all()
+
+
+def _count(client, url, params=None) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, params or {})
+        assert response.status_code == 200, (url, response.status_code)
+        if getattr(response, "streaming", False):
+            b"".join(response.streaming_content)
+    return len(queries)
+
+
+def _pages() -> dict[str, str]:
+    cluster = Cluster.objects.filter(region__code="22").order_by("pk").first()
+    college = College.objects.filter(cluster_colleges__cluster=cluster).first()
+    employer = Employer.objects.filter(cluster_employers__cluster=cluster).first()
+    region = Region.objects.get(code="22")
+    return {
+        "home": "/",
+        "catalogue": "/clusters/",
+        "cluster": cluster.get_absolute_url(),
+        "regions": "/regions/",
+        "region": region.get_absolute_url(),
+        "district": f"/districts/{region.federal_district.code}/",
+        "industries": "/industries/",
+        "industry": "/industries/mechanical-engineering/",
+        "college": college.get_absolute_url(),
+        "employer": employer.get_absolute_url(),
+        "open-data": "/open-data/",
+        "sitemap": "/sitemap.xml",
+        "sitemap-clusters": "/sitemap-clusters.xml",
+    }
+
+
+def _measure(api_client, client) -> dict[str, int]:
+    counts = {
+        f"api:{prefix}": _count(api_client, f"/api/v1/{prefix}/", {"page_size": 500})
+        for prefix in API_LISTS
+    }
+    counts.update({f"page:{name}": _count(client, url) for name, url in _pages().items()})
+    return counts
+
+
+def test_query_counts_are_pinned_and_do_not_grow_with_the_rows(seed, api_client, client):
+    _grow(5)
+    few = _measure(api_client, client)
+    _grow(495)
+    many = _measure(api_client, client)
+    assert Cluster.objects.count() > 500
+    assert few == many
+    assert {k[4:]: v for k, v in few.items() if k.startswith("api:")} == API_LISTS
+    assert {k[5:]: v for k, v in few.items() if k.startswith("page:")} == PAGES
