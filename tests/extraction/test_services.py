@@ -202,3 +202,30 @@ def test_an_upper_bound_is_accepted_as_at_most_never_as_exact(federal_editor):
         "at_most",
         "regional",
     )
+
+
+@pytest.mark.parametrize("name", [p.stem for p in sorted(SEEDS.glob("*.txt"))])
+def test_every_seed_accepts_into_drafts_that_cite_it(federal_editor, name):
+    source_text = pasted(federal_editor, name)
+    proposals = source_text.proposals
+    for cluster in proposals["clusters"]:
+        proposal_accept(actor=federal_editor, source_text=source_text, item_id=cluster["id"])
+    accepted_money = 0
+    for money in proposals["money"]:
+        if money["source"] == "unknown" and not money["is_total"]:
+            continue  # staff must name the source first
+        proposal_accept(actor=federal_editor, source_text=source_text, item_id=money["id"])
+        accepted_money += 1
+    for figure in proposals["figures"]:
+        proposal_accept(actor=federal_editor, source_text=source_text, item_id=figure["id"])
+    source = source_text.source
+    clusters = Cluster.objects.all()
+    assert clusters.count() == len(proposals["clusters"])
+    assert not clusters.filter(is_published=True).exists()
+    assert all(source in c.sources.all() for c in clusters)
+    lines = FundingLine.objects.all()
+    totals = ReportedFigure.objects.filter(kind=FigureKind.FUNDING_TOTAL_RUB)
+    assert lines.count() + totals.count() == accepted_money
+    assert not lines.exclude(source=source).exists()
+    assert not ReportedFigure.objects.exclude(source=source).exists()
+    assert ReportedFigure.objects.count() == totals.count() + len(proposals["figures"])

@@ -1,0 +1,378 @@
+"""Named organisations in a Russian text: colleges around a head noun («Иркутский
+энергетический колледж», «ГАПОУ «…»») and employers («АО «…»», «Амурский судостроительный
+завод»), put in the nominative, with the abbreviations the text defines or spells («СмолАПО»)."""
+
+from __future__ import annotations
+
+import re
+
+from extraction import language as lang
+from extraction.language import Word
+from extraction.proposals import Org
+
+COLLEGE_HEADS = {"колледж", "техникум", "академия", "училище", "лицей", "институт", "университет"}
+COLLEGE_FORMS = {
+    "гапоу",
+    "гбпоу",
+    "гпоу",
+    "огапоу",
+    "огбпоу",
+    "кгбпоу",
+    "кгапоу",
+    "гоапоу",
+    "гобпоу",
+    "бпоу",
+    "апоу",
+    "спб",
+    "пк",
+    "гбоу",
+    "фгбоу",
+    "поу",
+    "ано",
+    "чпоу",
+    "мбпоу",
+    "мпоу",
+}
+EDU_FORMS_NOT_COLLEGE = {"фгбоу", "гбоу", "ано"}  # only with a college head inside the quote
+EMPLOYER_HEADS = {
+    "завод",
+    "комбинат",
+    "компания",
+    "корпорация",
+    "холдинг",
+    "концерн",
+    "фабрика",
+    "предприятие",
+    "объединение",
+    "верфь",
+    "судоверфь",
+    "банк",
+    "агрохолдинг",
+    "group",
+}
+EMPLOYER_FORMS = {
+    "ао",
+    "пао",
+    "ооо",
+    "оао",
+    "зао",
+    "нао",
+    "фгуп",
+    "гуп",
+    "муп",
+    "гк",
+    "нпо",
+    "нпп",
+    "пк",
+}
+EMPLOYER_FORM_WORDS = {
+    ("акционерный", "общество"): "АО",
+    ("публичный", "акционерный", "общество"): "ПАО",
+    ("общество", "с", "ограниченный", "ответственность"): "ООО",
+    ("группа", "компания"): "ГК",
+}
+# «колледж» as a part of other words' names that are not a college: none; but these heads
+# preceded by these lemmas are bodies, not organisations to register.
+_NOT_ORG_BEFORE = {"федеральный", "министерство", "правительство"}
+_GENITIVE_LINKS = {"и"}
+
+
+def _quote_at(spans: list[tuple[int, int]], start: int) -> tuple[int, int] | None:
+    return next((s for s in spans if s[0] == start), None)
+
+
+def find_organisations(text: str, ws: list[Word]) -> list[Org]:
+    """Every named college and employer of `text` (`ws`: its words), one Org each."""
+    quotes = lang.quoted_spans(text)
+    orgs: list[Org] = []
+    used: list[tuple[int, int]] = []
+
+    def overlaps(a: int, b: int) -> bool:
+        return any(a < e and s < b for s, e in used)
+
+    def add(kind: str, start: int, end: int, name: str) -> Org | None:
+        if overlaps(start, end):
+            return None
+        name = re.sub(r"\s+", " ", name).strip(" ,.;:-–—")
+        name = re.sub(r"»\s*»", "»»", name)
+        org = Org(kind, name, start, end, text[start:end], lang.normalise_name(name))
+        org.mentions.append((start, end))
+        used.append((start, end))
+        orgs.append(org)
+        return org
+
+    index_of = {w.start: i for i, w in enumerate(ws)}
+
+    # 1. A form or head followed by a quoted name: ГАПОУ «…», колледж «Энергия», АО «БТК групп».
+    for qs, qe in quotes:
+        before = [w for w in ws if w.end <= qs][-5:]
+        inner = text[qs + 1 : qe - 1].strip()
+        if not inner or len(inner) > 120:
+            continue
+        inner_words = [w for w in lang.words(inner) if w.is_word]
+        if not inner_words:
+            continue
+        inner_lemmas = [lang.lemma(w.text) for w in inner_words]
+        prev = before[-1] if before else None
+        prev_lemma = lang.lemma(prev.text) if prev else ""
+        # The quote is itself a college name: «Гуманитарно-технический техникум».
+        if any(lemma in COLLEGE_HEADS for lemma in inner_lemmas) and inner_words[0].is_capitalised:
+            has_form = prev is not None and prev.lower in COLLEGE_FORMS
+            # «модели «Эффективный колледж»»: a quote named by the noun before it is no college.
+            if (
+                not has_form
+                and prev is not None
+                and prev.is_word
+                and lang.has_tag(prev.text, "NOUN")
+            ):
+                used.append((qs, qe))
+                continue
+            start = prev.start if has_form else qs
+            label = (prev.text + " " if start != qs else "") + text[qs:qe]
+            add("college", start, qe, label)
+            continue
+        if prev is None or text[prev.end : qs].strip():
+            continue
+        if prev.lower in COLLEGE_FORMS - EMPLOYER_FORMS or (
+            prev_lemma in COLLEGE_HEADS and prev.lower not in EMPLOYER_FORMS
+        ):
+            start, label = _with_adjectives(text, ws, index_of[prev.start], prev_lemma)
+            add("college", start, qe, label + " " + text[qs:qe])
+            continue
+        if prev.lower == "пк" or (prev.text == "ПК"):
+            add("college", prev.start, qe, "ПК " + text[qs:qe])
+            continue
+        if prev.lower in EMPLOYER_FORMS:
+            add("employer", prev.start, qe, prev.text.upper() + " " + text[qs:qe])
+            continue
+        form = _employer_form_words(ws, index_of[prev.start])
+        if form:
+            label, start = form
+            add("employer", start, qe, label + " " + text[qs:qe])
+            continue
+        if prev_lemma in EMPLOYER_HEADS:
+            start, label = _with_adjectives(text, ws, index_of[prev.start], prev_lemma)
+            add("employer", start, qe, label + " " + text[qs:qe])
+
+    # 2. Unquoted names around a head noun: «Иркутский энергетический колледж», «Иркутский
+    #    техникум авиастроения и материалообработки», «Амурский судостроительный завод».
+    for i, word in enumerate(ws):
+        if not word.is_word or overlaps(word.start, word.end):
+            continue
+        head = lang.lemma(word.text)
+        if head in COLLEGE_HEADS:
+            kind = "college"
+        elif head in EMPLOYER_HEADS - {"компания", "предприятие", "объединение", "банк"}:
+            kind = "employer"
+        else:
+            continue
+        if not lang.any_reading(word.text, "NOUN"):
+            continue
+        left = i
+        while (
+            left > 0 and _is_name_adjective(ws[left - 1]) and ws[left - 1].end + 2 >= ws[left].start
+        ):
+            left -= 1
+        right = i
+        # genitive dependents: «… профессионального образования», «… авиастроения и …»
+        j = i + 1
+        while j < len(ws):
+            w = ws[j]
+            if not w.is_word or text[ws[j - 1].end : w.start].strip() or w.lower in {"им", "имени"}:
+                break
+            if w.is_capitalised and lang.any_reading(w.text, "ADJF"):
+                break  # «… и Сокольского педагогического колледжа»: the next name begins
+            if (
+                w.lower not in _GENITIVE_LINKS
+                and len(w.text) > 2
+                and (
+                    lang.any_reading(w.text, "NOUN", "gent")
+                    or lang.any_reading(w.text, "ADJF", "gent")
+                )
+                and lang.lemma(w.text) not in COLLEGE_HEADS | EMPLOYER_HEADS
+            ):
+                if lang.any_reading(w.text, "NOUN", "gent") and not lang.has_tag(w.text, "ADJF"):
+                    right = j
+                j += 1
+                continue
+            if (
+                w.lower in _GENITIVE_LINKS
+                and j + 1 < len(ws)
+                and lang.has_tag(ws[j + 1].text, "gent")
+                and (
+                    lang.any_reading(ws[j + 1].text, "NOUN")
+                    or lang.any_reading(ws[j + 1].text, "ADJF")
+                )
+            ):
+                j += 1
+                continue
+            break
+        # «им. М.И. Щадова», «имени П. П. Аносова», «имени адмирала Г.И. Невельского»,
+        # «имени Красной Армии»
+        k = right + 1
+        if k < len(ws) and ws[k].lower in {"им", "имени"}:
+            m = k + 1
+            if m < len(ws) and ws[m].text == ".":
+                m += 1
+            if m < len(ws) and ws[m].is_word and not ws[m].is_capitalised and len(ws[m].text) > 3:
+                m += 1  # a title: «адмирала», «академика»
+            while m < len(ws) and (
+                ws[m].text == "." or (len(ws[m].text) == 1 and ws[m].text.isupper())
+            ):
+                m += 1
+            last = None
+            while (
+                m < len(ws)
+                and ws[m].is_word
+                and ws[m].is_capitalised
+                and len(ws[m].text) > 1
+                and (last is None or not text[ws[m - 1].end : ws[m].start].strip())
+                and (last is None or m - last == 1)
+                and lang.lemma(ws[m].text) not in COLLEGE_HEADS
+            ):
+                last = m
+                m += 1
+                if lang.has_tag(ws[last].text, "NOUN") and not lang.any_reading(
+                    ws[last].text, "ADJF"
+                ):
+                    break  # a surname or noun ends the name
+            if last is not None:
+                right = last
+        has_left = left < i and ws[left].is_capitalised
+        # «на базе Колледжа строительства и профессиональных технологий»: a capitalised head
+        # with its genitive dependents is a name too (not at a sentence start, where any
+        # word is capitalised).
+        head_named = (
+            left == i
+            and word.is_capitalised
+            and right > i
+            and i > 0
+            and ws[i - 1].text not in {".", "!", "?", "…", "«", '"', "–", "—", "-"}
+            and "\n" not in text[ws[i - 1].end : word.start]
+        )
+        if not (has_left or head_named):
+            continue
+        if left > 0 and lang.lemma(ws[left - 1].text) in _NOT_ORG_BEFORE:
+            continue
+        start, end = ws[left].start, ws[right].end
+        parts = [w.text for w in ws[left : i + 1]]
+        head_words = lang.to_nominative(parts, len(parts) - 1)
+        tail = text[ws[i].end : end]
+        add(kind, start, end, " ".join(head_words) + tail)
+
+    # 3. Abbreviations the text defines: «Смоленская академия … (СмолАПО)».
+    for org in orgs:
+        match = re.match(
+            r"\s*\(([А-ЯЁA-Z][А-Яа-яЁёA-Za-z\-]{1,15})\)", text[org.end : org.end + 20]
+        )
+        if match and any(c.isupper() for c in match.group(1)[1:]):
+            org.aliases.append(match.group(1))
+    # …and abbreviations used without a definition that spell the name's initials («СмолАПО»).
+    for m in re.finditer(r"(?<![\wА-Яа-яЁё])([А-ЯЁ][а-яё]{0,5}[А-ЯЁ]{2,8})(?![\wА-Яа-яЁё])", text):
+        for org in orgs:
+            if m.group(1) not in org.aliases and _is_acronym(m.group(1), org.name):
+                org.aliases.append(m.group(1))
+    for org in orgs:
+        for alias in org.aliases:
+            for m in re.finditer(
+                r"(?<![\wА-Яа-яЁё])" + re.escape(alias) + r"(?![\wА-Яа-яЁё])", text
+            ):
+                if not any(s <= m.start() < e for s, e in org.mentions):
+                    org.mentions.append((m.start(), m.end()))
+    return _merge_orgs(orgs, text)
+
+
+def _is_acronym(token: str, name: str) -> bool:
+    """«СмолАПО» spells «Смоленская академия профессионального образования»: a prefix of the
+    first word, then the first letter of each further word (short links like «и» may drop)."""
+    parts = [w.text.lower() for w in lang.words(name) if w.is_word and w.text.lower() not in {"им"}]
+    token = token.lower()
+    if len(parts) < 2:
+        return False
+
+    def match(t: str, i: int) -> bool:
+        if i == len(parts):
+            return t == ""
+        if not t:
+            return False
+        word = parts[i]
+        if len(word) <= 2 and match(t, i + 1):
+            return True
+        return t[0] == word[0] and match(t[1:], i + 1)
+
+    first = parts[0]
+    return any(
+        token.startswith(first[:k]) and match(token[k:], 1)
+        for k in range(1, min(len(first), 6) + 1)
+    )
+
+
+def _is_name_adjective(word: Word) -> bool:
+    if not word.is_word or word.text.isupper():
+        return False
+    last = word.text.rpartition("-")[2].lower()
+    readings = lang.parses(last)
+    if not any("ADJF" in p.tag for p in readings):
+        return False
+    first = readings[0].tag
+    if "NPRO" in first or "PRTF" in first:
+        return False
+    # «Дзержинского»: a capitalised adjective of a place may read first as a surname.
+    return "NOUN" not in first or (word.is_capitalised and "Surn" in first)
+
+
+def _with_adjectives(text: str, ws: list[Word], head: int, head_lemma: str) -> tuple[int, str]:
+    """Start and nominative label of a head noun with the capitalised adjectives before it."""
+    left = head
+    while left > 0 and _is_name_adjective(ws[left - 1]):
+        left -= 1
+    if left < head and not ws[left].is_capitalised:
+        left = head
+    parts = [w.text for w in ws[left : head + 1]]
+    label = lang.to_nominative(parts, len(parts) - 1)
+    if left == head:
+        label = [
+            label[0].lower() if label[0][:1].isupper() and not label[0].isupper() else label[0]
+        ]
+    return ws[left].start, " ".join(label)
+
+
+def _employer_form_words(ws: list[Word], last: int) -> tuple[str, int] | None:
+    for words_, label in EMPLOYER_FORM_WORDS.items():
+        n = len(words_)
+        if last - n + 1 < 0:
+            continue
+        window = ws[last - n + 1 : last + 1]
+        if tuple(lang.lemma(w.text) for w in window) == words_:
+            return label, window[0].start
+    return None
+
+
+def _merge_orgs(orgs: list[Org], text: str) -> list[Org]:
+    """One Org per organisation: the same key or a quoted core («колледж «Энергия»» = «ПК «Энергия»»)."""
+    merged: list[Org] = []
+    for org in sorted(orgs, key=lambda o: o.start):
+        same = next((m for m in merged if m.kind == org.kind and _same_org(m, org)), None)
+        if same is None:
+            merged.append(org)
+            continue
+        same.mentions.extend(org.mentions)
+        same.aliases.extend(a for a in org.aliases if a not in same.aliases)
+        # Prefer the fuller name as the label (a name with adjectives over «ПК «…»»).
+        if len(org.name) > len(same.name) and not org.name.startswith(
+            ("ПК ", "колледж ", "техникум ")
+        ):
+            same.name = org.name
+    return merged
+
+
+def _quoted_core(name: str) -> str | None:
+    match = re.search(r"[«\"](.+)[»\"]", name)
+    return lang.normalise_name(match.group(1)) if match else None
+
+
+def _same_org(a: Org, b: Org) -> bool:
+    if a.key == b.key:
+        return True
+    core_a, core_b = _quoted_core(a.name), _quoted_core(b.name)
+    return core_a is not None and core_a == core_b
