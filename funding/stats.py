@@ -244,7 +244,7 @@ def funding_stats(
     # the others too unless a draft they may see has money inside the asked scope.
     drafts_in_scope = gate.sees_some_drafts(user) and (
         _line_filters(
-            params, FundingLine.objects.visible_to(user).filter(cluster__is_published=False)
+            params, FundingLine.objects.visible_to(user).exclude(gate.funding_line_visible_q(None))
         ).exists()
     )
 

@@ -444,6 +444,7 @@ def test_admin_inline_edit_of_the_drafts_money(world, persona, web):
                 if value is not None:
                     data[f"{prefix}-{i}-{field.name}"] = value
     data["funding_lines-0-amount_rub"] = "778000000"
+    data["funding_lines-0-amount_rub_reason"] = "Уточнено по постановлению"
     data["funding_lines-0-amount_rub_reason"] = "уточнено"  # a changed sum needs its reason
     response = web.post(url, data)
     assert response.status_code == 302, response.content.decode()[:2000]

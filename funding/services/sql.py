@@ -22,6 +22,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.db.models import Q
 
+from clusters import gate
 from clusters.models import Cluster
 from common.qualifiers import combine_sql
 from funding.choices import FundingSource
@@ -100,8 +101,10 @@ class TotalKind:
 # Region, district, industry and national totals are public figures: they count the lines of
 # published clusters and the region-level lines, never a draft's money. A cluster's own totals
 # count all its lines (a draft's page is for staff only).
-PUBLIC_SQL = "(fl.cluster_id IS NULL OR c.is_published)"
-PUBLIC_Q = Q(cluster__isnull=True) | Q(cluster__is_published=True)
+# The rule is the gate's (clusters/gate.py) for a user who sees no draft.
+PUBLIC_SQL = f"(fl.cluster_id IS NULL OR {gate.PUBLIC_CLUSTER_SQL('c')})"
+PUBLIC_Q = gate.funding_line_visible_q(None)
+PUBLIC_CLUSTER_Q = gate.cluster_visible_q(None, "cluster__")
 
 
 def _kinds() -> list[TotalKind]:
@@ -221,16 +224,17 @@ def _kinds() -> list[TotalKind]:
             lock_namespace=4,
             line_keys=("cluster__industry_id", "fiscal_year"),
             # A cluster whose industry is not known («не указано») counts in no industry.
-            line_filter=Q(cluster__is_published=True, cluster__industry__isnull=False),
+            line_filter=PUBLIC_CLUSTER_Q & Q(cluster__industry__isnull=False),
             rollup_of="cluster_year",
             key_exprs=("t.industry_id", "t.fiscal_year"),
             scope_exprs=("t.industry_id", "t.fiscal_year"),
             from_sql=f"{cluster_year} t",
-            where_sql="t.is_published AND t.industry_id IS NOT NULL",
+            # t.is_published: the cluster's publication, copied into its rows (gate, anonymous).
+            where_sql=f"{gate.PUBLIC_CLUSTER_SQL('t')} AND t.industry_id IS NOT NULL",
             lines_key_exprs=("c.industry_id", "fl.fiscal_year"),
             lines_scope_exprs=("c.industry_id", "fl.fiscal_year"),
             lines_from_sql=f"{line} fl JOIN {cluster} c ON c.id = fl.cluster_id",
-            lines_where_sql="c.is_published AND c.industry_id IS NOT NULL",
+            lines_where_sql=f"{gate.PUBLIC_CLUSTER_SQL('c')} AND c.industry_id IS NOT NULL",
         ),
     ]
 
