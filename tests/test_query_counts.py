@@ -61,19 +61,24 @@ PAGES = {
     # paginator count; 5 facet GROUP BYs (district, region, industry, kind, year); 3 option
     # lists (district, region, industry); the page of clusters; the 4 row prefetches
     "catalogue": 14,
-    # the cluster (+ joins); the 4 row prefetches; sources; funding lines (+ sources)
-    "cluster": 7,
+    # the cluster (+ joins); the 4 row prefetches; sources; funding lines (+ sources); the
+    # completeness block: the cluster (+ joins), its memberships, its figures, which budgets
+    # its lines name, the region's joint lines
+    "cluster": 12,
     # the map's regions and their cluster counts; districts; regions with cluster counts;
     # regions without a district
     "regions": 5,
-    # the region; its totals; its clusters; the 4 row prefetches; its region-level lines
-    "region": 8,
-    # the district; its totals; its regions; its clusters; the 4 row prefetches
-    "district": 8,
+    # the region; the completeness block: its clusters counted, their memberships and
+    # figures, which budgets their lines name, the joint lines; the paginator's count; its
+    # totals; its clusters; the 4 row prefetches; its region-level lines
+    "region": 15,
+    # the district; the paginator's count; its totals; its regions; its clusters; the 4 row
+    # prefetches
+    "district": 9,
     # industries with cluster counts
     "industries": 1,
-    # the industry; its totals; its clusters; the 4 row prefetches
-    "industry": 7,
+    # the industry; its totals; the paginator's count; its clusters; the 4 row prefetches
+    "industry": 8,
     # the college; its memberships (+ clusters)
     "college": 2,
     # the employer; its partnerships (+ clusters)

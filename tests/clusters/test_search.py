@@ -79,7 +79,7 @@ def test_a_typo_in_a_name_still_finds_on_postgresql(seed):
 SQLITE_SCRIPT = """
 import json, sys
 from django.core.management import call_command
-call_command("seed", verbosity=0)
+call_command("seed", no_press=True, verbosity=0)
 from clusters.models import Cluster
 queries = json.loads(sys.argv[1])
 print(json.dumps({q: sorted(Cluster.objects.search(q).values_list("slug", flat=True)) for q in queries}))
