@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 
 from clusters.choices import CollegeRole
 from clusters.models import ReportedFigure
+from clusters.services import base_college_problem
 from common.forms import RussianDecimalField
 
 
@@ -17,15 +18,15 @@ class ClusterCollegeFormSet(forms.BaseInlineFormSet):
             if form.cleaned_data and not form.cleaned_data.get("DELETE", False)
         ]
         bases = sum(1 for form in live if form.cleaned_data.get("role") == CollegeRole.BASE)
-        if bases > 1:
-            raise ValidationError("У кластера может быть только одна базовая организация.")
+        # The rule is the write service's; checked here too so the form shows it in place.
+        problem = base_college_problem(
+            bases=bases, is_published=getattr(self.instance, "is_published", False)
+        )
+        if problem:
+            raise ValidationError(problem)
         colleges = [form.cleaned_data.get("college") for form in live]
         if len(colleges) != len(set(colleges)):
             raise ValidationError("Одна и та же организация указана в кластере дважды.")
-        if bases == 0 and getattr(self.instance, "is_published", False):
-            raise ValidationError(
-                "У опубликованного кластера должна быть базовая образовательная организация."
-            )
 
 
 class ReportedFigureForm(forms.ModelForm):

@@ -174,12 +174,25 @@ def cluster_update(
     return cluster
 
 
+PUBLISHED_NEEDS_ONE_BASE = "У опубликованного кластера должна быть ровно одна базовая организация."
+
+
+def base_college_problem(*, bases: int, is_published: bool) -> str | None:
+    """The base-college rule, for this module and for forms that check it before saving:
+    at most one base college, and exactly one once the cluster is published."""
+    if bases > 1:
+        return "У кластера может быть только одна базовая организация."
+    if is_published and bases != 1:
+        return PUBLISHED_NEEDS_ONE_BASE
+    return None
+
+
 def cluster_publication_problems(cluster: Cluster) -> list[str]:
     """Why `cluster` cannot be published (empty: it can)."""
     problems = []
     bases = ClusterCollege.objects.filter(cluster=cluster, role=CollegeRole.BASE).count()
-    if bases != 1:
-        problems.append("У опубликованного кластера должна быть ровно одна базовая организация.")
+    if base_college_problem(bases=bases, is_published=True):
+        problems.append(PUBLISHED_NEEDS_ONE_BASE)
     if not cluster.sources.exists():
         problems.append("Опубликовать можно только кластер, у которого указан источник.")
     return problems
@@ -269,10 +282,9 @@ def _check_published_base(cluster: Cluster) -> None:
     if not Cluster.objects.filter(pk=cluster.pk, is_published=True).exists():
         return
     bases = ClusterCollege.objects.filter(cluster=cluster, role=CollegeRole.BASE).count()
-    if bases != 1:
-        raise ValidationError(
-            {"role": "У опубликованного кластера должна быть ровно одна базовая организация."}
-        )
+    problem = base_college_problem(bases=bases, is_published=True)
+    if problem:
+        raise ValidationError({"role": problem})
 
 
 PartModel = type[ClusterCollege] | type[ClusterEmployer] | type[ReportedFigure]
