@@ -22,3 +22,10 @@ def spreadsheet_safe(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
+
+
+def spreadsheet_safe_sql(text: str) -> str:
+    """The same rule in SQL, for the exports PostgreSQL writes (common/api/csv_copy.py): the
+    text expression `text`, with a leading `'` when it starts with one of FORMULA_PREFIXES."""
+    prefixes = ", ".join(f"chr({ord(prefix)})" for prefix in FORMULA_PREFIXES)
+    return f"CASE WHEN left({text}, 1) IN ({prefixes}) THEN '''' || {text} ELSE {text} END"

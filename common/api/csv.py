@@ -15,7 +15,7 @@ from django.db.models import QuerySet
 from rest_framework import serializers
 from rest_framework.renderers import BaseRenderer
 
-from common.api import rows
+from common.api import csv_copy, rows
 from common.spreadsheet import spreadsheet_safe
 
 BOM = "\ufeff"
@@ -109,18 +109,23 @@ def export_cells(
     return (flatten(row, columns) for row in serialized)
 
 
+def _header_line(columns: list[str], header: list[str] | None) -> str:
+    return BOM + csv.writer(_Echo()).writerow([spreadsheet_safe(c) for c in (header or columns)])
+
+
+def _end_line(count: int) -> str:
+    """`#END,<rows>`, written only after the last row, so a response cut off on the way (a
+    killed worker, a dropped connection, a database error) can be told from a complete one;
+    readers that skip comment lines (`pandas.read_csv(comment="#")`) drop it."""
+    return csv.writer(_Echo()).writerow([END_MARKER, count])
+
+
 def csv_stream(
     columns: list[str], cell_rows: Iterable[list[str]], header: list[str] | None = None
 ) -> Iterator[bytes]:
-    """A whole export as UTF-8 chunks of a few hundred lines, ending with `#END,<rows>`.
-
-    The marker is written only after the last row, so a response cut off on the way (a killed
-    worker, a dropped connection, a database error) can be told from a complete one; readers
-    that skip comment lines (`pandas.read_csv(comment="#")`) drop it.
-    """
-    writer = csv.writer(_Echo())
-    writerow = writer.writerow
-    batch: list[str] = [BOM + writerow([spreadsheet_safe(c) for c in (header or columns)])]
+    """A whole export as UTF-8 chunks of a few hundred lines, ending with `#END,<rows>`."""
+    writerow = csv.writer(_Echo()).writerow
+    batch: list[str] = [_header_line(columns, header)]
     count = 0
     for cells in cell_rows:
         batch.append(writerow(cells))
@@ -128,8 +133,53 @@ def csv_stream(
         if len(batch) >= STREAM_BATCH:
             yield "".join(batch).encode("utf-8")
             batch = []
-    batch.append(writerow([END_MARKER, count]))
+    batch.append(_end_line(count))
     yield "".join(batch).encode("utf-8")
+
+
+COPY_CHUNK_BYTES = 1 << 16
+
+
+def copied_csv_stream(
+    columns: list[str], lines: Iterable[bytes], header: list[str] | None = None
+) -> Iterator[bytes]:
+    """The same framing (BOM and header, rows, `#END,<rows>`) around rows PostgreSQL wrote,
+    in chunks of about 64 KB."""
+    batch: list[bytes] = [_header_line(columns, header).encode("utf-8")]
+    size = 0
+    count = 0
+    for line in lines:
+        batch.append(line)
+        count += 1
+        size += len(line)
+        if size >= COPY_CHUNK_BYTES:
+            yield b"".join(batch)
+            batch = []
+            size = 0
+    batch.append(_end_line(count).encode("utf-8"))
+    yield b"".join(batch)
+
+
+def export_csv(
+    serializer: serializers.BaseSerializer,
+    queryset: QuerySet,
+    columns: list[str],
+    *,
+    header: list[str] | None = None,
+    chunk_size: int = 2000,
+) -> Iterator[bytes]:
+    """A whole export as CSV chunks: written by PostgreSQL (`COPY`, common/api/csv_copy.py)
+    when the list has a flat row plan whose every column has an SQL form, else in Python
+    (`export_cells`). The same bytes either way (tests/test_list_parity.py)."""
+    plan = rows.plan_for(serializer, queryset)
+    specs = plan.cell_specs(columns) if plan is not None else None
+    if specs is not None:
+        query = csv_copy.copy_query(plan, queryset, specs)
+        if query is not None:
+            statement, params = query
+            lines = csv_copy.copy_rows(statement, params, using=queryset.db)
+            return copied_csv_stream(columns, lines, header)
+    return csv_stream(columns, export_cells(serializer, queryset, columns, chunk_size), header)
 
 
 def _rows_of(data: Any) -> list[dict[str, Any]]:

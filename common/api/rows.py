@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import islice
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models, transaction
@@ -119,6 +119,20 @@ class _Node:
 class _Scalar(_Node):
     path: str
     represent: Callable[[Any], Any]
+    drf_field: Field | None = None  # what writes the value, and the model field it reads:
+    model_field: models.Field | None = None  # how the database may write it (csv_copy.py)
+
+
+class CellSpec(NamedTuple):
+    """One CSV column of a flat plan: the `.values()` column holding its value, the columns
+    that must not be null (relations crossed on the way), the value's representation, and the
+    serializer and model fields behind it."""
+
+    path: str
+    guards: tuple[str, ...]
+    represent: Callable[[Any], Any]
+    drf_field: Field | None
+    model_field: models.Field | None
 
 
 @dataclass
@@ -237,18 +251,20 @@ class RowPlan:
         while chunk := list(islice(values, chunk_size)):
             yield from self.rows(chunk, using=queryset.db)
 
-    def cell_specs(self, columns: list[str]) -> list[tuple[str, tuple[str, ...], Callable]] | None:
-        """For a plan without nested lists: each dotted CSV column as (value column, columns
-        that must not be null, represent). None when a column is not one of the plan's."""
+    def cell_specs(self, columns: list[str]) -> list[CellSpec] | None:
+        """For a plan without nested lists: each dotted CSV column as its `CellSpec`. None when
+        a column is not one of the plan's."""
         if self.manys or self.finalize is not None:
             return None
-        found: dict[str, tuple[str, tuple[str, ...], Callable]] = {}
+        found: dict[str, CellSpec] = {}
 
         def collect(plan: RowPlan, name_prefix: str, outer: tuple[str, ...]) -> None:
             for node in plan.nodes:
                 guards = (*outer, *(guard.path for guard in node.guards))
                 if isinstance(node, _Scalar):
-                    found[name_prefix + node.name] = (node.path, guards, node.represent)
+                    found[name_prefix + node.name] = CellSpec(
+                        node.path, guards, node.represent, node.drf_field, node.model_field
+                    )
                 else:
                     pk = (node.pk_path,) if node.pk_path else ()
                     collect(node.plan, f"{name_prefix}{node.name}.", (*guards, *pk))
@@ -261,7 +277,7 @@ class RowPlan:
     def iter_cells(
         self,
         queryset: QuerySet,
-        specs: list[tuple[str, tuple[str, ...], Callable]],
+        specs: list[CellSpec],
         format_cell: Callable[[Any], str],
         chunk_size: int = 2000,
     ) -> Iterator[list[str]]:
@@ -274,8 +290,8 @@ class RowPlan:
         keys = self.columns()
         index = {key: i for i, key in enumerate(keys)}
         compiled = [
-            (index[path], tuple(index[g] for g in guards), represent)
-            for path, guards, represent in specs
+            (index[spec.path], tuple(index[g] for g in spec.guards), spec.represent)
+            for spec in specs
         ]
         empty_cell = format_cell(None)
         rows = queryset.prefetch_related(None).values_list(*keys)
@@ -389,6 +405,8 @@ def _scalar(name: str, drf_field: Field, model: type[models.Model], prefix: str)
         allow_null=drf_field.allow_null,
         path=prefix + path,
         represent=_represent(drf_field),
+        drf_field=drf_field,
+        model_field=last,
     )
 
 

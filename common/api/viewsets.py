@@ -23,7 +23,7 @@ from rest_framework import status, viewsets
 from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.response import Response
 
-from common.api.csv import CSVRenderer, csv_columns, csv_stream, export_cells
+from common.api.csv import CSVRenderer, csv_columns, export_csv
 from common.api.exceptions import PreconditionFailed, registry_exception_handler
 from common.api.filters import StableOrderingFilter
 from common.api.negotiation import FormatFirstContentNegotiation
@@ -156,12 +156,10 @@ class RegistryViewSetMixin(ConditionalGetMixin):
         serializer = self.get_serializer(many=True)
         columns = csv_columns(serializer)
         header = csv_labels(serializer) if self.request.query_params.get("labels") == "ru" else None
-        cells = export_cells(
-            serializer, self._export_queryset(), columns, chunk_size=CSV_CHUNK_SIZE
+        chunks = export_csv(
+            serializer, self._export_queryset(), columns, header=header, chunk_size=CSV_CHUNK_SIZE
         )
-        response = StreamingHttpResponse(
-            csv_stream(columns, cells, header=header), content_type="text/csv; charset=utf-8"
-        )
+        response = StreamingHttpResponse(chunks, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{self.csv_filename}.csv"'
         return response
 
