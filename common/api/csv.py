@@ -148,14 +148,20 @@ def copied_csv_stream(
     batch: list[bytes] = [_header_line(columns, header).encode("utf-8")]
     size = 0
     count = 0
-    for line in lines:
-        batch.append(line)
-        count += 1
-        size += len(line)
-        if size >= COPY_CHUNK_BYTES:
-            yield b"".join(batch)
-            batch = []
-            size = 0
+    try:
+        for line in lines:
+            batch.append(line)
+            count += 1
+            size += len(line)
+            if size >= COPY_CHUNK_BYTES:
+                yield b"".join(batch)
+                batch = []
+                size = 0
+    finally:
+        # Closed early (the client hung up): end the COPY now, not when garbage is collected.
+        close = getattr(lines, "close", None)
+        if close is not None:
+            close()
     batch.append(_end_line(count).encode("utf-8"))
     yield b"".join(batch)
 
@@ -174,11 +180,9 @@ def export_csv(
     plan = rows.plan_for(serializer, queryset)
     specs = plan.cell_specs(columns) if plan is not None else None
     if specs is not None:
-        query = csv_copy.copy_query(plan, queryset, specs)
-        if query is not None:
-            statement, params = query
-            lines = csv_copy.copy_rows(statement, params, using=queryset.db)
-            return copied_csv_stream(columns, lines, header)
+        export = csv_copy.copy_query(plan, queryset, specs)
+        if export is not None:
+            return copied_csv_stream(columns, csv_copy.copy_rows(export), header)
     return csv_stream(columns, export_cells(serializer, queryset, columns, chunk_size), header)
 
 

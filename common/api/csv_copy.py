@@ -23,13 +23,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connections, models, transaction
-from django.db.models import F, Func, QuerySet, TextField
+from django.db.models import F, Func, Max, Min, QuerySet, TextField
 from rest_framework import ISO_8601, serializers
 from rest_framework.settings import api_settings
 
@@ -43,6 +44,12 @@ TEXT_FIELDS = (
     serializers.SlugField,
     serializers.EmailField,
     serializers.URLField,
+)
+# DRF's integer fields: `int(value)` (or its str, for BigIntegerField's coerce_to_string).
+INTEGER_FIELDS = tuple(
+    field
+    for field in (serializers.IntegerField, getattr(serializers, "BigIntegerField", None))
+    if field is not None
 )
 ZONE_NAME = re.compile(r"^[A-Za-z0-9_+\-/]+$")
 
@@ -69,19 +76,25 @@ def _zone_name(drf_field: serializers.DateTimeField) -> str | None:
 
 
 def _datetime_sql(value: str, zone: str) -> str:
-    """`value.astimezone(zone).isoformat()`, `+00:00` written `Z`, as DRF's DateTimeField."""
+    """`value.astimezone(zone).isoformat()`, `+00:00` written `Z`, as DRF's DateTimeField:
+    microseconds only when there are some, the offset as ±HH:MM (±HH:MM:SS for the odd
+    historical one)."""
     local = f"({value} AT TIME ZONE '{zone}')"
-    offset = f"extract(epoch FROM {local} - ({value} AT TIME ZONE 'UTC'))::int"
-    hours = f"lpad((abs({offset}) / 3600)::text, 2, '0')"
-    minutes = f"lpad((mod(abs({offset}), 3600) / 60)::text, 2, '0')"
-    seconds = f"lpad(mod(abs({offset}), 60)::text, 2, '0')"
+    offset = f"({local} - ({value} AT TIME ZONE 'UTC'))"
+    pattern = f"CASE WHEN extract(second FROM {offset}) = 0 THEN 'HH24:MI' ELSE 'HH24:MI:SS' END"
     return (
         f"to_char({local}, 'YYYY-MM-DD\"T\"HH24:MI:SS')"
-        f" || CASE WHEN to_char({local}, 'US') = '000000' THEN '' ELSE to_char({local}, '.US') END"
-        f" || CASE WHEN {offset} = 0 THEN 'Z' ELSE"
-        f" CASE WHEN {offset} < 0 THEN '-' ELSE '+' END || {hours} || ':' || {minutes}"
-        f" || CASE WHEN mod({offset}, 60) = 0 THEN '' ELSE ':' || {seconds} END END"
+        f" || CASE WHEN date_trunc('second', {value}) = {value} THEN ''"
+        f" ELSE to_char({value}, '.US') END"
+        f" || CASE WHEN {offset} = interval '0' THEN 'Z'"
+        f" WHEN {offset} > interval '0' THEN '+' || to_char({offset}, {pattern})"
+        f" ELSE '-' || to_char(-{offset}, {pattern}) END"
     )
+
+
+def _number_sql(value: str) -> str:
+    """A number's text, guarded: of the formula prefixes only `-` can start it."""
+    return f"CASE WHEN {value} < 0 THEN '''' || ({value})::text ELSE ({value})::text END"
 
 
 def cell_sql(spec: CellSpec, value: str) -> str | None:
@@ -95,10 +108,10 @@ def cell_sql(spec: CellSpec, value: str) -> str | None:
         if isinstance(column, TEXT_COLUMNS):
             return f"NULLIF({spreadsheet_safe_sql(value)}, '')"
         if isinstance(column, INTEGER_COLUMNS) and kind is not serializers.ChoiceField:
-            return spreadsheet_safe_sql(f"({value})::text")
+            return _number_sql(value)
         return None
-    if kind is serializers.IntegerField and isinstance(column, INTEGER_COLUMNS):
-        return spreadsheet_safe_sql(f"({value})::text")
+    if kind in INTEGER_FIELDS and isinstance(column, INTEGER_COLUMNS):
+        return _number_sql(value)
     if kind is serializers.BooleanField and isinstance(column, models.BooleanField):
         return f"CASE WHEN {value} THEN 'true' ELSE 'false' END"
     if kind is serializers.DecimalField and isinstance(column, models.DecimalField):
@@ -114,7 +127,7 @@ def cell_sql(spec: CellSpec, value: str) -> str | None:
             or (not coerce and drf_field.decimal_places > 6)  # str(Decimal) turns exponential
         ):
             return None
-        return spreadsheet_safe_sql(f"({value})::text")
+        return _number_sql(value)
     if kind is serializers.DateField and isinstance(column, models.DateField):
         if isinstance(column, models.DateTimeField) or not _is_iso(
             drf_field, api_settings.DATE_FORMAT
@@ -152,12 +165,26 @@ class _Cell(Func):
         return cell, []
 
 
-def copy_query(
-    plan: RowPlan, queryset: QuerySet, specs: list[CellSpec]
-) -> tuple[str, tuple[Any, ...]] | None:
-    """`COPY (<SELECT of the cells>) TO STDOUT` for these rows, or None if a column has no SQL
-    form, the database is not PostgreSQL or the plan writes one column (Python's csv quotes a
-    lone empty cell, COPY would not)."""
+# A whole export in id order is read in id ranges of this size, one COPY each: a range is planned
+# as an index scan (the first row comes at once), where one COPY of a million joined rows is
+# planned for its total cost (hash joins and a sort: seconds before the first row).
+COPY_ID_RANGE = 50_000
+INTEGER_KEYS = (models.AutoField, models.IntegerField)
+
+
+@dataclass(frozen=True)
+class CopyExport:
+    """The cells' SELECT (the view's queryset: filters, gate, order) and, when it is ordered by
+    an integer primary key alone, that direction ("pk" or "-pk") to read it in id ranges."""
+
+    select: QuerySet
+    id_order: str | None
+
+
+def copy_query(plan: RowPlan, queryset: QuerySet, specs: list[CellSpec]) -> CopyExport | None:
+    """The export of these rows as PostgreSQL writes it, or None if a column has no SQL form,
+    the database is not PostgreSQL or the plan writes one column (Python's csv quotes a lone
+    empty cell, COPY would not)."""
     if connections[queryset.db].vendor != "postgresql" or len(specs) < 2:
         return None
     cells: dict[str, _Cell] = {}
@@ -167,24 +194,61 @@ def copy_query(
             return None
         cells[f"_csv_{index}"] = _Cell(template, F(spec.path), *(F(g) for g in spec.guards))
     select = queryset.prefetch_related(None).annotate(**cells).values_list(*cells)
-    sql, params = select.query.get_compiler(using=queryset.db).as_sql()
+    pk = queryset.model._meta.pk
+    names = {"pk", pk.name, pk.attname}
+    order = [str(term) for term in queryset.query.order_by]
+    id_order = None
+    if isinstance(pk, INTEGER_KEYS) and len(order) == 1:
+        if order[0] in names:
+            id_order = "pk"
+        elif order[0].startswith("-") and order[0][1:] in names:
+            id_order = "-pk"
+    return CopyExport(select, id_order)
+
+
+def _copy_sql(select: QuerySet) -> tuple[str, tuple[Any, ...]]:
+    sql, params = select.query.get_compiler(using=select.db).as_sql()
     return f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", tuple(params)
 
 
-def copy_rows(statement: str, params: tuple[Any, ...], using: str) -> Iterator[bytes]:
-    """The rows PostgreSQL writes for `statement`, each ending in CRLF, never held in memory.
+def _statements(export: CopyExport) -> Iterator[tuple[str, tuple[Any, ...]]]:
+    if export.id_order is None:
+        yield _copy_sql(export.select)
+        return
+    model = export.select.model
+    bounds = model._base_manager.using(export.select.db).aggregate(low=Min("pk"), high=Max("pk"))
+    if bounds["low"] is None:
+        yield _copy_sql(export.select)  # an empty table: the one statement, no rows
+        return
+    starts = range(bounds["low"], bounds["high"] + 1, COPY_ID_RANGE)
+    if export.id_order == "-pk":
+        starts = reversed(starts)
+    for start in starts:
+        chunk = export.select.filter(pk__gte=start, pk__lt=start + COPY_ID_RANGE)
+        yield _copy_sql(chunk)
 
-    One statement is one snapshot; it runs in a transaction of its own (or a savepoint). When
-    the consumer stops early (a client that hung up: the response closes this generator),
-    psycopg cancels the COPY and drains it, and the transaction rolls back, so the connection
-    goes back to its pool idle, not inside a broken COPY.
+
+def copy_rows(export: CopyExport) -> Iterator[bytes]:
+    """The rows PostgreSQL writes for `export`, each ending in CRLF, never held in memory.
+
+    The id ranges are read in one REPEATABLE READ transaction, so the whole export is one
+    snapshot, as one cursor's is (inside a transaction already open, its savepoint: that
+    transaction's own rules). When the consumer stops early (a client that hung up: the
+    response closes this generator), psycopg cancels the COPY and drains it, and the
+    transaction rolls back, so the connection goes back to its pool idle, not inside a broken
+    COPY.
     """
+    using = export.select.db
     connection = connections[using]
+    outermost = not connection.in_atomic_block
     with transaction.atomic(using=using):
         with connection.cursor() as cursor:
             raw = cursor.cursor
+            if outermost:
+                raw.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             if raw.connection.info.encoding.lower() not in ("utf-8", "utf8"):
                 raise ValueError("COPY needs a UTF-8 client encoding")
-            with raw.copy(statement, params or None) as copy:
-                for row in copy:
-                    yield bytes(row[:-1]) + b"\r\n"
+            for statement, params in _statements(export):
+                with raw.copy(statement, params or None) as copy:
+                    for row in copy:
+                        yield bytes(row[:-1]) + b"\r\n"

@@ -1,0 +1,209 @@
+"""CSV written by PostgreSQL (`COPY`, common/api/csv_copy.py) is the Python path's, byte for byte.
+
+Every list endpoint of the router is exported twice — once as the view chooses (COPY for a flat
+row plan), once with COPY switched off (the Python cells and csv writer) — by an anonymous
+client and by staff who may see drafts, over hostile values: every formula prefix, quotes,
+commas, line breaks, Cyrillic and other unicode, empty and null text, null relations, decimals
+with cents, datetimes with and without microseconds and with an odd historical offset.
+"""
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import psycopg
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from rest_framework import serializers
+
+from clusters.models import (
+    Cluster,
+    ClusterCollege,
+    ClusterEmployer,
+    College,
+    Employer,
+    Industry,
+    Programme,
+    Source,
+)
+from common.api import csv_copy, rows
+from common.api.csv import csv_columns
+from config.api import router
+from funding.api.serializers import FundingLineSerializer
+from funding.models import FundingLine
+from funding.services import funding_totals_recompute_all
+from regions.models import FederalDistrict, Region
+from tests.clusters.factories import (
+    ClusterCollegeFactory,
+    ClusterEmployerFactory,
+    ClusterFactory,
+    ProgrammeFactory,
+)
+from tests.funding.factories import FundingLineFactory
+from tests.regions.factories import RegionFactory
+
+pytestmark = pytest.mark.django_db
+
+LIST_ENDPOINTS = sorted(prefix for prefix, _, _ in router.registry)
+# Lists whose rows hold nested lists (a cluster's colleges, employers...): the Python path.
+PYTHON_ONLY = {"clusters"}
+HOSTILE = [
+    '=HYPERLINK("http://example.org","x")',
+    "+7 (999) 000-00-00",
+    "-5",
+    "@SUM(A1)",
+    "\tтабуляция",
+    "\rвозврат каретки",
+    'кавычки "двойные", и запятая',
+    "строка\nс переводом",
+    "строка\r\nс CRLF",
+    "Ёжик «Ё» 😀 \u2028 ü",
+    ",",
+    '"',
+    " пробел в начале",
+    "",
+]
+
+
+def _hostile(index: int) -> str:
+    """Every value once, then the same again numbered (some columns are unique)."""
+    value = HOSTILE[index % len(HOSTILE)]
+    return value if index < len(HOSTILE) else f"{value} №{index}"
+
+
+@pytest.fixture
+def hostile_data(draft_cluster):
+    """The seed, a draft with money, and every awkward value in every text column shown."""
+    no_district = RegionFactory(code="99", federal_district=None)
+    odd = ClusterFactory(region=no_district, industry=None, website="")
+    ClusterCollegeFactory(cluster=odd, college__inn=None)
+    ClusterEmployerFactory(cluster=odd, employer__inn=None)
+    odd.programmes.set(ProgrammeFactory.create_batch(2))
+    sources = list(Source.objects.order_by("pk"))
+    for index, amount in enumerate(["0.01", "1234567.89", "0", "100000000.50", "17.10"]):
+        FundingLineFactory(
+            cluster=odd if index % 2 else None,
+            region=no_district,
+            fiscal_year=None if index == 0 else 2024,
+            amount_rub=Decimal(amount),
+            source=sources[index % len(sources)],
+        )
+    # Hostile text straight into the columns (update() skips the models' validation, as a raw
+    # import might): each row gets another value, so every value lands in every column.
+    text_columns = {
+        FederalDistrict: ["name", "name_en"],
+        Region: ["name", "name_en"],
+        Industry: ["name", "name_en"],
+        Programme: ["name"],
+        College: ["full_name", "short_name", "town", "website"],
+        Employer: ["name", "website"],
+        Cluster: ["name"],
+        ClusterEmployer: ["note"],
+        Source: ["title", "publisher", "url", "document_ref"],
+        FundingLine: ["exact_wording", "note"],
+    }
+    for model, columns in text_columns.items():
+        for index, pk in enumerate(model.objects.order_by("pk").values_list("pk", flat=True)):
+            model.objects.filter(pk=pk).update(
+                **{column: _hostile(index + offset) for offset, column in enumerate(columns)}
+            )
+    moments = [
+        datetime(2024, 3, 5, 6, 7, 8, 123456, tzinfo=UTC),
+        datetime(2023, 12, 31, 21, 0, tzinfo=UTC),  # midnight in Moscow, no microseconds
+        datetime(1900, 1, 1, 0, 0, 0, 5, tzinfo=UTC),  # Moscow's mean time: +02:30:17
+        datetime(2011, 7, 1, 12, 0, tzinfo=UTC),  # Moscow summer time, +04:00
+    ]
+    for model in (FundingLine, ClusterEmployer, ClusterCollege):
+        for index, pk in enumerate(model.objects.order_by("pk").values_list("pk", flat=True)):
+            model.objects.filter(pk=pk).update(updated_at=moments[index % len(moments)])
+    for index, pk in enumerate(Source.objects.order_by("pk").values_list("pk", flat=True)):
+        published = [None, date(2023, 1, 9), date(999, 12, 31)][index % 3]
+        Source.objects.filter(pk=pk).update(published_on=published)
+    funding_totals_recompute_all()
+    return odd
+
+
+@pytest.fixture(params=["anonymous", "staff"])
+def persona_client(request, api_client, editor_api_client):
+    return api_client if request.param == "anonymous" else editor_api_client
+
+
+def _export(client, url, params) -> bytes:
+    response = client.get(url, {**params, "format": "csv"})
+    assert response.status_code == 200
+    assert response["Content-Disposition"].startswith("attachment; filename=")
+    return b"".join(response.streaming_content)
+
+
+@pytest.mark.parametrize("prefix", LIST_ENDPOINTS)
+@pytest.mark.parametrize("params", [{}, {"ordering": "-pk"}, {"labels": "ru"}])
+def test_copy_writes_the_python_paths_bytes_for_every_list(
+    hostile_data, persona_client, monkeypatch, prefix, params
+):
+    url = f"/api/v1/{prefix}/"
+    monkeypatch.setattr(csv_copy, "COPY_ID_RANGE", 3)  # several id ranges, some of them empty
+    copies = []
+    copy_rows = csv_copy.copy_rows
+    monkeypatch.setattr(
+        csv_copy, "copy_rows", lambda *a, **k: copies.append(a) or copy_rows(*a, **k)
+    )
+    copied = _export(persona_client, url, params)
+    assert bool(copies) == (prefix not in PYTHON_ONLY), "COPY taken where it can be, only there"
+    with monkeypatch.context() as patched:
+        patched.setattr(csv_copy, "copy_query", lambda *args: None)
+        written = _export(persona_client, url, params)
+    assert copied == written
+    assert copied.startswith(b"\xef\xbb\xbf")
+    lines = written.rstrip(b"\r\n").rsplit(b"\r\n", 1)
+    assert lines[-1].startswith(b"#END,") and int(lines[-1][5:]) > 0
+
+
+def test_the_hostile_values_reach_the_export(hostile_data, api_client, editor_api_client):
+    body = _export(editor_api_client, "/api/v1/funding-lines/", {}).decode("utf-8")
+    assert "'=HYPERLINK(" in body and "'@SUM(A1)" in body and "'\tтабуляция" in body
+    assert '"кавычки ""двойные"", и запятая"' in body
+    assert "1234567.89" in body and ",0.01," in body
+    assert "+02:30:17" in body and ".123456+03:00" in body and "2024-01-01T00:00:00+03:00" in body
+    assert "0999-12-31" in body
+    anonymous = _export(api_client, "/api/v1/funding-lines/", {})
+    assert b"777000000.00" in body.encode() and b"777000000.00" not in anonymous  # the draft's
+
+
+def test_a_column_without_an_sql_form_takes_the_python_path(hostile_data):
+    class Rounded(FundingLineSerializer):
+        amount_rub = serializers.DecimalField(max_digits=20, decimal_places=0, read_only=True)
+
+    queryset = FundingLine.objects.visible_to(AnonymousUser()).order_by("pk")
+    columns = csv_columns(Rounded(many=True))
+    plan = rows.plan_for(Rounded(many=True), queryset)
+    assert csv_copy.copy_query(plan, queryset, plan.cell_specs(columns)) is None
+    plan = rows.plan_for(FundingLineSerializer(many=True), queryset)
+    assert csv_copy.copy_query(plan, queryset, plan.cell_specs(columns)) is not None
+
+
+def test_a_client_that_hangs_up_leaves_the_connection_clean(seed, api_client, monkeypatch):
+    region = Region.objects.get(code="22")
+    source = Source.objects.first()
+    FundingLine.objects.bulk_create(
+        FundingLine(
+            region=region, fiscal_year=2024, funding_source="federal", qualifier="exact",
+            amount_rub=Decimal(n), source=source, note="примечание " * 20,
+        )
+        for n in range(3000)
+    )  # fmt: skip
+    savepoints = len(connection.savepoint_ids)
+    response = api_client.get("/api/v1/funding-lines/", {"format": "csv"})
+    chunks = iter(response.streaming_content)
+    first = next(chunks)
+    assert first.startswith(b"\xef\xbb\xbf") and b"#END" not in first
+    assert connection.connection.info.transaction_status == psycopg.pq.TransactionStatus.ACTIVE
+    # What the WSGI server does when the client is gone; the request's end would then close
+    # the test's connection (it is inside the test's transaction): keep it, to look at it.
+    monkeypatch.setattr(connection, "close_if_unusable_or_obsolete", lambda: None)
+    response.close()
+    status = connection.connection.info.transaction_status
+    assert status == psycopg.pq.TransactionStatus.INTRANS  # the test's own transaction, healthy
+    assert len(connection.savepoint_ids) == savepoints
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM funding_fundingline")
+        assert cursor.fetchone()[0] >= 3000
