@@ -5,20 +5,23 @@
 Serves the API with the worker settings the README documents (gthread, its timeout), fetches
 `/api/v1/funding-lines/?format=csv` as one anonymous client, and measures the time to the first
 data row, the total time, the rows (and that the `#END,<rows>` marker closes them) and the peak
-RSS of the worker; then times `psql \\copy` of the same rows (the public lines, same joins) to
-/dev/null. Not a test.
+RSS of the worker; then the same rows as XLSX (`?format=xlsx`: time to the first byte, total,
+RSS, and that the file is a whole workbook); then times `psql \\copy` of the same rows (the
+public lines, same joins) to /dev/null. Not a test.
 """
 
 from __future__ import annotations
 
 import argparse
 import http.client
+import io
 import os
 import signal
 import subprocess
 import sys
 import threading
 import time
+import zipfile
 from pathlib import Path
 
 from bench.api_bench import _env, _wait
@@ -65,6 +68,7 @@ def main() -> None:
     parser.add_argument("--clusters", type=int, default=100_000)
     parser.add_argument("--reuse", action="store_true")
     parser.add_argument("--query", default="", help="extra filter, e.g. fiscal_year=2023")
+    parser.add_argument("--no-xlsx", action="store_true", help="measure the CSV only")
     args = parser.parse_args()
     if not args.reuse:
         generate(args.database, clusters=args.clusters)
@@ -107,10 +111,14 @@ def main() -> None:
             if complete:
                 tail = complete[-1]
         total_s = time.perf_counter() - started
-        done.set()
         rows = lines - 2  # header and marker
         marker_ok = tail.strip() == f"#END,{rows}".encode()
+        csv_peak = peak[0]
+        xlsx = (
+            None if args.no_xlsx else _fetch_xlsx(path.replace("format=csv", "format=xlsx"), peak)
+        )
     finally:
+        done.set()
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
 
@@ -126,7 +134,7 @@ def main() -> None:
     )  # fmt: skip
     copy_s = time.perf_counter() - started
     ratio = total_s / copy_s
-    rss_mb = peak[0] / 1024
+    rss_mb = csv_peak / 1024
     print(f"GET {path}: {rows} rows, first data row {first_row_s:.2f} s, all in {total_s:.1f} s, "
           f"worker RSS peak {rss_mb:.0f} MB, end marker {'ok' if marker_ok else 'MISSING'}")  # fmt: skip
     print(f"psql \\copy of the same rows: {copy_s:.1f} s; ratio {ratio:.1f}×")
@@ -148,6 +156,44 @@ def main() -> None:
         met=ratio <= 3 and rss_mb < 150 and marker_ok,
         note=scope,
     )
+    if xlsx is not None:
+        first_s, whole_s, xlsx_rss_kb, size, whole_ok = xlsx
+        print(f"XLSX of the same rows: first byte {first_s:.1f} s, all in {whole_s:.1f} s, "
+              f"{size / 1e6:.0f} MB, RSS peak {xlsx_rss_kb / 1024:.0f} MB, "
+              f"{'a whole workbook' if whole_ok else 'BROKEN'}")  # fmt: skip
+        record(
+            "XLSX export, whole (gthread worker)",
+            measured=f"first byte {first_s:.1f} s, all in {whole_s:.1f} s, {size / 1e6:.0f} MB, "
+            f"RSS {xlsx_rss_kb / 1024:.0f} MB, {'whole' if whole_ok else 'broken'}",
+            baseline=f"psql \\copy {copy_s:.1f} s",
+            ratio=whole_s / copy_s,
+            goal=f"bounded memory, never cut off (worker timeout {TIMEOUT} s)",
+            met=whole_ok and xlsx_rss_kb / 1024 < 150,
+            note=scope,
+        )
+
+
+def _fetch_xlsx(path: str, peak: list[int]) -> tuple[float, float, int, int, bool]:
+    """GET an XLSX export: time to the first byte, total, peak worker RSS, size, and whether the
+    body is a whole workbook (a zip whose central directory lists the sheet)."""
+    peak[0] = 0
+    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=3600)
+    started = time.perf_counter()
+    conn.request("GET", path)
+    response = conn.getresponse()
+    assert response.status == 200, response.status
+    first = response.read1(1 << 16)
+    first_s = time.perf_counter() - started
+    body = io.BytesIO(first)
+    while chunk := response.read1(1 << 16):
+        body.write(chunk)
+    whole_s = time.perf_counter() - started
+    try:
+        names = zipfile.ZipFile(body).namelist()
+        whole_ok = any(name.startswith("xl/worksheets/") for name in names)
+    except zipfile.BadZipFile:
+        whole_ok = False
+    return first_s, whole_s, peak[0], body.tell(), whole_ok
 
 
 if __name__ == "__main__":

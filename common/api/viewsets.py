@@ -31,7 +31,13 @@ from common.api.pagination import RegistryPagination
 from common.api.permissions import StaffModelPermissionsOrReadOnly
 from common.api.renderers import RegistryJSONRenderer
 from common.api.rows import iter_serialized, plan_for
-from common.api.xlsx import XLSXRenderer, csv_labels, xlsx_columns, xlsx_file, xlsx_response
+from common.api.xlsx import (
+    XLSXRenderer,
+    csv_labels,
+    xlsx_columns,
+    xlsx_stream,
+    xlsx_streaming_response,
+)
 
 CSV_CHUNK_SIZE = 2000
 
@@ -164,11 +170,12 @@ class RegistryViewSetMixin(ConditionalGetMixin):
         return response
 
     def stream_xlsx(self):
-        """The whole filtered list as XLSX: Russian headers, numbers as numbers, from disk."""
+        """The whole filtered list as XLSX: Russian headers, numbers as numbers, streamed as
+        it is written (rows through a server-side cursor, as the CSV's Python path)."""
         serializer = self.get_serializer(many=True)
         rows = iter_serialized(serializer, self._export_queryset(), chunk_size=CSV_CHUNK_SIZE)
-        handle = xlsx_file(xlsx_columns(serializer), rows)
-        return xlsx_response(handle, self.csv_filename)
+        chunks = xlsx_stream(xlsx_columns(serializer), rows)
+        return xlsx_streaming_response(chunks, self.csv_filename)
 
     def representation_etag(self, instance) -> str:
         """The ETag a JSON GET of this object's detail would carry now."""

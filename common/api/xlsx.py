@@ -4,24 +4,23 @@ The columns are those of the CSV (`common.api.csv.csv_columns`: nested summaries
 dotted paths), each with a Russian header built from the model fields' verbose names
 («Субъект РФ: код»). Numbers (integers, decimals) are written as numbers, everything else as
 text, so region codes such as «01» stay text; text that looks like a formula is neutralised.
-openpyxl's write-only workbook streams rows to a temporary file, so memory stays bounded
-whatever the number of rows.
+The workbook is written as the rows come (`xlsx_stream`: a zip of the few fixed parts and one
+sheet of inline strings, deflated on the way), so a whole export is streamed from its first row
+in bounded memory.
 """
 
 from __future__ import annotations
 
 import re
 import tempfile
-from collections.abc import Iterable
+import zipfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
-from django.http import FileResponse
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
+from django.http import FileResponse, StreamingHttpResponse
 from rest_framework import serializers
 from rest_framework.renderers import BaseRenderer
 
@@ -150,22 +149,135 @@ def cell_value(row: dict[str, Any], column: Column) -> Any:
     return spreadsheet_safe(text) if text != "" else None
 
 
+_PARTS = {
+    "[Content_Types].xml": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+        "</Types>"
+    ),
+    "_rels/.rels": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
+        "</Relationships>"
+    ),
+    "xl/_rels/workbook.xml.rels": (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+        '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>'
+        "</Relationships>"
+    ),
+    "xl/styles.xml": (  # style 1: the bold header
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font>'
+        '<font><b/><sz val="11"/><name val="Calibri"/></font></fonts>'
+        '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+        '<fill><patternFill patternType="gray125"/></fill></fills>'
+        '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+        '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+        '<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+        '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>'
+        '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
+        "</styleSheet>"
+    ),
+}
+_WORKBOOK = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+    '<sheets><sheet name="{title}" sheetId="1" r:id="rId1"/></sheets></workbook>'
+)
+_SHEET_HEAD = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+)
+_SHEET_TAIL = "</sheetData></worksheet>"
+# XML 1.0 has no place for these (openpyxl refuses them): they are dropped from text cells.
+_XML_ESCAPES = {ord("&"): "&amp;", ord("<"): "&lt;", ord(">"): "&gt;", ord('"'): "&quot;"}
+_XML_ESCAPES.update({c: None for c in [*range(0, 9), 11, 12, *range(14, 32), 0xFFFE, 0xFFFF]})
+
+
+def _cell_xml(value: Any, style: str = "") -> str:
+    if value is None:
+        return "<c/>"
+    if isinstance(value, bool):
+        value = "true" if value else "false"
+    if isinstance(value, int | Decimal | float):
+        return f"<c{style}><v>{value}</v></c>"
+    text = str(value).translate(_XML_ESCAPES)
+    return f'<c{style} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
+
+
+class _Sink:
+    """A write-only, unseekable stream whose bytes are taken out as they come (zipfile then
+    writes data descriptors instead of seeking back)."""
+
+    def __init__(self) -> None:
+        self.chunks: list[bytes] = []
+        self.position = 0
+
+    def write(self, data: bytes) -> int:
+        self.chunks.append(bytes(data))
+        self.position += len(data)
+        return len(data)
+
+    def tell(self) -> int:
+        return self.position
+
+    def seekable(self) -> bool:
+        return False
+
+    def flush(self) -> None:
+        pass
+
+    def take(self) -> bytes:
+        data = b"".join(self.chunks)
+        self.chunks = []
+        return data
+
+
+def xlsx_stream(
+    columns: list[Column], rows: Iterable[dict[str, Any]], *, title: str = "Данные"
+) -> Iterator[bytes]:
+    """A one-sheet workbook, written as it goes: bold Russian headers, then a row per dict,
+    numbers as numbers, text as inline strings. The zip is written to the response as the rows
+    come (nothing is held but the current batch), so the first bytes leave at once and memory
+    stays bounded whatever the number of rows."""
+    sink = _Sink()
+    with zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        for name, part in _PARTS.items():
+            archive.writestr(name, part)
+        archive.writestr(
+            "xl/workbook.xml", _WORKBOOK.format(title=title[:31].translate(_XML_ESCAPES))
+        )
+        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
+            header = "".join(_cell_xml(column.label, ' s="1"') for column in columns)
+            batch = [_SHEET_HEAD, f"<row>{header}</row>"]
+            for row in rows:
+                cells = "".join(_cell_xml(cell_value(row, column)) for column in columns)
+                batch.append(f"<row>{cells}</row>")
+                if len(batch) >= CHUNK_ROWS:
+                    sheet.write("".join(batch).encode("utf-8"))
+                    batch = []
+                    if data := sink.take():
+                        yield data
+            batch.append(_SHEET_TAIL)
+            sheet.write("".join(batch).encode("utf-8"))
+    yield sink.take()
+
+
 def xlsx_file(columns: list[Column], rows: Iterable[dict[str, Any]], *, title: str = "Данные"):
-    """A one-sheet workbook in a temporary file (rewound): bold Russian headers, then a row
-    per dict. openpyxl's write-only mode streams rows to disk, so memory stays bounded."""
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
-    bold = Font(bold=True)
-    header = []
-    for column in columns:
-        cell = WriteOnlyCell(sheet, value=column.label)
-        cell.font = bold
-        header.append(cell)
-    sheet.append(header)
-    for row in rows:
-        sheet.append([cell_value(row, column) for column in columns])
+    """The workbook of `xlsx_stream` in a temporary file (rewound)."""
     handle = tempfile.TemporaryFile()
-    workbook.save(handle)
+    for chunk in xlsx_stream(columns, rows, title=title):
+        handle.write(chunk)
     handle.seek(0)
     return handle
 
@@ -175,6 +287,13 @@ def xlsx_bytes(
 ) -> bytes:
     with xlsx_file(columns, rows, title=title) as handle:
         return handle.read()
+
+
+def xlsx_streaming_response(chunks: Iterable[bytes], filename: str) -> StreamingHttpResponse:
+    """A download of a workbook written while it is sent."""
+    response = StreamingHttpResponse(chunks, content_type=XLSX_MEDIA_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+    return response
 
 
 def xlsx_response(handle, filename: str) -> FileResponse:
