@@ -165,10 +165,12 @@ class _Cell(Func):
         return cell, []
 
 
-# A whole export in id order is read in id ranges of this size, one COPY each: a range is planned
-# as an index scan (the first row comes at once), where one COPY of a million joined rows is
-# planned for its total cost (hash joins and a sort: seconds before the first row).
-COPY_ID_RANGE = 50_000
+# A whole export in id order is read in id ranges, one COPY each: a range is planned as an
+# index scan (its first row comes at once), where one COPY of a million joined rows is planned
+# for its total cost (hash joins and a sort: seconds before the first row). Each range builds
+# its joins' hashes again, so the ranges grow from the first (first row fast) to the largest.
+COPY_ID_RANGE = 20_000
+COPY_ID_RANGE_MAX = 320_000
 INTEGER_KEYS = (models.AutoField, models.IntegerField)
 
 
@@ -220,12 +222,17 @@ def _statements(export: CopyExport) -> Iterator[tuple[str, tuple[Any, ...]]]:
     if bounds["low"] is None:
         yield _copy_sql(export.select)  # an empty table: the one statement, no rows
         return
-    starts = range(bounds["low"], bounds["high"] + 1, COPY_ID_RANGE)
-    if export.id_order == "-pk":
-        starts = reversed(starts)
-    for start in starts:
-        chunk = export.select.filter(pk__gte=start, pk__lt=start + COPY_ID_RANGE)
-        yield _copy_sql(chunk)
+    low, end = bounds["low"], bounds["high"] + 1
+    size = COPY_ID_RANGE
+    while low < end:  # [low, end) shrinks from the side the export starts at
+        if export.id_order == "pk":
+            start, stop = low, min(low + size, end)
+            low = stop
+        else:
+            start, stop = max(end - size, low), end
+            end = start
+        yield _copy_sql(export.select.filter(pk__gte=start, pk__lt=stop))
+        size = min(size * 2, COPY_ID_RANGE_MAX)
 
 
 def copy_rows(export: CopyExport) -> Iterator[bytes]:
