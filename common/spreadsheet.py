@@ -27,5 +27,5 @@ def spreadsheet_safe(value: Any) -> Any:
 def spreadsheet_safe_sql(text: str) -> str:
     """The same rule in SQL, for the exports PostgreSQL writes (common/api/csv_copy.py): the
     text expression `text`, with a leading `'` when it starts with one of FORMULA_PREFIXES."""
-    prefixes = ", ".join(f"chr({ord(prefix)})" for prefix in FORMULA_PREFIXES)
-    return f"CASE WHEN left({text}, 1) IN ({prefixes}) THEN '''' || {text} ELSE {text} END"
+    prefixes = ", ".join(str(ord(prefix)) for prefix in FORMULA_PREFIXES)  # ascii(): 1st code
+    return f"CASE WHEN ascii({text}) IN ({prefixes}) THEN '''' || {text} ELSE {text} END"

@@ -106,7 +106,7 @@ def cell_sql(spec: CellSpec, value: str) -> str | None:
     kind = type(drf_field)
     if kind in TEXT_FIELDS or (kind is serializers.ChoiceField and spec.represent is _identity):
         if isinstance(column, TEXT_COLUMNS):
-            return f"NULLIF({spreadsheet_safe_sql(value)}, '')"
+            return f"CASE WHEN {value} = '' THEN NULL ELSE {spreadsheet_safe_sql(value)} END"
         if isinstance(column, INTEGER_COLUMNS) and kind is not serializers.ChoiceField:
             return _number_sql(value)
         return None
