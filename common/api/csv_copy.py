@@ -9,7 +9,7 @@ guard (`common.spreadsheet.spreadsheet_safe_sql`), an empty cell for a null valu
 related object. The SELECT is compiled from the view's queryset, so its filters, the gate and
 the order are those of the Python path. A column these rules do not cover (another field class,
 a custom format, a decimal column of another scale) makes `copy_query()` return None and the
-export takes the Python path, as does any database but PostgreSQL. `tests/test_list_parity.py`
+export takes the Python path, as does any database but PostgreSQL. `tests/test_csv_copy.py`
 holds the two paths equal byte for byte for every list endpoint.
 
 Two CSV details differ between the writers and are bridged here: PostgreSQL quotes an empty
@@ -113,7 +113,7 @@ def cell_sql(spec: CellSpec, value: str) -> str | None:
     if kind in INTEGER_FIELDS and isinstance(column, INTEGER_COLUMNS):
         return _number_sql(value)
     if kind is serializers.BooleanField and isinstance(column, models.BooleanField):
-        return f"CASE WHEN {value} THEN 'true' ELSE 'false' END"
+        return f"CASE WHEN {value} THEN 'true' WHEN NOT {value} THEN 'false' END"  # null: null
     if kind is serializers.DecimalField and isinstance(column, models.DecimalField):
         # numeric(p, s) prints exactly s decimals, as DRF's quantize and '{:f}' do when the
         # serializer's scale is the column's; another scale would round, so not here.
