@@ -217,6 +217,12 @@ CACHES = {
     )
 }
 
+# Whole public responses (API JSON, anonymous pages) cached in CACHES["default"], keyed by
+# the database snapshot, so any committed write is seen at once (common/response_cache.py).
+# 0 turns it off. RESPONSE_CACHE_VERSION names the release (unset: one per process).
+RESPONSE_CACHE_SECONDS = env_int("RESPONSE_CACHE_SECONDS", 300)
+RESPONSE_CACHE_VERSION = env_str("RESPONSE_CACHE_VERSION", "")
+
 # Admin login lockout (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one login
 # name, or from one address, further attempts are refused (even the right password) for
 # AXES_COOLOFF_MINUTES or until staff unlock it: admin «Попытки доступа» or
