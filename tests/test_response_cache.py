@@ -64,13 +64,19 @@ def _get(client, url):
 
 @pytest.mark.parametrize("url", URLS)
 def test_a_repeated_request_is_answered_from_the_cache_with_the_same_bytes(
-    world, client, settings, django_assert_num_queries, url
+    world, client, settings, url
 ):
     first = _get(client, url)
     assert first.status_code == 200
     # The hit reads the database snapshot and nothing else: no filtering, counting, rendering.
-    with django_assert_num_queries(1):
-        second = _get(client, url)
+    # Snapshots are server-wide: a write to another database of this PostgreSQL server (a
+    # parallel test run, autovacuum's ANALYZE) renews the key, so a hit may take a retry.
+    for _attempt in range(5):
+        with CaptureQueriesContext(connection) as queries:
+            second = _get(client, url)
+        if len(queries) == 1:
+            break
+    assert len(queries) == 1, "never answered from the cache"
     assert second.status_code == 200
     assert second.content == first.content
     assert second["Content-Type"] == first["Content-Type"]
