@@ -17,14 +17,15 @@ from funding.models import (
 )
 from funding.scopes import Scopes, scopes_of_lines
 from funding.services.sql import (
+    CHUNK,
     KINDS,
     TotalKind,
     _chunks,
-    _computed_rows,
+    _computed_and_stored,
     _lock,
     _recompute_kind,
     _recompute_kind_all,
-    _stored_rows,
+    _recompute_scopes,
 )
 
 logger = logging.getLogger(__name__)
@@ -51,18 +52,20 @@ def funding_totals_recompute(*, scopes: Scopes, now: datetime | None = None) -> 
     or that were stale (computed_at = now, is_stale = False), inserts new ones and deletes
     those of scopes left without lines, except a cluster's, which always has one (zero, with
     line_count 0, when it has no lines). Rows that do not change are not touched. One
-    transaction per table and chunk of scopes, each holding the scopes' advisory locks on
-    PostgreSQL. A scope's roll-up reads the rows its parts have; the invariant check
+    transaction holding every scope's advisory lock on PostgreSQL (taken first, in one
+    statement); past CHUNK scopes of one table, one transaction per table and chunk. A scope's roll-up reads the rows its parts have; the invariant check
     (`funding_totals_check`) compares every table with the lines themselves.
     """
     now = now or timezone.now()
     started = time.monotonic()
     report = RecomputeReport()
-    for kind in KINDS:
-        keys = kind.keys_of(scopes)
-        if not keys:
-            continue
-        report.rows[kind.name] = sum(_recompute_kind(kind, chunk, now) for chunk in _chunks(keys))
+    parts = [(kind, list(kind.keys_of(scopes))) for kind in KINDS if kind.keys_of(scopes)]
+    if all(len(keys) <= CHUNK for _kind, keys in parts):
+        # An edit's few scopes: one transaction, every lock taken in one statement.
+        report.rows = _recompute_scopes(parts, now)
+    else:
+        for kind, keys in parts:
+            report.rows[kind.name] = sum(_recompute_kind(kind, c, now) for c in _chunks(keys))
     report.seconds = time.monotonic() - started
     logger.info("funding totals recomputed for %d scopes: %s", len(scopes), report)
     return report
@@ -129,8 +132,7 @@ def _mark_kind_stale(kind: TotalKind, keys: set[Any]) -> int:
     extra = len(kind.extra_columns)
     for chunk in _chunks(keys):
         _lock(kind, chunk)
-        computed = _computed_rows(kind, chunk, from_lines=True)
-        stored = _stored_rows(kind, chunk)
+        computed, stored = _computed_and_stored(kind, chunk, from_lines=True)
         stale_pks = [
             pk
             for key, (pk, values, is_stale) in stored.items()

@@ -35,6 +35,7 @@ from funding.models import (
     IndustryFundingTotal,
     NationalFundingTotal,
     RegionFundingTotal,
+    RegionIndustryFundingTotal,
 )
 from funding.scopes import Scopes
 
@@ -107,13 +108,56 @@ PUBLIC_Q = gate.funding_line_visible_q(None)
 PUBLIC_CLUSTER_Q = gate.cluster_visible_q(None, "cluster__")
 
 
+def _values_sql(rollup: bool) -> list[str]:
+    """The value columns (VALUE_FIELDS order) summed from lines `fl` or from totals rows `t`."""
+    vendor = connection.vendor
+    if rollup:
+        return [
+            *(f"COALESCE(SUM(t.{s}_rub), 0)" for s in SOURCES),
+            "COALESCE(SUM(t.total_rub), 0)",
+            *(combine_sql(f"t.{s}_qualifier", vendor=vendor) for s in SOURCES),
+            combine_sql("t.qualifier", vendor=vendor),
+            "COALESCE(SUM(t.line_count), 0)",
+        ]
+    return [
+        *(
+            f"COALESCE(SUM(CASE WHEN fl.funding_source = '{s.value}' THEN fl.amount_rub END), 0)"
+            for s in SOURCES
+        ),
+        "COALESCE(SUM(fl.amount_rub), 0)",
+        *(
+            combine_sql("fl.qualifier", vendor=vendor, where=f"fl.funding_source = '{s.value}'")
+            for s in SOURCES
+        ),
+        combine_sql("fl.qualifier", vendor=vendor),
+        "COUNT(fl.id)",
+    ]
+
+
+def _line_values_sql() -> str:
+    """The value columns summed from lines `fl`, named as the totals columns (VALUE_FIELDS)."""
+    return ", ".join(
+        f"{expr} AS {name}" for expr, name in zip(_values_sql(False), VALUE_FIELDS, strict=True)
+    )
+
+
 def _kinds() -> list[TotalKind]:
     line = FundingLine._meta.db_table
     cluster = Cluster._meta.db_table
     region = FundingLine._meta.get_field("region").related_model._meta.db_table
     cluster_year = ClusterYearFundingTotal._meta.db_table
+    region_industry = RegionIndustryFundingTotal._meta.db_table
     region_total = RegionFundingTotal._meta.db_table
     public_lines = f"{line} fl LEFT JOIN {cluster} c ON c.id = fl.cluster_id"
+    cluster_lines = f"{line} fl JOIN {cluster} c ON c.id = fl.cluster_id"
+    published = gate.PUBLIC_CLUSTER_SQL("c")
+    # A region's parts: its region×industry rows and its region-level lines (no cluster),
+    # the latter summed per (region, year) in the same columns.
+    region_parts = (
+        f"(SELECT region_id, fiscal_year, {', '.join(VALUE_FIELDS)} FROM {region_industry}"
+        f" UNION ALL SELECT fl.region_id, fl.fiscal_year, {{lines}} FROM {line} fl"
+        f" WHERE fl.cluster_id IS NULL GROUP BY fl.region_id, fl.fiscal_year) t"
+    )
     # In dependency order: a roll-up comes after the table it is summed from.
     return [
         TotalKind(
@@ -128,15 +172,15 @@ def _kinds() -> list[TotalKind]:
             rollup_of=None,
             key_exprs=("fl.cluster_id", "fl.fiscal_year"),
             scope_exprs=("fl.cluster_id",),
-            from_sql=f"{line} fl JOIN {cluster} c ON c.id = fl.cluster_id",
+            from_sql=cluster_lines,
             where_sql="",
             lines_key_exprs=("fl.cluster_id", "fl.fiscal_year"),
             lines_scope_exprs=("fl.cluster_id",),
-            lines_from_sql=f"{line} fl JOIN {cluster} c ON c.id = fl.cluster_id",
+            lines_from_sql=cluster_lines,
             lines_where_sql="",
-            extra_columns=("industry_id", "is_published"),
-            extra_exprs=("c.industry_id", "c.is_published"),
-            extra_line_keys=("cluster__industry_id", "cluster__is_published"),
+            extra_columns=("industry_id", "is_published", "region_id"),
+            extra_exprs=("c.industry_id", "c.is_published", "c.region_id"),
+            extra_line_keys=("cluster__industry_id", "cluster__is_published", "cluster__region_id"),
         ),
         TotalKind(
             name="cluster",
@@ -159,6 +203,26 @@ def _kinds() -> list[TotalKind]:
             lines_where_sql="",
         ),
         TotalKind(
+            name="region_industry",
+            model=RegionIndustryFundingTotal,
+            scope_attr="region_industry_years",
+            key_columns=("region_id", "industry_id", "fiscal_year"),
+            scope_columns=("region_id", "industry_id", "fiscal_year"),
+            lock_namespace=7,
+            line_keys=("region_id", "cluster__industry_id", "fiscal_year"),
+            line_filter=PUBLIC_CLUSTER_Q,
+            rollup_of="cluster_year",
+            key_exprs=("t.region_id", "t.industry_id", "t.fiscal_year"),
+            scope_exprs=("t.region_id", "t.industry_id", "t.fiscal_year"),
+            from_sql=f"{cluster_year} t",
+            # t.is_published: the cluster's publication, copied into its rows (gate, anonymous).
+            where_sql=gate.PUBLIC_CLUSTER_SQL("t"),
+            lines_key_exprs=("fl.region_id", "c.industry_id", "fl.fiscal_year"),
+            lines_scope_exprs=("fl.region_id", "c.industry_id", "fl.fiscal_year"),
+            lines_from_sql=cluster_lines,
+            lines_where_sql=published,
+        ),
+        TotalKind(
             name="region",
             model=RegionFundingTotal,
             scope_attr="region_years",
@@ -167,11 +231,11 @@ def _kinds() -> list[TotalKind]:
             lock_namespace=2,
             line_keys=("region_id", "fiscal_year"),
             line_filter=PUBLIC_Q,
-            rollup_of=None,
-            key_exprs=("fl.region_id", "fl.fiscal_year"),
-            scope_exprs=("fl.region_id", "fl.fiscal_year"),
-            from_sql=public_lines,
-            where_sql=PUBLIC_SQL,
+            rollup_of="region_industry",
+            key_exprs=("t.region_id", "t.fiscal_year"),
+            scope_exprs=("t.region_id", "t.fiscal_year"),
+            from_sql=region_parts.replace("{lines}", _line_values_sql()),
+            where_sql="",
             lines_key_exprs=("fl.region_id", "fl.fiscal_year"),
             lines_scope_exprs=("fl.region_id", "fl.fiscal_year"),
             lines_from_sql=public_lines,
@@ -225,16 +289,15 @@ def _kinds() -> list[TotalKind]:
             line_keys=("cluster__industry_id", "fiscal_year"),
             # A cluster whose industry is not known («не указано») counts in no industry.
             line_filter=PUBLIC_CLUSTER_Q & Q(cluster__industry__isnull=False),
-            rollup_of="cluster_year",
+            rollup_of="region_industry",
             key_exprs=("t.industry_id", "t.fiscal_year"),
             scope_exprs=("t.industry_id", "t.fiscal_year"),
-            from_sql=f"{cluster_year} t",
-            # t.is_published: the cluster's publication, copied into its rows (gate, anonymous).
-            where_sql=f"{gate.PUBLIC_CLUSTER_SQL('t')} AND t.industry_id IS NOT NULL",
+            from_sql=f"{region_industry} t",
+            where_sql="t.industry_id IS NOT NULL",
             lines_key_exprs=("c.industry_id", "fl.fiscal_year"),
             lines_scope_exprs=("c.industry_id", "fl.fiscal_year"),
-            lines_from_sql=f"{line} fl JOIN {cluster} c ON c.id = fl.cluster_id",
-            lines_where_sql=f"{gate.PUBLIC_CLUSTER_SQL('c')} AND c.industry_id IS NOT NULL",
+            lines_from_sql=cluster_lines,
+            lines_where_sql=f"{published} AND c.industry_id IS NOT NULL",
         ),
     ]
 
@@ -244,32 +307,6 @@ KIND_BY_NAME = {kind.name: kind for kind in KINDS}
 
 
 # --- SQL ------------------------------------------------------------------------------------
-
-
-def _values_sql(rollup: bool) -> list[str]:
-    """The value columns (VALUE_FIELDS order) summed from lines `fl` or from totals rows `t`."""
-    vendor = connection.vendor
-    if rollup:
-        return [
-            *(f"COALESCE(SUM(t.{s}_rub), 0)" for s in SOURCES),
-            "COALESCE(SUM(t.total_rub), 0)",
-            *(combine_sql(f"t.{s}_qualifier", vendor=vendor) for s in SOURCES),
-            combine_sql("t.qualifier", vendor=vendor),
-            "COALESCE(SUM(t.line_count), 0)",
-        ]
-    return [
-        *(
-            f"COALESCE(SUM(CASE WHEN fl.funding_source = '{s.value}' THEN fl.amount_rub END), 0)"
-            for s in SOURCES
-        ),
-        "COALESCE(SUM(fl.amount_rub), 0)",
-        *(
-            combine_sql("fl.qualifier", vendor=vendor, where=f"fl.funding_source = '{s.value}'")
-            for s in SOURCES
-        ),
-        combine_sql("fl.qualifier", vendor=vendor),
-        "COUNT(fl.id)",
-    ]
 
 
 def _aggregate_select_sql(kind: TotalKind, scope_where: str, *, from_lines: bool = False) -> str:
@@ -292,9 +329,12 @@ def _aggregate_select_sql(kind: TotalKind, scope_where: str, *, from_lines: bool
 
 
 def _scope_where(keys: list[Any], exprs: tuple[str, ...]) -> tuple[str, list]:
-    """A WHERE clause matching exactly `keys` (NULL years included) and its parameters.
+    """A WHERE clause matching exactly `keys` (NULL years and industries included) and its
+    parameters.
 
-    `exprs` is one expression (the key is a cluster id or a year) or two (an id and a year).
+    `exprs` is one expression (the key is a cluster id or a year) or several (an id, then
+    the rest of the key: a year; an industry and a year). Keys sharing the rest of the key
+    become one `IN` list of ids.
     """
     if len(exprs) == 1:
         values = [k for k in keys if k is not None]
@@ -305,18 +345,21 @@ def _scope_where(keys: list[Any], exprs: tuple[str, ...]) -> tuple[str, list]:
         if None in keys:
             parts.append(f"{exprs[0]} IS NULL")
         return " OR ".join(parts), params
-    by_year: dict[int | None, list[int]] = defaultdict(list)
-    for scope_id, year in keys:
-        by_year[year].append(scope_id)
+    by_rest: dict[tuple[Any, ...], list[int]] = defaultdict(list)
+    for scope_id, *rest in keys:
+        by_rest[tuple(rest)].append(scope_id)
     parts, params = [], []
-    for year, ids in by_year.items():
-        marks = ", ".join(["%s"] * len(ids))
-        if year is None:
-            parts.append(f"({exprs[1]} IS NULL AND {exprs[0]} IN ({marks}))")
-        else:
-            parts.append(f"({exprs[1]} = %s AND {exprs[0]} IN ({marks}))")
-            params.append(year)
+    for rest, ids in by_rest.items():
+        conditions = []
+        for expr, value in zip(exprs[1:], rest, strict=True):
+            if value is None:
+                conditions.append(f"{expr} IS NULL")
+            else:
+                conditions.append(f"{expr} = %s")
+                params.append(value)
+        conditions.append(f"{exprs[0]} IN ({', '.join(['%s'] * len(ids))})")
         params += ids
+        parts.append(f"({' AND '.join(conditions)})")
     return " OR ".join(parts), params
 
 
@@ -327,28 +370,49 @@ def _scope_lock_id(key: Any) -> int:
 
 
 def _lock(kind: TotalKind, keys: list[Any] | None) -> None:
-    """Take this transaction's advisory locks for `keys` (None: the whole table). PostgreSQL only.
+    """Take this transaction's advisory locks for `keys` (None: the whole table). PostgreSQL only."""
+    if keys is not None:
+        _lock_scopes([(kind, keys)])
+    elif connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s)", [TABLE_LOCK_BASE + kind.lock_namespace]
+            )
 
+
+def _lock_scopes(parts: list[tuple[TotalKind, list[Any]]]) -> None:
+    """Take this transaction's advisory locks for the scopes of several tables, in one
+    statement. PostgreSQL only.
+
+    Per table, in the order given (every caller passes KINDS order): its table lock shared
+    (a first fill holds it exclusively), then one lock per scope, sorted — so that two
+    recomputes over overlapping scopes always lock in the same order and cannot deadlock.
     A scoped recompute also tells the planner, for this transaction only, that its queries
     are small: index lookups rather than a hash of the whole clusters table, no parallel
-    workers (both cost more than the few thousand rows a scope reads).
+    workers (both cost more than the few dozen rows a scope reads).
     """
     if connection.vendor != "postgresql":
         return
-    table_key = TABLE_LOCK_BASE + kind.lock_namespace
+    tables: list[int | None] = []
+    namespaces: list[int | None] = []
+    ids: list[int | None] = []
+    for kind, keys in parts:
+        tables.append(TABLE_LOCK_BASE + kind.lock_namespace)
+        namespaces.append(None)
+        ids.append(None)
+        for lock_id in sorted({_scope_lock_id(k) for k in keys}):
+            tables.append(None)
+            namespaces.append(kind.lock_namespace)
+            ids.append(lock_id)
     with connection.cursor() as cursor:
-        if keys is None:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [table_key])
-            return
-        # Sorted, so that two recomputes over overlapping scopes cannot deadlock.
-        ids = sorted({_scope_lock_id(k) for k in keys})
         cursor.execute(
             "SELECT set_config('enable_hashjoin', 'off', true),"
             " set_config('enable_mergejoin', 'off', true),"
             " set_config('max_parallel_workers_per_gather', '0', true),"
-            " pg_advisory_xact_lock_shared(%s),"
-            " (SELECT count(pg_advisory_xact_lock(%s, k)) FROM unnest(%s::integer[]) AS k)",
-            [table_key, kind.lock_namespace, ids],
+            " (SELECT count(CASE WHEN u.t IS NOT NULL THEN pg_advisory_xact_lock_shared(u.t)"
+            " ELSE pg_advisory_xact_lock(u.n, u.k) END)"
+            " FROM unnest(%s::bigint[], %s::integer[], %s::integer[]) AS u(t, n, k))",
+            [tables, namespaces, ids],
         )
 
 
@@ -358,23 +422,37 @@ def _chunks(keys: Iterable[Any]) -> Iterator[list[Any]]:
         yield items[start : start + CHUNK]
 
 
+# The full check's statements read every line once and hash hundreds of thousands of rows:
+# JIT compilation costs them more than it saves, and the default work_mem spills the hashes.
+FULL_CHECK_SETTINGS = {"jit": "off", "work_mem": "64MB"}
+
+
 def _recompute_kind_all(kind: TotalKind, now: datetime) -> int:
     """Bring a whole table to what the lines give; returns rows written or deleted.
 
     PostgreSQL, table already filled: one read-only, set-based statement joins the
-    aggregate with the table (a hash FULL JOIN on the key, the «год не указан» bucket as -1)
-    and returns the scopes whose rows differ, are stale, are missing or should vanish; only
-    those are then recomputed like any scoped recompute, under their own per-scope locks
-    and from a fresh read. No table lock is held, so scoped recomputes never wait for a full
-    one, and on a healthy database nothing is written (every `computed_at` stays).
+    aggregate with the table (`_full_check_sql`) and returns the scopes whose rows differ,
+    are stale or are missing, and how many stored rows it matched; only if that is fewer
+    than the table holds (rows that should vanish) does a second statement look for those
+    (`_full_diff_sql`). Only the scopes found are then recomputed like any scoped
+    recompute, under their own per-scope locks and from a fresh read. No table lock is
+    held, so scoped recomputes never wait for a full one, and on a healthy database
+    nothing is written (every `computed_at` stays).
     An empty table (first fill), and SQLite: DELETE, one INSERT ... SELECT, under the
     table's exclusive lock.
     """
     if connection.vendor == "postgresql" and kind.model.objects.exists():
-        with connection.cursor() as cursor:
-            cursor.execute(_full_diff_sql(kind))
-            width = len(kind.scope_columns)
-            keys = {row[0] if width == 1 else tuple(row) for row in cursor.fetchall()}
+        width = len(kind.scope_columns)
+        with transaction.atomic(), connection.cursor() as cursor:
+            for name, value in FULL_CHECK_SETTINGS.items():
+                cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+            cursor.execute(_full_check_sql(kind))
+            rows = cursor.fetchall()
+            keys = {row[1] if width == 1 else tuple(row[1:-1]) for row in rows if row[0]}
+            cursor.execute(f"SELECT count(*) FROM {kind.table}")
+            if sum(row[-1] for row in rows) != cursor.fetchone()[0]:
+                cursor.execute(_full_diff_sql(kind))
+                keys |= {row[0] if width == 1 else tuple(row) for row in cursor.fetchall()}
         return sum(_recompute_kind(kind, chunk, now) for chunk in _chunks(keys))
     stamp = connection.ops.adapt_datetimefield_value(now)
     columns = [*kind.row_columns, "computed_at", "is_stale"]
@@ -393,18 +471,53 @@ def _recompute_kind_all(kind: TotalKind, now: datetime) -> int:
             return written
 
 
+def _key_match_sql(kind: TotalKind, agg_cols: list[str]) -> str:
+    """The join condition of a stored row `t` and an aggregate row `agg` on the row key.
+
+    A nullable key column (the «год не указан» bucket, an unknown industry) is matched as
+    -1, so that the join stays a hash join.
+    """
+    parts = []
+    for i, column in enumerate(kind.key_columns):
+        if kind.model._meta.get_field(column).null:
+            parts.append(f"COALESCE(t.{column}, -1) = COALESCE(agg.{agg_cols[i]}, -1)")
+        else:
+            parts.append(f"t.{column} = agg.{agg_cols[i]}")
+    return " AND ".join(parts)
+
+
+def _full_check_sql(kind: TotalKind) -> str:
+    """Read-only: (wrong, scope key..., stored rows matched) grouped by the wrong scopes.
+
+    A LEFT JOIN of the aggregate with the table (PostgreSQL runs it in parallel, a FULL
+    JOIN it cannot): one row (false, NULL...) counting every stored row that is right,
+    and one per scope with a row that is wrong, stale or missing.
+    """
+    width = len(kind.key_columns)
+    names = kind.row_columns
+    agg_cols = [f"c{i}" for i in range(len(names))]
+    pk = kind.model._meta.pk.column
+    stored_values = ", ".join(f"t.{col}" for col in names[width:])
+    new_values = ", ".join(f"agg.{c}" for c in agg_cols[width:])
+    wrong = f"(t.{pk} IS NULL OR t.is_stale OR ({stored_values}) IS DISTINCT FROM ({new_values}))"
+    scope = [
+        f"CASE WHEN {wrong} THEN agg.{agg_cols[kind.key_columns.index(col)]} END"
+        for col in kind.scope_columns
+    ]
+    groups = ", ".join(str(i) for i in range(1, len(scope) + 2))
+    return (
+        f"SELECT {wrong}, {', '.join(scope)}, count(t.{pk}) "
+        f"FROM ({_aggregate_select_sql(kind, '')}) agg "
+        f"LEFT JOIN {kind.table} t ON {_key_match_sql(kind, agg_cols)} GROUP BY {groups}"
+    )
+
+
 def _full_diff_sql(kind: TotalKind) -> str:
     """The scope keys of every row that is not what the lines give (read-only)."""
     width = len(kind.key_columns)
     names = kind.row_columns
     agg_cols = [f"c{i}" for i in range(len(names))]
     pk = kind.model._meta.pk.column
-    on_parts = []
-    for i, column in enumerate(kind.key_columns):
-        if column == "fiscal_year":  # the «год не указан» bucket: NULL, matched as -1
-            on_parts.append(f"COALESCE(t.{column}, -1) = COALESCE(agg.{agg_cols[i]}, -1)")
-        else:
-            on_parts.append(f"t.{column} = agg.{agg_cols[i]}")
     present = f"agg.{agg_cols[-1]}"  # line_count: never NULL on the aggregate's side
     stored_values = ", ".join(f"t.{col}" for col in names[width:])
     new_values = ", ".join(f"agg.{c}" for c in agg_cols[width:])
@@ -413,7 +526,7 @@ def _full_diff_sql(kind: TotalKind) -> str:
     )
     return (
         f"SELECT DISTINCT {scope} FROM ({_aggregate_select_sql(kind, '')}) agg "
-        f"FULL JOIN {kind.table} t ON {' AND '.join(on_parts)} "
+        f"FULL JOIN {kind.table} t ON {_key_match_sql(kind, agg_cols)} "
         f"WHERE t.{pk} IS NULL OR {present} IS NULL OR t.is_stale "
         f"OR ({stored_values}) IS DISTINCT FROM ({new_values})"
     )
@@ -433,75 +546,97 @@ def _normalise(row: Iterable[Any], kind: TotalKind) -> tuple[Any, ...]:
     return tuple(out)
 
 
-def _computed_rows(
+def _computed_and_stored(
     kind: TotalKind, keys: list[Any], *, from_lines: bool = False
-) -> dict[tuple[Any, ...], tuple[Any, ...]]:
-    """What the rows of `keys` should hold: {row key: row_columns values}."""
+) -> tuple[dict[tuple[Any, ...], tuple[Any, ...]], dict[tuple[Any, ...], tuple[Any, Any, bool]]]:
+    """What the rows of `keys` should hold, and what they hold, in one query (one round trip).
+
+    Returns ({row key: row_columns values}, {row key: (pk, row_columns values, is_stale)}).
+    `from_lines`: straight from the lines even for a roll-up (the stale path's comparison).
+    """
     exprs = kind.lines_scope_exprs if from_lines else kind.scope_exprs
     where, params = _scope_where(keys, exprs)
-    width = len(kind.key_columns)
-    with connection.cursor() as cursor:
-        cursor.execute(_aggregate_select_sql(kind, where, from_lines=from_lines), params)
-        rows = [_normalise(row, kind) for row in cursor.fetchall()]
-    return {row[:width]: row for row in rows}
-
-
-def _stored_rows(kind: TotalKind, keys: list[Any]) -> dict[tuple[Any, ...], tuple[Any, Any, bool]]:
-    """The rows of `keys` as stored: {row key: (pk, row_columns values, is_stale)}."""
-    where, params = _scope_where(keys, kind.scope_columns)
+    stored_where, stored_params = _scope_where(keys, kind.scope_columns)
+    aggregate = _aggregate_select_sql(kind, where, from_lines=from_lines)
+    names = ", ".join(f"a.c{i}" for i in range(len(kind.row_columns)))
     pk = kind.model._meta.pk.column
     width = len(kind.key_columns)
-    columns = ", ".join(kind.row_columns)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {pk}, {columns}, is_stale FROM {kind.table} WHERE {where}", params)
+        cursor.execute(
+            f"SELECT 0, NULL, {names}, NULL FROM ({aggregate}) a UNION ALL "
+            f"SELECT 1, {pk}, {', '.join(kind.row_columns)}, is_stale FROM {kind.table} "
+            f"WHERE {stored_where}",
+            [*params, *stored_params],
+        )
         rows = cursor.fetchall()
-    stored = {}
+    computed, stored = {}, {}
     for row in rows:
-        values = _normalise(row[1:-1], kind)
-        stored[values[:width]] = (row[0], values, bool(row[-1]))
-    return stored
+        values = _normalise(row[2:-1], kind)
+        if row[0] == 0:
+            computed[values[:width]] = values
+        else:
+            stored[values[:width]] = (row[1], values, bool(row[-1]))
+    return computed, stored
 
 
 def _recompute_kind(kind: TotalKind, keys: list[Any], now: datetime) -> int:
-    """Bring the rows of `keys` to what the lines give; returns the rows written or deleted.
+    """Bring the rows of `keys` to what the lines give, in a transaction of its own that
+    takes their locks first; returns the rows written or deleted."""
+    with transaction.atomic():
+        _lock(kind, keys)  # before reading, in the writing transaction
+        return _write_kind(kind, keys, now)
+
+
+def _recompute_scopes(parts: list[tuple[TotalKind, list[Any]]], now: datetime) -> dict[str, int]:
+    """Bring the rows of several tables' scopes (in KINDS order) to what the lines give, in
+    ONE transaction that takes every lock first (one statement); rows written per table.
+
+    A roll-up reads its parts as this transaction just wrote them, and the parts of other
+    scopes as last committed by recomputes that held their locks — so the last recompute
+    of a scope still reads last (see the module docstring).
+    """
+    with transaction.atomic():
+        _lock_scopes(parts)
+        return {kind.name: _write_kind(kind, keys, now) for kind, keys in parts}
+
+
+def _write_kind(kind: TotalKind, keys: list[Any], now: datetime) -> int:
+    """Write the rows of `keys` that differ from what the lines give (caller holds the locks).
 
     Only rows whose values change (or that are flagged stale) are written, so a recompute
     that changes nothing leaves `computed_at` alone: editing a draft's line rewrites no
     public total, not even its time stamp.
     """
-    with transaction.atomic():
-        _lock(kind, keys)  # before reading, in the writing transaction
-        computed = _computed_rows(kind, keys)
-        stored = _stored_rows(kind, keys)
-        width = len(kind.key_columns)
-        deletes = [pk for key, (pk, _v, _s) in stored.items() if key not in computed]
-        updates = []
-        inserts = []
-        for key, values in computed.items():
-            if key not in stored:
-                inserts.append(values)
-            else:
-                pk, old, is_stale = stored[key]
-                if old != values or is_stale:
-                    updates.append((*values[width:], pk))
-        stamp = connection.ops.adapt_datetimefield_value(now)
-        pk_column = kind.model._meta.pk.column
-        with connection.cursor() as cursor:
-            if deletes:
-                marks = ", ".join(["%s"] * len(deletes))
-                cursor.execute(f"DELETE FROM {kind.table} WHERE {pk_column} IN ({marks})", deletes)
-            if updates:
-                sets = ", ".join(f"{c} = %s" for c in kind.row_columns[width:])
-                cursor.executemany(
-                    f"UPDATE {kind.table} SET {sets}, computed_at = %s, is_stale = %s "
-                    f"WHERE {pk_column} = %s",
-                    [(*u[:-1], stamp, False, u[-1]) for u in updates],
-                )
-            if inserts:
-                columns = [*kind.row_columns, "computed_at", "is_stale"]
-                marks = ", ".join(["%s"] * len(columns))
-                cursor.executemany(
-                    f"INSERT INTO {kind.table} ({', '.join(columns)}) VALUES ({marks})",
-                    [(*row, stamp, False) for row in inserts],
-                )
-        return len(deletes) + len(updates) + len(inserts)
+    computed, stored = _computed_and_stored(kind, keys)
+    width = len(kind.key_columns)
+    deletes = [pk for key, (pk, _v, _s) in stored.items() if key not in computed]
+    updates = []
+    inserts = []
+    for key, values in computed.items():
+        if key not in stored:
+            inserts.append(values)
+        else:
+            pk, old, is_stale = stored[key]
+            if old != values or is_stale:
+                updates.append((*values[width:], pk))
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    pk_column = kind.model._meta.pk.column
+    with connection.cursor() as cursor:
+        if deletes:
+            marks = ", ".join(["%s"] * len(deletes))
+            cursor.execute(f"DELETE FROM {kind.table} WHERE {pk_column} IN ({marks})", deletes)
+        if updates:
+            sets = ", ".join(f"{c} = %s" for c in kind.row_columns[width:])
+            cursor.executemany(
+                f"UPDATE {kind.table} SET {sets}, computed_at = %s, is_stale = %s "
+                f"WHERE {pk_column} = %s",
+                [(*u[:-1], stamp, False, u[-1]) for u in updates],
+            )
+        if inserts:
+            columns = [*kind.row_columns, "computed_at", "is_stale"]
+            marks = ", ".join(["%s"] * len(columns))
+            cursor.executemany(
+                f"INSERT INTO {kind.table} ({', '.join(columns)}) VALUES ({marks})",
+                [(*row, stamp, False) for row in inserts],
+            )
+    return len(deletes) + len(updates) + len(inserts)
