@@ -23,8 +23,8 @@ from funding.services.sql import (
     _chunks,
     _computed_and_stored,
     _lock,
+    _recompute_all,
     _recompute_kind,
-    _recompute_kind_all,
     _recompute_scopes,
 )
 
@@ -77,15 +77,15 @@ def funding_totals_recompute_all(*, now: datetime | None = None) -> RecomputeRep
     Effect: each totals table, in dependency order (from the lines, or rolled up from the
     table before it): one set-based statement finds every row that differs from what the
     lines give, is stale, missing or vanished, and only those scopes are rewritten, each
-    under its per-scope locks (PostgreSQL; see sql._recompute_kind_all) — no table lock, so
-    scoped recomputes never wait for it. An empty table is filled by one INSERT ... SELECT.
+    under its per-scope locks (PostgreSQL; see sql._recompute_kind_all; sql._recompute_all
+    runs the cluster×year check beside the cluster and region×industry ones, on a second
+    connection) — no table lock, so scoped recomputes never wait for it. An empty table is filled by one INSERT ... SELECT.
     Clears every stale flag and removes rows of vanished scopes.
     """
     now = now or timezone.now()
     started = time.monotonic()
     report = RecomputeReport()
-    for kind in KINDS:
-        report.rows[kind.name] = _recompute_kind_all(kind, now)
+    report.rows = _recompute_all(now)
     report.seconds = time.monotonic() - started
     logger.info("funding totals recomputed in full: %s", report)
     return report

@@ -14,12 +14,13 @@ from __future__ import annotations
 import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import Q
 
 from clusters import gate
@@ -442,18 +443,7 @@ def _recompute_kind_all(kind: TotalKind, now: datetime) -> int:
     table's exclusive lock.
     """
     if connection.vendor == "postgresql" and kind.model.objects.exists():
-        width = len(kind.scope_columns)
-        with transaction.atomic(), connection.cursor() as cursor:
-            for name, value in FULL_CHECK_SETTINGS.items():
-                cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
-            cursor.execute(_full_check_sql(kind))
-            rows = cursor.fetchall()
-            keys = {row[1] if width == 1 else tuple(row[1:-1]) for row in rows if row[0]}
-            cursor.execute(f"SELECT count(*) FROM {kind.table}")
-            if sum(row[-1] for row in rows) != cursor.fetchone()[0]:
-                cursor.execute(_full_diff_sql(kind))
-                keys |= {row[0] if width == 1 else tuple(row) for row in cursor.fetchall()}
-        return sum(_recompute_kind(kind, chunk, now) for chunk in _chunks(keys))
+        return _rewrite(kind, _wrong_scopes(kind), now)
     stamp = connection.ops.adapt_datetimefield_value(now)
     columns = [*kind.row_columns, "computed_at", "is_stale"]
     with transaction.atomic():
@@ -469,6 +459,87 @@ def _recompute_kind_all(kind: TotalKind, now: datetime) -> int:
             if connection.vendor == "postgresql" and written > 1000:
                 cursor.execute(f"ANALYZE {kind.table}")  # fresh statistics for scoped plans
             return written
+
+
+def _rewrite(kind: TotalKind, keys: Iterable[Any], now: datetime) -> int:
+    """Recompute `keys` of one table like any scoped recompute, chunk by chunk."""
+    return sum(_recompute_kind(kind, chunk, now) for chunk in _chunks(keys))
+
+
+def _wrong_scopes(kind: TotalKind) -> set[Any]:
+    """Read-only (PostgreSQL): the scopes of every row of a filled table that is not what
+    its parts give — wrong, stale, missing or (`_full_diff_sql`, only when the check
+    matched fewer rows than the table holds) to vanish."""
+    width = len(kind.scope_columns)
+    with transaction.atomic(), connection.cursor() as cursor:
+        for name, value in FULL_CHECK_SETTINGS.items():
+            cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+        cursor.execute(_full_check_sql(kind))
+        rows = cursor.fetchall()
+        keys = {row[1] if width == 1 else tuple(row[1:-1]) for row in rows if row[0]}
+        cursor.execute(f"SELECT count(*) FROM {kind.table}")
+        if sum(row[-1] for row in rows) != cursor.fetchone()[0]:
+            cursor.execute(_full_diff_sql(kind))
+            keys |= {row[0] if width == 1 else tuple(row) for row in cursor.fetchall()}
+    return keys
+
+
+def _wrong_scopes_in_thread(kind: TotalKind) -> set[Any]:
+    """`_wrong_scopes` on a connection of its own (a thread's), closed afterwards."""
+    try:
+        return _wrong_scopes(kind)
+    finally:
+        connections.close_all()
+
+
+def _published_parts(cluster_ids: Iterable[int]) -> set[Any]:
+    """The region×industry scopes the stored cluster×year rows of `cluster_ids` count in."""
+    parts: set[Any] = set()
+    for chunk in _chunks(cluster_ids):
+        parts |= set(
+            ClusterYearFundingTotal.objects.filter(cluster_id__in=chunk, is_published=True)
+            .order_by()
+            .values_list("region_id", "industry_id", "fiscal_year")
+            .distinct()
+        )
+    return parts
+
+
+def _recompute_all(now: datetime) -> dict[str, int]:
+    """Bring every table to what the lines give; rows written or deleted per table.
+
+    Each table as `_recompute_kind_all`, in KINDS order, except that on PostgreSQL (filled
+    tables, outside any transaction) the two checks that read the most run side by side,
+    on two connections — the lines against cluster×year rows in a thread, the cluster and
+    region×industry rows against the stored cluster×year rows here — as a parallel plan
+    would, since PostgreSQL does not parallelise these joins by itself. Checking a roll-up
+    against parts that may yet be corrected is made safe by also rewriting the roll-ups of
+    every cluster whose parts were corrected (its total, and the region×industry rows its
+    parts counted in before and count in after).
+    """
+    first = [KIND_BY_NAME[name] for name in ("cluster_year", "cluster", "region_industry")]
+    side_by_side = (
+        connection.vendor == "postgresql"
+        and not connection.in_atomic_block  # another connection could not see its writes
+        and all(kind.model.objects.exists() for kind in first)
+    )
+    if not side_by_side:
+        return {kind.name: _recompute_kind_all(kind, now) for kind in KINDS}
+    cluster_year, cluster, region_industry = first
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        parts_check = pool.submit(_wrong_scopes_in_thread, cluster_year)
+        clusters = _wrong_scopes(cluster)
+        region_parts = _wrong_scopes(region_industry)
+        corrected = parts_check.result()
+    region_parts |= _published_parts(corrected)
+    rows = {cluster_year.name: _rewrite(cluster_year, corrected, now)}
+    region_parts |= _published_parts(corrected)
+    rows[cluster.name] = _rewrite(cluster, clusters | corrected, now)
+    rows[region_industry.name] = _rewrite(region_industry, region_parts, now)
+    for kind in KINDS:
+        if kind not in first:
+            rows[kind.name] = _recompute_kind_all(kind, now)
+    return rows
 
 
 def _key_match_sql(kind: TotalKind, agg_cols: list[str]) -> str:
