@@ -46,14 +46,16 @@ class RecomputeReport:
 def funding_totals_recompute(*, scopes: Scopes, now: datetime | None = None) -> RecomputeReport:
     """Recompute exactly the given scopes from the lines.
 
-    Effect: for each totals table, in dependency order (cluster×year and region totals from
-    the lines; cluster totals from cluster×year; district and national from region totals;
-    industry from cluster×year), writes the rows of the given scopes whose values changed
-    or that were stale (computed_at = now, is_stale = False), inserts new ones and deletes
-    those of scopes left without lines, except a cluster's, which always has one (zero, with
+    Effect: for each totals table, in dependency order (cluster×year rows from the lines;
+    cluster and region×industry totals from cluster×year; region totals from region×industry
+    and the region-level lines; district and national from region totals; industry from
+    region×industry), writes the rows of the given scopes whose values changed or that were
+    stale (computed_at = now, is_stale = False), inserts new ones and deletes those of
+    scopes left without lines, except a cluster's, which always has one (zero, with
     line_count 0, when it has no lines). Rows that do not change are not touched. One
     transaction holding every scope's advisory lock on PostgreSQL (taken first, in one
-    statement); past CHUNK scopes of one table, one transaction per table and chunk. A scope's roll-up reads the rows its parts have; the invariant check
+    statement); past CHUNK scopes of one table, one transaction per table and chunk. A
+    scope's roll-up reads the rows its parts have; the invariant check
     (`funding_totals_check`) compares every table with the lines themselves.
     """
     now = now or timezone.now()

@@ -1,12 +1,21 @@
 """Totals SQL and locks: how each totals table is computed from the lines, and who may write it.
 
-A total is always recomputed from the funding lines themselves, never incremented: one
-`DELETE` + one `INSERT ... SELECT ... GROUP BY` per totals table (and per chunk of scopes),
-so the work is done by the database whatever the number of lines. On PostgreSQL each such
-pair runs in a transaction that first takes a per-scope advisory lock
-(`pg_advisory_xact_lock`), and only then reads the lines, so two recomputes of the same scope
-never interleave: the one that writes last has also read last, after every edit that
-scheduled it had committed. SQLite serialises writers by itself.
+A total is always recomputed from the funding lines themselves, never incremented: each row
+is what a `SELECT ... GROUP BY` over its lines gives — directly for the parts (cluster×year
+rows), or summed from parts that were themselves computed so (roll-ups: a cluster from its
+cluster×year rows; region×industry from published cluster×year rows; a region from its
+region×industry rows and its region-level lines; district and national from region rows;
+industry from region×industry rows). The qualifier of every sum is the one rule of
+common/qualifiers.py. An edit's scopes therefore read a cluster's few lines and a few
+dozen stored rows per table, never a year's lines.
+
+On PostgreSQL the writing transaction first takes a per-scope advisory lock
+(`pg_advisory_xact_lock`) for every scope it will write, in one statement and in one global
+order (KINDS order, sorted ids), and only then reads, so two recomputes of the same scope
+never interleave and cannot deadlock: the one that writes last has also read last, after
+every edit that scheduled it had committed; a roll-up reads its parts after the recompute
+that last wrote them committed (it held their locks) or in its own transaction. SQLite
+serialises writers by itself. Only rows whose values change are written.
 """
 
 from __future__ import annotations
@@ -61,10 +70,11 @@ class TotalKind:
     """One totals table and how its rows are computed: from the lines, or rolled up.
 
     `from_sql`/`where_sql`/`key_exprs` give the rows as the recompute builds them: from the
-    lines (`fl`) for cluster×year and region totals, from another totals table (`t`) for
-    the roll-ups (cluster from cluster×year; district and national from region; industry
-    from cluster×year). `lines_*` give the same rows straight from the lines; the stale
-    path uses them to tell which rows an edit really changes.
+    lines (`fl`) for cluster×year rows, from other totals tables (`t`) for the roll-ups
+    (cluster and region×industry from cluster×year; region from region×industry plus its
+    region-level lines; district and national from region; industry from region×industry).
+    `lines_*` give the same rows straight from the lines; the stale path uses them to tell
+    which rows an edit really changes.
     """
 
     name: str
