@@ -1,7 +1,8 @@
-"""Baseline for the API benchmark: the same cluster-list JSON from ONE SQL query.
+"""Baseline for the API benchmark: the same list JSON from ONE SQL query.
 
 A bare WSGI app (psycopg + orjson, no framework) that answers
-`/api/v1/clusters/?federal_district=..&status=..&page_size=..&page=..` for anonymous clients
+`/api/v1/clusters/?federal_district=..&status=..&page_size=..&page=..` and
+`/api/v1/funding-lines/?fiscal_year=..&funding_source=..&page_size=..` for anonymous clients
 with the body the Django API gives (rows built by PostgreSQL's json_build_object), so the
 benchmark measures what the framework layers cost. Run under gunicorn like the real app:
 
@@ -61,7 +62,10 @@ SELECT count(*) OVER () AS total, json_build_object(
                           'total_rub', t.total_rub::text, 'qualifier', t.qualifier,
                           'line_count', t.line_count, 'computed_at', {_ts("t.computed_at")},
                           'is_stale', t.is_stale)
-                   FROM funding_clusterfundingtotal t WHERE t.cluster_id = c.id),
+                   FROM funding_clusterfundingtotal t
+                   WHERE t.cluster_id = c.id AND t.line_count > 0),
+  'has_funding_data', (SELECT t.line_count > 0 FROM funding_clusterfundingtotal t
+                       WHERE t.cluster_id = c.id),
   'updated_at', {_ts("c.updated_at")}
 )::text AS row
 FROM clusters_cluster c
@@ -72,6 +76,41 @@ WHERE c.is_published
   AND (%(district)s::text IS NULL OR fd.code = %(district)s)
   AND (%(status)s::text IS NULL OR c.status = %(status)s)
 ORDER BY r.name, c.name, c.id
+LIMIT %(limit)s OFFSET %(offset)s
+"""
+
+LINES_FROM = """
+FROM funding_fundingline fl
+LEFT JOIN clusters_cluster c ON c.id = fl.cluster_id
+LEFT JOIN clusters_industry i ON i.id = c.industry_id
+JOIN regions_region r ON r.id = fl.region_id
+LEFT JOIN regions_federaldistrict fd ON fd.id = r.federal_district_id
+JOIN clusters_source s ON s.id = fl.source_id
+WHERE (fl.cluster_id IS NULL OR c.is_published)
+  AND (%(year)s::int IS NULL OR fl.fiscal_year = %(year)s)
+  AND (%(source)s::text IS NULL OR fl.funding_source = %(source)s)
+"""
+# Two statements, as a paginating server does: the count, and the page sorted top-N.
+LINES_COUNT = f"SELECT count(*) {LINES_FROM}"
+LINES_QUERY = f"""
+SELECT NULL, json_build_object(
+  'id', fl.id,
+  'cluster', CASE WHEN c.id IS NULL THEN NULL
+             ELSE json_build_object('slug', c.slug, 'name', c.name) END,
+  'region', json_build_object('code', r.code, 'name', r.name),
+  'federal_district', CASE WHEN fd.id IS NULL THEN NULL
+                      ELSE json_build_object('code', fd.code, 'name', fd.name) END,
+  'industry', CASE WHEN i.id IS NULL THEN NULL
+              ELSE json_build_object('slug', i.slug, 'name', i.name) END,
+  'fiscal_year', fl.fiscal_year, 'funding_source', fl.funding_source,
+  'amount_rub', fl.amount_rub::text, 'qualifier', fl.qualifier,
+  'source', json_build_object('id', s.id, 'title', s.title, 'publisher', s.publisher,
+            'published_on', s.published_on, 'url', s.url, 'document_ref', s.document_ref),
+  'exact_wording', fl.exact_wording, 'note', fl.note,
+  'updated_at', {_ts("fl.updated_at")}
+)::text AS row
+{LINES_FROM}
+ORDER BY r.name, fl.fiscal_year, fl.funding_source, fl.id
 LIMIT %(limit)s OFFSET %(offset)s
 """
 
@@ -92,11 +131,17 @@ def application(environ, start_response):
     params = {
         "district": query.get("federal_district"),
         "status": query.get("status"),
+        "year": int(query["fiscal_year"]) if query.get("fiscal_year") else None,
+        "source": query.get("funding_source"),
         "limit": size,
         "offset": (page - 1) * size,
     }
-    rows = _conn().execute(QUERY, params).fetchall()
-    count = rows[0][0] if rows else 0
+    lines = environ.get("PATH_INFO", "").startswith("/api/v1/funding-lines/")
+    rows = _conn().execute(LINES_QUERY if lines else QUERY, params).fetchall()
+    if lines:
+        count = _conn().execute(LINES_COUNT, params).fetchone()[0]
+    else:
+        count = rows[0][0] if rows else 0
     base = f"http://{environ.get('HTTP_HOST', '127.0.0.1')}{environ.get('PATH_INFO', '')}"
 
     def link(n: int) -> str | None:

@@ -38,10 +38,21 @@ def recreate_database(name: str) -> None:
         conn.execute(f'CREATE DATABASE "{name}"')
 
 
+def _env(name: str) -> dict[str, str]:
+    return {**os.environ, "DATABASE_URL": database_url(name), "DEBUG": "1", "CELERY_BROKER_URL": ""}
+
+
+def migrate(name: str) -> None:
+    """Apply this checkout's migrations to database `name` (nothing when up to date)."""
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=_env(name), check=True
+    )
+
+
 def migrate_and_load_reference(name: str) -> None:
-    env = {**os.environ, "DATABASE_URL": database_url(name), "DEBUG": "1", "CELERY_BROKER_URL": ""}
+    env = _env(name)
     python = sys.executable
-    subprocess.run([python, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    migrate(name)
     for fixture in ("fixtures/01_regions.json", "fixtures/02_industries.json"):
         subprocess.run(
             [python, "manage.py", "loaddata", "-v0", fixture], cwd=ROOT, env=env, check=True

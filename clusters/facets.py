@@ -2,6 +2,8 @@
 
 Each facet counts the clusters that match every *other* active filter, grouped by the
 facet's own field: one GROUP BY query per facet, whatever the number of options or rows.
+The filters put conditions on related rows in EXISTS subqueries (clusters/filtersets.py), so
+each cluster is one row and a plain COUNT(*) counts it once — no COUNT(DISTINCT), which sorts.
 """
 
 from __future__ import annotations
@@ -35,8 +37,8 @@ def queryset_without(filterset: FilterSet, skip: str) -> QuerySet[Cluster]:
     # Filters applied across fields (year and source on one funding line) are not in the
     # per-filter methods: without them a count would ignore ?fiscal_year=&funding_source=.
     conditions = getattr(filterset, "funding_line_conditions", None)
-    line = conditions(cleaned) if conditions else {}
-    return queryset.filter(**line) if line else queryset
+    line = conditions(cleaned) if conditions else None
+    return queryset.filter(line) if line is not None else queryset
 
 
 def facet_counts(filterset: FilterSet, facets: dict[str, str] | None = None) -> dict[str, dict]:
@@ -44,10 +46,7 @@ def facet_counts(filterset: FilterSet, facets: dict[str, str] | None = None) -> 
     counts: dict[str, dict] = {}
     for name, field in (facets or CLUSTER_FACETS).items():
         rows = (
-            queryset_without(filterset, name)
-            .order_by()
-            .values_list(field)
-            .annotate(n=Count("pk", distinct=True))
+            queryset_without(filterset, name).order_by().values_list(field).annotate(n=Count("pk"))
         )
         counts[name] = {key: n for key, n in rows if key is not None}
     return counts

@@ -69,12 +69,18 @@ class ClusterFilterSet(filters.FilterSet):
         method="filter_has_employers", label="Есть работодатели-партнёры"
     )
     college = filters.NumberFilter(
-        field_name="cluster_colleges__college", label="Образовательная организация (id)"
+        field_name="cluster_colleges__college",
+        method="filter_college",
+        label="Образовательная организация (id)",
     )
     employer = filters.NumberFilter(
-        field_name="cluster_employers__employer", label="Работодатель (id)"
+        field_name="cluster_employers__employer",
+        method="filter_employer",
+        label="Работодатель (id)",
     )
-    programme = filters.CharFilter(field_name="programmes__code", label="Код профессии")
+    programme = filters.CharFilter(
+        field_name="programmes__code", method="filter_programme", label="Код профессии"
+    )
     is_published = filters.BooleanFilter(label="Опубликован")
     review_state = filters.ChoiceFilter(choices=ReviewState.choices, label="Состояние проверки")
 
@@ -91,21 +97,48 @@ class ClusterFilterSet(filters.FilterSet):
     def filter_funding_source(self, queryset, name, value):
         return queryset  # see filter_fiscal_year
 
+    # Conditions on related rows are EXISTS subqueries, never joins: a cluster is one row of
+    # the list however many lines, colleges or programmes match, so neither the list nor a
+    # facet count needs DISTINCT (which sorts every matching row).
+
+    def filter_college(self, queryset, name, value):
+        return queryset.filter(
+            Exists(ClusterCollege.objects.filter(cluster=OuterRef("pk"), college=value))
+        )
+
+    def filter_employer(self, queryset, name, value):
+        return queryset.filter(
+            Exists(ClusterEmployer.objects.filter(cluster=OuterRef("pk"), employer=value))
+        )
+
+    def filter_programme(self, queryset, name, value):
+        return queryset.filter(
+            Exists(
+                Cluster.programmes.through.objects.filter(
+                    cluster=OuterRef("pk"), programme__code=value
+                )
+            )
+        )
+
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)
         line = self.funding_line_conditions(self.form.cleaned_data)
-        return queryset.filter(**line).distinct() if line else queryset
+        return queryset.filter(line) if line is not None else queryset
 
     @staticmethod
-    def funding_line_conditions(cleaned_data: dict) -> dict:
+    def funding_line_conditions(cleaned_data: dict) -> Exists | None:
         """Year and source must hold for one and the same funding line: "federal money in
         2023", not "some 2023 money and some federal money". Facet counts reuse this."""
         line = {}
         if cleaned_data.get("fiscal_year") is not None:
-            line["funding_lines__fiscal_year"] = cleaned_data["fiscal_year"]
+            line["fiscal_year"] = cleaned_data["fiscal_year"]
         if cleaned_data.get("funding_source"):
-            line["funding_lines__funding_source"] = cleaned_data["funding_source"]
-        return line
+            line["funding_source"] = cleaned_data["funding_source"]
+        if not line:
+            return None
+        from funding.models import FundingLine
+
+        return Exists(FundingLine.objects.filter(cluster=OuterRef("pk"), **line))
 
     def filter_has_employers(self, queryset, name, value):
         partners = Exists(ClusterEmployer.objects.filter(cluster=OuterRef("pk")))

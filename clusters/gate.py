@@ -119,3 +119,15 @@ def funding_line_visible_q(user: User, prefix: str = "") -> Q:
     if rule == Q():
         return Q()
     return Q(**{f"{prefix}cluster__isnull": True}) | rule
+
+
+def audience_key(user: User) -> str:
+    """Users with the same key see the same rows: a cache of whole responses may share an
+    entry between them (common/response_cache.py). Written from the rule above, so a change
+    to who sees what changes the keys with it."""
+    if can_view_drafts(user):
+        return "drafts:all"
+    own = editable_region_ids(user, "clusters.change_cluster")
+    if own:
+        return "drafts:regions:" + ",".join(str(pk) for pk in sorted(own))
+    return "public"

@@ -175,11 +175,7 @@ class ClusterDetailView(GatedViewMixin, DetailView):
             funding_stale=bool(stored and stored.is_stale),
             gaps=completeness.cluster_gaps(
                 Cluster.objects.filter(pk=cluster.pk),
-                editable_ids=frozenset(
-                    Cluster.objects.editable_by(self.request.user)
-                    .filter(pk=cluster.pk)
-                    .values_list("pk", flat=True)
-                ),
+                editable=Cluster.objects.editable_by(self.request.user),
             )[0],
             joint_funding=None if total else charts.joint_funding(cluster, self.request.user),
             sources=list(sources.values()),

@@ -127,15 +127,24 @@ class CompletenessView(GatedViewMixin, TemplateView):
 
         from clusters.models import Employer
         from common.national_figures import MEASURE_LABELS, NATIONAL
-        from funding.completeness import cluster_gaps, gap_summary
+        from funding.completeness import (
+            annotate_gaps,
+            cluster_gaps,
+            gap_counts,
+            gap_summary,
+            with_gaps_q,
+        )
 
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        clusters = self.visible(Cluster).order_by("region__name", "name")
-        editable = frozenset(Cluster.objects.editable_by(user).values_list("pk", flat=True))
-        items = cluster_gaps(clusters, editable_ids=editable)
-        with_gaps = [item for item in items if item.texts]
-        page = Paginator(with_gaps, self.paginate_by).get_page(self.request.GET.get("page"))
+        clusters = self.visible(Cluster).order_by("region__name", "name", "pk")
+        editable = Cluster.objects.editable_by(user)
+        counts = gap_counts(clusters)
+        with_gaps = annotate_gaps(clusters).filter(with_gaps_q())
+        paginator = Paginator(with_gaps, self.paginate_by)
+        paginator.count = counts["any"]  # counted with the summary, in the same query
+        page = paginator.get_page(self.request.GET.get("page"))
+        page.object_list = cluster_gaps(page.object_list, editable=editable)
         visible = self.visible(Cluster)
         registry = {
             "clusters": visible.count(),
@@ -151,10 +160,10 @@ class CompletenessView(GatedViewMixin, TemplateView):
                 {"label": MEASURE_LABELS[f.measure], "registry": registry[f.measure], "reported": f}
                 for f in NATIONAL
             ],
-            total=len(items),
-            summary=gap_summary(items),
+            total=registry["clusters"],
+            summary=gap_summary(counts),
             page_obj=page,
             paginator=page.paginator,
-            worklist=bool(editable),
+            worklist=editable.exists(),
         )
         return context

@@ -4,17 +4,23 @@ Reads only. A gap is a fact the sources behind the registry do not give (or nobo
 entered yet): the base college, the selection and launch years, money from each budget, the
 employers a source counts but the registry does not name. Public pages show the list for the
 clusters the user may see; staff get the same list as a worklist with admin links
-(`editable_ids`: the clusters they may change).
+(`editable`: the clusters they may change).
+
+Every fact a gap is read from is a column the database computes (`annotate_gaps`), so a list
+of 100 000 clusters is filtered to those with gaps, counted per gap and paginated in SQL, and
+only the page's clusters are built in Python.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from clusters.choices import CollegeRole, FigureKind
-from clusters.models import Cluster, ClusterCollege, ReportedFigure
+from clusters.models import Cluster, ClusterCollege, ClusterEmployer, ReportedFigure
 from funding.choices import FundingSource
 from funding.models import FundingLine
 
@@ -34,7 +40,7 @@ class ClusterGaps:
     missing_sources: list[str] = field(default_factory=list)  # labels of budgets with no line
     joint_money: bool = False
     named_employers: int = 0
-    reported_employers: object = None  # the latest «employers» figure, if a source gives one
+    reported_employers: Decimal | None = None  # the latest «employers» figure's value, if any
     is_editable: bool = False
 
     @property
@@ -48,9 +54,8 @@ class ClusterGaps:
                     else GAP_LABELS[gap]
                 )
             elif gap == "employers":
-                figure = self.reported_employers
                 out.append(
-                    f"работодателей по данным источника {figure.value.normalize():f}, "
+                    f"работодателей по данным источника {self.reported_employers.normalize():f}, "
                     f"в реестре по названию — {self.named_employers}"
                 )
             else:
@@ -60,64 +65,103 @@ class ClusterGaps:
         return out
 
 
-def cluster_gaps(clusters, *, editable_ids: frozenset[int] = frozenset()) -> list[ClusterGaps]:
-    """The gaps of each cluster of the queryset `clusters`, in its order: five queries."""
-    rows = (
-        clusters.annotate(_named_employers=Count("cluster_employers", distinct=True))
-        .select_related("region")
-        .prefetch_related(
-            Prefetch(
-                "cluster_colleges",
-                queryset=ClusterCollege.objects.filter(role=CollegeRole.BASE),
-                to_attr="_base",
-            ),
-            Prefetch(
-                "figures",
-                queryset=ReportedFigure.objects.filter(kind=FigureKind.EMPLOYERS).order_by(
-                    "-as_of", "-pk"
-                ),
-                to_attr="_employer_figures",
-            ),
+def annotate_gaps(clusters: QuerySet[Cluster]) -> QuerySet[Cluster]:
+    """The queryset with what each gap is read from, as columns computed by the database
+    (one subquery per fact), so lists are filtered, counted and paginated in SQL."""
+    pk = OuterRef("pk")
+    by_source = {
+        f"_has_{source.value}": Exists(
+            FundingLine.objects.filter(cluster=pk, funding_source=source.value)
         )
+        for source in FundingSource
+    }
+    employer_figures = ReportedFigure.objects.filter(
+        cluster=pk, kind=FigureKind.EMPLOYERS
+    ).order_by("-as_of", "-pk")
+    named = (
+        ClusterEmployer.objects.filter(cluster=pk)
+        .order_by()
+        .values("cluster")
+        .annotate(n=Count("employer", distinct=True))
+        .values("n")
     )
-    rows = list(rows)
-    sources_by_cluster: dict[int, set[str]] = {}
-    for cluster_id, source in (
-        FundingLine.objects.filter(cluster__in=[c.pk for c in rows])
-        .values_list("cluster_id", "funding_source")
-        .distinct()
-    ):
-        sources_by_cluster.setdefault(cluster_id, set()).add(source)
-    joint_regions = set(
-        FundingLine.objects.filter(cluster__isnull=True, region__in={c.region_id for c in rows})
-        .values_list("region_id", flat=True)
-        .distinct()
+    return clusters.select_related("region").annotate(
+        _has_base=Exists(ClusterCollege.objects.filter(cluster=pk, role=CollegeRole.BASE)),
+        _joint_money=Exists(
+            FundingLine.objects.filter(cluster__isnull=True, region=OuterRef("region"))
+        ),
+        _named_employers=Coalesce(Subquery(named), 0),
+        _reported_employers=Subquery(employer_figures.values("value")[:1]),
+        **by_source,
+    )
+
+
+def _gap_conditions() -> dict[str, Q]:
+    """Each gap key as a condition on an `annotate_gaps` queryset."""
+    no_line = Q(*(Q(**{f"_has_{s.value}": False}) for s in FundingSource))
+    return {
+        "base_college": Q(_has_base=False),
+        "selection_year": Q(selection_year__isnull=True),
+        "launch_year": Q(launch_year__isnull=True),
+        "money": no_line,
+        "employers": Q(_reported_employers__gt=F("_named_employers")),
+    }
+
+
+def with_gaps_q() -> Q:
+    """Clusters of an `annotate_gaps` queryset that lack anything (a budget included)."""
+    some_source_missing = Q(
+        *(Q(**{f"_has_{s.value}": False}) for s in FundingSource), _connector=Q.OR
+    )
+    gaps = Q(*_gap_conditions().values(), _connector=Q.OR)
+    return gaps | some_source_missing
+
+
+def cluster_gaps(clusters, *, editable: QuerySet[Cluster] | None = None) -> list[ClusterGaps]:
+    """The gaps of each cluster of the queryset `clusters` (annotated here unless it already
+    is), in its order; `editable`: the clusters the user may change (gate.editable_by)."""
+    if "_has_base" not in clusters.query.annotations:
+        clusters = annotate_gaps(clusters)
+    rows = list(clusters)
+    editable_ids = (
+        set(editable.filter(pk__in=[c.pk for c in rows]).values_list("pk", flat=True))
+        if editable is not None and rows
+        else set()
     )
     result = []
     for cluster in rows:
         item = ClusterGaps(cluster=cluster, is_editable=cluster.pk in editable_ids)
-        if not cluster._base:
+        if not cluster._has_base:
             item.gaps.append("base_college")
         if not cluster.selection_year:
             item.gaps.append("selection_year")
         if not cluster.launch_year:
             item.gaps.append("launch_year")
-        given = sources_by_cluster.get(cluster.pk, set())
+        given = {s.value for s in FundingSource if getattr(cluster, f"_has_{s.value}")}
         if not given:
             item.gaps.append("money")
-            item.joint_money = cluster.region_id in joint_regions
+            item.joint_money = cluster._joint_money
         item.missing_sources = [s.label for s in FundingSource if s.value not in given]
         item.named_employers = cluster._named_employers
-        figure = cluster._employer_figures[0] if cluster._employer_figures else None
-        if figure is not None and figure.value > item.named_employers:
+        reported = cluster._reported_employers
+        if reported is not None and reported > item.named_employers:
             item.gaps.append("employers")
-            item.reported_employers = figure
+            item.reported_employers = reported
         result.append(item)
     return result
 
 
-def gap_summary(items: list[ClusterGaps]) -> list[tuple[str, int]]:
-    """(label, how many clusters lack it) for each kind of gap, in GAP_LABELS order."""
-    return [
-        (label, sum(1 for item in items if key in item.gaps)) for key, label in GAP_LABELS.items()
-    ]
+def gap_counts(clusters: QuerySet[Cluster]) -> dict[str, int]:
+    """How many clusters of the queryset lack each kind of gap, and `any` (listed as having
+    gaps, a missing budget included): one aggregate query."""
+    conditions = {**_gap_conditions(), "any": with_gaps_q()}
+    counts = annotate_gaps(clusters).aggregate(
+        **{f"n_{key}": Count("pk", filter=condition) for key, condition in conditions.items()}
+    )
+    return {key: counts[f"n_{key}"] for key in conditions}
+
+
+def gap_summary(counts: dict[str, int]) -> list[tuple[str, int]]:
+    """(label, how many clusters lack it) for each kind of gap of `gap_counts`, in GAP_LABELS
+    order."""
+    return [(label, counts[key]) for key, label in GAP_LABELS.items()]

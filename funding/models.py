@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
 from clusters import gate
@@ -78,6 +79,13 @@ class FundingLine(TimeStampedModel):
         indexes = [
             models.Index(fields=["region", "fiscal_year"], name="funding_line_region_year"),
             models.Index(fields=["fiscal_year", "funding_source"], name="funding_line_year_source"),
+            # Region-level (joint) lines of a region and year: what a region total reads
+            # from the lines besides its region×industry parts.
+            models.Index(
+                fields=["region", "fiscal_year"],
+                condition=Q(cluster__isnull=True),
+                name="funding_line_joint_region_year",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -239,6 +247,16 @@ class ClusterYearFundingTotal(FundingTotal):
         blank=True,
     )
     is_published = models.BooleanField("кластер опубликован", default=False)
+    # The cluster's region, copied like its industry: a region×industry part is one index
+    # range of this table.
+    region = models.ForeignKey(
+        Region,
+        verbose_name="субъект РФ",
+        on_delete=models.CASCADE,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
 
     class Meta:
         verbose_name = "итог по кластеру за год"
@@ -247,14 +265,59 @@ class ClusterYearFundingTotal(FundingTotal):
         constraints = _year_unique("cluster", "clusteryearfundingtotal")
         indexes = [
             models.Index(
-                fields=["industry", "fiscal_year"],
+                fields=["region", "industry", "fiscal_year"],
                 condition=Q(is_published=True),
-                name="funding_clusteryear_industry",
+                name="funding_clusteryear_region_ind",
             )
         ]
 
     def scope_label(self) -> str:
         return f"{self.cluster}, {super().scope_label()}"
+
+
+class RegionIndustryFundingTotal(FundingTotal):
+    """The public money of one industry in one region and fiscal year: the part region and
+    industry totals are summed from.
+
+    Counts the lines of the region's published clusters of that industry (industry empty:
+    clusters whose industry is not known, which count in the region but in no industry);
+    summed from cluster×year rows, so that a region's or an industry's total adds up a few
+    dozen of these rows instead of thousands of clusters. Not shown on its own.
+    """
+
+    region = models.ForeignKey(
+        Region, verbose_name="субъект РФ", on_delete=models.CASCADE, related_name="+"
+    )
+    industry = models.ForeignKey(
+        Industry,
+        verbose_name="отрасль",
+        on_delete=models.CASCADE,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    fiscal_year = models.PositiveSmallIntegerField("финансовый год", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "итог по субъекту и отрасли"
+        verbose_name_plural = "итоги по субъектам и отраслям"
+        ordering = ["region", "industry", "fiscal_year"]
+        constraints = [
+            # One row per (region, industry or none, year or none) on every database: the
+            # empty industry and the «год не указан» bucket compare as values here.
+            models.UniqueConstraint(
+                "region",
+                Coalesce("industry", models.Value(0)),
+                Coalesce("fiscal_year", models.Value(0)),
+                name="funding_regionindustryfundingtotal_unique",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["industry", "fiscal_year"], name="funding_regionind_industry"),
+        ]
+
+    def scope_label(self) -> str:
+        return f"{self.region}, {self.industry or 'отрасль не указана'}, {super().scope_label()}"
 
 
 class RegionFundingTotal(FundingTotal):

@@ -1,7 +1,8 @@
 """Which stored totals a set of funding lines feeds: the «scopes» a change must recompute.
 
-A scope is one row of one totals table: a cluster; a (region, year), (federal district,
-year) or (industry, year) pair; or a national year. `None` as a year is the «год не указан»
+A scope is one row of one totals table: a cluster (its total and its cluster×year rows); a
+(region, industry, year) triple (industry None: not known); a (region, year), (federal
+district, year) or (industry, year) pair; or a national year. `None` as a year is the «год не указан»
 bucket. Scopes travel to Celery tasks as plain lists (`to_primitives`), never as objects.
 """
 
@@ -15,6 +16,7 @@ from django.db.models import QuerySet
 
 Year = int | None
 Pair = tuple[int, Year]
+Triple = tuple[int, int | None, Year]
 
 # What a line contributes to: its own columns plus its cluster's industry and its region's
 # federal district, read in one joined query.
@@ -32,6 +34,7 @@ class Scopes:
     """A set of total rows, by table. Empty sets mean «nothing to do» for that table."""
 
     cluster_ids: set[int] = field(default_factory=set)
+    region_industry_years: set[Triple] = field(default_factory=set)
     region_years: set[Pair] = field(default_factory=set)
     district_years: set[Pair] = field(default_factory=set)
     industry_years: set[Pair] = field(default_factory=set)
@@ -41,6 +44,7 @@ class Scopes:
         return any(
             (
                 self.cluster_ids,
+                self.region_industry_years,
                 self.region_years,
                 self.district_years,
                 self.industry_years,
@@ -51,6 +55,7 @@ class Scopes:
     def __len__(self) -> int:
         return (
             len(self.cluster_ids)
+            + len(self.region_industry_years)
             + len(self.region_years)
             + len(self.district_years)
             + len(self.industry_years)
@@ -59,6 +64,7 @@ class Scopes:
 
     def update(self, other: Scopes) -> Scopes:
         self.cluster_ids |= other.cluster_ids
+        self.region_industry_years |= other.region_industry_years
         self.region_years |= other.region_years
         self.district_years |= other.district_years
         self.industry_years |= other.industry_years
@@ -77,6 +83,8 @@ class Scopes:
         """Add every scope one line (as it is, or as it was) counts in."""
         if cluster_id is not None:
             self.cluster_ids.add(cluster_id)
+            if region_id is not None:
+                self.region_industry_years.add((region_id, industry_id, fiscal_year))
         if industry_id is not None:
             self.industry_years.add((industry_id, fiscal_year))
         if region_id is not None:
@@ -91,8 +99,15 @@ class Scopes:
         def key(pair: Pair) -> tuple[int, int]:
             return (pair[0], -1 if pair[1] is None else pair[1])
 
+        def key3(triple: Triple) -> tuple[int, int, int]:
+            region, industry, year = triple
+            return (region, -1 if industry is None else industry, -1 if year is None else year)
+
         return {
             "cluster_ids": sorted(self.cluster_ids),
+            "region_industry_years": [
+                list(t) for t in sorted(self.region_industry_years, key=key3)
+            ],
             "region_years": [list(p) for p in sorted(self.region_years, key=key)],
             "district_years": [list(p) for p in sorted(self.district_years, key=key)],
             "industry_years": [list(p) for p in sorted(self.industry_years, key=key)],
@@ -104,8 +119,15 @@ class Scopes:
         def pairs(name: str) -> set[Pair]:
             return {(int(a), None if b is None else int(b)) for a, b in data.get(name, [])}
 
+        def optional(value: Any) -> int | None:
+            return None if value is None else int(value)
+
         return cls(
             cluster_ids={int(pk) for pk in data.get("cluster_ids", [])},
+            region_industry_years={
+                (int(a), optional(b), optional(c))
+                for a, b, c in data.get("region_industry_years", [])
+            },
             region_years=pairs("region_years"),
             district_years=pairs("district_years"),
             industry_years=pairs("industry_years"),

@@ -11,7 +11,7 @@ from common.national_figures import MEASURE_LABELS, REGIONAL
 from common.pages import GatedViewMixin
 from common.paging import paginated
 from funding import charts
-from funding.completeness import cluster_gaps
+from funding.completeness import annotate_gaps, cluster_gaps, with_gaps_q
 from funding.models import FederalDistrictFundingTotal, FundingLine, RegionFundingTotal
 from regions.models import FederalDistrict, Region
 
@@ -70,14 +70,10 @@ class RegionDetailView(GatedViewMixin, DetailView):
         reported = REGIONAL.get(region.code)
         context.update(
             **paginated(self.request, _cluster_rows(visible)),
-            gaps=[
-                item
-                for item in cluster_gaps(
-                    visible.order_by("name"),
-                    editable_ids=frozenset(editable.values_list("pk", flat=True)),
-                )
-                if item.texts
-            ],
+            gaps=cluster_gaps(
+                annotate_gaps(visible.order_by("name", "pk")).filter(with_gaps_q()),
+                editable=editable,
+            ),
             reported_rows=[
                 {
                     "label": MEASURE_LABELS[reported.measure],

@@ -8,6 +8,7 @@ through every door; each cell states what that persona sees or may do.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -34,6 +35,7 @@ from tests.funding.factories import FundingLineFactory
 from tests.regions.factories import FederalDistrictFactory, RegionFactory
 
 SECRET_MONEY = Decimal("777000000")
+SECRET_ON_PAGE = re.compile(r"777(?:[\s\u00a0\u202f](?:\d{3}|млн)|[,.]\d)")
 SECRET_YEAR = 2031
 SECRET_COLLEGE = "Тайный колледж черновика"
 SECRET_EMPLOYER = "ООО «Тайный партнёр черновика»"
@@ -214,7 +216,9 @@ def test_public_money_never_shows_the_drafts_sum_or_year(world, persona, web):
         page = web.get(url).content.decode()
         assert str(SECRET_YEAR) not in page, url
         if not who.sees_draft:
-            assert "777" not in page, url
+            # The sum as any page writes it («777 000 000 ₽», «777 млн», «777,0»), never a
+            # factory's slug or name that happens to hold 777.
+            assert not SECRET_ON_PAGE.search(page), url
 
 
 def test_sitemap_never_lists_a_draft_or_its_only_members(world, persona, web):
@@ -284,7 +288,8 @@ def test_stats_in_every_grouping_follow_the_gate(world, persona, api, group_by):
     response = api.get("/api/v1/stats/", {"group_by": group_by})
     assert response.status_code == 200
     body = response.content.decode()
-    assert ("777" in body) == who.sees_draft
+    # The draft's 777 000 000 ₽ leads every sum it is in (never match "777" in a timestamp).
+    assert ('"amount_rub":"777' in body) == who.sees_draft
     assert (str(SECRET_YEAR) in body) == (who.sees_draft and "fiscal_year" in group_by)
 
 

@@ -62,16 +62,15 @@ PAGES = {
     # lists (district, region, industry); the page of clusters; the 4 row prefetches
     "catalogue": 14,
     # the cluster (+ joins); the 4 row prefetches; sources; funding lines (+ sources); the
-    # completeness block: the cluster (+ joins), its memberships, its figures, which budgets
-    # its lines name, the region's joint lines
-    "cluster": 12,
+    # completeness block: the cluster with its facts as computed columns
+    "cluster": 8,
     # the map's regions and their cluster counts; districts; regions with cluster counts;
     # regions without a district
     "regions": 5,
-    # the region; the completeness block: its clusters counted, their memberships and
-    # figures, which budgets their lines name, the joint lines; the paginator's count; its
-    # totals; its clusters; the 4 row prefetches; its region-level lines
-    "region": 15,
+    # the region; the completeness block: its clusters with gaps, their facts as computed
+    # columns; the paginator's count; its totals; its clusters; the 4 row prefetches; its
+    # region-level lines
+    "region": 11,
     # the district; the paginator's count; its totals; its regions; its clusters; the 4 row
     # prefetches
     "district": 9,
@@ -90,6 +89,16 @@ PAGES = {
     "sitemap": 7,
     # one section: its paginator's COUNT, then its page (slug and date only)
     "sitemap-clusters": 2,
+    # the registry beside the national figures: clusters, regions, industries, employers
+    # counted; every gap counted in one aggregate (its «any» is the paginator's count); the
+    # page of clusters with gaps, each fact a column the database computes
+    "completeness": 6,
+    # the paginator's count; the page of colleges (+ region joined); the filter's regions and
+    # industries
+    "colleges": 4,
+    # the paginator's count; the page of employers (+ region, industry joined); the filter's
+    # regions and industries
+    "employers": 4,
 }
 
 
@@ -137,6 +146,9 @@ def _pages() -> dict[str, str]:
         "open-data": "/open-data/",
         "sitemap": "/sitemap.xml",
         "sitemap-clusters": "/sitemap-clusters.xml",
+        "completeness": "/completeness/",
+        "colleges": "/colleges/",
+        "employers": "/employers/",
     }
 
 

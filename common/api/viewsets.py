@@ -23,6 +23,7 @@ from rest_framework import status, viewsets
 from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.response import Response
 
+from common import response_cache
 from common.api.csv import CSVRenderer, csv_columns, export_csv
 from common.api.exceptions import PreconditionFailed, registry_exception_handler
 from common.api.filters import StableOrderingFilter
@@ -55,18 +56,62 @@ def _etag_matches(header: str, etag: str, *, weak: bool) -> bool:
     return etag in etags
 
 
+class _CachedResponse(Exception):
+    """Raised in `initial()` on a cache hit, so no handler runs; turned back into the response."""
+
+    def __init__(self, stored: response_cache.Stored) -> None:
+        self.stored = stored
+
+
+def _not_modified(etag: str) -> HttpResponseNotModified:
+    not_modified = HttpResponseNotModified()
+    not_modified["ETag"] = etag
+    patch_vary_headers(not_modified, ["Accept", "Authorization", "Cookie"])
+    return not_modified
+
+
 class ConditionalGetMixin:
-    """For any API view: JSON errors, ETag on 200 GETs and 304 for a matching If-None-Match."""
+    """For any API view: JSON errors, ETag on 200 GETs and 304 for a matching If-None-Match.
+
+    Every GET is also answered from the response cache (common/response_cache.py) when the same
+    request of the same audience met the same database snapshot before — after
+    authentication, permissions and throttles, which a cached answer never skips. The browsable
+    HTML (it names the user) and streamed exports are never cached.
+    """
 
     content_negotiation_class = FormatFirstContentNegotiation
 
     def get_exception_handler(self):
         return registry_exception_handler
 
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        self._response_cache_key = None
+        renderer = getattr(request, "accepted_renderer", None)
+        if (
+            request.method != "GET"
+            or renderer is None
+            or isinstance(renderer, BrowsableAPIRenderer)
+        ):
+            return
+        key = response_cache.user_key(request, media_type=request.accepted_media_type or "")
+        stored = response_cache.lookup(key)
+        if stored is not None:
+            raise _CachedResponse(stored)
+        self._response_cache_key = key
+
+    def handle_exception(self, exc):
+        if isinstance(exc, _CachedResponse):
+            return exc.stored.response()
+        return super().handle_exception(exc)
+
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
         patch_vary_headers(response, ["Accept", "Authorization", "Cookie"])
         if not isinstance(response, Response):
+            etag = response.get("ETag") if response.status_code == 200 else None
+            if etag and _etag_matches(request.headers.get("If-None-Match", ""), etag, weak=True):
+                return _not_modified(etag)
             return response
         if response.status_code >= 400 and isinstance(
             response.accepted_renderer, CSVRenderer | XLSXRenderer
@@ -77,13 +122,11 @@ class ConditionalGetMixin:
         if request.method in ("GET", "HEAD") and response.status_code == status.HTTP_200_OK:
             content = response.rendered_content
             etag = body_etag(content)
-            if _etag_matches(request.headers.get("If-None-Match", ""), etag, weak=True):
-                not_modified = HttpResponseNotModified()
-                not_modified["ETag"] = etag
-                patch_vary_headers(not_modified, ["Accept", "Authorization", "Cookie"])
-                return not_modified
             response.content = content
             response["ETag"] = etag
+            response_cache.store(getattr(self, "_response_cache_key", None), response, etag=etag)
+            if _etag_matches(request.headers.get("If-None-Match", ""), etag, weak=True):
+                return _not_modified(etag)
         return response
 
 

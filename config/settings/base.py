@@ -101,6 +101,14 @@ for _index, _url in enumerate(env_list("DATABASE_REPLICA_URL", [])):
         **dj_database_url.parse(_url, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60)),
         "TEST": {"MIRROR": "default"},
     }
+# PostgreSQL's JIT compiles a plan it estimates as costly (a page's count over 100 000 rows
+# with a subquery per row) and spends seconds compiling what runs in milliseconds; the
+# registry's queries are short, so every connection turns it off (DATABASE_JIT=1: keep it).
+if not env_bool("DATABASE_JIT", False):
+    for _database in DATABASES.values():
+        if _database["ENGINE"] == "django.db.backends.postgresql":
+            _options = _database.setdefault("OPTIONS", {})
+            _options["options"] = (_options.get("options", "") + " -c jit=off").strip()
 DATABASE_ROUTERS = ["config.db_router.ReplicaRouter"]
 # After a write, the writer's reads stay on the primary this long (longer than replica lag).
 DATABASE_REPLICA_STICKY_SECONDS = env_int("DATABASE_REPLICA_STICKY_SECONDS", 10)
@@ -216,6 +224,12 @@ CACHES = {
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
     )
 }
+
+# Whole public responses (API JSON, anonymous pages) cached in CACHES["default"], keyed by
+# the database snapshot, so any committed write is seen at once (common/response_cache.py).
+# 0 turns it off. RESPONSE_CACHE_VERSION names the release (unset: one per process).
+RESPONSE_CACHE_SECONDS = env_int("RESPONSE_CACHE_SECONDS", 300)
+RESPONSE_CACHE_VERSION = env_str("RESPONSE_CACHE_VERSION", "")
 
 # Admin login lockout (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one login
 # name, or from one address, further attempts are refused (even the right password) for

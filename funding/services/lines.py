@@ -153,11 +153,14 @@ def cluster_follow(event: str, cluster: Cluster, before: ClusterPlacement | None
         return
     if before is None or before == ClusterPlacement.of(cluster):
         return
-    scopes = scopes_of_lines(lines)  # as they are: old region, old industry
+    scopes = scopes_of_lines(lines)  # as they are: old region, but already the new industry
     if before.industry_id != cluster.industry_id:
-        years = set(lines.values_list("fiscal_year", flat=True).distinct())
         # The lines read above already carry the new industry (through their cluster).
+        years = {year for _region, year in scopes.region_years}
         scopes.industry_years |= {(before.industry_id, year) for year in years}
+        scopes.region_industry_years |= {
+            (region, before.industry_id, year) for region, year in scopes.region_years
+        }
     if before.region_id != cluster.region_id:
         lines.update(region_id=cluster.region_id)
         scopes.update(scopes_of_lines(lines))

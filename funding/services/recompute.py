@@ -17,14 +17,15 @@ from funding.models import (
 )
 from funding.scopes import Scopes, scopes_of_lines
 from funding.services.sql import (
+    CHUNK,
     KINDS,
     TotalKind,
     _chunks,
-    _computed_rows,
+    _computed_and_stored,
     _lock,
+    _recompute_all,
     _recompute_kind,
-    _recompute_kind_all,
-    _stored_rows,
+    _recompute_scopes,
 )
 
 logger = logging.getLogger(__name__)
@@ -45,24 +46,28 @@ class RecomputeReport:
 def funding_totals_recompute(*, scopes: Scopes, now: datetime | None = None) -> RecomputeReport:
     """Recompute exactly the given scopes from the lines.
 
-    Effect: for each totals table, in dependency order (cluster×year and region totals from
-    the lines; cluster totals from cluster×year; district and national from region totals;
-    industry from cluster×year), writes the rows of the given scopes whose values changed
-    or that were stale (computed_at = now, is_stale = False), inserts new ones and deletes
-    those of scopes left without lines, except a cluster's, which always has one (zero, with
+    Effect: for each totals table, in dependency order (cluster×year rows from the lines;
+    cluster and region×industry totals from cluster×year; region totals from region×industry
+    and the region-level lines; district and national from region totals; industry from
+    region×industry), writes the rows of the given scopes whose values changed or that were
+    stale (computed_at = now, is_stale = False), inserts new ones and deletes those of
+    scopes left without lines, except a cluster's, which always has one (zero, with
     line_count 0, when it has no lines). Rows that do not change are not touched. One
-    transaction per table and chunk of scopes, each holding the scopes' advisory locks on
-    PostgreSQL. A scope's roll-up reads the rows its parts have; the invariant check
+    transaction holding every scope's advisory lock on PostgreSQL (taken first, in one
+    statement); past CHUNK scopes of one table, one transaction per table and chunk. A
+    scope's roll-up reads the rows its parts have; the invariant check
     (`funding_totals_check`) compares every table with the lines themselves.
     """
     now = now or timezone.now()
     started = time.monotonic()
     report = RecomputeReport()
-    for kind in KINDS:
-        keys = kind.keys_of(scopes)
-        if not keys:
-            continue
-        report.rows[kind.name] = sum(_recompute_kind(kind, chunk, now) for chunk in _chunks(keys))
+    parts = [(kind, list(kind.keys_of(scopes))) for kind in KINDS if kind.keys_of(scopes)]
+    if all(len(keys) <= CHUNK for _kind, keys in parts):
+        # An edit's few scopes: one transaction, every lock taken in one statement.
+        report.rows = _recompute_scopes(parts, now)
+    else:
+        for kind, keys in parts:
+            report.rows[kind.name] = sum(_recompute_kind(kind, c, now) for c in _chunks(keys))
     report.seconds = time.monotonic() - started
     logger.info("funding totals recomputed for %d scopes: %s", len(scopes), report)
     return report
@@ -74,15 +79,15 @@ def funding_totals_recompute_all(*, now: datetime | None = None) -> RecomputeRep
     Effect: each totals table, in dependency order (from the lines, or rolled up from the
     table before it): one set-based statement finds every row that differs from what the
     lines give, is stale, missing or vanished, and only those scopes are rewritten, each
-    under its per-scope locks (PostgreSQL; see sql._recompute_kind_all) — no table lock, so
-    scoped recomputes never wait for it. An empty table is filled by one INSERT ... SELECT.
+    under its per-scope locks (PostgreSQL; see sql._recompute_kind_all; sql._recompute_all
+    runs the cluster×year check beside the cluster and region×industry ones, on a second
+    connection) — no table lock, so scoped recomputes never wait for it. An empty table is filled by one INSERT ... SELECT.
     Clears every stale flag and removes rows of vanished scopes.
     """
     now = now or timezone.now()
     started = time.monotonic()
     report = RecomputeReport()
-    for kind in KINDS:
-        report.rows[kind.name] = _recompute_kind_all(kind, now)
+    report.rows = _recompute_all(now)
     report.seconds = time.monotonic() - started
     logger.info("funding totals recomputed in full: %s", report)
     return report
@@ -129,8 +134,7 @@ def _mark_kind_stale(kind: TotalKind, keys: set[Any]) -> int:
     extra = len(kind.extra_columns)
     for chunk in _chunks(keys):
         _lock(kind, chunk)
-        computed = _computed_rows(kind, chunk, from_lines=True)
-        stored = _stored_rows(kind, chunk)
+        computed, stored = _computed_and_stored(kind, chunk, from_lines=True)
         stale_pks = [
             pk
             for key, (pk, values, is_stale) in stored.items()

@@ -1,12 +1,21 @@
 """Totals SQL and locks: how each totals table is computed from the lines, and who may write it.
 
-A total is always recomputed from the funding lines themselves, never incremented: one
-`DELETE` + one `INSERT ... SELECT ... GROUP BY` per totals table (and per chunk of scopes),
-so the work is done by the database whatever the number of lines. On PostgreSQL each such
-pair runs in a transaction that first takes a per-scope advisory lock
-(`pg_advisory_xact_lock`), and only then reads the lines, so two recomputes of the same scope
-never interleave: the one that writes last has also read last, after every edit that
-scheduled it had committed. SQLite serialises writers by itself.
+A total is always recomputed from the funding lines themselves, never incremented: each row
+is what a `SELECT ... GROUP BY` over its lines gives — directly for the parts (cluster×year
+rows), or summed from parts that were themselves computed so (roll-ups: a cluster from its
+cluster×year rows; region×industry from published cluster×year rows; a region from its
+region×industry rows and its region-level lines; district and national from region rows;
+industry from region×industry rows). The qualifier of every sum is the one rule of
+common/qualifiers.py. An edit's scopes therefore read a cluster's few lines and a few
+dozen stored rows per table, never a year's lines.
+
+On PostgreSQL the writing transaction first takes a per-scope advisory lock
+(`pg_advisory_xact_lock`) for every scope it will write, in one statement and in one global
+order (KINDS order, sorted ids), and only then reads, so two recomputes of the same scope
+never interleave and cannot deadlock: the one that writes last has also read last, after
+every edit that scheduled it had committed; a roll-up reads its parts after the recompute
+that last wrote them committed (it held their locks) or in its own transaction. SQLite
+serialises writers by itself. Only rows whose values change are written.
 """
 
 from __future__ import annotations
@@ -14,12 +23,13 @@ from __future__ import annotations
 import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection, connections, transaction
 from django.db.models import Q
 
 from clusters import gate
@@ -35,6 +45,7 @@ from funding.models import (
     IndustryFundingTotal,
     NationalFundingTotal,
     RegionFundingTotal,
+    RegionIndustryFundingTotal,
 )
 from funding.scopes import Scopes
 
@@ -59,10 +70,11 @@ class TotalKind:
     """One totals table and how its rows are computed: from the lines, or rolled up.
 
     `from_sql`/`where_sql`/`key_exprs` give the rows as the recompute builds them: from the
-    lines (`fl`) for cluster×year and region totals, from another totals table (`t`) for
-    the roll-ups (cluster from cluster×year; district and national from region; industry
-    from cluster×year). `lines_*` give the same rows straight from the lines; the stale
-    path uses them to tell which rows an edit really changes.
+    lines (`fl`) for cluster×year rows, from other totals tables (`t`) for the roll-ups
+    (cluster and region×industry from cluster×year; region from region×industry plus its
+    region-level lines; district and national from region; industry from region×industry).
+    `lines_*` give the same rows straight from the lines; the stale path uses them to tell
+    which rows an edit really changes.
     """
 
     name: str
@@ -107,13 +119,56 @@ PUBLIC_Q = gate.funding_line_visible_q(None)
 PUBLIC_CLUSTER_Q = gate.cluster_visible_q(None, "cluster__")
 
 
+def _values_sql(rollup: bool) -> list[str]:
+    """The value columns (VALUE_FIELDS order) summed from lines `fl` or from totals rows `t`."""
+    vendor = connection.vendor
+    if rollup:
+        return [
+            *(f"COALESCE(SUM(t.{s}_rub), 0)" for s in SOURCES),
+            "COALESCE(SUM(t.total_rub), 0)",
+            *(combine_sql(f"t.{s}_qualifier", vendor=vendor) for s in SOURCES),
+            combine_sql("t.qualifier", vendor=vendor),
+            "COALESCE(SUM(t.line_count), 0)",
+        ]
+    return [
+        *(
+            f"COALESCE(SUM(CASE WHEN fl.funding_source = '{s.value}' THEN fl.amount_rub END), 0)"
+            for s in SOURCES
+        ),
+        "COALESCE(SUM(fl.amount_rub), 0)",
+        *(
+            combine_sql("fl.qualifier", vendor=vendor, where=f"fl.funding_source = '{s.value}'")
+            for s in SOURCES
+        ),
+        combine_sql("fl.qualifier", vendor=vendor),
+        "COUNT(fl.id)",
+    ]
+
+
+def _line_values_sql() -> str:
+    """The value columns summed from lines `fl`, named as the totals columns (VALUE_FIELDS)."""
+    return ", ".join(
+        f"{expr} AS {name}" for expr, name in zip(_values_sql(False), VALUE_FIELDS, strict=True)
+    )
+
+
 def _kinds() -> list[TotalKind]:
     line = FundingLine._meta.db_table
     cluster = Cluster._meta.db_table
     region = FundingLine._meta.get_field("region").related_model._meta.db_table
     cluster_year = ClusterYearFundingTotal._meta.db_table
+    region_industry = RegionIndustryFundingTotal._meta.db_table
     region_total = RegionFundingTotal._meta.db_table
     public_lines = f"{line} fl LEFT JOIN {cluster} c ON c.id = fl.cluster_id"
+    cluster_lines = f"{line} fl JOIN {cluster} c ON c.id = fl.cluster_id"
+    published = gate.PUBLIC_CLUSTER_SQL("c")
+    # A region's parts: its region×industry rows and its region-level lines (no cluster),
+    # the latter summed per (region, year) in the same columns.
+    region_parts = (
+        f"(SELECT region_id, fiscal_year, {', '.join(VALUE_FIELDS)} FROM {region_industry}"
+        f" UNION ALL SELECT fl.region_id, fl.fiscal_year, {{lines}} FROM {line} fl"
+        f" WHERE fl.cluster_id IS NULL GROUP BY fl.region_id, fl.fiscal_year) t"
+    )
     # In dependency order: a roll-up comes after the table it is summed from.
     return [
         TotalKind(
@@ -128,15 +183,15 @@ def _kinds() -> list[TotalKind]:
             rollup_of=None,
             key_exprs=("fl.cluster_id", "fl.fiscal_year"),
             scope_exprs=("fl.cluster_id",),
-            from_sql=f"{line} fl JOIN {cluster} c ON c.id = fl.cluster_id",
+            from_sql=cluster_lines,
             where_sql="",
             lines_key_exprs=("fl.cluster_id", "fl.fiscal_year"),
             lines_scope_exprs=("fl.cluster_id",),
-            lines_from_sql=f"{line} fl JOIN {cluster} c ON c.id = fl.cluster_id",
+            lines_from_sql=cluster_lines,
             lines_where_sql="",
-            extra_columns=("industry_id", "is_published"),
-            extra_exprs=("c.industry_id", "c.is_published"),
-            extra_line_keys=("cluster__industry_id", "cluster__is_published"),
+            extra_columns=("industry_id", "is_published", "region_id"),
+            extra_exprs=("c.industry_id", "c.is_published", "c.region_id"),
+            extra_line_keys=("cluster__industry_id", "cluster__is_published", "cluster__region_id"),
         ),
         TotalKind(
             name="cluster",
@@ -159,6 +214,26 @@ def _kinds() -> list[TotalKind]:
             lines_where_sql="",
         ),
         TotalKind(
+            name="region_industry",
+            model=RegionIndustryFundingTotal,
+            scope_attr="region_industry_years",
+            key_columns=("region_id", "industry_id", "fiscal_year"),
+            scope_columns=("region_id", "industry_id", "fiscal_year"),
+            lock_namespace=7,
+            line_keys=("region_id", "cluster__industry_id", "fiscal_year"),
+            line_filter=PUBLIC_CLUSTER_Q,
+            rollup_of="cluster_year",
+            key_exprs=("t.region_id", "t.industry_id", "t.fiscal_year"),
+            scope_exprs=("t.region_id", "t.industry_id", "t.fiscal_year"),
+            from_sql=f"{cluster_year} t",
+            # t.is_published: the cluster's publication, copied into its rows (gate, anonymous).
+            where_sql=gate.PUBLIC_CLUSTER_SQL("t"),
+            lines_key_exprs=("fl.region_id", "c.industry_id", "fl.fiscal_year"),
+            lines_scope_exprs=("fl.region_id", "c.industry_id", "fl.fiscal_year"),
+            lines_from_sql=cluster_lines,
+            lines_where_sql=published,
+        ),
+        TotalKind(
             name="region",
             model=RegionFundingTotal,
             scope_attr="region_years",
@@ -167,11 +242,11 @@ def _kinds() -> list[TotalKind]:
             lock_namespace=2,
             line_keys=("region_id", "fiscal_year"),
             line_filter=PUBLIC_Q,
-            rollup_of=None,
-            key_exprs=("fl.region_id", "fl.fiscal_year"),
-            scope_exprs=("fl.region_id", "fl.fiscal_year"),
-            from_sql=public_lines,
-            where_sql=PUBLIC_SQL,
+            rollup_of="region_industry",
+            key_exprs=("t.region_id", "t.fiscal_year"),
+            scope_exprs=("t.region_id", "t.fiscal_year"),
+            from_sql=region_parts.replace("{lines}", _line_values_sql()),
+            where_sql="",
             lines_key_exprs=("fl.region_id", "fl.fiscal_year"),
             lines_scope_exprs=("fl.region_id", "fl.fiscal_year"),
             lines_from_sql=public_lines,
@@ -225,16 +300,15 @@ def _kinds() -> list[TotalKind]:
             line_keys=("cluster__industry_id", "fiscal_year"),
             # A cluster whose industry is not known («не указано») counts in no industry.
             line_filter=PUBLIC_CLUSTER_Q & Q(cluster__industry__isnull=False),
-            rollup_of="cluster_year",
+            rollup_of="region_industry",
             key_exprs=("t.industry_id", "t.fiscal_year"),
             scope_exprs=("t.industry_id", "t.fiscal_year"),
-            from_sql=f"{cluster_year} t",
-            # t.is_published: the cluster's publication, copied into its rows (gate, anonymous).
-            where_sql=f"{gate.PUBLIC_CLUSTER_SQL('t')} AND t.industry_id IS NOT NULL",
+            from_sql=f"{region_industry} t",
+            where_sql="t.industry_id IS NOT NULL",
             lines_key_exprs=("c.industry_id", "fl.fiscal_year"),
             lines_scope_exprs=("c.industry_id", "fl.fiscal_year"),
-            lines_from_sql=f"{line} fl JOIN {cluster} c ON c.id = fl.cluster_id",
-            lines_where_sql=f"{gate.PUBLIC_CLUSTER_SQL('c')} AND c.industry_id IS NOT NULL",
+            lines_from_sql=cluster_lines,
+            lines_where_sql=f"{published} AND c.industry_id IS NOT NULL",
         ),
     ]
 
@@ -244,32 +318,6 @@ KIND_BY_NAME = {kind.name: kind for kind in KINDS}
 
 
 # --- SQL ------------------------------------------------------------------------------------
-
-
-def _values_sql(rollup: bool) -> list[str]:
-    """The value columns (VALUE_FIELDS order) summed from lines `fl` or from totals rows `t`."""
-    vendor = connection.vendor
-    if rollup:
-        return [
-            *(f"COALESCE(SUM(t.{s}_rub), 0)" for s in SOURCES),
-            "COALESCE(SUM(t.total_rub), 0)",
-            *(combine_sql(f"t.{s}_qualifier", vendor=vendor) for s in SOURCES),
-            combine_sql("t.qualifier", vendor=vendor),
-            "COALESCE(SUM(t.line_count), 0)",
-        ]
-    return [
-        *(
-            f"COALESCE(SUM(CASE WHEN fl.funding_source = '{s.value}' THEN fl.amount_rub END), 0)"
-            for s in SOURCES
-        ),
-        "COALESCE(SUM(fl.amount_rub), 0)",
-        *(
-            combine_sql("fl.qualifier", vendor=vendor, where=f"fl.funding_source = '{s.value}'")
-            for s in SOURCES
-        ),
-        combine_sql("fl.qualifier", vendor=vendor),
-        "COUNT(fl.id)",
-    ]
 
 
 def _aggregate_select_sql(kind: TotalKind, scope_where: str, *, from_lines: bool = False) -> str:
@@ -292,9 +340,12 @@ def _aggregate_select_sql(kind: TotalKind, scope_where: str, *, from_lines: bool
 
 
 def _scope_where(keys: list[Any], exprs: tuple[str, ...]) -> tuple[str, list]:
-    """A WHERE clause matching exactly `keys` (NULL years included) and its parameters.
+    """A WHERE clause matching exactly `keys` (NULL years and industries included) and its
+    parameters.
 
-    `exprs` is one expression (the key is a cluster id or a year) or two (an id and a year).
+    `exprs` is one expression (the key is a cluster id or a year) or several (an id, then
+    the rest of the key: a year; an industry and a year). Keys sharing the rest of the key
+    become one `IN` list of ids.
     """
     if len(exprs) == 1:
         values = [k for k in keys if k is not None]
@@ -305,18 +356,21 @@ def _scope_where(keys: list[Any], exprs: tuple[str, ...]) -> tuple[str, list]:
         if None in keys:
             parts.append(f"{exprs[0]} IS NULL")
         return " OR ".join(parts), params
-    by_year: dict[int | None, list[int]] = defaultdict(list)
-    for scope_id, year in keys:
-        by_year[year].append(scope_id)
+    by_rest: dict[tuple[Any, ...], list[int]] = defaultdict(list)
+    for scope_id, *rest in keys:
+        by_rest[tuple(rest)].append(scope_id)
     parts, params = [], []
-    for year, ids in by_year.items():
-        marks = ", ".join(["%s"] * len(ids))
-        if year is None:
-            parts.append(f"({exprs[1]} IS NULL AND {exprs[0]} IN ({marks}))")
-        else:
-            parts.append(f"({exprs[1]} = %s AND {exprs[0]} IN ({marks}))")
-            params.append(year)
+    for rest, ids in by_rest.items():
+        conditions = []
+        for expr, value in zip(exprs[1:], rest, strict=True):
+            if value is None:
+                conditions.append(f"{expr} IS NULL")
+            else:
+                conditions.append(f"{expr} = %s")
+                params.append(value)
+        conditions.append(f"{exprs[0]} IN ({', '.join(['%s'] * len(ids))})")
         params += ids
+        parts.append(f"({' AND '.join(conditions)})")
     return " OR ".join(parts), params
 
 
@@ -327,28 +381,49 @@ def _scope_lock_id(key: Any) -> int:
 
 
 def _lock(kind: TotalKind, keys: list[Any] | None) -> None:
-    """Take this transaction's advisory locks for `keys` (None: the whole table). PostgreSQL only.
+    """Take this transaction's advisory locks for `keys` (None: the whole table). PostgreSQL only."""
+    if keys is not None:
+        _lock_scopes([(kind, keys)])
+    elif connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT pg_advisory_xact_lock(%s)", [TABLE_LOCK_BASE + kind.lock_namespace]
+            )
 
+
+def _lock_scopes(parts: list[tuple[TotalKind, list[Any]]]) -> None:
+    """Take this transaction's advisory locks for the scopes of several tables, in one
+    statement. PostgreSQL only.
+
+    Per table, in the order given (every caller passes KINDS order): its table lock shared
+    (a first fill holds it exclusively), then one lock per scope, sorted — so that two
+    recomputes over overlapping scopes always lock in the same order and cannot deadlock.
     A scoped recompute also tells the planner, for this transaction only, that its queries
     are small: index lookups rather than a hash of the whole clusters table, no parallel
-    workers (both cost more than the few thousand rows a scope reads).
+    workers (both cost more than the few dozen rows a scope reads).
     """
     if connection.vendor != "postgresql":
         return
-    table_key = TABLE_LOCK_BASE + kind.lock_namespace
+    tables: list[int | None] = []
+    namespaces: list[int | None] = []
+    ids: list[int | None] = []
+    for kind, keys in parts:
+        tables.append(TABLE_LOCK_BASE + kind.lock_namespace)
+        namespaces.append(None)
+        ids.append(None)
+        for lock_id in sorted({_scope_lock_id(k) for k in keys}):
+            tables.append(None)
+            namespaces.append(kind.lock_namespace)
+            ids.append(lock_id)
     with connection.cursor() as cursor:
-        if keys is None:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [table_key])
-            return
-        # Sorted, so that two recomputes over overlapping scopes cannot deadlock.
-        ids = sorted({_scope_lock_id(k) for k in keys})
         cursor.execute(
             "SELECT set_config('enable_hashjoin', 'off', true),"
             " set_config('enable_mergejoin', 'off', true),"
             " set_config('max_parallel_workers_per_gather', '0', true),"
-            " pg_advisory_xact_lock_shared(%s),"
-            " (SELECT count(pg_advisory_xact_lock(%s, k)) FROM unnest(%s::integer[]) AS k)",
-            [table_key, kind.lock_namespace, ids],
+            " (SELECT count(CASE WHEN u.t IS NOT NULL THEN pg_advisory_xact_lock_shared(u.t)"
+            " ELSE pg_advisory_xact_lock(u.n, u.k) END)"
+            " FROM unnest(%s::bigint[], %s::integer[], %s::integer[]) AS u(t, n, k))",
+            [tables, namespaces, ids],
         )
 
 
@@ -358,24 +433,27 @@ def _chunks(keys: Iterable[Any]) -> Iterator[list[Any]]:
         yield items[start : start + CHUNK]
 
 
+# The full check's statements read every line once and hash hundreds of thousands of rows:
+# JIT compilation costs them more than it saves, and the default work_mem spills the hashes.
+FULL_CHECK_SETTINGS = {"jit": "off", "work_mem": "64MB"}
+
+
 def _recompute_kind_all(kind: TotalKind, now: datetime) -> int:
     """Bring a whole table to what the lines give; returns rows written or deleted.
 
     PostgreSQL, table already filled: one read-only, set-based statement joins the
-    aggregate with the table (a hash FULL JOIN on the key, the «год не указан» bucket as -1)
-    and returns the scopes whose rows differ, are stale, are missing or should vanish; only
-    those are then recomputed like any scoped recompute, under their own per-scope locks
-    and from a fresh read. No table lock is held, so scoped recomputes never wait for a full
-    one, and on a healthy database nothing is written (every `computed_at` stays).
+    aggregate with the table (`_full_check_sql`) and returns the scopes whose rows differ,
+    are stale or are missing, and how many stored rows it matched; only if that is fewer
+    than the table holds (rows that should vanish) does a second statement look for those
+    (`_full_diff_sql`). Only the scopes found are then recomputed like any scoped
+    recompute, under their own per-scope locks and from a fresh read. No table lock is
+    held, so scoped recomputes never wait for a full one, and on a healthy database
+    nothing is written (every `computed_at` stays).
     An empty table (first fill), and SQLite: DELETE, one INSERT ... SELECT, under the
     table's exclusive lock.
     """
     if connection.vendor == "postgresql" and kind.model.objects.exists():
-        with connection.cursor() as cursor:
-            cursor.execute(_full_diff_sql(kind))
-            width = len(kind.scope_columns)
-            keys = {row[0] if width == 1 else tuple(row) for row in cursor.fetchall()}
-        return sum(_recompute_kind(kind, chunk, now) for chunk in _chunks(keys))
+        return _rewrite(kind, _wrong_scopes(kind), now)
     stamp = connection.ops.adapt_datetimefield_value(now)
     columns = [*kind.row_columns, "computed_at", "is_stale"]
     with transaction.atomic():
@@ -393,18 +471,134 @@ def _recompute_kind_all(kind: TotalKind, now: datetime) -> int:
             return written
 
 
+def _rewrite(kind: TotalKind, keys: Iterable[Any], now: datetime) -> int:
+    """Recompute `keys` of one table like any scoped recompute, chunk by chunk."""
+    return sum(_recompute_kind(kind, chunk, now) for chunk in _chunks(keys))
+
+
+def _wrong_scopes(kind: TotalKind) -> set[Any]:
+    """Read-only (PostgreSQL): the scopes of every row of a filled table that is not what
+    its parts give — wrong, stale, missing or (`_full_diff_sql`, only when the check
+    matched fewer rows than the table holds) to vanish."""
+    width = len(kind.scope_columns)
+    with transaction.atomic(), connection.cursor() as cursor:
+        for name, value in FULL_CHECK_SETTINGS.items():
+            cursor.execute("SELECT set_config(%s, %s, true)", [name, value])
+        cursor.execute(_full_check_sql(kind))
+        rows = cursor.fetchall()
+        keys = {row[1] if width == 1 else tuple(row[1:-1]) for row in rows if row[0]}
+        cursor.execute(f"SELECT count(*) FROM {kind.table}")
+        if sum(row[-1] for row in rows) != cursor.fetchone()[0]:
+            cursor.execute(_full_diff_sql(kind))
+            keys |= {row[0] if width == 1 else tuple(row) for row in cursor.fetchall()}
+    return keys
+
+
+def _wrong_scopes_in_thread(kind: TotalKind) -> set[Any]:
+    """`_wrong_scopes` on a connection of its own (a thread's), closed afterwards."""
+    try:
+        return _wrong_scopes(kind)
+    finally:
+        connections.close_all()
+
+
+def _published_parts(cluster_ids: Iterable[int]) -> set[Any]:
+    """The region×industry scopes the stored cluster×year rows of `cluster_ids` count in."""
+    parts: set[Any] = set()
+    for chunk in _chunks(cluster_ids):
+        parts |= set(
+            ClusterYearFundingTotal.objects.filter(cluster_id__in=chunk, is_published=True)
+            .order_by()
+            .values_list("region_id", "industry_id", "fiscal_year")
+            .distinct()
+        )
+    return parts
+
+
+def _recompute_all(now: datetime) -> dict[str, int]:
+    """Bring every table to what the lines give; rows written or deleted per table.
+
+    Each table as `_recompute_kind_all`, in KINDS order, except that on PostgreSQL (filled
+    tables, outside any transaction) the two checks that read the most run side by side,
+    on two connections — the lines against cluster×year rows in a thread, the cluster and
+    region×industry rows against the stored cluster×year rows here — as a parallel plan
+    would, since PostgreSQL does not parallelise these joins by itself. Checking a roll-up
+    against parts that may yet be corrected is made safe by also rewriting the roll-ups of
+    every cluster whose parts were corrected (its total, and the region×industry rows its
+    parts counted in before and count in after).
+    """
+    first = [KIND_BY_NAME[name] for name in ("cluster_year", "cluster", "region_industry")]
+    side_by_side = (
+        connection.vendor == "postgresql"
+        and not connection.in_atomic_block  # another connection could not see its writes
+        and all(kind.model.objects.exists() for kind in first)
+    )
+    if not side_by_side:
+        return {kind.name: _recompute_kind_all(kind, now) for kind in KINDS}
+    cluster_year, cluster, region_industry = first
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        parts_check = pool.submit(_wrong_scopes_in_thread, cluster_year)
+        clusters = _wrong_scopes(cluster)
+        region_parts = _wrong_scopes(region_industry)
+        corrected = parts_check.result()
+    region_parts |= _published_parts(corrected)
+    rows = {cluster_year.name: _rewrite(cluster_year, corrected, now)}
+    region_parts |= _published_parts(corrected)
+    rows[cluster.name] = _rewrite(cluster, clusters | corrected, now)
+    rows[region_industry.name] = _rewrite(region_industry, region_parts, now)
+    for kind in KINDS:
+        if kind not in first:
+            rows[kind.name] = _recompute_kind_all(kind, now)
+    return rows
+
+
+def _key_match_sql(kind: TotalKind, agg_cols: list[str]) -> str:
+    """The join condition of a stored row `t` and an aggregate row `agg` on the row key.
+
+    A nullable key column (the «год не указан» bucket, an unknown industry) is matched as
+    -1, so that the join stays a hash join.
+    """
+    parts = []
+    for i, column in enumerate(kind.key_columns):
+        if kind.model._meta.get_field(column).null:
+            parts.append(f"COALESCE(t.{column}, -1) = COALESCE(agg.{agg_cols[i]}, -1)")
+        else:
+            parts.append(f"t.{column} = agg.{agg_cols[i]}")
+    return " AND ".join(parts)
+
+
+def _full_check_sql(kind: TotalKind) -> str:
+    """Read-only: (wrong, scope key..., stored rows matched) grouped by the wrong scopes.
+
+    A LEFT JOIN of the aggregate with the table (PostgreSQL runs it in parallel, a FULL
+    JOIN it cannot): one row (false, NULL...) counting every stored row that is right,
+    and one per scope with a row that is wrong, stale or missing.
+    """
+    width = len(kind.key_columns)
+    names = kind.row_columns
+    agg_cols = [f"c{i}" for i in range(len(names))]
+    pk = kind.model._meta.pk.column
+    stored_values = ", ".join(f"t.{col}" for col in names[width:])
+    new_values = ", ".join(f"agg.{c}" for c in agg_cols[width:])
+    wrong = f"(t.{pk} IS NULL OR t.is_stale OR ({stored_values}) IS DISTINCT FROM ({new_values}))"
+    scope = [
+        f"CASE WHEN {wrong} THEN agg.{agg_cols[kind.key_columns.index(col)]} END"
+        for col in kind.scope_columns
+    ]
+    groups = ", ".join(str(i) for i in range(1, len(scope) + 2))
+    return (
+        f"SELECT {wrong}, {', '.join(scope)}, count(t.{pk}) "
+        f"FROM ({_aggregate_select_sql(kind, '')}) agg "
+        f"LEFT JOIN {kind.table} t ON {_key_match_sql(kind, agg_cols)} GROUP BY {groups}"
+    )
+
+
 def _full_diff_sql(kind: TotalKind) -> str:
     """The scope keys of every row that is not what the lines give (read-only)."""
     width = len(kind.key_columns)
     names = kind.row_columns
     agg_cols = [f"c{i}" for i in range(len(names))]
     pk = kind.model._meta.pk.column
-    on_parts = []
-    for i, column in enumerate(kind.key_columns):
-        if column == "fiscal_year":  # the «год не указан» bucket: NULL, matched as -1
-            on_parts.append(f"COALESCE(t.{column}, -1) = COALESCE(agg.{agg_cols[i]}, -1)")
-        else:
-            on_parts.append(f"t.{column} = agg.{agg_cols[i]}")
     present = f"agg.{agg_cols[-1]}"  # line_count: never NULL on the aggregate's side
     stored_values = ", ".join(f"t.{col}" for col in names[width:])
     new_values = ", ".join(f"agg.{c}" for c in agg_cols[width:])
@@ -413,7 +607,7 @@ def _full_diff_sql(kind: TotalKind) -> str:
     )
     return (
         f"SELECT DISTINCT {scope} FROM ({_aggregate_select_sql(kind, '')}) agg "
-        f"FULL JOIN {kind.table} t ON {' AND '.join(on_parts)} "
+        f"FULL JOIN {kind.table} t ON {_key_match_sql(kind, agg_cols)} "
         f"WHERE t.{pk} IS NULL OR {present} IS NULL OR t.is_stale "
         f"OR ({stored_values}) IS DISTINCT FROM ({new_values})"
     )
@@ -433,75 +627,97 @@ def _normalise(row: Iterable[Any], kind: TotalKind) -> tuple[Any, ...]:
     return tuple(out)
 
 
-def _computed_rows(
+def _computed_and_stored(
     kind: TotalKind, keys: list[Any], *, from_lines: bool = False
-) -> dict[tuple[Any, ...], tuple[Any, ...]]:
-    """What the rows of `keys` should hold: {row key: row_columns values}."""
+) -> tuple[dict[tuple[Any, ...], tuple[Any, ...]], dict[tuple[Any, ...], tuple[Any, Any, bool]]]:
+    """What the rows of `keys` should hold, and what they hold, in one query (one round trip).
+
+    Returns ({row key: row_columns values}, {row key: (pk, row_columns values, is_stale)}).
+    `from_lines`: straight from the lines even for a roll-up (the stale path's comparison).
+    """
     exprs = kind.lines_scope_exprs if from_lines else kind.scope_exprs
     where, params = _scope_where(keys, exprs)
-    width = len(kind.key_columns)
-    with connection.cursor() as cursor:
-        cursor.execute(_aggregate_select_sql(kind, where, from_lines=from_lines), params)
-        rows = [_normalise(row, kind) for row in cursor.fetchall()]
-    return {row[:width]: row for row in rows}
-
-
-def _stored_rows(kind: TotalKind, keys: list[Any]) -> dict[tuple[Any, ...], tuple[Any, Any, bool]]:
-    """The rows of `keys` as stored: {row key: (pk, row_columns values, is_stale)}."""
-    where, params = _scope_where(keys, kind.scope_columns)
+    stored_where, stored_params = _scope_where(keys, kind.scope_columns)
+    aggregate = _aggregate_select_sql(kind, where, from_lines=from_lines)
+    names = ", ".join(f"a.c{i}" for i in range(len(kind.row_columns)))
     pk = kind.model._meta.pk.column
     width = len(kind.key_columns)
-    columns = ", ".join(kind.row_columns)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {pk}, {columns}, is_stale FROM {kind.table} WHERE {where}", params)
+        cursor.execute(
+            f"SELECT 0, NULL, {names}, NULL FROM ({aggregate}) a UNION ALL "
+            f"SELECT 1, {pk}, {', '.join(kind.row_columns)}, is_stale FROM {kind.table} "
+            f"WHERE {stored_where}",
+            [*params, *stored_params],
+        )
         rows = cursor.fetchall()
-    stored = {}
+    computed, stored = {}, {}
     for row in rows:
-        values = _normalise(row[1:-1], kind)
-        stored[values[:width]] = (row[0], values, bool(row[-1]))
-    return stored
+        values = _normalise(row[2:-1], kind)
+        if row[0] == 0:
+            computed[values[:width]] = values
+        else:
+            stored[values[:width]] = (row[1], values, bool(row[-1]))
+    return computed, stored
 
 
 def _recompute_kind(kind: TotalKind, keys: list[Any], now: datetime) -> int:
-    """Bring the rows of `keys` to what the lines give; returns the rows written or deleted.
+    """Bring the rows of `keys` to what the lines give, in a transaction of its own that
+    takes their locks first; returns the rows written or deleted."""
+    with transaction.atomic():
+        _lock(kind, keys)  # before reading, in the writing transaction
+        return _write_kind(kind, keys, now)
+
+
+def _recompute_scopes(parts: list[tuple[TotalKind, list[Any]]], now: datetime) -> dict[str, int]:
+    """Bring the rows of several tables' scopes (in KINDS order) to what the lines give, in
+    ONE transaction that takes every lock first (one statement); rows written per table.
+
+    A roll-up reads its parts as this transaction just wrote them, and the parts of other
+    scopes as last committed by recomputes that held their locks — so the last recompute
+    of a scope still reads last (see the module docstring).
+    """
+    with transaction.atomic():
+        _lock_scopes(parts)
+        return {kind.name: _write_kind(kind, keys, now) for kind, keys in parts}
+
+
+def _write_kind(kind: TotalKind, keys: list[Any], now: datetime) -> int:
+    """Write the rows of `keys` that differ from what the lines give (caller holds the locks).
 
     Only rows whose values change (or that are flagged stale) are written, so a recompute
     that changes nothing leaves `computed_at` alone: editing a draft's line rewrites no
     public total, not even its time stamp.
     """
-    with transaction.atomic():
-        _lock(kind, keys)  # before reading, in the writing transaction
-        computed = _computed_rows(kind, keys)
-        stored = _stored_rows(kind, keys)
-        width = len(kind.key_columns)
-        deletes = [pk for key, (pk, _v, _s) in stored.items() if key not in computed]
-        updates = []
-        inserts = []
-        for key, values in computed.items():
-            if key not in stored:
-                inserts.append(values)
-            else:
-                pk, old, is_stale = stored[key]
-                if old != values or is_stale:
-                    updates.append((*values[width:], pk))
-        stamp = connection.ops.adapt_datetimefield_value(now)
-        pk_column = kind.model._meta.pk.column
-        with connection.cursor() as cursor:
-            if deletes:
-                marks = ", ".join(["%s"] * len(deletes))
-                cursor.execute(f"DELETE FROM {kind.table} WHERE {pk_column} IN ({marks})", deletes)
-            if updates:
-                sets = ", ".join(f"{c} = %s" for c in kind.row_columns[width:])
-                cursor.executemany(
-                    f"UPDATE {kind.table} SET {sets}, computed_at = %s, is_stale = %s "
-                    f"WHERE {pk_column} = %s",
-                    [(*u[:-1], stamp, False, u[-1]) for u in updates],
-                )
-            if inserts:
-                columns = [*kind.row_columns, "computed_at", "is_stale"]
-                marks = ", ".join(["%s"] * len(columns))
-                cursor.executemany(
-                    f"INSERT INTO {kind.table} ({', '.join(columns)}) VALUES ({marks})",
-                    [(*row, stamp, False) for row in inserts],
-                )
-        return len(deletes) + len(updates) + len(inserts)
+    computed, stored = _computed_and_stored(kind, keys)
+    width = len(kind.key_columns)
+    deletes = [pk for key, (pk, _v, _s) in stored.items() if key not in computed]
+    updates = []
+    inserts = []
+    for key, values in computed.items():
+        if key not in stored:
+            inserts.append(values)
+        else:
+            pk, old, is_stale = stored[key]
+            if old != values or is_stale:
+                updates.append((*values[width:], pk))
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    pk_column = kind.model._meta.pk.column
+    with connection.cursor() as cursor:
+        if deletes:
+            marks = ", ".join(["%s"] * len(deletes))
+            cursor.execute(f"DELETE FROM {kind.table} WHERE {pk_column} IN ({marks})", deletes)
+        if updates:
+            sets = ", ".join(f"{c} = %s" for c in kind.row_columns[width:])
+            cursor.executemany(
+                f"UPDATE {kind.table} SET {sets}, computed_at = %s, is_stale = %s "
+                f"WHERE {pk_column} = %s",
+                [(*u[:-1], stamp, False, u[-1]) for u in updates],
+            )
+        if inserts:
+            columns = [*kind.row_columns, "computed_at", "is_stale"]
+            marks = ", ".join(["%s"] * len(columns))
+            cursor.executemany(
+                f"INSERT INTO {kind.table} ({', '.join(columns)}) VALUES ({marks})",
+                [(*row, stamp, False) for row in inserts],
+            )
+    return len(deletes) + len(updates) + len(inserts)

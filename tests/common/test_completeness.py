@@ -68,3 +68,68 @@ def test_favicon_is_served(client, db):
     response = client.get("/favicon.ico")
     assert response.status_code == 301
     assert response["Location"].endswith(".svg")
+
+
+def _complete(cluster):
+    """Everything the page asks for: a base college, both years, a line from each budget."""
+    from clusters.choices import CollegeRole
+    from funding.choices import FundingSource
+    from tests.clusters.factories import ClusterCollegeFactory
+    from tests.funding.factories import FundingLineFactory
+
+    ClusterCollegeFactory(cluster=cluster, role=CollegeRole.BASE)
+    for source in FundingSource:
+        FundingLineFactory(cluster=cluster, funding_source=source)
+    return cluster
+
+
+def test_gaps_are_found_counted_and_paginated_by_the_database(client):
+    """Five kinds of cluster, and 55 more lacking only a base college: the summary counts each
+    gap over every cluster, the list pages through exactly the clusters with gaps."""
+    from clusters.choices import FigureKind
+    from funding.choices import FundingSource
+    from tests.clusters.factories import (
+        ClusterEmployerFactory,
+        ClusterFactory,
+        ReportedFigureFactory,
+    )
+    from tests.funding.factories import FundingLineFactory
+    from tests.regions.factories import RegionFactory
+
+    region = RegionFactory(name="Аа-область")  # first in the page's order
+    kw = {"region": region, "selection_year": 2023, "launch_year": 2024}
+    _complete(ClusterFactory(name="Полный", **kw))
+    ClusterFactory(name="Без денег", **kw)
+    FundingLineFactory(cluster=None, region=region)  # joint money of the region
+    one_budget = ClusterFactory(name="Один бюджет", **kw)
+    FundingLineFactory(cluster=one_budget, funding_source=FundingSource.FEDERAL)
+    employers = _complete(ClusterFactory(name="Мало работодателей", **kw))
+    ReportedFigureFactory(cluster=employers, kind=FigureKind.EMPLOYERS, value=3)
+    ClusterEmployerFactory(cluster=employers)
+    _complete(ClusterFactory(name="Без годов", region=region, selection_year=None))
+    for n in range(55):
+        cluster = ClusterFactory(name=f"Без базовой {n:02d}", **kw)
+        for source in FundingSource:
+            FundingLineFactory(cluster=cluster, funding_source=source)
+    ClusterFactory(name="Черновик без всего", region=region, is_published=False)
+
+    page = text(client.get("/completeness/"))
+    assert "Всего в реестре 60 кластеров." in page
+    # base college: «Без денег», «Один бюджет» and the 55; money: «Без денег»; years: «Без годов»
+    assert "Не указана базовая организация — 57 кластеров" in page
+    assert "Не указан год отбора — 1 кластер" in page
+    assert "Нет сведений о деньгах — 1 кластер" in page
+    assert "Работодатели названы не все — 1 кластер" in page
+    # 59 clusters with gaps, in name order: «Без базовой 00–49» on the first page of 50...
+    assert all(f"Без базовой {n:02d}" in page for n in range(50))
+    assert "Без базовой 50" not in page
+    # ...and the other 9 on the second; the complete cluster and the draft on neither.
+    second = text(client.get("/completeness/?page=2"))
+    assert sum(f"Без базовой {n:02d}" in second for n in range(55)) == 5
+    for shown in ("Без годов", "Без денег", "Мало работодателей", "Один бюджет"):
+        assert shown in second
+    for hidden in ("Полный", "Черновик"):
+        assert hidden not in page and hidden not in second
+    assert "Сумма названа только совместно с другими кластерами субъекта" in second
+    assert "Нет сведений: " in second  # «Один бюджет»: the budgets no line names
+    assert "Работодателей по данным источника 3, в реестре по названию — 1" in second

@@ -12,7 +12,7 @@ from django.db.models import Sum
 
 from bench.demo_data import DEMO_SOURCE_TITLE, SQL
 from clusters import services as cluster_services
-from clusters.choices import Qualifier
+from clusters.choices import Qualifier, ReviewState
 from clusters.models import Cluster, Industry, Source
 from funding.choices import FundingSource
 from funding.models import (
@@ -30,7 +30,7 @@ from regions.models import Region
 
 pytestmark = pytest.mark.django_db
 
-DEMO_CLUSTERS = 2000  # × 10 lines, plus 1 000 region-level lines
+DEMO_CLUSTERS = 2000  # × 10 lines, plus 1 000 region-level lines (PostgreSQL; SQLite: 300)
 YEARS = [None, 2022, 2023, 2024, 2025, 2026]
 
 
@@ -46,11 +46,60 @@ def demo(db):
         "employers": 2,
         "region_lines": 1000,
     }
-    with connection.cursor() as cursor:
-        for statement in SQL:
-            cursor.execute(statement, params)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for statement in SQL:
+                cursor.execute(statement, params)
+    else:  # the embedded default runs the same services: the same kind of rows, fewer
+        _demo_orm(clusters=300, lines=10, region_lines=150)
     funding_totals_recompute_all()
     assert funding_totals_check() == []
+
+
+def _demo_orm(*, clusters: int, lines: int, region_lines: int) -> None:
+    """The demo SQL's clusters and lines (bench/demo_data.py), through the ORM (SQLite)."""
+    source = Source.objects.create(title=DEMO_SOURCE_TITLE, publisher="генератор демо-данных")
+    industries = list(Industry.objects.order_by("pk"))
+    regions = list(Region.objects.order_by("pk"))
+    published = ReviewState.PUBLISHED
+    Cluster.objects.bulk_create(
+        Cluster(
+            name=f"ДЕМО-кластер {g}",
+            slug=f"demo-{g}",
+            industry=industries[g % len(industries)],
+            region=regions[(g * 7) % len(regions)],
+            is_published=g % 20 != 0,
+            review_state=published if g % 20 != 0 else ReviewState.DRAFT,
+        )
+        for g in range(1, clusters + 1)
+    )
+    sources = list(FundingSource)
+    rows = []
+    for number, cluster in enumerate(Cluster.objects.order_by("pk")):
+        for k in range(lines):
+            g = number * lines + k
+            rows.append(
+                FundingLine(
+                    cluster=cluster,
+                    region_id=cluster.region_id,
+                    fiscal_year=None if g % 10 == 0 else 2022 + g % 4,
+                    funding_source=sources[g % 4],
+                    amount_rub=Decimal((g * 7919) % 100000) * 1000,
+                    qualifier=Qualifier.APPROXIMATELY if g % 17 == 0 else Qualifier.EXACT,
+                    source=source,
+                )
+            )
+    rows += [
+        FundingLine(
+            region=regions[g % len(regions)],
+            fiscal_year=2022 + g % 4,
+            funding_source=FundingSource.FEDERAL,
+            amount_rub=Decimal(200_000_000),
+            source=source,
+        )
+        for g in range(1, region_lines + 1)
+    ]
+    FundingLine.objects.bulk_create(rows)
 
 
 def _edit(rng: random.Random, regions: list[Region], industries: list[Industry], source) -> None:

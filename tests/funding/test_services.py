@@ -250,6 +250,7 @@ def test_total_qualifier_says_exactly_what_its_lines_allow_per_source_and_overal
 def test_scopes_survive_the_trip_through_a_task_message():
     scopes = Scopes(
         cluster_ids={3, 1},
+        region_industry_years={(22, None, None), (22, 5, 2023)},
         region_years={(22, None), (22, 2023)},
         district_years={(1, 2024)},
         industry_years={(5, None)},

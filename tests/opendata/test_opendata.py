@@ -94,6 +94,7 @@ def test_files_outside_the_open_data_folder_are_not_served(client):
 REGISTRY = [
     "funding.FundingLine",
     "funding.ClusterYearFundingTotal",
+    "funding.RegionIndustryFundingTotal",
     "funding.ClusterFundingTotal",
     "funding.RegionFundingTotal",
     "funding.FederalDistrictFundingTotal",

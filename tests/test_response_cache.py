@@ -1,0 +1,185 @@
+"""The response cache (common/response_cache.py): a cached answer is the plain answer, any
+committed write is seen by the very next request, and audiences never share an entry.
+
+These tests commit (`transactional_db`): inside a test transaction nothing is cached at all,
+which `test_nothing_is_cached_inside_a_transaction` pins.
+"""
+
+import re
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from rest_framework.test import APIClient
+
+from clusters.models import Cluster
+from clusters.services import cluster_update
+from tests.clusters.factories import ClusterCollegeFactory, ClusterFactory
+from tests.regions.factories import RegionFactory
+
+# Every kind of GET the cache serves: API lists and details of several models, the stats
+# endpoint, and the public pages (anonymous).
+URLS = [
+    "/api/v1/clusters/",
+    "/api/v1/clusters/?status=operating&ordering=name",
+    "/api/v1/clusters/published-one/",
+    "/api/v1/colleges/",
+    "/api/v1/cluster-colleges/",
+    "/api/v1/funding-lines/",
+    "/api/v1/regions/",
+    "/api/v1/stats/?group_by=region",
+    "/clusters/",
+    "/clusters/published-one/",
+    "/regions/",
+    "/",
+]
+
+
+@pytest.fixture
+def world(transactional_db):
+    region = RegionFactory()
+    published = ClusterCollegeFactory(
+        cluster__slug="published-one", cluster__name="Открытый кластер", cluster__region=region
+    ).cluster
+    draft = ClusterFactory(
+        slug="draft-one", name="Черновой кластер", region=region, is_published=False
+    )
+    return {"published": published, "draft": draft}
+
+
+@pytest.fixture
+def federal_editor(transactional_db, django_user_model):
+    user = django_user_model.objects.create_user("fed", "f@example.org", "pw", is_staff=True)
+    user.user_permissions.set(
+        Permission.objects.filter(content_type__app_label__in=["clusters", "funding", "regions"])
+    )
+    user.user_permissions.add(Permission.objects.get(codename="edit_all_regions"))
+    return django_user_model.objects.get(pk=user.pk)
+
+
+def _get(client, url):
+    return client.get(url, HTTP_ACCEPT="application/json" if url.startswith("/api/") else "*/*")
+
+
+@pytest.mark.parametrize("url", URLS)
+def test_a_repeated_request_is_answered_from_the_cache_with_the_same_bytes(
+    world, client, settings, url
+):
+    first = _get(client, url)
+    assert first.status_code == 200
+    # The hit reads the database snapshot and nothing else: no filtering, counting, rendering.
+    # Snapshots are server-wide: a write to another database of this PostgreSQL server (a
+    # parallel test run, autovacuum's ANALYZE) renews the key, so a hit may take a retry.
+    for _attempt in range(5):
+        with CaptureQueriesContext(connection) as queries:
+            second = _get(client, url)
+        if len(queries) == 1:
+            break
+    assert len(queries) == 1, "never answered from the cache"
+    assert second.status_code == 200
+    assert second.content == first.content
+    assert second["Content-Type"] == first["Content-Type"]
+    assert second.get("ETag") == first.get("ETag")
+    settings.RESPONSE_CACHE_SECONDS = 0  # the plain path
+    plain = _get(client, url)
+    # Stats summed from the lines at request time say when: the cached copy keeps its moment.
+    assert _untimed(plain.content) == _untimed(first.content)
+
+
+def _untimed(content: bytes) -> bytes:
+    return re.sub(rb'"computed_at":"[^"]*"', b'"computed_at":null', content)
+
+
+def _rename_by_service(cluster, name, user):
+    cluster_update(actor=user, cluster=cluster, name=name)
+
+
+def _rename_by_queryset(cluster, name, user):
+    Cluster.objects.filter(pk=cluster.pk).update(name=name)
+
+
+def _rename_by_raw_sql(cluster, name, user):
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE clusters_cluster SET name = %s WHERE id = %s", [name, cluster.pk])
+
+
+@pytest.mark.parametrize("rename", [_rename_by_service, _rename_by_queryset, _rename_by_raw_sql])
+@pytest.mark.parametrize("url", ["/api/v1/clusters/", "/clusters/published-one/", "/clusters/"])
+def test_every_committed_write_is_seen_by_the_next_request(
+    world, client, federal_editor, rename, url
+):
+    assert "Открытый кластер" in _get(client, url).content.decode()
+    _get(client, url)  # now certainly cached
+    rename(world["published"], "Переименованный кластер", federal_editor)
+    body = _get(client, url).content.decode()
+    assert "Переименованный кластер" in body
+    assert "Открытый кластер" not in body
+
+
+@pytest.mark.parametrize("staff_first", [True, False])
+def test_a_draft_seen_by_staff_is_never_served_to_the_public(world, federal_editor, staff_first):
+    staff = APIClient()
+    staff.force_authenticate(federal_editor)
+    public = APIClient()
+    url = "/api/v1/clusters/?ordering=name"
+    order = [(staff, True), (public, False)]
+    for client, sees_draft in (order if staff_first else order[::-1]) * 2:
+        body = client.get(url, HTTP_ACCEPT="application/json").content.decode()
+        assert ("draft-one" in body) is sees_draft
+        assert "published-one" in body
+
+
+def test_a_logged_in_visitor_gets_pages_rendered_for_them(world, client, federal_editor):
+    client.get("/clusters/")
+    client.get("/clusters/")  # cached for anonymous visitors
+    client.force_login(federal_editor)
+    page = client.get("/clusters/").content.decode()
+    assert "Черновой кластер" in page  # the editor's own view, not the cached public one
+
+
+def test_a_cached_answer_still_gives_304_for_its_etag(world):
+    client = APIClient()
+    first = client.get("/api/v1/clusters/", HTTP_ACCEPT="application/json")
+    client.get("/api/v1/clusters/", HTTP_ACCEPT="application/json")
+    again = client.get(
+        "/api/v1/clusters/", HTTP_ACCEPT="application/json", HTTP_IF_NONE_MATCH=first["ETag"]
+    )
+    assert again.status_code == 304
+    assert again["ETag"] == first["ETag"]
+
+
+@pytest.mark.parametrize("url", ["/api/v1/clusters/?format=api", "/api/v1/clusters/?format=csv"])
+def test_the_browsable_api_and_exports_are_not_cached(world, client, url):
+    def body(response):
+        return b"".join(response.streaming_content) if response.streaming else response.content
+
+    body(client.get(url))
+    with CaptureQueriesContext(connection) as queries:
+        assert b"published-one" in body(client.get(url))
+    assert len(queries) > 1  # read and rendered again
+
+
+@pytest.mark.django_db
+def test_nothing_is_cached_inside_a_transaction(client, django_assert_num_queries):
+    ClusterFactory(slug="in-transaction")
+    client.get("/api/v1/clusters/", HTTP_ACCEPT="application/json")
+    # A test transaction is open, so the second request runs its queries again.
+    from common import response_cache
+
+    assert response_cache.data_version("default") is None
+    response = client.get("/api/v1/clusters/", HTTP_ACCEPT="application/json")
+    assert b"in-transaction" in response.content
+
+
+def test_a_cache_outage_costs_a_miss_not_an_error(world, client, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    for url in ("/api/v1/clusters/", "/clusters/"):
+        assert _get(client, url).status_code == 200
+        assert b"published-one" in _get(client, url).content
