@@ -104,7 +104,9 @@ class SeedSnapshot:
             return False
         if _row_counts(self.tables) != self.counts:
             return False
-        with connection.cursor() as cursor:
+        # One transaction (a savepoint inside a test's own): the foreign keys, deferred, are
+        # checked once every table is in, whatever the order of the tables.
+        with transaction.atomic(), connection.cursor() as cursor:
             for table, rows in self.data.items():
                 with cursor.copy(f"COPY {_quoted(table)} FROM STDIN (FORMAT binary)") as copy:
                     copy.write(rows)
