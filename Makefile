@@ -5,6 +5,9 @@ PORT ?= 8000
 # The tests run against this machine's PostgreSQL and Redis unless told otherwise.
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/registry
 TEST_BROKER_URL ?= redis://127.0.0.1:6379/0
+# `make test` runs the suite on this many processes (pytest-xdist), each on its own database
+# (test_<name>_gw0, _gw1, ...), a module's tests in one process; 0 runs it in this one.
+PYTEST_WORKERS ?= 2
 
 .PHONY: venv run seed test lint fixtures check bench bench-totals bench-api bench-export bench-pages bench-extract bench-import clean
 
@@ -28,7 +31,7 @@ test: venv
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
 		$(PY) scripts/check_services.py
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} CELERY_BROKER_URL=$${CELERY_BROKER_URL:-$(TEST_BROKER_URL)} \
-		$(PY) -m pytest $(PYTEST_ARGS)
+		$(PY) -m pytest -n $(PYTEST_WORKERS) --dist loadscope $(PYTEST_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -3,11 +3,25 @@ from django.core.management import call_command
 from rest_framework.test import APIClient
 
 
+@pytest.fixture(scope="session")
+def seed_snapshot(django_db_setup, django_db_blocker):
+    """What `manage.py seed` writes, captured once per test database (see tests/seeding.py)."""
+    from tests.seeding import SeedSnapshot
+
+    with django_db_blocker.unblock():
+        return SeedSnapshot.capture()
+
+
 @pytest.fixture
-def seed(db):
+def seed(db, seed_snapshot):
     """The real reference and seed data, loaded as `make seed` loads it (without the press
-    sample, which tests/imports/test_press_sample.py loads once for its module)."""
-    call_command("seed", no_migrate=True, no_press=True)
+    sample, which tests/imports/test_press_sample.py loads once for its module).
+
+    The command runs once per test database; each test gets its rows back by COPY, unless the
+    database no longer looks as it did then (a fixture wrote first): then the command runs.
+    tests/test_seed.py proves both paths leave the same rows."""
+    if not seed_snapshot.restore():
+        call_command("seed", no_migrate=True, no_press=True)
 
 
 @pytest.fixture

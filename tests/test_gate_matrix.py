@@ -14,6 +14,7 @@ from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import Permission
+from django.db import transaction
 from django.urls import reverse
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -62,8 +63,7 @@ PERSONAS = [
 BY_NAME = {p.name: p for p in PERSONAS}
 
 
-@pytest.fixture
-def world(db):
+def _world():
     district = FederalDistrictFactory(code="TST", name="Тестовый округ")
     region_a = RegionFactory(
         code="91", name="Область А", slug="oblast-a", federal_district=district
@@ -128,10 +128,28 @@ def _user(name: str, world, django_user_model):
     return user
 
 
+@pytest.fixture(scope="module")
+def world_and_users(django_db_setup, django_db_blocker):
+    """The world and the persona's users, built once for the module inside a transaction
+    rolled back at its end; each test runs in a savepoint of it (pytest-django's `db`), so
+    whatever a test writes is gone before the next one, as if the world were built anew."""
+    from django.contrib.auth import get_user_model
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        world = _world()
+        users = {p.name: _user(p.name, world, get_user_model()) for p in PERSONAS}
+        yield world, users
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def world(db, world_and_users):
+    return world_and_users[0]
+
+
 @pytest.fixture(params=[p.name for p in PERSONAS])
-def persona(request, world, django_user_model):
-    user = _user(request.param, world, django_user_model)
-    return BY_NAME[request.param], user
+def persona(request, world, world_and_users):
+    return BY_NAME[request.param], world_and_users[1][request.param]
 
 
 @pytest.fixture

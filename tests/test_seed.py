@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.db import connection, models, transaction
 
 from clusters.choices import CollegeRole, FigureKind, Qualifier
 from clusters.models import Cluster, ReportedFigure
@@ -29,6 +30,68 @@ def test_loading_seed_twice_leaves_the_same_row_counts(seed):
     first = counts()
     call_command("seed", no_migrate=True, no_press=True)
     assert counts() == first
+
+
+def _rows_of(snapshot) -> dict[str, list[str]]:
+    """Each table the seed fills, its rows as a sorted list, minus what depends on when and
+    after what the command ran: timestamps it took from the clock, and the generated keys of
+    rows the fixtures do not give (history rows, totals, many-to-many links)."""
+    import json
+    from pathlib import Path
+
+    from django.conf import settings
+
+    given = {
+        entry["model"]
+        for name in ("01_regions.json", "02_industries.json", "03_seed.json")
+        for entry in json.loads((Path(settings.BASE_DIR) / "fixtures" / name).read_text())
+    }
+    by_table = {m._meta.db_table: m for m in apps.get_models(include_auto_created=True)}
+    rows = {}
+    with connection.cursor() as cursor:
+        for table in snapshot.data:
+            model = by_table[table]
+            generated = (  # history, totals, many-to-many rows: keys from a sequence
+                isinstance(model._meta.pk, models.AutoField)
+                and model._meta.label_lower not in given
+            )
+            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")
+            names = [column.name for column in cursor.description]
+            rows[table] = sorted(
+                repr(
+                    tuple(
+                        "<now>"
+                        if hasattr(value, "tzinfo") and value >= snapshot.captured_at
+                        else value
+                        for name, value in zip(names, row, strict=True)
+                        if not (generated and name == model._meta.pk.column)
+                    )
+                )
+                for row in cursor.fetchall()
+            )
+    return rows
+
+
+def test_the_seed_fixtures_copy_is_what_the_seed_command_writes(seed_snapshot):
+    """The fast path of the `seed` fixture (tests/seeding.py) against the command itself."""
+    assert seed_snapshot.usable
+    assert {"clusters_cluster", "funding_fundingline", "funding_regionfundingtotal"} <= set(
+        seed_snapshot.data
+    )
+    with transaction.atomic():
+        call_command("seed", no_migrate=True, no_press=True)
+        plain = _rows_of(seed_snapshot)
+        transaction.set_rollback(True)
+    assert all(count == 0 for count in counts().values())
+    # A fixture that wrote before the seed: no copy (the `seed` fixture runs the command).
+    with transaction.atomic():
+        FederalDistrict.objects.create(code="XX", name="Икс")
+        assert not seed_snapshot.restore()
+        transaction.set_rollback(True)
+    assert seed_snapshot.restore()
+    fast = _rows_of(seed_snapshot)
+    assert fast == plain
+    assert counts()["clusters.Cluster"] == 8
 
 
 def test_reference_lists_are_complete(seed):

@@ -93,8 +93,12 @@ def test_admin_edit_reaches_every_total_through_a_real_worker(
 
     def done() -> bool:
         # The main thread's reads must see the worker's commits: no long transaction here.
-        return NationalFundingTotal.objects.filter(fiscal_year=2024).exists() and (
-            NationalFundingTotal.objects.get(fiscal_year=2023).computed_at != before
+        # Each table is written in its own transaction, industry totals last (funding/services/
+        # sql.py KINDS): wait for those too, or a loaded machine reads between the two.
+        return (
+            NationalFundingTotal.objects.filter(fiscal_year=2024).exists()
+            and NationalFundingTotal.objects.get(fiscal_year=2023).computed_at != before
+            and IndustryFundingTotal.objects.filter(industry=industry, fiscal_year=2024).exists()
         )
 
     assert wait_until(done), "the worker did not recompute within the deadline"
