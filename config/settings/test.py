@@ -39,12 +39,6 @@ CELERY_TASK_ALWAYS_EAGER = True
 # Each test runs in one transaction; an import's progress connection would sit outside it.
 DATABASES.pop("progress", None)  # noqa: F405
 
-# No JIT on the test connections. A scoped totals recompute switches hash and merge joins off
-# for the rest of its transaction (funding/services/sql.py, _lock), and a test is one
-# transaction: every later query of the test then has a planner cost above jit_above_cost,
-# and PostgreSQL spends ~1 s compiling each one for rows counted in tens. JIT changes no
-# result, only time, and no test times anything.
-for _alias in DATABASES.values():  # noqa: F405
-    if _alias["ENGINE"] == "django.db.backends.postgresql":
-        _options = _alias.setdefault("OPTIONS", {})
-        _options["options"] = f"{_options.get('options', '')} -c jit=off".strip()
+# No JIT on any connection comes from base settings (DATABASE_JIT): it mattered most here,
+# where a test is one transaction and a scoped recompute's planner settings (hash joins off,
+# funding/services/sql.py `_lock`) made later queries costly enough to be JIT-compiled.
