@@ -56,7 +56,7 @@ bench-totals: venv
 
 # Benchmarks print their figures beside a baseline measured in the same run; `make bench`
 # runs them all and writes the figures to bench/RESULTS.md.
-bench: bench-totals bench-api bench-export bench-pages
+bench: bench-totals bench-api bench-export bench-pages bench-import
 	$(PY) -m bench.results
 
 clean:
