@@ -99,10 +99,22 @@ class Context:
             self.industries[industry.slug] = industry
             self.industries[normalise(industry.name)] = industry
 
+    def clusters(self):
+        """The clusters this import may match rows to: those its user may see (the gate), so a
+        file can never reveal that a draft elsewhere exists; every one for the system (no
+        user: the seed and the press sample). Colleges and employers are matched by their
+        unique INN whoever imports, since a second row with the same INN cannot be written."""
+        if self.actor is None:
+            return Cluster.objects.all()
+        return Cluster.objects.visible_to(self.actor)
+
+    def _rows(self, model: type[Model]):
+        return self.clusters() if model is Cluster else model.objects.all()
+
     def _index(self, model: type[Model], name_field: str) -> dict:
         if model not in self.names:
             index: dict[tuple[str, int | None], list[int]] = {}
-            for pk, name, region_id in model.objects.values_list("pk", name_field, "region_id"):
+            for pk, name, region_id in self._rows(model).values_list("pk", name_field, "region_id"):
                 index.setdefault((normalise(name), region_id), []).append(pk)
                 index.setdefault((normalise(name), None), []).append(pk)
             self.names[model] = index
@@ -112,7 +124,7 @@ class Context:
         """The first row of `model` whose normalised name (in the region, if given) matches;
         rows of a rolled-back savepoint (a failed row) are skipped."""
         for pk in self._index(model, name_field).get((normalise(name), region_id), []):
-            found = model.objects.filter(pk=pk).first()
+            found = self._rows(model).filter(pk=pk).first()
             if found is not None:
                 return found
         return None
@@ -231,7 +243,7 @@ class Kind:
         value = self.text(row, code)
         if not value:
             return None
-        cluster = Cluster.objects.filter(slug=value).first()
+        cluster = ctx.clusters().filter(slug=value).first()
         if cluster is None:
             cluster = ctx.find_by_name(Cluster, "name", value, region.pk)
         if cluster is None:
@@ -465,16 +477,20 @@ class ClusterKindSpec(Kind):
     def find(self, row: dict, ctx, region, industry, base: College | None, name: str):
         slug = self.text(row, "slug")
         if slug:
-            found = Cluster.objects.filter(slug=slug).first()
+            found = ctx.clusters().filter(slug=slug).first()
             if found is not None:
                 return found
         if base is not None:
-            found = Cluster.objects.filter(
-                region=region,
-                industry=industry,
-                cluster_colleges__college=base,
-                cluster_colleges__role=CollegeRole.BASE,
-            ).first()
+            found = (
+                ctx.clusters()
+                .filter(
+                    region=region,
+                    industry=industry,
+                    cluster_colleges__college=base,
+                    cluster_colleges__role=CollegeRole.BASE,
+                )
+                .first()
+            )
             if found is not None:
                 return found
         return ctx.find_by_name(Cluster, "name", name, region.pk)

@@ -227,3 +227,26 @@ def test_a_regional_editors_out_of_region_rows_are_refused_row_by_row(region, ot
     assert not result.committed and not College.objects.exists()
     result = run(part("colleges", COLLEGE_HEADER, rows[0]), actor=editor)
     assert result.committed and College.objects.get().region == region
+
+
+def test_an_import_never_matches_a_draft_its_user_may_not_see(
+    region, other_region, industry, source
+):
+    """A regional editor of Irkutsk names, in a file, a draft of Altai (by slug and by name):
+    the rows are not matched to it and get the answer for a cluster that does not exist. The system import (no user) still matches every cluster."""
+    from tests.clusters.factories import ClusterFactory
+
+    draft = ClusterFactory(
+        name="Секретный черновик", slug="secret-draft", region=other_region, is_published=False
+    )
+    editor, _ = staff_user_create(username="irk", role="regional-editor", region_codes=["38"])
+    by_name = ["Секретный черновик", "22", "2024", "federal", "100", "", "Новость", ""]
+    by_slug = ["secret-draft", "22", "2025", "federal", "100", "", "Новость", ""]
+    result = run(part("funding", FUNDING_HEADER, by_name, by_slug), actor=editor, commit=False)
+    assert statuses(result) == [RowStatus.ERROR, RowStatus.ERROR]
+    for row in result.rows:  # the answer for a cluster that does not exist, nothing more
+        assert " ".join(row["errors"]).endswith("не найден (slug или название в субъекте).")
+    # The same rows from the system import find the draft (and would write to it).
+    system = run(part("funding", FUNDING_HEADER, by_name, by_slug), commit=False)
+    assert statuses(system) == [RowStatus.NEW, RowStatus.NEW]
+    assert not FundingLine.objects.filter(cluster=draft).exists()
