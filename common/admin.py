@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
@@ -97,12 +96,32 @@ class GatedAdminMixin:
         try:
             return super().changeform_view(request, *args, **kwargs)
         except (PermissionDenied, ValidationError) as exc:
-            # A rule only the service knows (e.g. a published cluster keeps its base college):
-            # the transaction is rolled back; say why and show the form again.
-            self.message_user(request, _error_text(exc), messages.ERROR)
-            from django.http import HttpResponseRedirect
+            # A rule only the service knows refused the save, and its transaction was rolled
+            # back. The same POST is shown again as a form with that error (`get_form`), so
+            # nothing the user typed is lost — neither the fields nor the inline rows.
+            if request.method != "POST" or getattr(request, "_service_refusal", None):
+                raise
+            request._service_refusal = exc
+            return super().changeform_view(request, *args, **kwargs)
 
-            return HttpResponseRedirect(request.get_full_path())
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change, **kwargs)
+        refusal = getattr(request, "_service_refusal", None)
+        if refusal is None:
+            return form_class
+
+        class RefusedForm(form_class):
+            def clean(self):
+                cleaned = super().clean()
+                if isinstance(refusal, ValidationError) and hasattr(refusal, "error_dict"):
+                    for name, errors in refusal.error_dict.items():
+                        self.add_error(name if name in self.fields else None, errors)
+                else:
+                    self.add_error(None, _error_text(refusal))
+                return cleaned
+
+        RefusedForm.__name__ = form_class.__name__
+        return RefusedForm
 
 
 def _error_text(exc: Exception) -> str:

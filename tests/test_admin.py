@@ -224,3 +224,39 @@ def _errors(response):
         for fs in response.context["inline_admin_formsets"]
     ]
     return errors
+
+
+@pytest.mark.parametrize(
+    "refusal",
+    [
+        {"name": "Такое название уже занято в этом субъекте."},  # a field's error
+        "Кластер на проверке: правки ждут решения проверяющего.",  # the whole form's
+    ],
+)
+def test_a_save_the_service_refuses_shows_the_form_again_with_what_was_typed(
+    admin_client_logged, monkeypatch, refusal
+):
+    """A rule only the write service knows (here: the service itself refuses) rolls the save
+    back, and the same page comes back with the reason beside the field or above the form —
+    the typed values kept, nothing written."""
+    from django.core.exceptions import ValidationError
+
+    from clusters import services
+
+    cluster = ClusterCollegeFactory(role=CollegeRole.BASE).cluster
+    url = reverse("admin:clusters_cluster_change", args=[cluster.pk])
+    form = _change_form_data(admin_client_logged, url)
+    form["description"] = "Текст, который нельзя терять"
+
+    def refuse(**kwargs):
+        raise ValidationError(refusal)
+
+    monkeypatch.setattr(services, "cluster_update", refuse)
+    response = admin_client_logged.post(url, form)
+    assert response.status_code == 200  # the form again, not a redirect
+    page = response.content.decode()
+    message = refusal["name"] if isinstance(refusal, dict) else refusal
+    assert message in page
+    assert "Текст, который нельзя терять" in page
+    cluster.refresh_from_db()
+    assert cluster.description != "Текст, который нельзя терять"
