@@ -17,7 +17,9 @@ filtering, counting or rendering anything. What a response depends on, and so it
   and old entries expire (`RESPONSE_CACHE_SECONDS`).
 
 Where no snapshot can be read (SQLite, the embedded default) or the request runs inside a
-transaction, nothing is cached. A cache that is down costs a miss, never an error.
+transaction, nothing is cached. A cache that is down costs a miss, never an error. A body over
+`RESPONSE_CACHE_MAX_BYTES` is not kept, so each entry is small and the rate limits bound how
+fast one client can add entries.
 Tests: tests/test_response_cache.py (the cached body equals the plain one; every kind of
 write, even raw SQL, is seen at once; audiences never share an entry they should not).
 """
@@ -109,6 +111,8 @@ def store(key: str | None, response: HttpResponse, *, etag: str | None = None) -
     """Keep a finished 200 response under `key` (nothing else is ever kept)."""
     if key is None or response.status_code != 200 or response.streaming or response.cookies:
         return
+    if len(response.content) > settings.RESPONSE_CACHE_MAX_BYTES:
+        return  # a 500-row page is served, not kept: bounded memory per entry
     headers = tuple((name, response[name]) for name in _KEPT_HEADERS if response.has_header(name))
     try:
         cache.set(key, Stored(response.content, headers, etag), settings.RESPONSE_CACHE_SECONDS)

@@ -183,3 +183,13 @@ def test_a_cache_outage_costs_a_miss_not_an_error(world, client, settings):
     for url in ("/api/v1/clusters/", "/clusters/"):
         assert _get(client, url).status_code == 200
         assert b"published-one" in _get(client, url).content
+
+
+def test_a_body_over_the_size_bound_is_served_but_not_kept(world, client, settings):
+    settings.RESPONSE_CACHE_MAX_BYTES = 100  # every list here is larger
+    url = "/api/v1/clusters/"
+    first = _get(client, url)
+    with CaptureQueriesContext(connection) as queries:
+        second = _get(client, url)
+    assert second.content == first.content
+    assert len(queries) > 1  # read again: nothing was kept

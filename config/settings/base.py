@@ -230,6 +230,8 @@ CACHES = {
 # 0 turns it off. RESPONSE_CACHE_VERSION names the release (unset: one per process).
 RESPONSE_CACHE_SECONDS = env_int("RESPONSE_CACHE_SECONDS", 300)
 RESPONSE_CACHE_VERSION = env_str("RESPONSE_CACHE_VERSION", "")
+# Bodies larger than this are served but not kept (a page of 100 clusters is ~150 KB).
+RESPONSE_CACHE_MAX_BYTES = env_int("RESPONSE_CACHE_MAX_BYTES", 262144)
 
 # Admin login lockout (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one login
 # name, or from one address, further attempts are refused (even the right password) for
