@@ -16,7 +16,17 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
 from django.db.models.functions import Coalesce
 
 from clusters.choices import CollegeRole, FigureKind
@@ -85,7 +95,7 @@ def annotate_gaps(clusters: QuerySet[Cluster]) -> QuerySet[Cluster]:
         .annotate(n=Count("employer", distinct=True))
         .values("n")
     )
-    return clusters.select_related("region").annotate(
+    facts = clusters.select_related("region").annotate(
         _has_base=Exists(ClusterCollege.objects.filter(cluster=pk, role=CollegeRole.BASE)),
         _joint_money=Exists(
             FundingLine.objects.filter(cluster__isnull=True, region=OuterRef("region"))
@@ -94,10 +104,18 @@ def annotate_gaps(clusters: QuerySet[Cluster]) -> QuerySet[Cluster]:
         _reported_employers=Subquery(employer_figures.values("value")[:1]),
         **by_source,
     )
+    # Each gap as a column too, from the one rule (`_gap_conditions`): Python only reads it.
+    return facts.annotate(
+        **{
+            f"_gap_{key}": ExpressionWrapper(condition, output_field=BooleanField())
+            for key, condition in _gap_conditions().items()
+        }
+    )
 
 
 def _gap_conditions() -> dict[str, Q]:
-    """Each gap key as a condition on an `annotate_gaps` queryset."""
+    """What each gap is — the one place it is written: a condition on the facts
+    `annotate_gaps` computes (keys in GAP_LABELS order)."""
     no_line = Q(*(Q(**{f"_has_{s.value}": False}) for s in FundingSource))
     return {
         "base_college": Q(_has_base=False),
@@ -131,22 +149,15 @@ def cluster_gaps(clusters, *, editable: QuerySet[Cluster] | None = None) -> list
     result = []
     for cluster in rows:
         item = ClusterGaps(cluster=cluster, is_editable=cluster.pk in editable_ids)
-        if not cluster._has_base:
-            item.gaps.append("base_college")
-        if not cluster.selection_year:
-            item.gaps.append("selection_year")
-        if not cluster.launch_year:
-            item.gaps.append("launch_year")
-        given = {s.value for s in FundingSource if getattr(cluster, f"_has_{s.value}")}
-        if not given:
-            item.gaps.append("money")
+        item.gaps = [key for key in GAP_LABELS if getattr(cluster, f"_gap_{key}")]
+        if "money" in item.gaps:
             item.joint_money = cluster._joint_money
-        item.missing_sources = [s.label for s in FundingSource if s.value not in given]
+        item.missing_sources = [
+            s.label for s in FundingSource if not getattr(cluster, f"_has_{s.value}")
+        ]
         item.named_employers = cluster._named_employers
-        reported = cluster._reported_employers
-        if reported is not None and reported > item.named_employers:
-            item.gaps.append("employers")
-            item.reported_employers = reported
+        if "employers" in item.gaps:
+            item.reported_employers = cluster._reported_employers
         result.append(item)
     return result
 
