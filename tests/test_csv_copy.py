@@ -155,6 +155,29 @@ def test_copy_writes_the_python_paths_bytes_for_every_list(
         assert last.startswith(b"#END,") and int(last[5:]) > 0
 
 
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"fiscal_year": "-3095630"},  # beyond the integer column: Django compiles it to no SQL
+        {"fiscal_year": "99999999999", "funding_source": "federal", "ordering": "-id"},
+        {"fiscal_year": "2024", "region": "22", "funding_source": "federal"},  # no such line
+    ],
+)
+def test_a_filter_no_line_meets_exports_the_header_and_a_zero_end(
+    hostile_data, persona_client, monkeypatch, params
+):
+    """Found by schemathesis: a year outside the column's range made the COPY path raise
+    EmptyResultSet (a 500 mid-stream). Both paths now write the header and `#END,0`."""
+    copied = _export(persona_client, "/api/v1/funding-lines/", params)
+    with monkeypatch.context() as patched:
+        patched.setattr(csv_copy, "copy_query", lambda *args: None)
+        written = _export(persona_client, "/api/v1/funding-lines/", params)
+    assert copied == written
+    lines = copied.rstrip(b"\r\n").split(b"\r\n")
+    assert lines[0].startswith(b"\xef\xbb\xbfid,") and lines[-1] == b"#END,0"
+    assert len(lines) == 2
+
+
 def test_the_hostile_values_reach_the_export(hostile_data, api_client, editor_api_client):
     body = _export(editor_api_client, "/api/v1/funding-lines/", {}).decode("utf-8")
     assert "'=HYPERLINK(" in body and "'@SUM(A1)" in body and "'\tтабуляция" in body

@@ -29,6 +29,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, models, transaction
 from django.db.models import F, Func, Max, Min, QuerySet, TextField
 from rest_framework import ISO_8601, serializers
@@ -214,13 +215,17 @@ def _copy_sql(select: QuerySet) -> tuple[str, tuple[Any, ...]]:
 
 
 def _statements(export: CopyExport) -> Iterator[tuple[str, tuple[Any, ...]]]:
+    try:
+        whole = _copy_sql(export.select)
+    except EmptyResultSet:
+        return  # a filter no row can meet (a year beyond the column's range): no statement
     if export.id_order is None:
-        yield _copy_sql(export.select)
+        yield whole
         return
     model = export.select.model
     bounds = model._base_manager.using(export.select.db).aggregate(low=Min("pk"), high=Max("pk"))
     if bounds["low"] is None:
-        yield _copy_sql(export.select)  # an empty table: the one statement, no rows
+        yield whole  # an empty table: the one statement, no rows
         return
     low, end = bounds["low"], bounds["high"] + 1
     size = COPY_ID_RANGE
