@@ -39,10 +39,10 @@ API_LISTS = {
     "colleges": 2,
     # count; the employers (+ region, industry joined)
     "employers": 2,
-    # count; the clusters (+ region, district, industry, totals joined); memberships
-    # (+ colleges) for base and network colleges at once; partnerships (+ employers);
-    # programmes; figures
-    "clusters": 6,
+    # count; the page of clusters (+ region, district, industry, totals joined), each row
+    # written as JSON by the database with its nested lists as correlated subqueries
+    # (base and network colleges, employers, programmes, figures: common/api/json_sql.py)
+    "clusters": 2,
     # count; the memberships (+ cluster, college joined)
     "cluster-colleges": 2,
     # count; the partnerships (+ cluster, employer joined)

@@ -98,23 +98,42 @@ def _number_sql(value: str) -> str:
     return f"CASE WHEN {value} < 0 THEN '''' || ({value})::text ELSE ({value})::text END"
 
 
-def cell_sql(spec: CellSpec, value: str) -> str | None:
-    """The SQL writing one CSV cell from column expression `value` (guards not included), or
-    None when this column's representation has no SQL form here."""
+@dataclass(frozen=True)
+class SqlValue:
+    """A value as DRF's field writes it, in SQL — the one rule both database-written outputs
+    (this module's CSV cells and common/api/json_sql.py's JSON rows) build on.
+
+    `kind` is text, integer, decimal, boolean, date or datetime; `sql` is the text DRF writes
+    for text, date and datetime kinds, the column itself for numbers and booleans; `as_string`
+    says DRF writes the value as a string (a decimal coerced to string, an integer through a
+    CharField). A serializer field class with its own `to_representation` gives its SQL form
+    by defining `sql_value(self, value, column) -> SqlValue | None` beside it; the parity
+    tests hold the two equal."""
+
+    kind: str
+    sql: str
+    as_string: bool
+
+
+def value_sql(spec: CellSpec, value: str) -> SqlValue | None:
+    """The SQL of `spec`'s value from column expression `value` (guards not included), or None
+    when this field's representation of this column has no SQL form here."""
     drf_field, column = spec.drf_field, _column(spec.model_field)
     if drf_field is None or column is None:
         return None
     kind = type(drf_field)
+    if "sql_value" in vars(kind):  # a field class that writes its own value states it in SQL too
+        return kind.sql_value(drf_field, value, column)
     if kind in TEXT_FIELDS or (kind is serializers.ChoiceField and spec.represent is _identity):
         if isinstance(column, TEXT_COLUMNS):
-            return f"CASE WHEN {value} = '' THEN NULL ELSE {spreadsheet_safe_sql(value)} END"
+            return SqlValue("text", value, as_string=True)
         if isinstance(column, INTEGER_COLUMNS) and kind is not serializers.ChoiceField:
-            return _number_sql(value)
+            return SqlValue("integer", value, as_string=True)
         return None
     if kind in INTEGER_FIELDS and isinstance(column, INTEGER_COLUMNS):
-        return _number_sql(value)
+        return SqlValue("integer", value, as_string=bool(getattr(drf_field, "coerce_to_string", 0)))
     if kind is serializers.BooleanField and isinstance(column, models.BooleanField):
-        return f"CASE WHEN {value} THEN 'true' WHEN NOT {value} THEN 'false' END"  # null: null
+        return SqlValue("boolean", value, as_string=False)
     if kind is serializers.DecimalField and isinstance(column, models.DecimalField):
         # numeric(p, s) prints exactly s decimals, as DRF's quantize and '{:f}' do when the
         # serializer's scale is the column's; another scale would round, so not here.
@@ -128,19 +147,35 @@ def cell_sql(spec: CellSpec, value: str) -> str | None:
             or (not coerce and drf_field.decimal_places > 6)  # str(Decimal) turns exponential
         ):
             return None
-        return _number_sql(value)
+        return SqlValue("decimal", value, as_string=bool(coerce))
     if kind is serializers.DateField and isinstance(column, models.DateField):
         if isinstance(column, models.DateTimeField) or not _is_iso(
             drf_field, api_settings.DATE_FORMAT
         ):
             return None
-        return f"to_char({value}, 'YYYY-MM-DD')"
+        return SqlValue("date", f"to_char({value}, 'YYYY-MM-DD')", as_string=True)
     if kind is serializers.DateTimeField and isinstance(column, models.DateTimeField):
         zone = _zone_name(drf_field) if settings.USE_TZ else None
         if zone is None or not _is_iso(drf_field, api_settings.DATETIME_FORMAT):
             return None
-        return _datetime_sql(value, zone)
+        return SqlValue("datetime", _datetime_sql(value, zone), as_string=True)
     return None
+
+
+def cell_sql(spec: CellSpec, value: str) -> str | None:
+    """The SQL writing one CSV cell from column expression `value` (guards not included), or
+    None when this column's representation has no SQL form here."""
+    found = value_sql(spec, value)
+    if found is None:
+        return None
+    sql = found.sql
+    if found.kind == "text":  # an empty text is an empty cell, as None is
+        return f"CASE WHEN {sql} = '' THEN NULL ELSE {spreadsheet_safe_sql(sql)} END"
+    if found.kind in ("integer", "decimal"):
+        return _number_sql(sql)
+    if found.kind == "boolean":
+        return f"CASE WHEN {sql} THEN 'true' WHEN NOT {sql} THEN 'false' END"  # null: null
+    return sql  # a date or datetime: its ISO text never starts a formula
 
 
 class _Cell(Func):
