@@ -170,3 +170,19 @@ def test_query_counts_are_pinned_and_do_not_grow_with_the_rows(seed, api_client,
     assert few == many
     assert {k[4:]: v for k, v in few.items() if k.startswith("api:")} == API_LISTS
     assert {k[5:]: v for k, v in few.items() if k.startswith("page:")} == PAGES
+
+
+def test_a_list_counts_its_rows_without_the_columns_joins(seed, api_client):
+    """The paginator's COUNT reads the filtered rows only: the page's own joins (region,
+    district, industry, source, written into each row) are not in it — they cannot change how
+    many rows there are — while the gate's join is (a line of a draft is not counted)."""
+    FundingLineFactory.create_batch(3, fiscal_year=2022, funding_source="federal")
+    with CaptureQueriesContext(connection) as queries:
+        response = api_client.get(
+            "/api/v1/funding-lines/", {"fiscal_year": 2022, "funding_source": "federal"}
+        )
+    assert response.status_code == 200 and response.json()["count"] >= 3
+    count_sql = next(q["sql"] for q in queries.captured_queries if "COUNT(*)" in q["sql"])
+    assert '"clusters_cluster"' in count_sql  # the gate: is the line's cluster published
+    for joined in ("clusters_source", "regions_federaldistrict", "clusters_industry"):
+        assert joined not in count_sql, joined

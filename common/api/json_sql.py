@@ -199,3 +199,24 @@ def load(plan: RowPlan, texts: Iterable[str]) -> list[dict[str, Any]]:
     if plan.finalize is not None:
         rows = [plan.finalize(row) for row in rows]
     return rows
+
+
+class CountedRows:
+    """A page source for Django's paginator: rows read from `rows` (the JSON texts), counted
+    on `counted` — the filtered queryset before any column is added, so the count joins only
+    what the filters and the gate need (the projection's joins of region, source, industry…
+    cannot change how many rows there are)."""
+
+    def __init__(self, rows: QuerySet, counted: QuerySet):
+        self.rows = rows
+        self.counted = counted
+        self.ordered = rows.ordered
+
+    def count(self) -> int:
+        return self.counted.count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, index):
+        return self.rows[index]

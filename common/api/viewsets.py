@@ -27,7 +27,7 @@ from common import response_cache
 from common.api.csv import CSVRenderer, csv_columns, export_csv
 from common.api.exceptions import PreconditionFailed, registry_exception_handler
 from common.api.filters import StableOrderingFilter
-from common.api.json_sql import json_rows
+from common.api.json_sql import CountedRows, json_rows
 from common.api.json_sql import load as load_json_rows
 from common.api.negotiation import FormatFirstContentNegotiation
 from common.api.pagination import RegistryPagination
@@ -184,7 +184,7 @@ class RegistryViewSetMixin(ConditionalGetMixin):
             return super().list(request, *args, **kwargs)
         texts = json_rows(plan, queryset)
         if texts is not None:  # the database writes each row (common/api/json_sql.py)
-            page = self.paginate_queryset(texts)
+            page = self.paginate_queryset(CountedRows(texts, queryset))
             if page is not None:
                 return self.get_paginated_response(load_json_rows(plan, page))
             return Response(load_json_rows(plan, texts))
