@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, Prefetch, Q
 from django.views.generic import DetailView, ListView
@@ -21,6 +20,7 @@ from clusters.models import (
 )
 from common.pages import GatedViewMixin
 from common.paging import paginated
+from common.widgets import QuickSelect
 from funding import charts, completeness
 from funding.models import FundingLine, IndustryFundingTotal
 
@@ -95,7 +95,7 @@ class ClusterListView(GatedViewMixin, FilterView):
             if counts["kind"].get(value) or data.get("kind") == value
         ]
         years = counts["selection_year"]
-        form.fields["selection_year"].widget = forms.Select(
+        form.fields["selection_year"].widget = QuickSelect(
             choices=[("", "Все годы")] + [(str(y), f"{y} ({years[y]})") for y in sorted(years)]
         )
         form.fields["q"].widget.input_type = "search"
