@@ -58,9 +58,10 @@ PAGES = {
     # clusters, colleges, employers counted; national totals; the map's regions and their
     # cluster counts; districts; industries; latest clusters
     "home": 9,
-    # paginator count; 5 facet GROUP BYs (district, region, industry, kind, year); 3 option
-    # lists (district, region, industry); the page of clusters; the 4 row prefetches
-    "catalogue": 14,
+    # paginator count; the 5 facets (district, region, industry, kind, year) in one GROUPING
+    # SETS statement; 3 option lists (district, region, industry); the page of clusters; the 4
+    # row prefetches
+    "catalogue": 10,
     # the cluster (+ joins); the 4 row prefetches; sources; funding lines (+ sources); the
     # completeness block: the cluster with its facts as computed columns
     "cluster": 8,
