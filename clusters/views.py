@@ -34,11 +34,6 @@ EMPTY_LABELS = {
 }
 
 
-def _public_list_rows(queryset):
-    """What a row of a cluster table shows, in a fixed number of queries."""
-    return queryset.with_related().select_related("funding_total")
-
-
 class ClusterListView(GatedViewMixin, FilterView):
     """The catalogue: ClusterFilterSet applied to GET, with facet counts and pagination."""
 
@@ -50,7 +45,7 @@ class ClusterListView(GatedViewMixin, FilterView):
     model = Cluster
 
     def get_queryset(self):
-        return _public_list_rows(super().get_queryset())
+        return super().get_queryset().for_cards()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -205,9 +200,7 @@ class IndustryDetailView(GatedViewMixin, DetailView):
         context = super().get_context_data(**kwargs)
         rows = charts.by_year(IndustryFundingTotal.objects.filter(industry=self.object))
         context.update(
-            **paginated(
-                self.request, _public_list_rows(self.visible(Cluster).in_industry(self.object))
-            ),
+            **paginated(self.request, self.visible(Cluster).in_industry(self.object).for_cards()),
             funding_rows=rows,
             funding_overall=charts.overall(rows),
             funding_chart=charts.stacked_bars(rows),

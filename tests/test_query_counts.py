@@ -59,9 +59,9 @@ PAGES = {
     # cluster counts; districts; industries; latest clusters
     "home": 9,
     # paginator count; the 5 facets (district, region, industry, kind, year) in one GROUPING
-    # SETS statement; 3 option lists (district, region, industry); the page of clusters; the 4
-    # row prefetches
-    "catalogue": 10,
+    # SETS statement; 3 option lists (district, region, industry); the page of clusters; their
+    # base colleges (the card's one prefetch)
+    "catalogue": 7,
     # the cluster (+ joins); the 4 row prefetches; sources; funding lines (+ sources); the
     # completeness block: the cluster with its facts as computed columns
     "cluster": 8,
@@ -69,16 +69,16 @@ PAGES = {
     # regions without a district
     "regions": 5,
     # the region; the completeness block: its clusters with gaps, their facts as computed
-    # columns; the paginator's count; its totals; its clusters; the 4 row prefetches; its
+    # columns; the paginator's count; its totals; its clusters; their base colleges; its
     # region-level lines
-    "region": 11,
-    # the district; the paginator's count; its totals; its regions; its clusters; the 4 row
-    # prefetches
-    "district": 9,
+    "region": 8,
+    # the district; the paginator's count; its totals; its regions; its clusters; their base
+    # colleges
+    "district": 6,
     # industries with cluster counts
     "industries": 1,
-    # the industry; its totals; the paginator's count; its clusters; the 4 row prefetches
-    "industry": 8,
+    # the industry; its totals; the paginator's count; its clusters; their base colleges
+    "industry": 5,
     # the college; its memberships (+ clusters)
     "college": 2,
     # the employer; its partnerships (+ clusters)
