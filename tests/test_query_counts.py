@@ -187,3 +187,19 @@ def test_a_list_counts_its_rows_without_the_columns_joins(seed, api_client):
     assert '"clusters_cluster"' in count_sql  # the gate: is the line's cluster published
     for joined in ("clusters_source", "regions_federaldistrict", "clusters_industry"):
         assert joined not in count_sql, joined
+
+
+def test_a_list_page_asked_again_is_planned_once_per_connection(seed, api_client):
+    """Server-side binding with psycopg's prepare threshold (config/settings/base.py): the
+    page statement a list runs again and again on one connection is prepared, not planned on
+    every request."""
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    for _ in range(6):
+        assert api_client.get("/api/v1/clusters/", {"status": "operating"}).status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ["%json_build_object%"],
+        )
+        assert cursor.fetchone()[0] >= 1

@@ -109,6 +109,20 @@ if not env_bool("DATABASE_JIT", False):
         if _database["ENGINE"] == "django.db.backends.postgresql":
             _options = _database.setdefault("OPTIONS", {})
             _options["options"] = (_options.get("options", "") + " -c jit=off").strip()
+# Server-side parameter binding (psycopg's Cursor, not its ClientCursor): a statement run
+# five times on a connection is prepared, so a list's page — one statement with a subquery per
+# nested list — is planned once per connection instead of on every request (≈ 4 ms of its
+# 11). DATABASE_SERVER_SIDE_BINDING=0 goes back to Django's default (client-side binding,
+# planned every time).
+if env_bool("DATABASE_SERVER_SIDE_BINDING", True):
+    for _database in DATABASES.values():
+        if _database["ENGINE"] == "django.db.backends.postgresql":
+            _options = _database.setdefault("OPTIONS", {})
+            _options["server_side_binding"] = True
+            # Behind a pooler in transaction mode (pgbouncer), prepared statements don't
+            # survive: DATABASE_PREPARE_THRESHOLD=0 never prepares.
+            _threshold = env_int("DATABASE_PREPARE_THRESHOLD", 5)
+            _options["prepare_threshold"] = _threshold if _threshold > 0 else None
 DATABASE_ROUTERS = ["config.db_router.ReplicaRouter"]
 # After a write, the writer's reads stay on the primary this long (longer than replica lag).
 DATABASE_REPLICA_STICKY_SECONDS = env_int("DATABASE_REPLICA_STICKY_SECONDS", 10)
