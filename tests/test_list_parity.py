@@ -182,3 +182,17 @@ def test_a_field_without_an_sql_form_keeps_the_python_plan(awkward_data):
     rows = plan.rows(list(plan.values_queryset(queryset)))
     assert rows == [WithShout(cluster).data for cluster in queryset]
     assert rows[0]["shout"] == rows[0]["name"].upper()
+
+
+def test_a_row_of_more_fields_than_one_sql_call_takes_keeps_the_python_plan(awkward_data):
+    """json_build_object takes at most 100 arguments: a row of 51 fields is not sent to the
+    database (it would fail there), the Python plan writes it."""
+    from rest_framework import serializers
+
+    fields = {f"name_{i}": serializers.CharField(source="name", read_only=True) for i in range(51)}
+    Wide = type("Wide", (serializers.Serializer,), fields)
+    queryset = Cluster.objects.order_by("pk")
+    plan = rows_module.plan_for(Wide(many=True), queryset)
+    assert plan is not None
+    assert json_sql.json_rows(plan, queryset) is None
+    assert plan.rows(list(plan.values_queryset(queryset)))[0]["name_50"] == queryset[0].name

@@ -28,6 +28,8 @@ from django.db.models import Aggregate, Expression, F, Func, OuterRef, QuerySet,
 from common.api.csv_copy import value_sql
 from common.api.rows import CellSpec, RowPlan, _Many, _One, _Scalar
 
+# PostgreSQL's functions take at most 100 arguments (FUNC_MAX_ARGS): 50 name/value pairs.
+MAX_PAIRS = 50
 KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")  # a field name, written into the SQL as a literal
 
 
@@ -125,6 +127,8 @@ def _object(plan: RowPlan) -> Expression:
             raise Unsupported(node.name)
     if not keys:
         return _Built(lambda sqls: "json_build_object()")
+    if len(keys) > MAX_PAIRS:
+        raise Unsupported(f"{len(keys)} fields: json_build_object takes at most {MAX_PAIRS}")
 
     def build(sqls: list[str]) -> str:
         pairs = ", ".join(f"'{key}', {sql}" for key, sql in zip(keys, sqls, strict=True))
