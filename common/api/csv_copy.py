@@ -21,8 +21,10 @@ exactly one row and its last byte, the terminator, is replaced.
 
 from __future__ import annotations
 
+import enum
 import re
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
@@ -98,23 +100,43 @@ def _number_sql(value: str) -> str:
     return f"CASE WHEN {value} < 0 THEN '''' || ({value})::text ELSE ({value})::text END"
 
 
-def cell_sql(spec: CellSpec, value: str) -> str | None:
-    """The SQL writing one CSV cell from column expression `value` (guards not included), or
-    None when this column's representation has no SQL form here."""
+class Kind(enum.Enum):
+    """What a column's text may be, which decides the guards a cell needs."""
+
+    TEXT = "text"  # anything: empty (an empty cell), or starting with a formula prefix
+    NUMBER = "number"  # an integer or decimal's digits: of the formula prefixes only `-`
+    PLAIN = "plain"  # never empty, never a formula, no XML markup: booleans, dates, datetimes
+
+
+@dataclass(frozen=True)
+class Represented:
+    """A column's value as the text its serializer field writes, in SQL, before any guard."""
+
+    sql: str
+    kind: Kind
+    value: str  # the column expression it is written from
+
+
+def represent_sql(spec: CellSpec, value: str) -> Represented | None:
+    """The SQL writing what `spec.represent(value)` writes (then `_scalar`) from column
+    expression `value`, or None when this column's representation has no SQL form here."""
     drf_field, column = spec.drf_field, _column(spec.model_field)
     if drf_field is None or column is None:
         return None
     kind = type(drf_field)
     if kind in TEXT_FIELDS or (kind is serializers.ChoiceField and spec.represent is _identity):
         if isinstance(column, TEXT_COLUMNS):
-            return f"CASE WHEN {value} = '' THEN NULL ELSE {spreadsheet_safe_sql(value)} END"
+            return Represented(value, Kind.TEXT, value)
         if isinstance(column, INTEGER_COLUMNS) and kind is not serializers.ChoiceField:
-            return _number_sql(value)
+            return Represented(f"({value})::text", Kind.NUMBER, value)
         return None
     if kind in INTEGER_FIELDS and isinstance(column, INTEGER_COLUMNS):
-        return _number_sql(value)
+        return Represented(f"({value})::text", Kind.NUMBER, value)
     if kind is serializers.BooleanField and isinstance(column, models.BooleanField):
-        return f"CASE WHEN {value} THEN 'true' WHEN NOT {value} THEN 'false' END"  # null: null
+        # null: null
+        return Represented(
+            f"CASE WHEN {value} THEN 'true' WHEN NOT {value} THEN 'false' END", Kind.PLAIN, value
+        )
     if kind is serializers.DecimalField and isinstance(column, models.DecimalField):
         # numeric(p, s) prints exactly s decimals, as DRF's quantize and '{:f}' do when the
         # serializer's scale is the column's; another scale would round, so not here.
@@ -128,19 +150,42 @@ def cell_sql(spec: CellSpec, value: str) -> str | None:
             or (not coerce and drf_field.decimal_places > 6)  # str(Decimal) turns exponential
         ):
             return None
-        return _number_sql(value)
+        return Represented(f"({value})::text", Kind.NUMBER, value)
     if kind is serializers.DateField and isinstance(column, models.DateField):
         if isinstance(column, models.DateTimeField) or not _is_iso(
             drf_field, api_settings.DATE_FORMAT
         ):
             return None
-        return f"to_char({value}, 'YYYY-MM-DD')"
+        return Represented(f"to_char({value}, 'YYYY-MM-DD')", Kind.PLAIN, value)
     if kind is serializers.DateTimeField and isinstance(column, models.DateTimeField):
         zone = _zone_name(drf_field) if settings.USE_TZ else None
         if zone is None or not _is_iso(drf_field, api_settings.DATETIME_FORMAT):
             return None
-        return _datetime_sql(value, zone)
+        return Represented(_datetime_sql(value, zone), Kind.PLAIN, value)
     return None
+
+
+def text_cell_sql(text: str) -> str:
+    """A text cell as `_safe_scalar` writes it: guarded against formulas, NULL (an empty cell)
+    for an empty text."""
+    return f"CASE WHEN {text} = '' THEN NULL ELSE {spreadsheet_safe_sql(text)} END"
+
+
+def guarded_sql(represented: Represented) -> str:
+    """The represented text as a spreadsheet cell holds it (CSV, or text in XLSX): the guards
+    its kind needs, no more."""
+    if represented.kind is Kind.TEXT:
+        return text_cell_sql(represented.sql)
+    if represented.kind is Kind.NUMBER:
+        return _number_sql(represented.value)
+    return represented.sql
+
+
+def cell_sql(spec: CellSpec, value: str) -> str | None:
+    """The SQL writing one CSV cell from column expression `value` (guards not included), or
+    None when this column's representation has no SQL form here."""
+    represented = represent_sql(spec, value)
+    return None if represented is None else guarded_sql(represented)
 
 
 class _Cell(Func):
@@ -159,7 +204,7 @@ class _Cell(Func):
         if params:  # columns compile without parameters; anything else is not ours to repeat
             raise ValueError("a cell column compiled with parameters")
         value, *guards = (sql for sql, _ in compiled)
-        cell = self.cell_template.format(value=value)
+        cell = self.cell_template.replace("{value}", value)  # not format(): literals may hold {}
         if guards:
             absent = " OR ".join(f"{guard} IS NULL" for guard in guards)
             cell = f"CASE WHEN {absent} THEN NULL ELSE {cell} END"
@@ -178,10 +223,25 @@ INTEGER_KEYS = (models.AutoField, models.IntegerField)
 @dataclass(frozen=True)
 class CopyExport:
     """The cells' SELECT (the view's queryset: filters, gate, order) and, when it is ordered by
-    an integer primary key alone, that direction ("pk" or "-pk") to read it in id ranges."""
+    an integer primary key alone, that direction ("pk" or "-pk") to read it in id ranges; the
+    COPY options that write it."""
 
     select: QuerySet
     id_order: str | None
+    options: str = "(FORMAT csv)"
+
+
+def id_order(queryset: QuerySet) -> str | None:
+    """ "pk" or "-pk" when the queryset is ordered by its integer primary key alone."""
+    pk = queryset.model._meta.pk
+    names = {"pk", pk.name, pk.attname}
+    order = [str(term) for term in queryset.query.order_by]
+    if isinstance(pk, INTEGER_KEYS) and len(order) == 1:
+        if order[0] in names:
+            return "pk"
+        if order[0].startswith("-") and order[0][1:] in names:
+            return "-pk"
+    return None
 
 
 def copy_query(plan: RowPlan, queryset: QuerySet, specs: list[CellSpec]) -> CopyExport | None:
@@ -197,26 +257,17 @@ def copy_query(plan: RowPlan, queryset: QuerySet, specs: list[CellSpec]) -> Copy
             return None
         cells[f"_csv_{index}"] = _Cell(template, F(spec.path), *(F(g) for g in spec.guards))
     select = queryset.prefetch_related(None).annotate(**cells).values_list(*cells)
-    pk = queryset.model._meta.pk
-    names = {"pk", pk.name, pk.attname}
-    order = [str(term) for term in queryset.query.order_by]
-    id_order = None
-    if isinstance(pk, INTEGER_KEYS) and len(order) == 1:
-        if order[0] in names:
-            id_order = "pk"
-        elif order[0].startswith("-") and order[0][1:] in names:
-            id_order = "-pk"
-    return CopyExport(select, id_order)
+    return CopyExport(select, id_order(queryset))
 
 
-def _copy_sql(select: QuerySet) -> tuple[str, tuple[Any, ...]]:
+def _copy_sql(select: QuerySet, options: str) -> tuple[str, tuple[Any, ...]]:
     sql, params = select.query.get_compiler(using=select.db).as_sql()
-    return f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", tuple(params)
+    return f"COPY ({sql}) TO STDOUT WITH {options}", tuple(params)
 
 
 def _statements(export: CopyExport) -> Iterator[tuple[str, tuple[Any, ...]]]:
     try:
-        whole = _copy_sql(export.select)
+        whole = _copy_sql(export.select, export.options)
     except EmptyResultSet:
         return  # a filter no row can meet (a year beyond the column's range): no statement
     if export.id_order is None:
@@ -236,12 +287,13 @@ def _statements(export: CopyExport) -> Iterator[tuple[str, tuple[Any, ...]]]:
         else:
             start, stop = max(end - size, low), end
             end = start
-        yield _copy_sql(export.select.filter(pk__gte=start, pk__lt=stop))
+        yield _copy_sql(export.select.filter(pk__gte=start, pk__lt=stop), export.options)
         size = min(size * 2, COPY_ID_RANGE_MAX)
 
 
-def copy_rows(export: CopyExport) -> Iterator[bytes]:
-    """The rows PostgreSQL writes for `export`, each ending in CRLF, never held in memory.
+def copy_data(export: CopyExport) -> Iterator[memoryview]:
+    """The CopyData messages PostgreSQL sends for `export` (one a row: protocol docs, «COPY
+    Operations»), statement after statement, never held in memory.
 
     The id ranges are read in one REPEATABLE READ transaction, so the whole export is one
     snapshot, as one cursor's is (inside a transaction already open, its savepoint: that
@@ -261,6 +313,14 @@ def copy_rows(export: CopyExport) -> Iterator[bytes]:
             if raw.connection.info.encoding.lower() not in ("utf-8", "utf8"):
                 raise ValueError("COPY needs a UTF-8 client encoding")
             for statement, params in _statements(export):
-                with raw.copy(statement, params or None) as copy:
-                    for row in copy:
-                        yield bytes(row[:-1]) + b"\r\n"
+                # Always the parameters, even none: Django's SQL (and ours) writes a literal
+                # `%` as `%%`, for the driver to read back.
+                with raw.copy(statement, params) as copy:
+                    yield from copy
+
+
+def copy_rows(export: CopyExport) -> Iterator[bytes]:
+    """The CSV rows PostgreSQL writes for `export`, each ending in CRLF (`copy_data`)."""
+    with closing(copy_data(export)) as data:  # closed early: the COPY ends now, not at GC
+        for row in data:
+            yield bytes(row[:-1]) + b"\r\n"
