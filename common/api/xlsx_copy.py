@@ -1,7 +1,7 @@
 """XLSX whose sheet rows PostgreSQL writes: `COPY (<one <row> of XML a row>) TO STDOUT`.
 
 The Python path (`xlsx.xlsx_stream`) serialises a row dict and writes one XML cell at a time,
-~200 µs a row. For a flat row plan (the condition under which the CSV is COPY's,
+~170 µs a row. For a flat row plan (the condition under which the CSV is COPY's,
 common/api/csv_copy.py) the database writes each row's XML itself, and Python only frames and
 deflates it (`xlsx.xlsx_sheet_stream`). A cell is the CSV's cell SQL (`csv_copy.represent_sql`:
 the text each serializer field writes, by field class and column type) put the way
@@ -13,7 +13,8 @@ the text each serializer field writes, by field class and column type) put the w
   guard, an empty text an empty cell), a choice's code read as its label first
   (`cell_value`'s `Column.choices`), then XML-escaped (`xlsx.xml_text_sql`, from
   `xlsx._XML_ESCAPES`); the characters XML cannot hold are dropped from the rows' bytes as
-  they come (`xlsx.drop_non_xml`, the same table: in SQL it cost 2.5 times the COPY);
+  they come (`xlsx.drop_non_xml`, the same table: `translate()` in SQL nearly tripled the COPY's
+  time);
 - a null value or an absent related object is `<c/>`.
 
 A column these rules do not cover makes `copy_query()` return None and the export takes the
