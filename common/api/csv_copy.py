@@ -188,9 +188,10 @@ def cell_sql(spec: CellSpec, value: str) -> str | None:
     return None if represented is None else guarded_sql(represented)
 
 
-class _Cell(Func):
-    """One CSV cell in SQL: `template` formatted with the compiled value column, and NULL when
-    any of the guard columns (relations crossed on the way) is NULL."""
+class Cell(Func):
+    """One cell in SQL (of the CSV, or the content of an XLSX cell): `template` with the
+    compiled value column for `{value}`, and NULL when any of the guard columns (relations
+    crossed on the way) is NULL."""
 
     output_field = TextField()
 
@@ -250,12 +251,12 @@ def copy_query(plan: RowPlan, queryset: QuerySet, specs: list[CellSpec]) -> Copy
     empty cell, COPY would not)."""
     if connections[queryset.db].vendor != "postgresql" or len(specs) < 2:
         return None
-    cells: dict[str, _Cell] = {}
+    cells: dict[str, Cell] = {}
     for index, spec in enumerate(specs):
         template = cell_sql(spec, "{value}")
         if template is None:
             return None
-        cells[f"_csv_{index}"] = _Cell(template, F(spec.path), *(F(g) for g in spec.guards))
+        cells[f"_csv_{index}"] = Cell(template, F(spec.path), *(F(g) for g in spec.guards))
     select = queryset.prefetch_related(None).annotate(**cells).values_list(*cells)
     return CopyExport(select, id_order(queryset))
 

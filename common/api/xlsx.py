@@ -150,6 +150,43 @@ def cell_value(row: dict[str, Any], column: Column) -> Any:
     return spreadsheet_safe(text) if text != "" else None
 
 
+def _escaped(char: str) -> str:
+    if char == "'":
+        return "''"
+    if char == "%":
+        return "%%"
+    if char.isprintable() and char != "\\":
+        return char
+    return f"\\U{ord(char):08x}"
+
+
+def sql_literal(text: str) -> str:
+    """`text` as an SQL string literal (an E'' one, escaping what is not printable), `%`
+    doubled: the COPY statements always go through the driver's parameter pass."""
+    if text.isprintable() and "\\" not in text:
+        return "'" + "".join(_escaped(char) for char in text) + "'"
+    return "E'" + "".join(_escaped(char) for char in text) + "'"
+
+
+def labelled_sql(text: str, choices: tuple[tuple[str, str], ...]) -> str:
+    """The same reading of choice codes in SQL, for the rows PostgreSQL writes (xlsx_copy):
+    each `; `-separated part of the text expression `text` that is a code becomes its label;
+    a text without the separator is read whole (an empty text stays empty)."""
+
+    def mapped(part: str, codes: Iterable[tuple[str, str]]) -> str:
+        whens = " ".join(f"WHEN {sql_literal(k)} THEN {sql_literal(v)}" for k, v in codes)
+        return f"CASE {part} {whens} ELSE {part} END" if whens else part
+
+    separator = sql_literal(LIST_SEPARATOR)
+    parts = (
+        f"(SELECT string_agg({mapped('_xlsx_part', choices)}, {separator} ORDER BY _xlsx_n)"
+        f" FROM unnest(string_to_array({text}, {separator}))"
+        " WITH ORDINALITY AS _xlsx_parts(_xlsx_part, _xlsx_n))"
+    )
+    whole = mapped(text, [(k, v) for k, v in choices if k != ""])
+    return f"CASE WHEN strpos({text}, {separator}) > 0 THEN {parts} ELSE {whole} END"
+
+
 _PARTS = {
     "[Content_Types].xml": (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -219,24 +256,6 @@ def _cell_xml(value: Any, style: str = "") -> str:
         return f"<c{style}><v>{value}</v></c>"
     text = str(value).translate(_XML_ESCAPES)
     return f'<c{style} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
-
-
-def _escaped(char: str) -> str:
-    if char == "'":
-        return "''"
-    if char == "%":
-        return "%%"
-    if char.isprintable() and char != "\\":
-        return char
-    return f"\\U{ord(char):08x}"
-
-
-def sql_literal(text: str) -> str:
-    """`text` as an SQL string literal (an E'' one, escaping what is not printable), `%`
-    doubled: the COPY statements always go through the driver's parameter pass."""
-    if text.isprintable() and "\\" not in text:
-        return "'" + "".join(_escaped(char) for char in text) + "'"
-    return "E'" + "".join(_escaped(char) for char in text) + "'"
 
 
 def xml_text_sql(text: str) -> str:

@@ -11,7 +11,7 @@ the text each serializer field writes, by field class and column type) put the w
   unguarded, as `cell_value` passes numbers;
 - every other column is an inline string of the CSV's cell (`csv_copy.guarded_sql`: the formula
   guard, an empty text an empty cell), a choice's code read as its label first
-  (`cell_value`'s `Column.choices`), then XML-escaped (`xlsx.xml_text_sql`, from
+  (`cell_value`'s `Column.choices`, `xlsx.labelled_sql`), then XML-escaped (`xlsx.xml_text_sql`, from
   `xlsx._XML_ESCAPES`); the characters XML cannot hold are dropped from the rows' bytes as
   they come (`xlsx.drop_non_xml`, the same table: `translate()` in SQL nearly tripled the COPY's
   time);
@@ -26,7 +26,7 @@ binary format: a row's one text field arrives as its UTF-8 bytes, nothing to une
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import closing
 from dataclasses import dataclass
 
@@ -35,8 +35,7 @@ from django.db.models import F, Func, QuerySet, TextField
 from rest_framework import serializers
 
 from common.api import csv_copy, rows
-from common.api.csv import LIST_SEPARATOR
-from common.api.csv_copy import CopyExport, Kind, _Cell
+from common.api.csv_copy import Cell, CopyExport, Kind
 from common.api.rows import CellSpec
 from common.api.xlsx import (
     EMPTY_CELL,
@@ -48,6 +47,7 @@ from common.api.xlsx import (
     TEXT_OPEN,
     Column,
     drop_non_xml,
+    labelled_sql,
     sql_literal,
     xlsx_sheet_stream,
     xlsx_stream,
@@ -62,24 +62,6 @@ BINARY_HEADER = len(BINARY_SIGNATURE) + 8  # flags and header extension length, 
 ONE_FIELD = b"\x00\x01"
 ROW_PREFIX = 6  # the field count and the length
 TRAILER = b"\xff\xff"
-
-
-def _labelled_sql(text: str, choices: tuple[tuple[str, str], ...]) -> str:
-    """Choice codes read as their labels, as `cell_value` does it: each `; `-separated part
-    that is a code, the whole text when it holds no separator (an empty text stays empty)."""
-
-    def mapped(part: str, codes: Iterable[tuple[str, str]]) -> str:
-        whens = " ".join(f"WHEN {sql_literal(k)} THEN {sql_literal(v)}" for k, v in codes)
-        return f"CASE {part} {whens} ELSE {part} END" if whens else part
-
-    separator = sql_literal(LIST_SEPARATOR)
-    parts = (
-        f"(SELECT string_agg({mapped('_xlsx_part', choices)}, {separator} ORDER BY _xlsx_n)"
-        f" FROM unnest(string_to_array({text}, {separator}))"
-        " WITH ORDINALITY AS _xlsx_parts(_xlsx_part, _xlsx_n))"
-    )
-    whole = mapped(text, [(k, v) for k, v in choices if k != ""])
-    return f"CASE WHEN strpos({text}, {separator}) > 0 THEN {parts} ELSE {whole} END"
 
 
 @dataclass(frozen=True)
@@ -113,7 +95,7 @@ def cell_xml_sql(column: Column, spec: CellSpec) -> CellXml | None:
     if column.choices:
         if represented.kind is not Kind.TEXT:
             return None
-        content = csv_copy.text_cell_sql(_labelled_sql(represented.sql, column.choices))
+        content = csv_copy.text_cell_sql(labelled_sql(represented.sql, column.choices))
     else:
         content = csv_copy.guarded_sql(represented)
     # A number's, a date's or a boolean's text (guarded) holds nothing XML would escape.
@@ -122,11 +104,11 @@ def cell_xml_sql(column: Column, spec: CellSpec) -> CellXml | None:
 
 class _SheetRow(Func):
     """One sheet row's XML in SQL: `<row>`, each cell's XML (`<c/>` for an empty one),
-    `</row>`. The cells are `_Cell`s: NULL when a relation crossed on the way is absent."""
+    `</row>`. The cells are `Cell`s: NULL when a relation crossed on the way is absent."""
 
     output_field = TextField()
 
-    def __init__(self, cells: list[tuple[_Cell, CellXml]]):
+    def __init__(self, cells: list[tuple[Cell, CellXml]]):
         super().__init__(*(cell for cell, _ in cells))
         self.xml = [xml for _, xml in cells]
 
@@ -134,7 +116,7 @@ class _SheetRow(Func):
         parts = []
         for expression, xml in zip(self.source_expressions, self.xml, strict=True):
             sql, params = compiler.compile(expression)
-            if params:  # as in _Cell: columns compile without parameters
+            if params:  # as in Cell: columns compile without parameters
                 raise ValueError("a cell compiled with parameters")
             parts.append(xml.xml_sql(sql))
         row = " || ".join([sql_literal(ROW_OPEN), *parts, sql_literal(ROW_CLOSE)])
@@ -154,7 +136,7 @@ def copy_query(
         xml = cell_xml_sql(column, spec)
         if xml is None:
             return None
-        cells.append((_Cell(xml.content, F(spec.path), *(F(g) for g in spec.guards)), xml))
+        cells.append((Cell(xml.content, F(spec.path), *(F(g) for g in spec.guards)), xml))
     select = queryset.prefetch_related(None).annotate(_xlsx_row=_SheetRow(cells))
     select = select.values_list("_xlsx_row")
     return CopyExport(select, csv_copy.id_order(queryset), options="(FORMAT binary)")
