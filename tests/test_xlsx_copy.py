@@ -10,6 +10,7 @@ choice or several. The workbooks' parts are compared byte for byte.
 
 import io
 import zipfile
+from dataclasses import replace
 from decimal import Decimal
 
 import psycopg
@@ -20,8 +21,9 @@ from rest_framework import serializers
 
 from clusters.models import College, Employer, Source
 from common.api import csv_copy, rows, xlsx_copy
-from common.api.xlsx import Column, _cell_xml, cell_value, drop_non_xml
+from common.api.xlsx import Column, _cell_xml, _row_xml, cell_value, drop_non_xml, xlsx_columns
 from funding.models import FundingLine
+from regions.api.serializers import RegionSerializer
 from regions.models import Region
 from tests.test_csv_copy import KINDS, LIST_ENDPOINTS, PYTHON_ONLY, write_hostile_values
 
@@ -235,7 +237,7 @@ def _python_cell(column: Column, spec: rows.CellSpec, value) -> str:
     return _cell_xml(cell_value(row, column))
 
 
-CHOICES = (("federal", "федеральный бюджет"), ("regional", "региональный бюджет"), ("", "—"))
+CHOICES = (("federal", "федеральный бюджет"), ("regional", "бюджет {субъекта}, 100%"), ("", "—"))
 XLSX_KINDS = [
     *KINDS,
     (serializers.CharField(), models.TextField(), "text", XML_HOSTILE),
@@ -266,3 +268,22 @@ def test_each_cell_kind_is_written_in_sql_as_in_python(drf_field, model_field, s
             cursor.execute(f"SELECT {xml.xml_sql(content)}", {"v": value})
             written = drop_non_xml(cursor.fetchone()[0].encode()).decode()  # as copy_rows does
             assert written == _python_cell(column, spec, value), value
+
+
+@pytest.mark.parametrize("ordering", ["name", "pk"])  # one statement without parameters; ranges
+def test_a_literal_percent_reaches_the_sheet_with_or_without_parameters(seed, ordering):
+    """SQL literals double `%` as Django's SQL does; a COPY without parameters reads it back
+    too (psycopg's parameter pass skips a statement without any)."""
+    serializer = RegionSerializer(many=True)
+    queryset = Region.objects.order_by(ordering)
+    columns = [
+        replace(column, choices=(("oblast", "область, 100%"), ("krai", "край %s %%")))
+        if column.choices
+        else column
+        for column in xlsx_columns(serializer)
+    ]
+    specs = rows.plan_for(serializer, queryset).cell_specs([c.path for c in columns])
+    export = xlsx_copy.copy_query(queryset, columns, specs)
+    written = b"".join(xlsx_copy.copy_rows(export)).decode()
+    python = "".join(_row_xml(row, columns) for row in rows.iter_serialized(serializer, queryset))
+    assert written == python and "область, 100%<" in written and "край %s %%<" in written

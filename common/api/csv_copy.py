@@ -314,9 +314,11 @@ def copy_data(export: CopyExport) -> Iterator[memoryview]:
             if raw.connection.info.encoding.lower() not in ("utf-8", "utf8"):
                 raise ValueError("COPY needs a UTF-8 client encoding")
             for statement, params in _statements(export):
-                # Always the parameters, even none: Django's SQL (and ours) writes a literal
-                # `%` as `%%`, for the driver to read back.
-                with raw.copy(statement, params) as copy:
+                if not params:
+                    # Django's SQL (and ours) writes a literal `%` as `%%` for the driver's
+                    # parameter pass, which psycopg skips when there are no parameters.
+                    statement = statement.replace("%%", "%")
+                with raw.copy(statement, params or None) as copy:
                     yield from copy
 
 

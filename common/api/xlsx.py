@@ -162,7 +162,7 @@ def _escaped(char: str) -> str:
 
 def sql_literal(text: str) -> str:
     """`text` as an SQL string literal (an E'' one, escaping what is not printable), `%`
-    doubled: the COPY statements always go through the driver's parameter pass."""
+    doubled as in Django's SQL (`csv_copy.copy_data` reads it back)."""
     if text.isprintable() and "\\" not in text:
         return "'" + "".join(_escaped(char) for char in text) + "'"
     return "E'" + "".join(_escaped(char) for char in text) + "'"
