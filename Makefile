@@ -62,10 +62,19 @@ bench: bench-totals bench-api bench-export bench-pages bench-import
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles
 
-# Cluster list of the API vs a one-query baseline under gunicorn, on 10 000 DEMO clusters
+# Datasette for bench-api only, never a dependency of the project.
+BENCH_DATASETTE_VENV := bench/.venv-datasette
+$(BENCH_DATASETTE_VENV)/.installed: bench/requirements-datasette.txt
+	test -x $(BENCH_DATASETTE_VENV)/bin/python || python3 -m venv $(BENCH_DATASETTE_VENV)
+	$(BENCH_DATASETTE_VENV)/bin/python -m pip install -q -r bench/requirements-datasette.txt
+	touch $@
+
+# Cluster and funding-line lists of the API vs a one-query baseline under gunicorn, on 10 000 DEMO clusters
 # in their own database (registry_api_bench). Not a test; takes a few minutes.
-bench-api: venv
-	$(PY) -m bench.api_bench $(BENCH_ARGS)
+# Also Datasette (bench/requirements-datasette.txt, in its own venv) serving the same rows from
+# a SQLite file written from that database.
+bench-api: venv $(BENCH_DATASETTE_VENV)/.installed
+	$(PY) -m bench.api_bench --datasette $(BENCH_DATASETTE_VENV)/bin/datasette $(BENCH_ARGS)
 
 # Import of 10 000 DEMO rows (dry run, commit) vs loaddata of the same rows, in its own
 # database (registry_import_bench, recreated each run). Not a test.

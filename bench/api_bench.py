@@ -10,7 +10,14 @@ bench/baseline_app.py — checks they return the same rows, then fires the same 
 of keep-alive requests at each from a few client processes and prints requests/second,
 latency p50/p95 and the ratios. The cached server answers repeated requests from the cache
 (the same URL, unchanged data: the case of a popular public list); the uncached one is what a
-first request, or any request after a write, costs. Not a test, and not run in CI.
+first request, or any request after a write, costs.
+
+With `--datasette PATH` (`make bench-api` passes bench/.venv-datasette/bin/datasette, installed
+from bench/requirements-datasette.txt) the same rows are also written to a SQLite file
+(bench/sqlite_export.py) and served by one `datasette serve` process; after checking that it
+returns the API's page (same count, same rows in the same order) the same client measures its
+table JSON, and for the funding lines a view joining the normalised tables too. Every server
+listens on a free port. Not a test, and not run in CI.
 """
 
 from __future__ import annotations
@@ -21,11 +28,14 @@ import json
 import multiprocessing
 import os
 import signal
+import socket
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlencode
 
 from bench.demo_data import database_url, generate
 from bench.results import record
@@ -33,8 +43,32 @@ from bench.results import record
 ROOT = Path(__file__).resolve().parent.parent
 PATH = "/api/v1/clusters/?page_size=100&federal_district=SIB&status=operating"
 LINES_PATH = "/api/v1/funding-lines/?page_size=100&fiscal_year=2022&funding_source=federal"
-# (row name in RESULTS.md, path)
-LISTS = [("API cluster list", PATH), ("API funding-lines list", LINES_PATH)]
+# The same pages from Datasette: its filters on the flat columns, the nested lists parsed from
+# their JSON. A table's rows come in rowid order, which bench/sqlite_export.py assigns in the
+# API's order; the view is sorted by region name (Datasette sorts by one column) and lines of a
+# region come from SQLite's sort in id order, the API's next key — `same_as_datasette` checks.
+DATASETTE_DB = "registry"
+DATASETTE_PAGE = [("_size", 100), ("_shape", "objects")]
+DS_CLUSTERS = f"/{DATASETTE_DB}/clusters.json?" + urlencode(
+    [("federal_district_code", "SIB"), ("status", "operating")]
+    + DATASETTE_PAGE
+    + [("_json", c) for c in ("network_colleges", "employers", "programmes", "figures")]
+)
+DS_LINES_FILTER = [("fiscal_year", 2022), ("funding_source", "federal")]
+DS_LINES = f"/{DATASETTE_DB}/funding_lines.json?" + urlencode(DS_LINES_FILTER + DATASETTE_PAGE)
+DS_LINES_VIEW = f"/{DATASETTE_DB}/funding_lines_joined.json?" + urlencode(
+    DS_LINES_FILTER + [("_sort", "region_name")] + DATASETTE_PAGE
+)
+# (row name in RESULTS.md, path, [(Datasette label, Datasette path, is the goal's baseline)])
+LISTS = [
+    ("API cluster list", PATH, [("Datasette table", DS_CLUSTERS, True)]),
+    (
+        "API funding-lines list",
+        LINES_PATH,
+        [("Datasette table", DS_LINES, True), ("Datasette joined view", DS_LINES_VIEW, False)],
+    ),
+]
+DATASETTE_GOAL = 1.5
 
 
 def _env(database: str) -> dict[str, str]:
@@ -61,6 +95,34 @@ def _start(app: str, port: int, workers: int, env: dict[str, str]) -> subprocess
         env=env,
         start_new_session=True,
     )
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _start_datasette(datasette: str, db_file: Path, port: int, threads: int) -> subprocess.Popen:
+    """One Datasette process on the file, opened immutable (read-only, no change checks, as a
+    published data set is served); no suggested facets (a JSON client never sees them)."""
+    return subprocess.Popen(
+        [datasette, "serve", "-i", str(db_file), "--host", "127.0.0.1", "--port", str(port)]
+        + ["--setting", "num_sql_threads", str(threads), "--setting", "suggest_facets", "off"],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+
+
+def cached_responses(env: dict[str, str]) -> int:
+    """How many responses the cached server has stored: each one is a miss. A commit anywhere
+    on the PostgreSQL server renews the snapshot in the key, so on a shared machine others'
+    writes turn some repeated requests into misses."""
+    import redis
+
+    client = redis.Redis.from_url(env["CACHE_URL"])
+    return sum(1 for _ in client.scan_iter(match=f"{env['CACHE_KEY_PREFIX']}:*response:*"))
 
 
 def _get(port: int, path: str) -> tuple[int, bytes]:
@@ -121,31 +183,77 @@ def _same_rows(api: bytes, baseline: bytes) -> None:
             raise AssertionError(f"the baseline does not serve the same rows: {diff}")
 
 
-def _compare(row: str, path: str, servers: dict, args) -> None:
-    """One list on the three servers: same rows, then req/s of each and the two ratios."""
-    api_status, api_body = _get(8611, path)
-    base_status, base_body = _get(8612, path)
-    plain_status, plain_body = _get(8613, path)
+def flat_row(row: dict) -> dict:
+    """An API row as Datasette serves it: nested objects as prefixed columns, booleans 0/1
+    (a null object stays one null key: compared with .get(), its columns are null too)."""
+    flat = {}
+    for key, value in row.items():
+        if isinstance(value, dict):
+            flat.update({f"{key}_{sub}": v for sub, v in value.items()})
+        else:
+            flat[key] = value
+    return {k: int(v) if isinstance(v, bool) else v for k, v in flat.items()}
+
+
+def same_as_datasette(api: bytes, datasette: bytes) -> int:
+    """Assert Datasette's page is the API's (count, rows, order); return its row count."""
+    a, d = json.loads(api), json.loads(datasette)
+    assert a["count"] == d["filtered_table_rows_count"], (a["count"], d)
+    assert len(a["results"]) == len(d["rows"]), (len(a["results"]), len(d["rows"]))
+    for x, y in zip(a["results"], d["rows"], strict=True):
+        x = flat_row(x)
+        y = {k: v for k, v in y.items() if k != "rowid"}
+        diff = {k: (x.get(k), y.get(k)) for k in {*x, *y} if x.get(k) != y.get(k)}
+        if diff:
+            raise AssertionError(f"Datasette does not serve the API's rows: {diff}")
+    return len(d["rows"])
+
+
+def _print(name: str, r: dict[str, float]) -> None:
+    print(
+        f"{name:>21}: {r['rps']:8.1f} req/s   p50 {r['p50_ms']:7.1f} ms   "
+        f"p95 {r['p95_ms']:7.1f} ms   ({r['requests']} requests)"
+    )
+
+
+def _compare(row: str, path: str, datasette_paths: list, servers: dict, args) -> None:
+    """One list on every server: same rows, then req/s of each and the ratios."""
+    api_port, plain_port = servers["django api"][1], servers["no cache"][1]
+    base_port = servers["baseline"][1]
+    api_status, api_body = _get(api_port, path)
+    base_status, base_body = _get(base_port, path)
+    plain_status, plain_body = _get(plain_port, path)
     assert api_status == base_status == plain_status == 200, (api_status, base_status)
     _same_rows(api_body, base_body)
-    _same_rows(_get(8611, path)[1], base_body)  # the cached answer too
+    _same_rows(_get(api_port, path)[1], base_body)  # the cached answer too
     # Equal but for the port in the `next` link.
-    same = plain_body.replace(b"127.0.0.1:8613", b"127.0.0.1:8611") == api_body
-    assert same, "the cached and the uncached API differ"
+    same = plain_body.replace(f"127.0.0.1:{plain_port}".encode(), f"127.0.0.1:{api_port}".encode())
+    assert same == api_body, "the cached and the uncached API differ"
+    datasette_port = servers["datasette"][1] if "datasette" in servers else None
+    datasette_paths = datasette_paths if datasette_port else []
+    for label, ds_path, _ in datasette_paths:
+        status, body = _get(datasette_port, ds_path)
+        assert status == 200, (status, ds_path, body[:500])
+        n = same_as_datasette(api_body, body)
+        print(f"{label}: GET {ds_path}\n  the API's {n} rows, count and order; {len(body)} bytes")
     print(f"GET {path}")
     print(
         f"{args.clusters} clusters, {args.workers} sync workers each, "
         f"{args.concurrency} keep-alive clients, {args.requests} requests per server, "
         f"{len(api_body)} bytes per response, rows identical"
     )
-    results = {}
+    results, misses = {}, 0
     for name, (_, port) in servers.items():
-        results[name] = measure(port, path, args.requests, args.concurrency)
-        r = results[name]
-        print(
-            f"{name:>11}: {r['rps']:8.1f} req/s   p50 {r['p50_ms']:7.1f} ms   "
-            f"p95 {r['p95_ms']:7.1f} ms   ({r['requests']} requests)"
-        )
+        if name != "datasette":
+            stored = cached_responses(args.env)
+            results[name] = measure(port, path, args.requests, args.concurrency)
+            _print(name, results[name])
+            if name == "django api":
+                misses = cached_responses(args.env) - stored
+                print(f"{'':>23}{misses} cache misses (others' commits renew the snapshot)")
+    for label, ds_path, _ in datasette_paths:
+        results[label] = measure(datasette_port, ds_path, args.requests, args.concurrency)
+        _print(label, results[label])
     api, plain, base = results["django api"], results["no cache"], results["baseline"]
     print(
         f"      ratios to the baseline: cached {api['rps'] / base['rps']:.2f}×, "
@@ -159,7 +267,7 @@ def _compare(row: str, path: str, servers: dict, args) -> None:
         ratio=api["rps"] / base["rps"],
         goal="≥ 0.6×",
         met=api["rps"] / base["rps"] >= 0.6,
-        note=note + "; repeated request, unchanged data (cache hit)",
+        note=note + f"; repeated request, unchanged data ({misses} cache misses)",
     )
     record(
         f"{row}, page_size=100, req/s, no response cache",
@@ -170,6 +278,22 @@ def _compare(row: str, path: str, servers: dict, args) -> None:
         met=plain["rps"] / base["rps"] >= 0.6,
         note=note + "; RESPONSE_CACHE_SECONDS=0 (a first request, or any after a write)",
     )
+    for label, _, is_goal in datasette_paths:
+        ds = results[label]
+        for cached, r in (("response cache", api), ("no response cache", plain)):
+            ratio = r["rps"] / ds["rps"]
+            print(f"      {label}: the API ({cached}) is {ratio:.2f}× its req/s")
+            hits = f"; {misses} cache misses" if r is api else "; RESPONSE_CACHE_SECONDS=0"
+            record(
+                f"{row} vs {label}, page_size=100, req/s, {cached}",
+                measured=f"{r['rps']:.0f} req/s (p50 {r['p50_ms']:.1f} ms)",
+                baseline=f"{label} {ds['rps']:.0f} req/s (p50 {ds['p50_ms']:.1f} ms)",
+                ratio=ratio,
+                goal=f"≥ {DATASETTE_GOAL}×" if is_goal else "— (for reference)",
+                met=ratio >= DATASETTE_GOAL if is_goal else None,
+                note=f"{note} vs one datasette process ({args.datasette_threads} SQL threads, "
+                f"immutable SQLite file of the same rows){hits}",
+            )
 
 
 def main() -> None:
@@ -180,6 +304,8 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--reuse", action="store_true", help="keep an existing demo database")
+    parser.add_argument("--datasette", help="the datasette executable: also measure Datasette")
+    parser.add_argument("--datasette-threads", type=int, default=4, help="its num_sql_threads")
     args = parser.parse_args()
 
     if not args.reuse:
@@ -191,22 +317,37 @@ def main() -> None:
             env=_env(args.database),
             check=True,
         )
-    env = _env(args.database)
+    env = args.env = _env(args.database)
     uncached_env = {**env, "RESPONSE_CACHE_SECONDS": "0"}
-    servers = {
-        "django api": (_start("config.wsgi:application", 8611, args.workers, env), 8611),
-        "no cache": (_start("config.wsgi:application", 8613, args.workers, uncached_env), 8613),
-        "baseline": (_start("bench.baseline_app:application", 8612, args.workers, env), 8612),
-    }
-    try:
-        for _, port in servers.values():
-            _wait(port)
-        for row, path in LISTS:
-            _compare(row, path, servers, args)
-    finally:
-        for process, _ in servers.values():
-            os.killpg(process.pid, signal.SIGTERM)
-            process.wait(timeout=30)
+    with tempfile.TemporaryDirectory(prefix="bench-datasette-") as tmp:
+        servers = {}
+        try:
+            if args.datasette:
+                db_file = Path(tmp) / f"{DATASETTE_DB}.db"
+                subprocess.run(
+                    [sys.executable, "-m", "bench.sqlite_export", "--out", str(db_file)],
+                    cwd=ROOT,
+                    env=env,
+                    check=True,
+                )
+                port = free_port()
+                process = _start_datasette(args.datasette, db_file, port, args.datasette_threads)
+                servers["datasette"] = (process, port)
+            for name, app, app_env in [
+                ("django api", "config.wsgi:application", env),
+                ("no cache", "config.wsgi:application", uncached_env),
+                ("baseline", "bench.baseline_app:application", env),
+            ]:
+                port = free_port()
+                servers[name] = (_start(app, port, args.workers, app_env), port)
+            for _, port in servers.values():
+                _wait(port)
+            for row, path, datasette_paths in LISTS:
+                _compare(row, path, datasette_paths, servers, args)
+        finally:
+            for process, _ in servers.values():
+                os.killpg(process.pid, signal.SIGTERM)
+                process.wait(timeout=30)
 
 
 if __name__ == "__main__":

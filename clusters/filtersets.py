@@ -24,6 +24,7 @@ from clusters.models import (
     Industry,
     Programme,
 )
+from common.filtersets import PageFilterSet
 from regions.models import FederalDistrict, Region
 
 
@@ -54,7 +55,7 @@ def _industry_filter(field_name: str = "industry") -> filters.ModelChoiceFilter:
     )
 
 
-class ClusterFilterSet(filters.FilterSet):
+class ClusterFilterSet(PageFilterSet):
     q = filters.CharFilter(method="search", label="Поиск")
     federal_district = _district_filter("region__federal_district")
     region = _region_filter()
@@ -161,7 +162,7 @@ class VisibleClusterFilterMixin:
         return queryset.filter(**{f"{name}__in": clusters})
 
 
-class CollegeFilterSet(VisibleClusterFilterMixin, filters.FilterSet):
+class CollegeFilterSet(VisibleClusterFilterMixin, PageFilterSet):
     q = filters.CharFilter(method="search", label="Поиск")
     federal_district = _district_filter("region__federal_district")
     region = _region_filter()
@@ -193,7 +194,7 @@ class CollegeFilterSet(VisibleClusterFilterMixin, filters.FilterSet):
         )
 
 
-class EmployerFilterSet(VisibleClusterFilterMixin, filters.FilterSet):
+class EmployerFilterSet(VisibleClusterFilterMixin, PageFilterSet):
     q = filters.CharFilter(method="search", label="Поиск")
     federal_district = _district_filter("region__federal_district")
     region = _region_filter()

@@ -307,6 +307,22 @@ class ClusterQuerySet(RegistryQuerySet):
             ).filter(_name_similarity__gte=search.TRIGRAM_THRESHOLD)
         return found
 
+    def for_cards(self) -> ClusterQuerySet:
+        """What a cluster card shows (templates/clusters/_cluster_cards.html), in a fixed
+        number of queries whatever the row count: region, district, industry and funding
+        total joined, and the base membership with its college (`base_memberships`)."""
+        return self.select_related(
+            "region__federal_district", "industry", "funding_total"
+        ).prefetch_related(
+            models.Prefetch(
+                "cluster_colleges",
+                queryset=ClusterCollege.objects.filter(role=CollegeRole.BASE)
+                .select_related("college")
+                .order_by("college__full_name", "pk"),
+                to_attr="base_memberships",
+            )
+        )
+
     def with_related(self) -> ClusterQuerySet:
         """Everything a list row shows, in a fixed number of queries whatever the row count."""
         return self.select_related("region__federal_district", "industry").prefetch_related(

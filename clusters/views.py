@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Count, Prefetch, Q
 from django.views.generic import DetailView, ListView
@@ -21,6 +20,7 @@ from clusters.models import (
 )
 from common.pages import GatedViewMixin
 from common.paging import paginated
+from common.widgets import QuickSelect
 from funding import charts, completeness
 from funding.models import FundingLine, IndustryFundingTotal
 
@@ -34,11 +34,6 @@ EMPTY_LABELS = {
 }
 
 
-def _public_list_rows(queryset):
-    """What a row of a cluster table shows, in a fixed number of queries."""
-    return queryset.with_related().select_related("funding_total")
-
-
 class ClusterListView(GatedViewMixin, FilterView):
     """The catalogue: ClusterFilterSet applied to GET, with facet counts and pagination."""
 
@@ -50,7 +45,7 @@ class ClusterListView(GatedViewMixin, FilterView):
     model = Cluster
 
     def get_queryset(self):
-        return _public_list_rows(super().get_queryset())
+        return super().get_queryset().for_cards()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -95,7 +90,7 @@ class ClusterListView(GatedViewMixin, FilterView):
             if counts["kind"].get(value) or data.get("kind") == value
         ]
         years = counts["selection_year"]
-        form.fields["selection_year"].widget = forms.Select(
+        form.fields["selection_year"].widget = QuickSelect(
             choices=[("", "Все годы")] + [(str(y), f"{y} ({years[y]})") for y in sorted(years)]
         )
         form.fields["q"].widget.input_type = "search"
@@ -205,9 +200,7 @@ class IndustryDetailView(GatedViewMixin, DetailView):
         context = super().get_context_data(**kwargs)
         rows = charts.by_year(IndustryFundingTotal.objects.filter(industry=self.object))
         context.update(
-            **paginated(
-                self.request, _public_list_rows(self.visible(Cluster).in_industry(self.object))
-            ),
+            **paginated(self.request, self.visible(Cluster).in_industry(self.object).for_cards()),
             funding_rows=rows,
             funding_overall=charts.overall(rows),
             funding_chart=charts.stacked_bars(rows),

@@ -4,11 +4,12 @@ from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 
 from clusters.models import Cluster
+from common.filtersets import PageFilterSet
 from history.tracked import model_choices, region_lookup
 from regions.models import Region
 
 
-class ChangeFilterSet(django_filters.FilterSet):
+class ChangeFilterSet(PageFilterSet):
     """The feed's filters (who, region, what, period), shared by the admin page and the API.
 
     The feed spans one history table per model: the same FilterSet is applied to each

@@ -16,10 +16,6 @@ from funding.models import FederalDistrictFundingTotal, FundingLine, RegionFundi
 from regions.models import FederalDistrict, Region
 
 
-def _cluster_rows(queryset):
-    return queryset.with_related().select_related("funding_total")
-
-
 def _funding_context(totals) -> dict:
     rows = charts.by_year(totals)
     return {
@@ -69,7 +65,7 @@ class RegionDetailView(GatedViewMixin, DetailView):
         editable = Cluster.objects.editable_by(self.request.user).in_region(region)
         reported = REGIONAL.get(region.code)
         context.update(
-            **paginated(self.request, _cluster_rows(visible)),
+            **paginated(self.request, visible.for_cards()),
             gaps=cluster_gaps(
                 annotate_gaps(visible.order_by("name", "pk")).filter(with_gaps_q()),
                 editable=editable,
@@ -109,7 +105,7 @@ class FederalDistrictDetailView(GatedViewMixin, DetailView):
             regions=Region.objects.in_district(district)
             .annotate(cluster_count=Count("clusters", filter=self.visible_q("clusters__")))
             .order_by("-cluster_count", "name"),
-            **paginated(self.request, _cluster_rows(self.visible(Cluster).in_district(district))),
+            **paginated(self.request, self.visible(Cluster).in_district(district).for_cards()),
             **_funding_context(
                 FederalDistrictFundingTotal.objects.filter(federal_district=district)
             ),

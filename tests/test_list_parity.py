@@ -1,7 +1,8 @@
 """The planned list rows (common/api/rows.py) are exactly DRF's, for every list endpoint.
 
-Each endpoint of the router is read twice through the API — once through its row plan, once
-with the plan switched off (DRF's serializer on model instances) — by an anonymous client and by
+Each endpoint of the router is read three times through the API — its rows written as JSON by
+the database (common/api/json_sql.py), by the row plan in Python, and with the plan switched
+off (DRF's serializer on model instances) — by an anonymous client and by
 staff who may see drafts, over data with the awkward cases: a draft with money, a region with no
 district, a cluster with no totals and no members, odd characters, null identifiers, a region-
 level funding line with no cluster.
@@ -13,6 +14,7 @@ import pytest
 
 from clusters.api.serializers import ClusterSerializer
 from clusters.models import Cluster, Source
+from common.api import json_sql
 from common.api import rows as rows_module
 from common.api import viewsets as viewsets_module
 from config.api import router
@@ -84,8 +86,16 @@ def test_planned_rows_equal_the_serializers_for_each_persona(
 ):
     url = f"/api/v1/{prefix}/"
     query = {"page_size": 500, **params}
+    written = []
+    json_rows = viewsets_module.json_rows
+    monkeypatch.setattr(viewsets_module, "json_rows", lambda *a: written.append(a) or json_rows(*a))
     fast = _get(persona_client, url, query)
+    assert written, "the database writes the rows of every list endpoint (json_sql.py)"
     fast_csv = b"".join(_get(persona_client, url, {**query, "format": "csv"}).streaming_content)
+    with monkeypatch.context() as patched:
+        patched.setattr(viewsets_module, "json_rows", lambda *args: None)
+        planned = _get(persona_client, url, query)  # the row plan written in Python
+    assert fast.content == planned.content
     with monkeypatch.context() as patched:
         patched.setattr(viewsets_module, "plan_for", lambda *args: None)
         patched.setattr(rows_module, "plan_for", lambda *args: None)
@@ -134,3 +144,41 @@ def test_an_unplannable_field_falls_back_to_drf_instead_of_failing():
 
     queryset = Cluster.objects.with_related()
     assert rows_module.plan_for(WithMethod(many=True), queryset) is None
+
+
+def test_rows_the_database_writes_are_the_serializers_one_by_one(awkward_data):
+    """The JSON rows of json_sql.py against the serializer on single instances: every cluster,
+    drafts included, with and without members, totals and a district."""
+    queryset = Cluster.objects.with_related().select_related("funding_total").order_by("pk")
+    expected = [ClusterSerializer(cluster).data for cluster in queryset]
+    plan = rows_module.plan_for(ClusterSerializer(many=True), queryset)
+    texts = json_sql.json_rows(plan, queryset)
+    assert texts is not None
+    assert json_sql.load(plan, texts) == expected
+    assert any(row["funding_total"] is None for row in expected)  # the finalized rows
+    assert any(row["federal_district"] is None for row in expected)
+    assert any(row["base_college"] is None for row in expected)
+
+
+def test_a_field_without_an_sql_form_keeps_the_python_plan(awkward_data):
+    """A field class with its own to_representation and no `sql_value` is planned, not
+    written by the database: the row plan in Python writes it, still the serializer's."""
+    from rest_framework import serializers
+
+    class Shouting(serializers.CharField):
+        def to_representation(self, value):
+            return str(value).upper()
+
+    class WithShout(ClusterSerializer):
+        shout = Shouting(source="name", read_only=True)
+
+        class Meta(ClusterSerializer.Meta):
+            fields = [*ClusterSerializer.Meta.fields, "shout"]
+
+    queryset = Cluster.objects.with_related().select_related("funding_total").order_by("pk")
+    plan = rows_module.plan_for(WithShout(many=True), queryset)
+    assert plan is not None
+    assert json_sql.json_rows(plan, queryset) is None
+    rows = plan.rows(list(plan.values_queryset(queryset)))
+    assert rows == [WithShout(cluster).data for cluster in queryset]
+    assert rows[0]["shout"] == rows[0]["name"].upper()

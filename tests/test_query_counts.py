@@ -39,10 +39,10 @@ API_LISTS = {
     "colleges": 2,
     # count; the employers (+ region, industry joined)
     "employers": 2,
-    # count; the clusters (+ region, district, industry, totals joined); memberships
-    # (+ colleges) for base and network colleges at once; partnerships (+ employers);
-    # programmes; figures
-    "clusters": 6,
+    # count; the page of clusters (+ region, district, industry, totals joined), each row
+    # written as JSON by the database with its nested lists as correlated subqueries
+    # (base and network colleges, employers, programmes, figures: common/api/json_sql.py)
+    "clusters": 2,
     # count; the memberships (+ cluster, college joined)
     "cluster-colleges": 2,
     # count; the partnerships (+ cluster, employer joined)
@@ -58,9 +58,10 @@ PAGES = {
     # clusters, colleges, employers counted; national totals; the map's regions and their
     # cluster counts; districts; industries; latest clusters
     "home": 9,
-    # paginator count; 5 facet GROUP BYs (district, region, industry, kind, year); 3 option
-    # lists (district, region, industry); the page of clusters; the 4 row prefetches
-    "catalogue": 14,
+    # paginator count; the 5 facets (district, region, industry, kind, year) in one GROUPING
+    # SETS statement; 3 option lists (district, region, industry); the page of clusters; their
+    # base colleges (the card's one prefetch)
+    "catalogue": 7,
     # the cluster (+ joins); the 4 row prefetches; sources; funding lines (+ sources); the
     # completeness block: the cluster with its facts as computed columns
     "cluster": 8,
@@ -68,16 +69,16 @@ PAGES = {
     # regions without a district
     "regions": 5,
     # the region; the completeness block: its clusters with gaps, their facts as computed
-    # columns; the paginator's count; its totals; its clusters; the 4 row prefetches; its
+    # columns; the paginator's count; its totals; its clusters; their base colleges; its
     # region-level lines
-    "region": 11,
-    # the district; the paginator's count; its totals; its regions; its clusters; the 4 row
-    # prefetches
-    "district": 9,
+    "region": 8,
+    # the district; the paginator's count; its totals; its regions; its clusters; their base
+    # colleges
+    "district": 6,
     # industries with cluster counts
     "industries": 1,
-    # the industry; its totals; the paginator's count; its clusters; the 4 row prefetches
-    "industry": 8,
+    # the industry; its totals; the paginator's count; its clusters; their base colleges
+    "industry": 5,
     # the college; its memberships (+ clusters)
     "college": 2,
     # the employer; its partnerships (+ clusters)
@@ -170,3 +171,19 @@ def test_query_counts_are_pinned_and_do_not_grow_with_the_rows(seed, api_client,
     assert few == many
     assert {k[4:]: v for k, v in few.items() if k.startswith("api:")} == API_LISTS
     assert {k[5:]: v for k, v in few.items() if k.startswith("page:")} == PAGES
+
+
+def test_a_list_counts_its_rows_without_the_columns_joins(seed, api_client):
+    """The paginator's COUNT reads the filtered rows only: the page's own joins (region,
+    district, industry, source, written into each row) are not in it — they cannot change how
+    many rows there are — while the gate's join is (a line of a draft is not counted)."""
+    FundingLineFactory.create_batch(3, fiscal_year=2022, funding_source="federal")
+    with CaptureQueriesContext(connection) as queries:
+        response = api_client.get(
+            "/api/v1/funding-lines/", {"fiscal_year": 2022, "funding_source": "federal"}
+        )
+    assert response.status_code == 200 and response.json()["count"] >= 3
+    count_sql = next(q["sql"] for q in queries.captured_queries if "COUNT(*)" in q["sql"])
+    assert '"clusters_cluster"' in count_sql  # the gate: is the line's cluster published
+    for joined in ("clusters_source", "regions_federaldistrict", "clusters_industry"):
+        assert joined not in count_sql, joined

@@ -14,6 +14,7 @@ from clusters.models import (
     ReportedFigure,
     Source,
 )
+from common.api.csv_copy import SqlValue
 from common.api.rows import FilteredListSerializer, FinalizedRowSerializer, FirstMatchSerializer
 from common.api.serializers import FullCleanModelSerializer, VisibleSlugRelatedField
 from funding.models import ClusterFundingTotal, FundingLine
@@ -140,6 +141,10 @@ class HasDataField(serializers.BooleanField):
 
     def to_representation(self, value):
         return bool(value)
+
+    def sql_value(self, value: str, column) -> SqlValue:
+        """The same in SQL, for the rows the database writes (common/api/json_sql.py)."""
+        return SqlValue("boolean", f"(({value}) <> 0)", as_string=False)
 
 
 class ClusterSerializer(FinalizedRowSerializer, serializers.ModelSerializer):

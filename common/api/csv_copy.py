@@ -21,7 +21,6 @@ exactly one row and its last byte, the terminator, is replaced.
 
 from __future__ import annotations
 
-import enum
 import re
 from collections.abc import Iterator
 from contextlib import closing
@@ -100,43 +99,42 @@ def _number_sql(value: str) -> str:
     return f"CASE WHEN {value} < 0 THEN '''' || ({value})::text ELSE ({value})::text END"
 
 
-class Kind(enum.Enum):
-    """What a column's text may be, which decides the guards a cell needs."""
-
-    TEXT = "text"  # anything: empty (an empty cell), or starting with a formula prefix
-    NUMBER = "number"  # an integer or decimal's digits: of the formula prefixes only `-`
-    PLAIN = "plain"  # never empty, never a formula, no XML markup: booleans, dates, datetimes
-
-
 @dataclass(frozen=True)
-class Represented:
-    """A column's value as the text its serializer field writes, in SQL, before any guard."""
+class SqlValue:
+    """A value as DRF's field writes it, in SQL — the one rule both database-written outputs
+    (this module's CSV cells and common/api/json_sql.py's JSON rows) build on.
 
+    `kind` is text, integer, decimal, boolean, date or datetime; `sql` is the text DRF writes
+    for text, date and datetime kinds, the column itself for numbers and booleans; `as_string`
+    says DRF writes the value as a string (a decimal coerced to string, an integer through a
+    CharField). A serializer field class with its own `to_representation` gives its SQL form
+    by defining `sql_value(self, value, column) -> SqlValue | None` beside it; the parity
+    tests hold the two equal."""
+
+    kind: str
     sql: str
-    kind: Kind
-    value: str  # the column expression it is written from
+    as_string: bool
 
 
-def represent_sql(spec: CellSpec, value: str) -> Represented | None:
-    """The SQL writing what `spec.represent(value)` writes (then `_scalar`) from column
-    expression `value`, or None when this column's representation has no SQL form here."""
+def value_sql(spec: CellSpec, value: str) -> SqlValue | None:
+    """The SQL of `spec`'s value from column expression `value` (guards not included), or None
+    when this field's representation of this column has no SQL form here."""
     drf_field, column = spec.drf_field, _column(spec.model_field)
     if drf_field is None or column is None:
         return None
     kind = type(drf_field)
+    if "sql_value" in vars(kind):  # a field class that writes its own value states it in SQL too
+        return kind.sql_value(drf_field, value, column)
     if kind in TEXT_FIELDS or (kind is serializers.ChoiceField and spec.represent is _identity):
         if isinstance(column, TEXT_COLUMNS):
-            return Represented(value, Kind.TEXT, value)
+            return SqlValue("text", value, as_string=True)
         if isinstance(column, INTEGER_COLUMNS) and kind is not serializers.ChoiceField:
-            return Represented(f"({value})::text", Kind.NUMBER, value)
+            return SqlValue("integer", value, as_string=True)
         return None
     if kind in INTEGER_FIELDS and isinstance(column, INTEGER_COLUMNS):
-        return Represented(f"({value})::text", Kind.NUMBER, value)
+        return SqlValue("integer", value, as_string=bool(getattr(drf_field, "coerce_to_string", 0)))
     if kind is serializers.BooleanField and isinstance(column, models.BooleanField):
-        # null: null
-        return Represented(
-            f"CASE WHEN {value} THEN 'true' WHEN NOT {value} THEN 'false' END", Kind.PLAIN, value
-        )
+        return SqlValue("boolean", value, as_string=False)
     if kind is serializers.DecimalField and isinstance(column, models.DecimalField):
         # numeric(p, s) prints exactly s decimals, as DRF's quantize and '{:f}' do when the
         # serializer's scale is the column's; another scale would round, so not here.
@@ -150,18 +148,18 @@ def represent_sql(spec: CellSpec, value: str) -> Represented | None:
             or (not coerce and drf_field.decimal_places > 6)  # str(Decimal) turns exponential
         ):
             return None
-        return Represented(f"({value})::text", Kind.NUMBER, value)
+        return SqlValue("decimal", value, as_string=bool(coerce))
     if kind is serializers.DateField and isinstance(column, models.DateField):
         if isinstance(column, models.DateTimeField) or not _is_iso(
             drf_field, api_settings.DATE_FORMAT
         ):
             return None
-        return Represented(f"to_char({value}, 'YYYY-MM-DD')", Kind.PLAIN, value)
+        return SqlValue("date", f"to_char({value}, 'YYYY-MM-DD')", as_string=True)
     if kind is serializers.DateTimeField and isinstance(column, models.DateTimeField):
         zone = _zone_name(drf_field) if settings.USE_TZ else None
         if zone is None or not _is_iso(drf_field, api_settings.DATETIME_FORMAT):
             return None
-        return Represented(_datetime_sql(value, zone), Kind.PLAIN, value)
+        return SqlValue("datetime", _datetime_sql(value, zone), as_string=True)
     return None
 
 
@@ -171,21 +169,24 @@ def text_cell_sql(text: str) -> str:
     return f"CASE WHEN {text} = '' THEN NULL ELSE {spreadsheet_safe_sql(text)} END"
 
 
-def guarded_sql(represented: Represented) -> str:
-    """The represented text as a spreadsheet cell holds it (CSV, or text in XLSX): the guards
-    its kind needs, no more."""
-    if represented.kind is Kind.TEXT:
-        return text_cell_sql(represented.sql)
-    if represented.kind is Kind.NUMBER:
-        return _number_sql(represented.value)
-    return represented.sql
+def guarded_sql(found: SqlValue) -> str:
+    """A value as a spreadsheet cell holds it as text (a CSV cell, an XLSX text cell): the
+    guards its kind needs, no more."""
+    sql = found.sql
+    if found.kind == "text":  # an empty text is an empty cell, as None is
+        return text_cell_sql(sql)
+    if found.kind in ("integer", "decimal"):
+        return _number_sql(sql)
+    if found.kind == "boolean":
+        return f"CASE WHEN {sql} THEN 'true' WHEN NOT {sql} THEN 'false' END"  # null: null
+    return sql  # a date or datetime: its ISO text never starts a formula
 
 
 def cell_sql(spec: CellSpec, value: str) -> str | None:
     """The SQL writing one CSV cell from column expression `value` (guards not included), or
     None when this column's representation has no SQL form here."""
-    represented = represent_sql(spec, value)
-    return None if represented is None else guarded_sql(represented)
+    found = value_sql(spec, value)
+    return None if found is None else guarded_sql(found)
 
 
 class Cell(Func):
@@ -233,7 +234,8 @@ class CopyExport:
 
 
 def id_order(queryset: QuerySet) -> str | None:
-    """ "pk" or "-pk" when the queryset is ordered by its integer primary key alone."""
+    """The direction, "pk" or "-pk", when the queryset is ordered by its integer primary key
+    alone (None otherwise)."""
     pk = queryset.model._meta.pk
     names = {"pk", pk.name, pk.attname}
     order = [str(term) for term in queryset.query.order_by]

@@ -27,6 +27,8 @@ from common import response_cache
 from common.api.csv import CSVRenderer, csv_columns, export_csv
 from common.api.exceptions import PreconditionFailed, registry_exception_handler
 from common.api.filters import StableOrderingFilter
+from common.api.json_sql import CountedRows, json_rows
+from common.api.json_sql import load as load_json_rows
 from common.api.negotiation import FormatFirstContentNegotiation
 from common.api.pagination import RegistryPagination
 from common.api.permissions import StaffModelPermissionsOrReadOnly
@@ -175,6 +177,12 @@ class RegistryViewSetMixin(ConditionalGetMixin):
         plan = plan_for(self.get_serializer(many=True), queryset)
         if plan is None:
             return super().list(request, *args, **kwargs)
+        texts = json_rows(plan, queryset)
+        if texts is not None:  # the database writes each row (common/api/json_sql.py)
+            page = self.paginate_queryset(CountedRows(texts, queryset))
+            if page is not None:
+                return self.get_paginated_response(load_json_rows(plan, page))
+            return Response(load_json_rows(plan, texts))
         values = plan.values_queryset(queryset)
         page = self.paginate_queryset(values)
         if page is not None:

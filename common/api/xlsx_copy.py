@@ -3,8 +3,8 @@
 The Python path (`xlsx.xlsx_stream`) serialises a row dict and writes one XML cell at a time,
 ~170 µs a row. For a flat row plan (the condition under which the CSV is COPY's,
 common/api/csv_copy.py) the database writes each row's XML itself, and Python only frames and
-deflates it (`xlsx.xlsx_sheet_stream`). A cell is the CSV's cell SQL (`csv_copy.represent_sql`:
-the text each serializer field writes, by field class and column type) put the way
+deflates it (`xlsx.xlsx_sheet_stream`). A cell is the CSV's cell SQL (`csv_copy.value_sql`:
+what each serializer field writes, by field class and column type) put the way
 `xlsx.cell_value` and `xlsx._cell_xml` put it:
 
 - a number column (`Column.is_number`: an integer or decimal field) is a number, `<c><v>…</v></c>`,
@@ -35,7 +35,7 @@ from django.db.models import F, Func, QuerySet, TextField
 from rest_framework import serializers
 
 from common.api import csv_copy, rows
-from common.api.csv_copy import Cell, CopyExport, Kind
+from common.api.csv_copy import Cell, CopyExport
 from common.api.rows import CellSpec
 from common.api.xlsx import (
     EMPTY_CELL,
@@ -85,21 +85,22 @@ class CellXml:
 
 def cell_xml_sql(column: Column, spec: CellSpec) -> CellXml | None:
     """The SQL of one sheet cell, or None when it has no SQL form here."""
-    represented = csv_copy.represent_sql(spec, "{value}")
-    if represented is None:
+    found = csv_copy.value_sql(spec, "{value}")
+    if found is None:
         return None
     if column.is_number:
-        if represented.kind is not Kind.NUMBER:
+        if found.kind not in ("integer", "decimal"):
             return None
-        return CellXml(represented.sql, NUMBER_OPEN, NUMBER_CLOSE, escaped=False)
+        # The number's digits, unguarded (`cell_value` passes numbers as they are).
+        return CellXml(f"({found.sql})::text", NUMBER_OPEN, NUMBER_CLOSE, escaped=False)
     if column.choices:
-        if represented.kind is not Kind.TEXT:
+        if found.kind != "text":
             return None
-        content = csv_copy.text_cell_sql(labelled_sql(represented.sql, column.choices))
+        content = csv_copy.text_cell_sql(labelled_sql(found.sql, column.choices))
     else:
-        content = csv_copy.guarded_sql(represented)
+        content = csv_copy.guarded_sql(found)
     # A number's, a date's or a boolean's text (guarded) holds nothing XML would escape.
-    return CellXml(content, TEXT_OPEN, TEXT_CLOSE, escaped=represented.kind is Kind.TEXT)
+    return CellXml(content, TEXT_OPEN, TEXT_CLOSE, escaped=found.kind == "text")
 
 
 class _SheetRow(Func):

@@ -95,11 +95,11 @@ def test_region_page_query_count_does_not_grow_with_its_clusters(client, seeded)
 
     few = count()
     ClusterFactory.create_batch(30, region=region)
-    # region; clusters + 4 prefetches; region-level lines; yearly totals
-    # 8 for the page itself; 3 for pagination and «Полнота данных» (the count; the clusters
+    # region; clusters + their base colleges; region-level lines; yearly totals
+    # 5 for the page itself; 3 for pagination and «Полнота данных» (the count; the clusters
     # with gaps, each fact a column the database computes; an «employers» figure, if any
     # such cluster has one — anonymous visitors edit nothing, so no query for that).
-    assert count() == few == 11
+    assert count() == few == 8
 
 
 @pytest.mark.parametrize("slug_code", ["50", "56"])

@@ -1,0 +1,19 @@
+"""The base of every FilterSet whose form a public page renders."""
+
+from __future__ import annotations
+
+import django_filters as filters
+
+from common.widgets import quick_selects
+
+
+class PageFilterSet(filters.FilterSet):
+    """Its form's selects write their HTML in Python (common/widgets.py): the same bytes as
+    Django's templates, without a template include per option."""
+
+    @property
+    def form(self):
+        form = super().form
+        if not getattr(form, "_quick_selects", False):
+            form._quick_selects = quick_selects(form) is form
+        return form
