@@ -1,6 +1,7 @@
 """Benchmark: a whole CSV export through gunicorn vs `psql \\copy` of the same rows.
 
     python -m bench.export_bench [--database registry_export_bench] [--reuse] [--query fiscal_year=2023]
+        [--port 8621]
 
 Serves the API with the worker settings the README documents (gthread, its timeout), fetches
 `/api/v1/funding-lines/?format=csv` as one anonymous client, and measures the time to the first
@@ -69,6 +70,7 @@ def main() -> None:
     parser.add_argument("--reuse", action="store_true")
     parser.add_argument("--query", default="", help="extra filter, e.g. fiscal_year=2023")
     parser.add_argument("--no-xlsx", action="store_true", help="measure the CSV only")
+    parser.add_argument("--port", type=int, default=PORT, help="another one beside a running bench")
     args = parser.parse_args()
     if not args.reuse:
         generate(args.database, clusters=args.clusters)
@@ -76,7 +78,7 @@ def main() -> None:
     subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
     gunicorn = str(Path(sys.executable).parent / "gunicorn")
     server = subprocess.Popen(
-        [gunicorn, "config.wsgi:application", "--bind", f"127.0.0.1:{PORT}", "--workers", "1",
+        [gunicorn, "config.wsgi:application", "--bind", f"127.0.0.1:{args.port}", "--workers", "1",
          "--worker-class", "gthread", "--threads", "4", "--timeout", str(TIMEOUT),
          "--log-level", "warning"],
         cwd=ROOT, env=env, start_new_session=True,
@@ -90,10 +92,10 @@ def main() -> None:
             time.sleep(0.2)
 
     try:
-        _wait(PORT)
+        _wait(args.port)
         path = "/api/v1/funding-lines/?format=csv" + (f"&{args.query}" if args.query else "")
         threading.Thread(target=sample, daemon=True).start()
-        conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=TIMEOUT * 2)
+        conn = http.client.HTTPConnection("127.0.0.1", args.port, timeout=TIMEOUT * 2)
         started = time.perf_counter()
         conn.request("GET", path)
         response = conn.getresponse()
@@ -116,7 +118,9 @@ def main() -> None:
         csv_peak = peak[0]
         copy_s = _psql_copy_seconds(args)  # right after the export, under the same load
         xlsx = (
-            None if args.no_xlsx else _fetch_xlsx(path.replace("format=csv", "format=xlsx"), peak)
+            None
+            if args.no_xlsx
+            else _fetch_xlsx(path.replace("format=csv", "format=xlsx"), peak, args.port)
         )
     finally:
         done.set()
@@ -178,11 +182,11 @@ def _psql_copy_seconds(args: argparse.Namespace) -> float:
     return time.perf_counter() - started
 
 
-def _fetch_xlsx(path: str, peak: list[int]) -> tuple[float, float, int, int, bool]:
+def _fetch_xlsx(path: str, peak: list[int], port: int) -> tuple[float, float, int, int, bool]:
     """GET an XLSX export: time to the first byte, total, peak worker RSS, size, and whether the
     body is a whole workbook (a zip whose central directory lists the sheet)."""
     peak[0] = 0
-    conn = http.client.HTTPConnection("127.0.0.1", PORT, timeout=3600)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=3600)
     started = time.perf_counter()
     conn.request("GET", path)
     response = conn.getresponse()

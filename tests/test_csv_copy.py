@@ -73,6 +73,12 @@ def _hostile(index: int) -> str:
 @pytest.fixture
 def hostile_data(draft_cluster):
     """The seed, a draft with money, and every awkward value in every text column shown."""
+    return write_hostile_values()
+
+
+def write_hostile_values() -> Cluster:
+    """Every awkward value in every text column shown (over the seed and a draft); the odd
+    cluster (no district, no industry, no website) returned."""
     no_district = RegionFactory(code="99", federal_district=None)
     odd = ClusterFactory(region=no_district, industry=None, website="")
     ClusterCollegeFactory(cluster=odd, college__inn=None)

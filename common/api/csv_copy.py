@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC
 from typing import Any
@@ -162,15 +163,18 @@ def value_sql(spec: CellSpec, value: str) -> SqlValue | None:
     return None
 
 
-def cell_sql(spec: CellSpec, value: str) -> str | None:
-    """The SQL writing one CSV cell from column expression `value` (guards not included), or
-    None when this column's representation has no SQL form here."""
-    found = value_sql(spec, value)
-    if found is None:
-        return None
+def text_cell_sql(text: str) -> str:
+    """A text cell as `_safe_scalar` writes it: guarded against formulas, NULL (an empty cell)
+    for an empty text."""
+    return f"CASE WHEN {text} = '' THEN NULL ELSE {spreadsheet_safe_sql(text)} END"
+
+
+def guarded_sql(found: SqlValue) -> str:
+    """A value as a spreadsheet cell holds it as text (a CSV cell, an XLSX text cell): the
+    guards its kind needs, no more."""
     sql = found.sql
     if found.kind == "text":  # an empty text is an empty cell, as None is
-        return f"CASE WHEN {sql} = '' THEN NULL ELSE {spreadsheet_safe_sql(sql)} END"
+        return text_cell_sql(sql)
     if found.kind in ("integer", "decimal"):
         return _number_sql(sql)
     if found.kind == "boolean":
@@ -178,9 +182,17 @@ def cell_sql(spec: CellSpec, value: str) -> str | None:
     return sql  # a date or datetime: its ISO text never starts a formula
 
 
-class _Cell(Func):
-    """One CSV cell in SQL: `template` formatted with the compiled value column, and NULL when
-    any of the guard columns (relations crossed on the way) is NULL."""
+def cell_sql(spec: CellSpec, value: str) -> str | None:
+    """The SQL writing one CSV cell from column expression `value` (guards not included), or
+    None when this column's representation has no SQL form here."""
+    found = value_sql(spec, value)
+    return None if found is None else guarded_sql(found)
+
+
+class Cell(Func):
+    """One cell in SQL (of the CSV, or the content of an XLSX cell): `template` with the
+    compiled value column for `{value}`, and NULL when any of the guard columns (relations
+    crossed on the way) is NULL."""
 
     output_field = TextField()
 
@@ -194,7 +206,7 @@ class _Cell(Func):
         if params:  # columns compile without parameters; anything else is not ours to repeat
             raise ValueError("a cell column compiled with parameters")
         value, *guards = (sql for sql, _ in compiled)
-        cell = self.cell_template.format(value=value)
+        cell = self.cell_template.replace("{value}", value)  # not format(): literals may hold {}
         if guards:
             absent = " OR ".join(f"{guard} IS NULL" for guard in guards)
             cell = f"CASE WHEN {absent} THEN NULL ELSE {cell} END"
@@ -213,10 +225,26 @@ INTEGER_KEYS = (models.AutoField, models.IntegerField)
 @dataclass(frozen=True)
 class CopyExport:
     """The cells' SELECT (the view's queryset: filters, gate, order) and, when it is ordered by
-    an integer primary key alone, that direction ("pk" or "-pk") to read it in id ranges."""
+    an integer primary key alone, that direction ("pk" or "-pk") to read it in id ranges; the
+    COPY options that write it."""
 
     select: QuerySet
     id_order: str | None
+    options: str = "(FORMAT csv)"
+
+
+def id_order(queryset: QuerySet) -> str | None:
+    """The direction, "pk" or "-pk", when the queryset is ordered by its integer primary key
+    alone (None otherwise)."""
+    pk = queryset.model._meta.pk
+    names = {"pk", pk.name, pk.attname}
+    order = [str(term) for term in queryset.query.order_by]
+    if isinstance(pk, INTEGER_KEYS) and len(order) == 1:
+        if order[0] in names:
+            return "pk"
+        if order[0].startswith("-") and order[0][1:] in names:
+            return "-pk"
+    return None
 
 
 def copy_query(plan: RowPlan, queryset: QuerySet, specs: list[CellSpec]) -> CopyExport | None:
@@ -225,33 +253,24 @@ def copy_query(plan: RowPlan, queryset: QuerySet, specs: list[CellSpec]) -> Copy
     empty cell, COPY would not)."""
     if connections[queryset.db].vendor != "postgresql" or len(specs) < 2:
         return None
-    cells: dict[str, _Cell] = {}
+    cells: dict[str, Cell] = {}
     for index, spec in enumerate(specs):
         template = cell_sql(spec, "{value}")
         if template is None:
             return None
-        cells[f"_csv_{index}"] = _Cell(template, F(spec.path), *(F(g) for g in spec.guards))
+        cells[f"_csv_{index}"] = Cell(template, F(spec.path), *(F(g) for g in spec.guards))
     select = queryset.prefetch_related(None).annotate(**cells).values_list(*cells)
-    pk = queryset.model._meta.pk
-    names = {"pk", pk.name, pk.attname}
-    order = [str(term) for term in queryset.query.order_by]
-    id_order = None
-    if isinstance(pk, INTEGER_KEYS) and len(order) == 1:
-        if order[0] in names:
-            id_order = "pk"
-        elif order[0].startswith("-") and order[0][1:] in names:
-            id_order = "-pk"
-    return CopyExport(select, id_order)
+    return CopyExport(select, id_order(queryset))
 
 
-def _copy_sql(select: QuerySet) -> tuple[str, tuple[Any, ...]]:
+def _copy_sql(select: QuerySet, options: str) -> tuple[str, tuple[Any, ...]]:
     sql, params = select.query.get_compiler(using=select.db).as_sql()
-    return f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", tuple(params)
+    return f"COPY ({sql}) TO STDOUT WITH {options}", tuple(params)
 
 
 def _statements(export: CopyExport) -> Iterator[tuple[str, tuple[Any, ...]]]:
     try:
-        whole = _copy_sql(export.select)
+        whole = _copy_sql(export.select, export.options)
     except EmptyResultSet:
         return  # a filter no row can meet (a year beyond the column's range): no statement
     if export.id_order is None:
@@ -271,12 +290,13 @@ def _statements(export: CopyExport) -> Iterator[tuple[str, tuple[Any, ...]]]:
         else:
             start, stop = max(end - size, low), end
             end = start
-        yield _copy_sql(export.select.filter(pk__gte=start, pk__lt=stop))
+        yield _copy_sql(export.select.filter(pk__gte=start, pk__lt=stop), export.options)
         size = min(size * 2, COPY_ID_RANGE_MAX)
 
 
-def copy_rows(export: CopyExport) -> Iterator[bytes]:
-    """The rows PostgreSQL writes for `export`, each ending in CRLF, never held in memory.
+def copy_data(export: CopyExport) -> Iterator[memoryview]:
+    """The CopyData messages PostgreSQL sends for `export` (one a row: protocol docs, «COPY
+    Operations»), statement after statement, never held in memory.
 
     The id ranges are read in one REPEATABLE READ transaction, so the whole export is one
     snapshot, as one cursor's is (inside a transaction already open, its savepoint: that
@@ -296,6 +316,16 @@ def copy_rows(export: CopyExport) -> Iterator[bytes]:
             if raw.connection.info.encoding.lower() not in ("utf-8", "utf8"):
                 raise ValueError("COPY needs a UTF-8 client encoding")
             for statement, params in _statements(export):
+                if not params:
+                    # Django's SQL (and ours) writes a literal `%` as `%%` for the driver's
+                    # parameter pass, which psycopg skips when there are no parameters.
+                    statement = statement.replace("%%", "%")
                 with raw.copy(statement, params or None) as copy:
-                    for row in copy:
-                        yield bytes(row[:-1]) + b"\r\n"
+                    yield from copy
+
+
+def copy_rows(export: CopyExport) -> Iterator[bytes]:
+    """The CSV rows PostgreSQL writes for `export`, each ending in CRLF (`copy_data`)."""
+    with closing(copy_data(export)) as data:  # closed early: the COPY ends now, not at GC
+        for row in data:
+            yield bytes(row[:-1]) + b"\r\n"

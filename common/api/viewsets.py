@@ -33,14 +33,9 @@ from common.api.negotiation import FormatFirstContentNegotiation
 from common.api.pagination import RegistryPagination
 from common.api.permissions import StaffModelPermissionsOrReadOnly
 from common.api.renderers import RegistryJSONRenderer
-from common.api.rows import iter_serialized, plan_for
-from common.api.xlsx import (
-    XLSXRenderer,
-    csv_labels,
-    xlsx_columns,
-    xlsx_stream,
-    xlsx_streaming_response,
-)
+from common.api.rows import plan_for
+from common.api.xlsx import XLSXRenderer, csv_labels, xlsx_columns, xlsx_streaming_response
+from common.api.xlsx_copy import export_xlsx
 
 CSV_CHUNK_SIZE = 2000
 
@@ -222,10 +217,15 @@ class RegistryViewSetMixin(ConditionalGetMixin):
 
     def stream_xlsx(self):
         """The whole filtered list as XLSX: Russian headers, numbers as numbers, streamed as
-        it is written (rows through a server-side cursor, as the CSV's Python path)."""
+        it is written (its sheet rows written by PostgreSQL when the CSV's are, else in Python
+        from rows read through a server-side cursor: common/api/xlsx_copy.py)."""
         serializer = self.get_serializer(many=True)
-        rows = iter_serialized(serializer, self._export_queryset(), chunk_size=CSV_CHUNK_SIZE)
-        chunks = xlsx_stream(xlsx_columns(serializer), rows)
+        chunks = export_xlsx(
+            serializer,
+            self._export_queryset(),
+            xlsx_columns(serializer),
+            chunk_size=CSV_CHUNK_SIZE,
+        )
         return xlsx_streaming_response(chunks, self.csv_filename)
 
     def representation_etag(self, instance) -> str:
