@@ -25,7 +25,7 @@ from django.contrib.postgres.aggregates.mixins import OrderableAggMixin
 from django.db import connections
 from django.db.models import Aggregate, Expression, F, Func, OuterRef, QuerySet, Subquery, TextField
 
-from common.api.csv_copy import value_sql
+from common.api.csv_copy import Cell, value_sql
 from common.api.rows import CellSpec, RowPlan, _Many, _One, _Scalar
 
 # PostgreSQL's functions take at most 100 arguments (FUNC_MAX_ARGS): 50 name/value pairs.
@@ -54,27 +54,6 @@ class _Built(Func):
             sqls.append(sql)
             params.extend(part_params)
         return self.build(sqls), params
-
-
-class _Column(Func):
-    """One scalar value: `template` on its column, NULL when a crossed relation is absent."""
-
-    output_field = TextField()
-
-    def __init__(self, template: str, value: F, *guards: F):
-        super().__init__(value, *guards)
-        self.value_template = template
-
-    def as_sql(self, compiler, connection, **extra_context):
-        compiled = [compiler.compile(expression) for expression in self.source_expressions]
-        if any(params for _, params in compiled):
-            raise ValueError("a column compiled with parameters")  # repeated in the template
-        value, *guards = (sql for sql, _ in compiled)
-        sql = self.value_template.format(value=value)
-        if guards:
-            absent = " OR ".join(f"{guard} IS NULL" for guard in guards)
-            sql = f"CASE WHEN {absent} THEN NULL ELSE {sql} END"
-        return sql, []
 
 
 class _JSONAgg(OrderableAggMixin, Aggregate):
@@ -114,7 +93,7 @@ def _object(plan: RowPlan) -> Expression:
         guards = [F(guard.path) for guard in node.guards]
         if isinstance(node, _Scalar):
             spec = CellSpec(node.path, (), node.represent, node.drf_field, node.model_field)
-            parts.append(_Column(_json_value(spec), F(node.path), *guards))
+            parts.append(Cell(_json_value(spec), F(node.path), *guards))
         elif isinstance(node, _One):
             if node.pk_path is not None:
                 guards.append(F(node.pk_path))
