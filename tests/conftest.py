@@ -70,6 +70,12 @@ def editor_api_client(staff_editor):
     return client
 
 
+@pytest.fixture(params=["anonymous", "staff"])
+def persona_client(request, api_client, editor_api_client):
+    """Each test twice: an anonymous client, and staff who may see drafts."""
+    return api_client if request.param == "anonymous" else editor_api_client
+
+
 @pytest.fixture
 def stranger_api_client(stranger):
     from rest_framework.authtoken.models import Token

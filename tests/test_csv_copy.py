@@ -127,11 +127,6 @@ def write_hostile_values() -> Cluster:
     return odd
 
 
-@pytest.fixture(params=["anonymous", "staff"])
-def persona_client(request, api_client, editor_api_client):
-    return api_client if request.param == "anonymous" else editor_api_client
-
-
 def _export(client, url, params) -> bytes:
     response = client.get(url, {**params, "format": "csv"})
     assert response.status_code == 200

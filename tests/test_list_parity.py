@@ -64,11 +64,6 @@ def _get(client, url, params):
     return response
 
 
-@pytest.fixture(params=["anonymous", "staff"])
-def persona_client(request, api_client, editor_api_client):
-    return api_client if request.param == "anonymous" else editor_api_client
-
-
 @pytest.mark.parametrize("prefix", LIST_ENDPOINTS)
 def test_every_list_endpoint_has_a_row_plan(prefix):
     viewset = dict((p, v) for p, v, _ in router.registry)[prefix]

@@ -82,11 +82,6 @@ def xml_hostile_data(hostile_data):
     return hostile_data
 
 
-@pytest.fixture(params=["anonymous", "staff"])
-def persona_client(request, api_client, editor_api_client):
-    return api_client if request.param == "anonymous" else editor_api_client
-
-
 def _export(client, url, params) -> bytes:
     response = client.get(url, {**params, "format": "xlsx"})
     assert response.status_code == 200
