@@ -13,7 +13,6 @@ class PageFilterSet(filters.FilterSet):
 
     @property
     def form(self):
+        built = hasattr(self, "_form")  # django-filter builds the form once and keeps it
         form = super().form
-        if not getattr(form, "_quick_selects", False):
-            form._quick_selects = quick_selects(form) is form
-        return form
+        return form if built else quick_selects(form)
