@@ -76,6 +76,13 @@ ERRORS = {
     "415": "Тип тела запроса не поддерживается.",
     "429": "Превышен допустимый темп запросов; заголовок Retry-After — через сколько секунд.",
 }
+# Answered by the web server (gunicorn, or a proxy in front of it) before the request reaches the
+# application, for every operation alike: an HTML page, not JSON. Gunicorn's limits are a
+# request line of 4094 bytes and a header field of 8190 bytes (README, "Production").
+SERVER_ERRORS = {
+    "414": "Строка запроса длиннее допустимой (4094 байта): отвечает веб-сервер, страницей HTML.",
+    "431": "Заголовок запроса длиннее допустимого (8190 байт): отвечает веб-сервер, страницей HTML.",
+}
 READ_ERRORS = ("400", "401", "404", "406", "429")
 WRITE_ERRORS = ("400", "401", "403", "404", "406", "409", "413", "415", "429")
 CHANGE_ERRORS = (*WRITE_ERRORS, "412")
@@ -121,6 +128,14 @@ class RegistryAutoSchema(AutoSchema):
                 "description": responses.get(code, {}).get("description") or ERRORS[code],
                 "content": {"application/json": {"schema": ERROR_SCHEMA}},
             }
+        for code, description in SERVER_ERRORS.items():
+            responses.setdefault(
+                code,
+                {
+                    "description": description,
+                    "content": {"text/html": {"schema": {"type": "string"}}},
+                },
+            )
         return responses
 
     def _get_filter_parameters(self):
