@@ -191,3 +191,97 @@ def test_a_row_of_more_fields_than_one_sql_call_takes_keeps_the_python_plan(awkw
     assert plan is not None
     assert json_sql.json_rows(plan, queryset) is None
     assert plan.rows(list(plan.values_queryset(queryset)))[0]["name_50"] == queryset[0].name
+
+
+def _pages(client, url, params):
+    """Every page of a list, walking `next`, as one list of rows."""
+    rows, page = [], 1
+    while True:
+        body = _get(client, url, {**params, "page": page}).json()
+        rows.extend(body["results"])
+        if not body["next"]:
+            return rows, body["count"]
+        page += 1
+
+
+@pytest.mark.parametrize("prefix", LIST_ENDPOINTS)
+@pytest.mark.parametrize("ordering", [None, "-pk"])
+def test_pages_the_database_writes_keep_the_order_and_slices_of_drf(
+    awkward_data, persona_client, monkeypatch, prefix, ordering
+):
+    """Small pages: each is the ids of the view's queryset (filters, gate, order, slice)
+    joined to the plan's rows statement — the same rows, in the same order, on the same page
+    as DRF's serializer gives them."""
+    url = f"/api/v1/{prefix}/"
+    params = {"page_size": 4, **({"ordering": ordering} if ordering else {})}
+    fast, fast_count = _pages(persona_client, url, params)
+    with monkeypatch.context() as patched:
+        patched.setattr(viewsets_module, "plan_for", lambda *args: None)
+        slow, slow_count = _pages(persona_client, url, params)
+    assert fast_count == slow_count == len(fast)
+    assert fast == slow
+
+
+def test_the_rows_statement_is_compiled_once_per_plan(awkward_data, api_client, monkeypatch):
+    """Resolving and compiling the row's JSON expression was most of a list request's Python
+    time: it is done on the first request for a plan, later pages only compile their ids."""
+    compiled = []
+    rows_statement = json_sql.rows_statement
+
+    def counting(plan, model, using):
+        before = len(plan.derived)
+        found = rows_statement(plan, model, using)
+        compiled.append(len(plan.derived) > before)
+        return found
+
+    monkeypatch.setattr(json_sql, "rows_statement", counting)
+    first = _get(api_client, "/api/v1/clusters/", {"page_size": 2}).json()
+    for page in (2, 3, 1):
+        body = _get(api_client, "/api/v1/clusters/", {"page_size": 2, "page": page}).json()
+    assert body == first
+    assert len(compiled) == 4 and not any(compiled[1:])
+
+
+def test_a_filter_no_row_can_meet_is_an_empty_page_not_an_error(awkward_data, persona_client):
+    """A year beyond the column's range compiles to no SQL at all (EmptyResultSet)."""
+    for prefix in ("clusters", "funding-lines"):
+        body = _get(persona_client, f"/api/v1/{prefix}/", {"fiscal_year": -(10**12)}).json()
+        assert (body["count"], body["results"]) == (0, [])
+
+
+def test_a_distinct_queryset_keeps_the_python_plan(awkward_data):
+    """With DISTINCT the ids' statement would carry the ordering's columns: not written by
+    the database, the Python plan writes it."""
+    queryset = Cluster.objects.with_related().select_related("funding_total").distinct()
+    plan = rows_module.plan_for(ClusterSerializer(many=True), queryset)
+    assert plan is not None
+    assert json_sql.json_rows(plan, queryset) is None
+    plain = Cluster.objects.with_related().select_related("funding_total")
+    assert json_sql.json_rows(plan, plain) is not None
+
+
+def test_a_plan_is_found_by_its_prefetches_queries_without_running_any(
+    awkward_data, django_assert_num_queries
+):
+    """The plan's key holds each prefetch's query exactly (its pickle): the same prefetches
+    built again find the same plan, another order or filter another plan, and finding it
+    runs no query (pickling a query never evaluates a queryset inside it)."""
+    from django.db.models import Prefetch
+
+    from clusters.models import ClusterCollege
+
+    serializer = ClusterSerializer(many=True)
+
+    def queryset(**college_filter):
+        memberships = ClusterCollege.objects.filter(**college_filter).order_by("pk")
+        return Cluster.objects.with_related().prefetch_related(
+            Prefetch("cluster_colleges", queryset=memberships)
+        )
+
+    with django_assert_num_queries(0):
+        first = rows_module.plan_for(serializer, Cluster.objects.with_related())
+        again = rows_module.plan_for(serializer, Cluster.objects.with_related())
+        filtered = rows_module.plan_for(serializer, queryset(role="base"))
+        other = rows_module.plan_for(serializer, queryset(role="network"))
+    assert first is again
+    assert len({id(first), id(filtered), id(other)}) == 3

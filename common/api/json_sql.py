@@ -4,8 +4,9 @@ A planned list (common/api/rows.py) still reads its page and one query per neste
 writes every value in Python: ~60 % of an uncached request. For a plan whose every field has
 an SQL form (`csv_copy.value_sql`, the rule the CSV export uses) the database can build each
 row itself: `json_build_object` per row and per nested object, a correlated `json_agg(… ORDER
-BY …)` per nested list — one statement for the page, compiled from the view's queryset, so its
-filters, the gate, the order and the slice are the paginator's. Each row comes back as JSON
+BY …)` per nested list. The row's statement is compiled once per plan; a page is one
+statement joining it to the page's ids, which come from the view's queryset, so its filters,
+the gate, the order and the slice are the paginator's (`JsonRows`). Each row comes back as JSON
 text; orjson reads it, the plan's `finalize_row` (if any) runs on it as on the Python path,
 and the renderer writes the response as before, so the bytes and the ETag do not change
 (`tests/test_list_parity.py` holds them equal for every endpoint and persona).
@@ -22,6 +23,7 @@ from typing import Any
 
 import orjson
 from django.contrib.postgres.aggregates.mixins import OrderableAggMixin
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.db.models import Aggregate, Expression, F, Func, OuterRef, QuerySet, Subquery, TextField
 
@@ -145,35 +147,95 @@ def _nested(many: _Many) -> Expression:
     return _Built(lambda sqls: f"coalesce(({sqls[0]}), '[]'::json)", Subquery(aggregated))
 
 
-# id(plan) → (plan, its expression or None); the plan is kept, so its id is never reused.
-_EXPRESSIONS: dict[int, tuple[RowPlan, Expression | None]] = {}
+# The page's ids, numbered in the page's order; the rows statement joins them (see JsonRows).
+PAGE = '"__page"'
 
 
 def row_expression(plan: RowPlan) -> Expression | None:
     """The (cached) SQL expression writing one row of `plan` as JSON, or None."""
-    found = _EXPRESSIONS.get(id(plan))
-    if found is None or found[0] is not plan:
+    if "json_expression" not in plan.derived:
         try:
-            expression = _object(plan)
+            plan.derived["json_expression"] = _object(plan)
         except Unsupported:
-            expression = None
-        found = _EXPRESSIONS[id(plan)] = (plan, expression)
-    return found[1]
+            plan.derived["json_expression"] = None
+    return plan.derived["json_expression"]
 
 
-def json_rows(plan: RowPlan, queryset: QuerySet) -> QuerySet | None:
-    """The list's queryset (filters, gate, order; slice to come) yielding each row as JSON
-    text, or None when the plan or the database has no SQL form for it."""
+def rows_statement(plan: RowPlan, model, using: str) -> tuple[str, tuple]:
+    """The (cached) statement writing rows of `model` as JSON — `_page_pk`, `_json_row` — for
+    every row, unfiltered: JsonRows joins it to one page's ids. It depends on the plan alone
+    (its nested lists' querysets, gates included, are the plan's), so it is compiled once per
+    plan and database, not per request: resolving and compiling the row's expression was most
+    of an uncached list request's Python time."""
+    key = ("json_statement", using)
+    if key not in plan.derived:
+        expression = row_expression(plan)
+        statement = (
+            model._base_manager.using(using)
+            .order_by()  # a derived table without ORDER BY is flattened into the page's join
+            .annotate(
+                _page_pk=F("pk"),
+                _json_row=_Built(lambda sqls: f"({sqls[0]})::text", expression),
+            )
+            .values_list("_page_pk", "_json_row")
+        )
+        sql, params = statement.query.sql_with_params()
+        plan.derived[key] = (sql, tuple(params))
+    return plan.derived[key]
+
+
+class JsonRows:
+    """A list's rows as the JSON texts the database writes, read a page (a slice) at a time.
+
+    One statement a page: the ids of the view's queryset — its filters, the gate, its order
+    and the slice, compiled by Django as for any list — numbered in that order, joined to the
+    plan's cached rows statement:
+
+        SELECT r._json_row
+        FROM unnest(ARRAY(<ids, filtered, gated, ordered, sliced>)) WITH ORDINALITY "__page"(id, n)
+        JOIN (<rows statement>) r ON r._page_pk = "__page".id ORDER BY "__page".n
+
+    so the rows are those the gate let through, read in one snapshot, and only the ids'
+    statement is compiled per request."""
+
+    def __init__(self, plan: RowPlan, queryset: QuerySet):
+        self.plan = plan
+        self.queryset = queryset
+        self.ordered = queryset.ordered
+
+    def __iter__(self):
+        return iter(self[:])
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            raise TypeError("JsonRows reads slices (pages) only")
+        if index.stop is not None and index.stop <= (index.start or 0):
+            return []
+        ids = self.queryset.values_list("pk", flat=True)[index]
+        try:
+            ids_sql, ids_params = ids.query.sql_with_params()
+        except EmptyResultSet:  # a filter no row can meet (e.g. a year beyond the column's range)
+            return []
+        rows_sql, rows_params = rows_statement(self.plan, self.queryset.model, ids.db)
+        sql = (
+            f"SELECT r._json_row FROM unnest(ARRAY({ids_sql})) WITH ORDINALITY {PAGE}(id, n)"
+            f" JOIN ({rows_sql}) r ON r._page_pk = {PAGE}.id ORDER BY {PAGE}.n"
+        )
+        with connections[ids.db].cursor() as cursor:
+            cursor.execute(sql, (*ids_params, *rows_params))
+            return [row[0] for row in cursor.fetchall()]
+
+
+def json_rows(plan: RowPlan, queryset: QuerySet) -> JsonRows | None:
+    """The list's rows (filters, gate, order; slice to come) as JSON texts, or None when the
+    plan or the database has no SQL form for it."""
     if connections[queryset.db].vendor != "postgresql":
         return None
-    expression = row_expression(plan)
-    if expression is None:
+    if queryset.query.distinct:  # its ids would come with the ordering's columns
         return None
-    return (
-        queryset.prefetch_related(None)
-        .annotate(_json_row=_Built(lambda sqls: f"({sqls[0]})::text", expression))
-        .values_list("_json_row", flat=True)
-    )
+    if row_expression(plan) is None:
+        return None
+    return JsonRows(plan, queryset)
 
 
 def load(plan: RowPlan, texts: Iterable[str]) -> list[dict[str, Any]]:
@@ -190,7 +252,7 @@ class CountedRows:
     what the filters and the gate need (the projection's joins of region, source, industry…
     cannot change how many rows there are)."""
 
-    def __init__(self, rows: QuerySet, counted: QuerySet):
+    def __init__(self, rows: JsonRows, counted: QuerySet):
         self.rows = rows
         self.counted = counted
         self.ordered = rows.ordered

@@ -20,6 +20,7 @@ new nested field can never break a list; the parity test fails instead of the sp
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from itertools import islice
@@ -160,6 +161,8 @@ class RowPlan:
     nodes: list[_Node | _Many] = field(default_factory=list)
     paths: list[str] = field(default_factory=list)
     finalize: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    # What other modules derive from the plan once (json_sql.py: its SQL), kept with it.
+    derived: dict[Any, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def manys(self) -> list[_Many]:
@@ -536,6 +539,17 @@ def compile_plan(
 
 
 _PLANS: dict[tuple, RowPlan | None] = {}
+MAX_PLANS = 1024  # a bound, should some view build its prefetches from request values
+
+
+def _query_key(query) -> bytes | str:
+    """An exact key of a prefetch's query: its pickle (what Django pickles to cache a
+    queryset's query), about 10× cheaper than compiling it to SQL; the SQL when it will not
+    pickle. Equal keys are equal queries; equal queries built differently only cost a plan."""
+    try:
+        return pickle.dumps(query, protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return str(query)
 
 
 def plan_for(serializer: serializers.BaseSerializer, queryset: QuerySet) -> RowPlan | None:
@@ -546,13 +560,15 @@ def plan_for(serializer: serializers.BaseSerializer, queryset: QuerySet) -> RowP
         ),
         queryset.model,
         tuple(
-            (lookup.prefetch_to, str(lookup.queryset.query))
+            (lookup.prefetch_to, _query_key(lookup.queryset.query))
             if isinstance(lookup, Prefetch) and lookup.queryset is not None
             else str(lookup)
             for lookup in queryset._prefetch_related_lookups
         ),
     )
     if key not in _PLANS:
+        if len(_PLANS) >= MAX_PLANS:
+            _PLANS.clear()
         try:
             _PLANS[key] = compile_plan(serializer, queryset.model, queryset)
         except Unplannable:
