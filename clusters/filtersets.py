@@ -24,7 +24,7 @@ from clusters.models import (
     Industry,
     Programme,
 )
-from common.filtersets import PageFilterSet
+from common.filtersets import PageFilterSet, RegistryFilterSet
 from regions.models import FederalDistrict, Region
 
 
@@ -217,7 +217,7 @@ class EmployerFilterSet(VisibleClusterFilterMixin, PageFilterSet):
         return queryset.filter(Q(name__icontains=value) | Q(inn=value))
 
 
-class IndustryFilterSet(filters.FilterSet):
+class IndustryFilterSet(RegistryFilterSet):
     q = filters.CharFilter(field_name="name", lookup_expr="icontains", label="Поиск")
 
     class Meta:
@@ -225,7 +225,7 @@ class IndustryFilterSet(filters.FilterSet):
         fields: list[str] = []
 
 
-class ProgrammeFilterSet(filters.FilterSet):
+class ProgrammeFilterSet(RegistryFilterSet):
     q = filters.CharFilter(method="search", label="Поиск")
     level = filters.ChoiceFilter(choices=ProgrammeLevel.choices, label="Вид")
     code = filters.CharFilter(lookup_expr="startswith", label="Код (начало)")
@@ -238,7 +238,7 @@ class ProgrammeFilterSet(filters.FilterSet):
         return queryset.filter(Q(name__icontains=value) | Q(code__startswith=value))
 
 
-class ClusterCollegeFilterSet(filters.FilterSet):
+class ClusterCollegeFilterSet(RegistryFilterSet):
     cluster = filters.CharFilter(field_name="cluster__slug", label="Кластер (slug)")
     college = filters.NumberFilter(field_name="college", label="Образовательная организация (id)")
     role = filters.ChoiceFilter(choices=CollegeRole.choices, label="Роль")
@@ -248,7 +248,7 @@ class ClusterCollegeFilterSet(filters.FilterSet):
         fields: list[str] = []
 
 
-class ClusterEmployerFilterSet(filters.FilterSet):
+class ClusterEmployerFilterSet(RegistryFilterSet):
     cluster = filters.CharFilter(field_name="cluster__slug", label="Кластер (slug)")
     employer = filters.NumberFilter(field_name="employer", label="Работодатель (id)")
     role = filters.ChoiceFilter(choices=EmployerRole.choices, label="Роль")

@@ -1,13 +1,71 @@
-"""The base of every FilterSet whose form a public page renders."""
+"""The bases of the registry's FilterSets: django-filter's, with less work per request."""
 
 from __future__ import annotations
 
+import copy
+
 import django_filters as filters
+from django.http import QueryDict
+from django_filters.filters import (
+    AllValuesFilter,
+    AllValuesMultipleFilter,
+    FilterMethod,
+    QuerySetRequestMixin,
+)
 
 from common.widgets import quick_selects
 
 
-class PageFilterSet(filters.FilterSet):
+def _static(filter_: filters.Filter) -> bool:
+    """Whether the filter's form field is the same for every request: not built from the
+    request (a callable queryset) nor from the rows (AllValues… reads its choices)."""
+    if isinstance(filter_, AllValuesFilter | AllValuesMultipleFilter):
+        return False
+    return not (isinstance(filter_, QuerySetRequestMixin) and callable(filter_.queryset))
+
+
+class RegistryFilterSet(filters.FilterSet):
+    """django-filter's FilterSet, the same filtering and the same errors, built for less.
+
+    Per request django-filter deep-copies every filter and builds a new form class from new
+    form fields: ≈ 3 ms of the cluster list's 17 filters, a tenth of an uncached request. Here
+    each filter is copied shallowly (a request sets only its `model` and `parent`; its `extra`
+    is copied too, as `QuerySetRequestMixin.field` writes into it, and a `method=` filter's
+    FilterMethod is made anew for the copy, whose parent it calls), and the form class is built
+    once per FilterSet class when every filter's field is static (`_static`). Its fields are
+    then shared the way any declared Django form's are: each form deep-copies them
+    (`BaseForm.__init__`), so no request sees another's field, widget or queryset."""
+
+    def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
+        if queryset is None:
+            queryset = self._meta.model._default_manager.all()
+        self.is_bound = data is not None
+        self.data = data or QueryDict()
+        self.queryset = queryset
+        self.request = request
+        self.form_prefix = prefix
+        self.filters = {}
+        for name, base in self.base_filters.items():
+            filter_ = copy.copy(base)
+            filter_.extra = dict(base.extra)
+            if isinstance(vars(base).get("filter"), FilterMethod):  # it calls its own filter
+                filter_.filter = FilterMethod(filter_)
+            filter_.model = queryset.model
+            filter_.parent = self
+            self.filters[name] = filter_
+
+    def get_form_class(self):
+        cls = type(self)
+        cached = cls.__dict__.get("_registry_form_class")
+        if cached is not None:
+            return cached
+        form_class = super().get_form_class()
+        if all(_static(filter_) for filter_ in self.filters.values()):
+            cls._registry_form_class = form_class
+        return form_class
+
+
+class PageFilterSet(RegistryFilterSet):
     """Its form's selects write their HTML in Python (common/widgets.py): the same bytes as
     Django's templates, without a template include per option."""
 

@@ -2,12 +2,13 @@ import django_filters as filters
 
 from clusters.choices import Qualifier
 from clusters.models import Industry
+from common.filtersets import RegistryFilterSet
 from funding.choices import FundingSource
 from funding.models import FundingLine
 from regions.models import FederalDistrict, Region
 
 
-class FundingLineFilterSet(filters.FilterSet):
+class FundingLineFilterSet(RegistryFilterSet):
     federal_district = filters.ModelChoiceFilter(
         field_name="region__federal_district",
         queryset=FederalDistrict.objects.all(),

@@ -1,11 +1,12 @@
 import django_filters as filters
 from django.db.models import Q
 
+from common.filtersets import RegistryFilterSet
 from regions.choices import RegionKind
 from regions.models import FederalDistrict, Region
 
 
-class FederalDistrictFilterSet(filters.FilterSet):
+class FederalDistrictFilterSet(RegistryFilterSet):
     q = filters.CharFilter(field_name="name", lookup_expr="icontains", label="Поиск")
 
     class Meta:
@@ -13,7 +14,7 @@ class FederalDistrictFilterSet(filters.FilterSet):
         fields: list[str] = []
 
 
-class RegionFilterSet(filters.FilterSet):
+class RegionFilterSet(RegistryFilterSet):
     q = filters.CharFilter(method="search", label="Поиск")
     federal_district = filters.ModelChoiceFilter(
         queryset=FederalDistrict.objects.all(), to_field_name="code", label="Федеральный округ"
