@@ -1,5 +1,6 @@
 """Typed readers for settings that come from the environment."""
 
+import math
 import os
 from pathlib import Path
 
@@ -38,6 +39,22 @@ def env_int(name: str, default: int) -> int:
         return int(value)
     except ValueError as exc:
         raise ImproperlyConfigured(f"{name} must be an integer, got {value!r}.") from exc
+
+
+def env_float(name: str, default: float | None) -> float | None:
+    """A number; unset → `default`, set but empty → None (the caller's "not set at all")."""
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    if value.strip() == "":
+        return None
+    try:
+        number = float(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a number, got {value!r}.") from exc
+    if not math.isfinite(number) or number < 0:
+        raise ImproperlyConfigured(f"{name} must be a number of 0 or more, got {value!r}.")
+    return number
 
 
 def env_list(name: str, default: list[str]) -> list[str]:
