@@ -269,3 +269,43 @@ def test_each_column_kind_is_written_in_sql_as_in_python(drf_field, model_field,
             written = cursor.fetchone()[0]
             expected = "" if value is None else _safe_scalar(spec.represent(value))
             assert (written if written is not None else "") == expected, value
+
+
+@pytest.mark.parametrize(
+    "zone",
+    [
+        "Europe/Moscow",  # LMT and +02:31:19 in its past, +04:00 in 2011–2014, DST until 2011
+        "UTC",
+        "America/St_Johns",  # −03:30 and −02:30
+        "Asia/Kathmandu",  # +05:30 until 1986, then +05:45
+        "Africa/Monrovia",  # −00:44:30 until 1972
+        "Australia/Lord_Howe",  # a half-hour DST
+        "Pacific/Kiritimati",  # −10:40 to +14:00
+    ],
+)
+def test_a_datetime_is_written_in_sql_as_drf_writes_it_in_any_zone(zone):
+    """The datetime SQL (a CASE over the zone's usual offsets, the general branch for the
+    rest) against DRF's DateTimeField in that zone: instants 1890–2040, 37 days and a few
+    hours apart, whole seconds and with microseconds."""
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    drf_field = serializers.DateTimeField(default_timezone=ZoneInfo(zone))
+    spec = rows.CellSpec("v", (), rows._represent(drf_field), drf_field, models.DateTimeField())
+    found = csv_copy.value_sql(spec, "{value}")
+    assert found is not None and found.kind == "datetime"
+    start = datetime(1890, 1, 1, tzinfo=UTC)
+    instants = [start + timedelta(days=37 * i, hours=i % 24) for i in range(1490)]
+    instants += [
+        moment.replace(microsecond=(i * 7919) % 10**6) for i, moment in enumerate(instants)
+    ]
+    sql = found.sql.format(value="v")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {sql} FROM unnest(%s::timestamptz[]) WITH ORDINALITY AS t(v, n) ORDER BY n",
+            [instants],
+        )
+        written = [row[0] for row in cursor.fetchall()]
+    expected = [drf_field.to_representation(moment) for moment in instants]
+    assert written == expected
+    assert len(set(text[-6:] for text in expected)) > 1 or zone == "UTC"
