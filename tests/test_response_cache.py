@@ -189,7 +189,7 @@ def test_nothing_is_cached_inside_a_transaction(client, django_assert_num_querie
 def test_a_cache_outage_costs_a_miss_not_an_error(world, client, settings):
     settings.CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "common.cache.RedisCache",
             "LOCATION": "redis://127.0.0.1:1/0",
             "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
         }

@@ -241,7 +241,7 @@ CACHE_URL = env_str("CACHE_URL", env_str("REDIS_URL", ""))
 CACHES = {
     "default": (
         {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "common.cache.RedisCache",  # Django's, keeping its client
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "registry"),
             # A dead Redis must cost a request milliseconds, not a hang (throttles fail open).

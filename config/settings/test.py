@@ -23,7 +23,7 @@ REST_FRAMEWORK = {  # noqa: F405
 }
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "common.cache.RedisCache",
         "LOCATION": CACHE_URL or os.environ.get("CELERY_BROKER_URL") or "redis://127.0.0.1:6379/0",  # noqa: F405
         "KEY_PREFIX": f"test-{os.getpid()}-{os.urandom(4).hex()}",
         "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
