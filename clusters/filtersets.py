@@ -28,10 +28,14 @@ from common.filtersets import PageFilterSet, RegistryFilterSet
 from regions.models import FederalDistrict, Region
 
 
+# The option lists of the pages' selects read what an option shows — its value (code or
+# slug) and its label (the name, the models' __str__) — not every column of the row.
+
+
 def _region_filter(field_name: str = "region") -> filters.ModelChoiceFilter:
     return filters.ModelChoiceFilter(
         field_name=field_name,
-        queryset=Region.objects.order_by("name"),
+        queryset=Region.objects.only("code", "name").order_by("name"),
         to_field_name="code",
         label="Субъект РФ",
     )
@@ -40,7 +44,7 @@ def _region_filter(field_name: str = "region") -> filters.ModelChoiceFilter:
 def _district_filter(field_name: str) -> filters.ModelChoiceFilter:
     return filters.ModelChoiceFilter(
         field_name=field_name,
-        queryset=FederalDistrict.objects.order_by("name"),
+        queryset=FederalDistrict.objects.only("code", "name").order_by("name"),
         to_field_name="code",
         label="Федеральный округ",
     )
@@ -49,7 +53,7 @@ def _district_filter(field_name: str) -> filters.ModelChoiceFilter:
 def _industry_filter(field_name: str = "industry") -> filters.ModelChoiceFilter:
     return filters.ModelChoiceFilter(
         field_name=field_name,
-        queryset=Industry.objects.order_by("name"),
+        queryset=Industry.objects.only("slug", "name").order_by("name"),
         to_field_name="slug",
         label="Отрасль",
     )
@@ -172,7 +176,7 @@ class CollegeFilterSet(VisibleClusterFilterMixin, PageFilterSet):
     cluster = _visible_cluster_filter("cluster_colleges__cluster")
     industry = filters.ModelChoiceFilter(
         field_name="cluster_colleges__cluster__industry",
-        queryset=Industry.objects.order_by("name"),
+        queryset=Industry.objects.only("slug", "name").order_by("name"),
         to_field_name="slug",
         label="Отрасль кластера",
         distinct=True,
