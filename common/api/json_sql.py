@@ -179,7 +179,7 @@ def rows_statement(plan: RowPlan, model, using: str) -> tuple[str, tuple]:
             )
             .values_list("_page_pk", "_json_row")
         )
-        sql, params = statement.query.sql_with_params()
+        sql, params = statement.query.get_compiler(using=using).as_sql()
         plan.derived[key] = (sql, tuple(params))
     return plan.derived[key]
 
@@ -213,7 +213,7 @@ class JsonRows:
             return []
         ids = self.queryset.values_list("pk", flat=True)[index]
         try:
-            ids_sql, ids_params = ids.query.sql_with_params()
+            ids_sql, ids_params = ids.query.get_compiler(using=ids.db).as_sql()
         except EmptyResultSet:  # a filter no row can meet (e.g. a year beyond the column's range)
             return []
         rows_sql, rows_params = rows_statement(self.plan, self.queryset.model, ids.db)
