@@ -27,7 +27,6 @@ from clusters.models import (
 from common.filtersets import PageFilterSet, RegistryFilterSet
 from regions.models import FederalDistrict, Region
 
-
 # The option lists of the pages' selects read what an option shows — its value (code or
 # slug) and its label (the name, the models' __str__) — not every column of the row.
 
