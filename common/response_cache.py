@@ -33,7 +33,9 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
+from django.core.exceptions import EmptyResultSet
 from django.db import connections, router
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
 from clusters import gate
@@ -65,11 +67,21 @@ def read_alias() -> str:
     return router.db_for_read(Cluster)
 
 
+def request_version(request: HttpRequest, *, read: bool = True) -> str | None:
+    """The snapshot this request's reads go by, read once per request (None: no caching);
+    with `read=False` only the one already read, never a query of its own."""
+    if not hasattr(request, "_registry_data_version"):
+        if not read:
+            return None
+        request._registry_data_version = data_version(read_alias()) if enabled() else None
+    return request._registry_data_version
+
+
 def request_key(request: HttpRequest, *, audience: str, media_type: str) -> str | None:
     """The cache key of this request's response, or None when it must not be cached."""
     if request.method not in ("GET", "HEAD") or not enabled():
         return None
-    version = data_version(read_alias())
+    version = request_version(request)
     if version is None:
         return None
     release = getattr(settings, "RESPONSE_CACHE_VERSION", "") or _PROCESS_TOKEN
@@ -118,3 +130,37 @@ def store(key: str | None, response: HttpResponse, *, etag: str | None = None) -
         cache.set(key, Stored(response.content, headers, etag), settings.RESPONSE_CACHE_SECONDS)
     except Exception:
         logger.warning("response cache unavailable", exc_info=True)
+
+
+def cached_count(queryset: QuerySet, version: str | None) -> int:
+    """`queryset.count()`, kept in the shared cache for data `version` (a request's snapshot).
+
+    Every page of one filtered list counts the same rows: a client paging through a large
+    list would count them again for each page (funding lines of a year: 11–18 ms over 20 000
+    lines). The key is the counted statement itself — its SQL and parameters, so the gate,
+    the filters and the user's regions are in it — and the snapshot, as for whole responses,
+    so a count is never older than its key says. No version (SQLite, inside a transaction,
+    the response cache off): counted every time. A cache that is down costs a count.
+    """
+    if version is None:
+        return queryset.count()
+    try:
+        sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+    except EmptyResultSet:
+        return 0
+    release = getattr(settings, "RESPONSE_CACHE_VERSION", "") or _PROCESS_TOKEN
+    parts = (release, queryset.db, sql, repr(tuple(params)), version)
+    key = "count:" + hashlib.blake2b("\x00".join(parts).encode(), digest_size=20).hexdigest()
+    try:
+        found = cache.get(key)
+    except Exception:  # a cache outage is a miss
+        logger.warning("response cache unavailable", exc_info=True)
+        found = None
+    if found is not None:
+        return found
+    counted = queryset.count()
+    try:
+        cache.set(key, counted, settings.RESPONSE_CACHE_SECONDS)
+    except Exception:
+        logger.warning("response cache unavailable", exc_info=True)
+    return counted

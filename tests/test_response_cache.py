@@ -207,3 +207,80 @@ def test_a_body_over_the_size_bound_is_served_but_not_kept(world, unchanged_data
         second = _get(client, url)
     assert second.content == first.content
     assert len(queries) > 1  # read again: nothing was kept
+
+
+@pytest.fixture
+def lines(world):
+    """Seven lines of 2023: five of the published cluster, two of the draft."""
+    from tests.funding.factories import FundingLineFactory
+
+    for _ in range(5):
+        FundingLineFactory(cluster=world["published"], fiscal_year=2023)
+    for _ in range(2):
+        FundingLineFactory(cluster=world["draft"], fiscal_year=2023)
+    return world
+
+
+def _count_queries(queries) -> int:
+    return sum('COUNT(*) AS "__count"' in query["sql"] for query in queries)
+
+
+def _page(client, page, **extra):
+    response = client.get(
+        "/api/v1/funding-lines/",
+        {"fiscal_year": 2023, "page_size": 2, "page": page},
+        HTTP_ACCEPT="application/json",
+        **extra,
+    )
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def test_the_pages_of_one_list_count_its_rows_once(lines, unchanged_data):
+    """Page 1 counts; pages 2 and 3 of the same filter, same data, take the count from the
+    cache — and it is the right one."""
+    client = APIClient()
+    with CaptureQueriesContext(connection) as first:
+        assert _page(client, 1)["count"] == 5
+    with CaptureQueriesContext(connection) as later:
+        assert _page(client, 2)["count"] == 5
+        assert len(_page(client, 3)["results"]) == 1
+    assert _count_queries(first.captured_queries) == 1
+    assert _count_queries(later.captured_queries) == 0
+
+
+def test_a_committed_write_is_counted_by_the_next_page(lines):
+    from tests.funding.factories import FundingLineFactory
+
+    client = APIClient()
+    assert _page(client, 1)["count"] == 5
+    FundingLineFactory(cluster=lines["published"], fiscal_year=2023)
+    with CaptureQueriesContext(connection) as after:
+        assert _page(client, 2)["count"] == 6
+    assert _count_queries(after.captured_queries) == 1
+
+
+def test_a_count_is_never_shared_by_audiences_that_see_different_rows(
+    lines, unchanged_data, federal_editor
+):
+    """The key is the counted statement: the gate's conditions are in it."""
+    public, staff = APIClient(), APIClient()
+    staff.force_authenticate(federal_editor)
+    assert _page(public, 1)["count"] == 5
+    assert _page(staff, 2)["count"] == 7
+    assert _page(public, 2)["count"] == 5
+
+
+def test_a_cache_outage_costs_a_count_not_an_error(lines, unchanged_data, monkeypatch):
+    from common import response_cache
+
+    class Down:
+        def get(self, *args, **kwargs):
+            raise ConnectionError("down")
+
+        set = get
+
+    monkeypatch.setattr(response_cache, "cache", Down())
+    with CaptureQueriesContext(connection) as queries:
+        assert _page(APIClient(), 2)["count"] == 5
+    assert _count_queries(queries.captured_queries) == 1

@@ -252,13 +252,16 @@ class CountedRows:
     what the filters and the gate need (the projection's joins of region, source, industry…
     cannot change how many rows there are)."""
 
-    def __init__(self, rows: JsonRows, counted: QuerySet):
+    def __init__(self, rows: JsonRows, counted: QuerySet, *, version: str | None = None):
         self.rows = rows
         self.counted = counted
         self.ordered = rows.ordered
+        self.version = version  # the request's data snapshot: the count may come from cache
 
     def count(self) -> int:
-        return self.counted.count()
+        from common.response_cache import cached_count
+
+        return cached_count(self.counted, self.version)
 
     def __len__(self) -> int:
         return self.count()

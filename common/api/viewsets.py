@@ -179,7 +179,8 @@ class RegistryViewSetMixin(ConditionalGetMixin):
             return super().list(request, *args, **kwargs)
         texts = json_rows(plan, queryset)
         if texts is not None:  # the database writes each row (common/api/json_sql.py)
-            page = self.paginate_queryset(CountedRows(texts, queryset))
+            version = response_cache.request_version(request, read=False)  # the cache's
+            page = self.paginate_queryset(CountedRows(texts, queryset, version=version))
             if page is not None:
                 return self.get_paginated_response(load_json_rows(plan, page))
             return Response(load_json_rows(plan, texts))
