@@ -78,7 +78,13 @@ class FundingLine(TimeStampedModel):
         ordering = ["region__name", "fiscal_year", "funding_source"]
         indexes = [
             models.Index(fields=["region", "fiscal_year"], name="funding_line_region_year"),
-            models.Index(fields=["fiscal_year", "funding_source"], name="funding_line_year_source"),
+            # Holding the cluster, a year's (and source's) lines are counted from the index
+            # alone: the gate joins them to their clusters by it (public: published or none).
+            models.Index(
+                fields=["fiscal_year", "funding_source"],
+                include=["cluster"],
+                name="funding_line_year_src_cl",
+            ),
             # Region-level (joint) lines of a region and year: what a region total reads
             # from the lines besides its region×industry parts.
             models.Index(
