@@ -34,6 +34,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -146,11 +147,12 @@ def _wait(port: int) -> None:
     raise SystemExit(f"server on port {port} did not start")
 
 
-def _client(args: tuple[int, str, int]) -> list[float]:
-    port, path, count = args
+def _client(args: tuple[int, list[str]]) -> list[float]:
+    """One keep-alive client asking `paths` in turn; the latency of each."""
+    port, paths = args
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
     latencies = []
-    for _ in range(count):
+    for path in paths:
         started = time.perf_counter()
         conn.request("GET", path)
         response = conn.getresponse()
@@ -162,34 +164,13 @@ def _client(args: tuple[int, str, int]) -> list[float]:
     return latencies
 
 
-def _client_pages(args: tuple[int, str, list[int]]) -> list[float]:
-    """One client walking its own pages of a list: every request a URL not asked before."""
-    port, template, pages = args
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    latencies = []
-    for page in pages:
+def _timed(port: int, work: list[list[str]], warm_up: Sequence[str] = ()) -> dict[str, float]:
+    """Each list of paths asked by a client of its own, all at once: req/s and latencies."""
+    with multiprocessing.Pool(len(work)) as pool:
+        if warm_up:
+            pool.map(_client, [(port, list(warm_up))] * len(work))
         started = time.perf_counter()
-        conn.request("GET", template.format(page=page))
-        response = conn.getresponse()
-        response.read()
-        if response.status != 200:
-            raise RuntimeError(f"HTTP {response.status} from port {port}")
-        latencies.append(time.perf_counter() - started)
-    conn.close()
-    return latencies
-
-
-def measure_pages(port: int, template: str, pages: int, concurrency: int) -> dict[str, float]:
-    """Pages 1..`pages` of one list, each asked once, spread over the clients."""
-    with multiprocessing.Pool(concurrency) as pool:
-        started = time.perf_counter()
-        parts = pool.map(
-            _client_pages,
-            [
-                (port, template, list(range(1 + i, pages + 1, concurrency)))
-                for i in range(concurrency)
-            ],
-        )
+        parts = pool.map(_client, [(port, paths) for paths in work])
         elapsed = time.perf_counter() - started
     latencies = sorted(x for part in parts for x in part)
     return {
@@ -198,6 +179,17 @@ def measure_pages(port: int, template: str, pages: int, concurrency: int) -> dic
         "p50_ms": statistics.median(latencies) * 1000,
         "p95_ms": latencies[int(len(latencies) * 0.95) - 1] * 1000,
     }
+
+
+def measure_pages(port: int, template: str, pages: int, concurrency: int) -> dict[str, float]:
+    """Pages 1..`pages` of one list, each asked once, spread over the clients."""
+    return _timed(
+        port,
+        [
+            [template.format(page=page) for page in range(1 + i, pages + 1, concurrency)]
+            for i in range(concurrency)
+        ],
+    )
 
 
 def _compare_paging(row: str, template: str, servers: dict, args) -> None:
@@ -230,18 +222,8 @@ def _compare_paging(row: str, template: str, servers: dict, args) -> None:
 
 
 def measure(port: int, path: str, requests: int, concurrency: int) -> dict[str, float]:
-    with multiprocessing.Pool(concurrency) as pool:
-        pool.map(_client, [(port, path, 20)] * concurrency)  # warm-up
-        started = time.perf_counter()
-        parts = pool.map(_client, [(port, path, requests // concurrency)] * concurrency)
-        elapsed = time.perf_counter() - started
-    latencies = sorted(x for part in parts for x in part)
-    return {
-        "requests": len(latencies),
-        "rps": len(latencies) / elapsed,
-        "p50_ms": statistics.median(latencies) * 1000,
-        "p95_ms": latencies[int(len(latencies) * 0.95) - 1] * 1000,
-    }
+    """The same path, `requests` times over `concurrency` clients, after a warm-up."""
+    return _timed(port, [[path] * (requests // concurrency)] * concurrency, warm_up=[path] * 20)
 
 
 def _same_rows(api: bytes, baseline: bytes) -> None:
