@@ -34,6 +34,14 @@ class Change:
     published: datetime
 
 
+def cluster_description(cluster: Cluster) -> str:
+    """«Образовательно-производственный центр, Машиностроение, Иркутская область.»: what the
+    registry knows of the cluster's kind and industry, saying so where it knows nothing."""
+    kind = cluster.get_kind_display() if cluster.kind else "тип не указан"
+    industry = cluster.industry.name if cluster.industry_id else "отрасль не указана"
+    return f"{kind[:1].upper()}{kind[1:]}, {industry}, {cluster.region.name}."
+
+
 def published_changes(region: Region | None = None) -> list[Change]:
     """The latest ENTRIES public changes, newest first (reads only)."""
     clusters = Cluster.objects.visible_to(None).select_related("region", "industry")
@@ -47,7 +55,7 @@ def published_changes(region: Region | None = None) -> list[Change]:
         Change(
             guid=f"cluster-{c.pk}",
             title=f"Новый кластер: {c.name}",
-            description=f"{c.get_kind_display().capitalize()}, {c.industry.name}, {c.region.name}.",
+            description=cluster_description(c),
             link=c.get_absolute_url(),
             updated=c.created_at,
             published=c.created_at,

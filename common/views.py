@@ -90,6 +90,22 @@ class OpenDataView(TemplateView):
         return context
 
 
+def server_error(request):
+    """The 500 answer: `{"detail": …}` under /api/, else templates/500.html rendered with an
+    empty context — no request, no context processor, no query — so that it renders whatever
+    broke (the database included)."""
+    from django.http import HttpResponseServerError, JsonResponse
+    from django.template import loader
+
+    from common.middleware import PLAIN_MESSAGES, is_api
+
+    if is_api(request):
+        return JsonResponse(
+            {"detail": PLAIN_MESSAGES[500]}, status=500, json_dumps_params={"ensure_ascii": False}
+        )
+    return HttpResponseServerError(loader.get_template("500.html").render())
+
+
 @require_GET
 @cache_control(max_age=86400)
 def favicon(request):

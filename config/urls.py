@@ -15,3 +15,7 @@ urlpatterns = [
     path("", include("regions.urls")),
     path("", include("opendata.urls")),
 ]
+
+# A crash answers in Russian: JSON under /api/, the site's own page elsewhere, built without
+# the database or any context processor (common/views.server_error).
+handler500 = "common.views.server_error"

@@ -69,3 +69,22 @@ def test_changed_money_comes_first(client, seed):
     line.save()
     first = titles(parse_valid_atom(client.get("/feed/")))[0]
     assert first.startswith("Деньги: ОПЦ машиностроения, Смоленская область")
+
+
+def test_a_cluster_with_no_kind_industry_or_years_is_a_feed_entry_saying_so(client, db):
+    from tests.clusters.factories import ClusterFactory
+
+    cluster = ClusterFactory(
+        name="Кластер без сведений", kind="", industry=None, selection_year=None
+    )
+    for url in ("/feed/", f"/regions/{cluster.region.slug}/feed/"):
+        entries = parse_valid_atom(client.get(url))
+        entry = next(e for e in entries if "Кластер без сведений" in e.findtext(f"{ATOM}title"))
+        summary = entry.findtext(f"{ATOM}summary")
+        assert summary == f"Тип не указан, отрасль не указана, {cluster.region.name}.", url
+
+
+def test_feed_entries_never_start_with_a_separator(client, seed):
+    for entry in parse_valid_atom(client.get("/feed/")):
+        summary = (entry.findtext(f"{ATOM}summary") or "").strip()
+        assert summary and summary[0] not in ",;.—", summary

@@ -120,6 +120,70 @@ def test_404_page_is_in_russian(client, db):
     assert "Страница не найдена" in response.content.decode()
 
 
+def _crash(*args, **kwargs):
+    raise RuntimeError("boom")
+
+
+def test_a_crash_on_the_site_is_the_russian_500_page_in_the_site_layout(client, db, monkeypatch):
+    from common.views import HomeView
+
+    monkeypatch.setattr(HomeView, "get_context_data", _crash)
+    client.raise_request_exception = False
+    response = client.get("/")
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert '<html lang="ru">' in html and "Ошибка на сервере" in html
+    assert 'class="site-header"' in html and 'href="/clusters/"' in html
+    assert "Server Error" not in html
+
+
+def test_a_crash_under_the_api_is_json(api_client, db, monkeypatch):
+    from clusters.api.views import ClusterViewSet
+
+    monkeypatch.setattr(ClusterViewSet, "list", _crash)
+    api_client.raise_request_exception = False
+    response = api_client.get("/api/v1/clusters/")
+    assert response.status_code == 500
+    assert response.json() == {"detail": "Внутренняя ошибка сервера."}
+
+
+def test_the_500_page_renders_without_the_database(rf, django_assert_num_queries, monkeypatch):
+    # The database may be what broke: no query, no context processor, no request in context.
+    from django.db.backends.base.base import BaseDatabaseWrapper
+
+    from common.views import server_error
+
+    def no_database(*args, **kwargs):
+        raise AssertionError("the 500 page touched the database")
+
+    monkeypatch.setattr(BaseDatabaseWrapper, "ensure_connection", no_database)
+    response = server_error(rf.get("/clusters/"))
+    assert response.status_code == 500
+    assert "Ошибка на сервере" in response.content.decode()
+
+
+def test_403_page_is_in_russian_in_the_site_layout(rf, db):
+    from django.core.exceptions import PermissionDenied
+    from django.views.defaults import permission_denied
+
+    response = permission_denied(rf.get("/"), PermissionDenied())
+    html = response.content.decode()
+    assert response.status_code == 403
+    assert '<html lang="ru">' in html and "Доступ запрещён" in html
+    assert 'class="site-header"' in html
+
+
+def test_429_page_is_in_russian_in_the_site_layout(client, db, settings):
+    from common.middleware import error_response
+
+    response = error_response(
+        client.get("/").wsgi_request, 429, "Слишком много запросов. Повторите через 5 с."
+    )
+    html = response.content.decode()
+    assert response.status_code == 429
+    assert "Повторите через 5 с." in html and 'class="site-header"' in html
+
+
 @pytest.mark.parametrize(
     "url",
     [
