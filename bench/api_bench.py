@@ -56,7 +56,16 @@ DATASETTE_PAGE = [("_size", 100), ("_shape", "objects")]
 DS_CLUSTERS = f"/{DATASETTE_DB}/clusters.json?" + urlencode(
     [("federal_district_code", "SIB"), ("status", "operating")]
     + DATASETTE_PAGE
-    + [("_json", c) for c in ("network_colleges", "employers", "programmes", "figures")]
+    + [
+        ("_json", c)
+        for c in (
+            "network_colleges",
+            "employers",
+            "programmes",
+            "figures",
+            "funding_total_parts_known",
+        )
+    ]
 )
 DS_LINES_FILTER = [("fiscal_year", 2022), ("funding_source", "federal")]
 DS_LINES = f"/{DATASETTE_DB}/funding_lines.json?" + urlencode(DS_LINES_FILTER + DATASETTE_PAGE)

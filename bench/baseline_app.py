@@ -60,6 +60,12 @@ SELECT count(*) OVER () AS total, json_build_object(
                           'extrabudgetary_rub', t.extrabudgetary_rub::text,
                           'extrabudgetary_qualifier', t.extrabudgetary_qualifier,
                           'total_rub', t.total_rub::text, 'qualifier', t.qualifier,
+                          'parts_known', (SELECT coalesce(json_agg(p.s ORDER BY p.n), '[]'::json)
+                                          FROM (VALUES ('federal', 1, t.federal_rub),
+                                                       ('regional', 2, t.regional_rub),
+                                                       ('employer', 3, t.employer_rub),
+                                                       ('extrabudgetary', 4, t.extrabudgetary_rub))
+                                               p(s, n, v) WHERE p.v IS NOT NULL),
                           'line_count', t.line_count, 'computed_at', {_ts("t.computed_at")},
                           'is_stale', t.is_stale)
                    FROM funding_clusterfundingtotal t

@@ -81,7 +81,12 @@ def flatten(row: Mapping[str, Any], columns: list[tuple[str, str]]) -> tuple:
         if isinstance(value, list):
             flat[key] = json.dumps(value, ensure_ascii=False)
         elif isinstance(value, dict):
-            flat.update({f"{key}_{sub}": v for sub, v in value.items()})
+            flat.update(
+                {
+                    f"{key}_{sub}": json.dumps(v, ensure_ascii=False) if isinstance(v, list) else v
+                    for sub, v in value.items()
+                }
+            )
         else:
             flat[key] = value
     assert flat.keys() <= set(names), f"no column for {flat.keys() - set(names)}"

@@ -35,10 +35,11 @@ from common.qualifiers import combine_sql  # noqa: E402
 
 SOURCES = ["federal", "regional", "employer", "extrabudgetary"]
 
+# A budget part no line gives is NULL, amount and qualifier (unknown is not zero).
 AGGREGATES = f"""
-       {", ".join(f"COALESCE(SUM(fl.amount_rub) FILTER (WHERE fl.funding_source = '{s}'), 0) AS {s}_rub" for s in SOURCES)},
+       {", ".join(f"SUM(fl.amount_rub) FILTER (WHERE fl.funding_source = '{s}') AS {s}_rub" for s in SOURCES)},
        SUM(fl.amount_rub) AS total_rub,
-       {", ".join(combine_sql("fl.qualifier", vendor="postgresql", where=f"fl.funding_source = '{s}'") + f" AS {s}_qualifier" for s in SOURCES)},
+       {", ".join(f"CASE WHEN COUNT(*) FILTER (WHERE fl.funding_source = '{s}') = 0 THEN NULL ELSE " + combine_sql("fl.qualifier", vendor="postgresql", where=f"fl.funding_source = '{s}'") + f" END AS {s}_qualifier" for s in SOURCES)},
        {combine_sql("fl.qualifier", vendor="postgresql")} AS qualifier,
        COUNT(*) AS line_count"""
 
@@ -88,7 +89,7 @@ def compare_sql(kind: str, table: str, column: str | None, has_year: bool) -> st
     scope = column or "0"
     year = "fiscal_year" if has_year else "NULL::smallint"
     stored = f"SELECT {scope} AS scope_id, {year} AS fiscal_year, {VALUES} FROM {table}"
-    if kind == "cluster":  # clusters without lines have a zero row the hand SQL cannot see
+    if kind == "cluster":  # clusters without lines have a NULL row the hand SQL cannot see
         stored += " WHERE line_count > 0"
     hand_scope = "scope_id" if column else "0"
     hand = (

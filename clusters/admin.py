@@ -25,6 +25,7 @@ from clusters.models import (
 from clusters.review_admin import ClusterReviewMixin
 from common.admin import GatedInlineMixin, RegistryModelAdmin, form_fields
 from common.admin_widgets import RegionByDistrictFilter
+from common.templatetags.ru_format import total_caption
 from funding import services as funding_lines
 from funding.choices import FundingSource
 from funding.forms import ClusterFundingLineFormSet, FundingLineForm
@@ -300,11 +301,8 @@ class ClusterAdmin(ClusterReviewMixin, ClusterHistoryMixin, RegistryModelAdmin):
         rows = format_html_join(
             "",
             "<tr><td>{}</td><td>{}</td></tr>",
-            (
-                (label, total.rub_display(source))
-                for source, label in FundingSource.choices
-                if getattr(total, f"{source}_rub") or total.line_count == 0
-            ),
+            # Every budget part, «сведений нет» where no line gives it: as on the public page.
+            ((label, total.rub_display(source)) for source, label in FundingSource.choices),
         )
         computed = (
             formats.localize(timezone.localtime(total.computed_at))
@@ -321,10 +319,11 @@ class ClusterAdmin(ClusterReviewMixin, ClusterHistoryMixin, RegistryModelAdmin):
             else ""
         )
         return format_html(
-            "{}<table><tbody>{}<tr><th>всего</th><th>{}</th></tr></tbody></table>"
+            "{}<table><tbody>{}<tr><th>{}</th><th>{}</th></tr></tbody></table>"
             "<p>Строк: {}. Пересчитано: {}.</p>",
             stale,
             rows,
+            total_caption(total.is_complete),
             total.rub_display(),
             total.line_count,
             computed,

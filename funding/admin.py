@@ -5,6 +5,7 @@ from common.admin import RegistryModelAdmin, form_fields
 from common.admin_widgets import RegionByDistrictFilter
 from common.templatetags.ru_format import money
 from funding import services as lines
+from funding.choices import FundingSource
 from funding.forms import FundingLineForm
 from funding.models import (
     ClusterFundingTotal,
@@ -63,18 +64,35 @@ class FundingTotalAdmin(admin.ModelAdmin):
         return [
             *self.scope_fields,
             "total",
-            "federal_rub",
-            "regional_rub",
-            "employer_rub",
-            "extrabudgetary_rub",
+            "federal",
+            "regional",
+            "employer",
+            "extrabudgetary",
             "line_count",
             "computed_at",
             "is_stale",
         ]
 
-    @admin.display(description="всего", ordering="total_rub")
+    @admin.display(description="всего (известные части)", ordering="total_rub")
     def total(self, obj: FundingTotal) -> str:
         return obj.rub_display()
+
+    # Each budget part as the public pages show it: qualified, «сведений нет» if no line.
+    @admin.display(description="федеральный бюджет", ordering="federal_rub")
+    def federal(self, obj: FundingTotal) -> str:
+        return obj.rub_display(FundingSource.FEDERAL)
+
+    @admin.display(description="бюджет субъекта", ordering="regional_rub")
+    def regional(self, obj: FundingTotal) -> str:
+        return obj.rub_display(FundingSource.REGIONAL)
+
+    @admin.display(description="работодатели", ordering="employer_rub")
+    def employer(self, obj: FundingTotal) -> str:
+        return obj.rub_display(FundingSource.EMPLOYER)
+
+    @admin.display(description="внебюджетные", ordering="extrabudgetary_rub")
+    def extrabudgetary(self, obj: FundingTotal) -> str:
+        return obj.rub_display(FundingSource.EXTRABUDGETARY)
 
     def has_add_permission(self, request) -> bool:
         return False

@@ -15,12 +15,12 @@ from common.qualifiers import combine, mark
 from funding.choices import FundingSource
 from funding.models import FundingTotal
 
-# (source, amount field, qualifier field, css class) in the order bars stack and legends list.
-SOURCES: tuple[tuple[FundingSource, str, str, str], ...] = (
-    (FundingSource.FEDERAL, "federal_rub", "federal_qualifier", "src-federal"),
-    (FundingSource.REGIONAL, "regional_rub", "regional_qualifier", "src-regional"),
-    (FundingSource.EMPLOYER, "employer_rub", "employer_qualifier", "src-employer"),
-    (FundingSource.EXTRABUDGETARY, "extrabudgetary_rub", "extrabudgetary_qualifier", "src-extra"),
+# (source, css class) in the order bars stack and legends list.
+SOURCE_CSS: tuple[tuple[FundingSource, str], ...] = (
+    (FundingSource.FEDERAL, "src-federal"),
+    (FundingSource.REGIONAL, "src-regional"),
+    (FundingSource.EMPLOYER, "src-employer"),
+    (FundingSource.EXTRABUDGETARY, "src-extra"),
 )
 
 # Chart geometry in SVG user units; the stylesheet scales the drawing to the column width.
@@ -36,33 +36,56 @@ TOP = 4
 
 @dataclass
 class SourceAmount:
+    """One budget part of a figure; `amount` None: no line gives it (unknown, not zero)."""
+
     source: FundingSource
     label: str
-    amount: Decimal
-    qualifier: str
+    amount: Decimal | None
+    qualifier: str | None
     css: str
+
+    @property
+    def is_known(self) -> bool:
+        return self.amount is not None
 
 
 @dataclass
 class Breakdown:
-    """Money of one scope (a cluster, or a year of a region) split by funding source."""
+    """Money of one scope (a cluster, or a year of a region) split by funding source.
+
+    Built from a stored total (`breakdown`) or from several (`overall`), it says what they
+    say: `has_data` — some line stands behind it; `parts_known` — which budgets; `total` —
+    the sum of the known parts, which is the whole only when `is_complete`.
+    """
 
     label: str
     parts: list[SourceAmount]
-    total: Decimal
-    qualifier: str
-    line_count: int = 0
+    total: Decimal | None
+    qualifier: str | None
+    has_data: bool = False
     computed_at: object = None
     is_stale: bool = False
 
     @property
-    def nonzero_parts(self) -> list[SourceAmount]:
-        return [part for part in self.parts if part.amount]
+    def known_parts(self) -> list[SourceAmount]:
+        return [part for part in self.parts if part.is_known]
 
     @property
-    def has_data(self) -> bool:
-        """False when no funding line stands behind the figure: unknown, never «0 ₽»."""
-        return self.line_count > 0
+    def unknown_parts(self) -> list[SourceAmount]:
+        return [part for part in self.parts if not part.is_known]
+
+    @property
+    def nonzero_parts(self) -> list[SourceAmount]:
+        """The parts a bar can draw: known and more than nothing."""
+        return [part for part in self.known_parts if part.amount]
+
+    @property
+    def is_complete(self) -> bool:
+        return self.has_data and not self.unknown_parts
+
+    @property
+    def known_part_labels(self) -> list[str]:
+        return [part.label for part in self.known_parts]
 
 
 def year_label(year: int | None) -> str:
@@ -70,23 +93,23 @@ def year_label(year: int | None) -> str:
 
 
 def breakdown(total: FundingTotal, label: str = "") -> Breakdown:
-    """The per-source view of one stored total row."""
+    """The per-source view of one stored total row (unknown parts stay None)."""
     parts = [
         SourceAmount(
             source=source,
             label=source.label,
-            amount=getattr(total, amount_field) or Decimal(0),
-            qualifier=getattr(total, qualifier_field),
+            amount=total.part_amount(source),
+            qualifier=total.part_qualifier(source),
             css=css,
         )
-        for source, amount_field, qualifier_field, css in SOURCES
+        for source, css in SOURCE_CSS
     ]
     return Breakdown(
         label=label or year_label(getattr(total, "fiscal_year", None)),
         parts=parts,
         total=total.total_rub,
         qualifier=total.qualifier,
-        line_count=total.line_count,
+        has_data=total.has_data,
         computed_at=total.computed_at,
         is_stale=total.is_stale,
     )
@@ -95,11 +118,11 @@ def breakdown(total: FundingTotal, label: str = "") -> Breakdown:
 def by_year(totals: Iterable[FundingTotal]) -> list[Breakdown]:
     """Yearly totals in year order, the «год не указан» bucket last.
 
-    A stored row that no funding line stands behind (line_count 0) is left out: a year
-    no source gives money for is unknown, not «0 ₽».
+    A stored row that no funding line stands behind is left out: a year no source gives
+    money for is unknown, not «0 ₽».
     """
     rows = sorted(
-        (t for t in totals if t.line_count),
+        (t for t in totals if t.has_data),
         key=lambda t: (t.fiscal_year is None, t.fiscal_year or 0),
     )
     return [breakdown(row) for row in rows]
@@ -107,34 +130,44 @@ def by_year(totals: Iterable[FundingTotal]) -> list[Breakdown]:
 
 def cluster_breakdown(stored: FundingTotal | None) -> Breakdown | None:
     """A cluster's own money, or None when no funding line names the cluster."""
-    if stored is None or not stored.line_count:
+    if stored is None or not stored.has_data:
         return None
     return breakdown(stored, label="всего")
 
 
+def _sum_known(values: Iterable[Decimal | None]) -> Decimal | None:
+    """The sum of the known values; None when none is known (unknown is not zero)."""
+    known = [value for value in values if value is not None]
+    return sum(known, Decimal(0)) if known else None
+
+
 def overall(rows: Sequence[Breakdown], label: str = "за все годы") -> Breakdown | None:
-    """All years together: adds the stored yearly totals (a handful of rows), not lines."""
+    """All years together: adds the stored yearly totals (a handful of rows), not lines.
+
+    A budget part is known over all years when it is known in some year (as the stored
+    totals over all years are: some line gives it)."""
     if not rows:
         return None
     parts = []
-    for index, (source, _amount, _qualifier, css) in enumerate(SOURCES):
-        amounts = [row.parts[index] for row in rows]
+    for index, (source, css) in enumerate(SOURCE_CSS):
+        known = [row.parts[index] for row in rows if row.parts[index].is_known]
         parts.append(
             SourceAmount(
                 source=source,
                 label=source.label,
-                amount=sum((a.amount for a in amounts), Decimal(0)),
-                qualifier=combine(a.qualifier for a in amounts if a.amount),
+                amount=_sum_known(part.amount for part in known),
+                qualifier=combine(part.qualifier for part in known) if known else None,
                 css=css,
             )
         )
     computed = [row.computed_at for row in rows if row.computed_at]
+    with_data = [row for row in rows if row.has_data]
     return Breakdown(
         label=label,
         parts=parts,
-        total=sum((row.total for row in rows), Decimal(0)),
-        qualifier=combine(row.qualifier for row in rows),
-        line_count=sum(row.line_count for row in rows),
+        total=_sum_known(row.total for row in with_data),
+        qualifier=combine(row.qualifier for row in with_data) if with_data else None,
+        has_data=bool(with_data),
         computed_at=min(computed) if computed else None,
         is_stale=any(row.is_stale for row in rows),
     )
@@ -170,7 +203,7 @@ class Chart:
 
 def stacked_bars(rows: Sequence[Breakdown]) -> Chart | None:
     """Geometry for `rows`; None when there is no money to draw."""
-    peak = max((row.total for row in rows), default=Decimal(0))
+    peak = max((row.total or Decimal(0) for row in rows), default=Decimal(0))
     if not peak:
         return None
     chart_rows = []
@@ -193,7 +226,7 @@ def stacked_bars(rows: Sequence[Breakdown]) -> Chart | None:
             x += width
         chart_rows.append(ChartRow(label=row.label, text_y=top + 14, value=row, rects=rects))
     used = {part.css for row in rows for part in row.nonzero_parts}
-    legend = [(source.label, css) for source, _a, _q, css in SOURCES if css in used]
+    legend = [(source.label, css) for source, css in SOURCE_CSS if css in used]
     return Chart(
         width=WIDTH,
         height=TOP + len(rows) * ROW_HEIGHT - ROW_GAP + TOP,
@@ -203,13 +236,14 @@ def stacked_bars(rows: Sequence[Breakdown]) -> Chart | None:
 
 
 def per_source_rows(total: Breakdown) -> list[Breakdown]:
-    """One chart row per funding source of a single scope (the cluster page's chart)."""
+    """One chart row per known funding source of a single scope (the cluster page's chart)."""
     return [
         Breakdown(
             label=_short_source_label(part.source),
             parts=[part],
             total=part.amount,
             qualifier=part.qualifier,
+            has_data=True,
         )
         for part in total.nonzero_parts
     ]
@@ -323,7 +357,7 @@ def region_map(user, metric: str = "clusters") -> RegionMap:
 
     from clusters.models import Cluster
     from common.templatetags.ru_format import format_rub_short, plural_form
-    from funding.models import RegionFundingTotal
+    from funding.models import HAS_DATA, RegionFundingTotal
     from regions.models import Region
     from regions.tilemap import COLUMNS, ROWS, TILES
 
@@ -332,7 +366,7 @@ def region_map(user, metric: str = "clusters") -> RegionMap:
     if metric == "money":
         values: dict[int, Decimal] = {}
         qualifiers: dict[int, list[str]] = {}
-        for total in RegionFundingTotal.objects.filter(line_count__gt=0):
+        for total in RegionFundingTotal.objects.filter(HAS_DATA):
             values[total.region_id] = values.get(total.region_id, Decimal(0)) + total.total_rub
             qualifiers.setdefault(total.region_id, []).append(total.qualifier)
     else:

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Mapping
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -11,13 +14,13 @@ from clusters import gate
 from clusters.choices import Qualifier
 from clusters.models import Cluster, Industry, Source
 from common.models import TimeStampedModel
-from common.qualifiers import TotalQualifier, mark, note
+from common.qualifiers import TotalQualifier, note
 from common.querysets import RegistryQuerySet
+from common.templatetags.ru_format import format_money
 from funding.choices import FundingSource
 from regions.models import FederalDistrict, Region
 
 MONEY = {"max_digits": 18, "decimal_places": 2}
-EXACT = TotalQualifier.EXACT
 
 
 class FundingLineQuerySet(RegistryQuerySet):
@@ -122,31 +125,66 @@ class FundingLine(TimeStampedModel):
             )
 
 
-class FundingTotal(models.Model):
-    """Derived sums by funding source; written only by funding.services, never by hand."""
+def known_parts(amounts: Mapping[str, object]) -> list[str]:
+    """The budget parts (FundingSource values, in their order) whose amount is known — not
+    None — in `amounts` (source → amount): the one rule behind every `parts_known`."""
+    return [source for source in FundingSource.values if amounts.get(source) is not None]
 
-    federal_rub = models.DecimalField("федеральный бюджет, ₽", default=0, **MONEY)
-    regional_rub = models.DecimalField("бюджет субъекта, ₽", default=0, **MONEY)
-    employer_rub = models.DecimalField("работодатели, ₽", default=0, **MONEY)
-    extrabudgetary_rub = models.DecimalField("внебюджетные, ₽", default=0, **MONEY)
-    total_rub = models.DecimalField("всего, ₽", default=0, **MONEY)
-    federal_qualifier = models.CharField(
-        "точность: федеральный бюджет", max_length=15, choices=TotalQualifier.choices, default=EXACT
+
+class FundingTotal(models.Model):
+    """Derived sums by funding source; written only by funding.services, never by hand.
+
+    Unknown is not zero: a budget part no line feeds is NULL (amount and qualifier), and so is
+    the total of a scope no line feeds. `total_rub` is the sum of the KNOWN parts, so a total
+    with an unknown part is «известные части», never a complete figure. The properties below
+    are the one place that says what is known; pages, API, admin and stats read them.
+    """
+
+    federal_rub = models.DecimalField("федеральный бюджет, ₽", null=True, blank=True, **MONEY)
+    regional_rub = models.DecimalField("бюджет субъекта, ₽", null=True, blank=True, **MONEY)
+    employer_rub = models.DecimalField("работодатели, ₽", null=True, blank=True, **MONEY)
+    extrabudgetary_rub = models.DecimalField("внебюджетные, ₽", null=True, blank=True, **MONEY)
+    total_rub = models.DecimalField(
+        "всего (известные части), ₽",
+        null=True,
+        blank=True,
+        help_text="Сумма тех частей, о которых есть сведения; пусто — сведений нет.",
+        **MONEY,
     )
-    regional_qualifier = models.CharField(
-        "точность: бюджет субъекта", max_length=15, choices=TotalQualifier.choices, default=EXACT
+    federal_qualifier = models.CharField(  # noqa: DJ001 — NULL: no line, so no qualifier
+        "точность: федеральный бюджет",
+        max_length=15,
+        choices=TotalQualifier.choices,
+        null=True,
+        blank=True,
     )
-    employer_qualifier = models.CharField(
-        "точность: работодатели", max_length=15, choices=TotalQualifier.choices, default=EXACT
+    regional_qualifier = models.CharField(  # noqa: DJ001 — NULL: no line, so no qualifier
+        "точность: бюджет субъекта",
+        max_length=15,
+        choices=TotalQualifier.choices,
+        null=True,
+        blank=True,
     )
-    extrabudgetary_qualifier = models.CharField(
-        "точность: внебюджетные", max_length=15, choices=TotalQualifier.choices, default=EXACT
+    employer_qualifier = models.CharField(  # noqa: DJ001 — NULL: no line, so no qualifier
+        "точность: работодатели",
+        max_length=15,
+        choices=TotalQualifier.choices,
+        null=True,
+        blank=True,
     )
-    qualifier = models.CharField(
+    extrabudgetary_qualifier = models.CharField(  # noqa: DJ001 — NULL: no line, so no qualifier
+        "точность: внебюджетные",
+        max_length=15,
+        choices=TotalQualifier.choices,
+        null=True,
+        blank=True,
+    )
+    qualifier = models.CharField(  # noqa: DJ001 — NULL: no line, so no qualifier
         "точность итога",
         max_length=15,
         choices=TotalQualifier.choices,
-        default=EXACT,
+        null=True,
+        blank=True,
         help_text="Что позволяют строки: точно, ≈, не менее, не более или смешанная оценка.",
     )
     line_count = models.PositiveIntegerField("строк", default=0)
@@ -159,29 +197,52 @@ class FundingTotal(models.Model):
         abstract = True
 
     def __str__(self) -> str:
-        amount = f"{self.total_rub:,.0f}".replace(",", " ")
-        return f"{self.scope_label()}: {amount} ₽"
+        return f"{self.scope_label()}: {self.rub_display()}"
 
     def scope_label(self) -> str:
         year = getattr(self, "fiscal_year", None)
         return str(year) if year else "год не указан"
 
-    def rub_display(self, source: str | None = None) -> str:
-        """An amount as the registry shows it: «≈ 153 000 000 ₽», «не менее 22 000 000 ₽».
+    def part_amount(self, source: str) -> Decimal | None:
+        """The amount of one budget part (a FundingSource value); None: no line gives it."""
+        return getattr(self, f"{source}_rub")
 
-        `source` is a FundingSource value; None gives the overall total.
-        """
-        amount = self.total_rub if source is None else getattr(self, f"{source}_rub")
-        qualifier = self.qualifier if source is None else getattr(self, f"{source}_qualifier")
-        number = f"{amount:,.0f}".replace(",", "\u00a0")
-        text = f"{mark(qualifier)}{number}\u00a0₽"
-        return (
-            f"{text} ({TotalQualifier.MIXED.label})" if qualifier == TotalQualifier.MIXED else text
-        )
+    def part_qualifier(self, source: str) -> str | None:
+        return getattr(self, f"{source}_qualifier")
+
+    def part_known(self, source: str) -> bool:
+        return self.part_amount(source) is not None
+
+    @property
+    def parts_known(self) -> list[str]:
+        """The budget parts (FundingSource values, in their order) some line gives."""
+        return known_parts({source: self.part_amount(source) for source in FundingSource.values})
+
+    @property
+    def parts_unknown(self) -> list[str]:
+        return [source for source in FundingSource.values if not self.part_known(source)]
+
+    @property
+    def is_complete(self) -> bool:
+        """Every budget part is known: the total is the whole, not «известные части»."""
+        return self.has_data and not self.parts_unknown
+
+    @property
+    def known_part_labels(self) -> list[str]:
+        return [FundingSource(source).label for source in self.parts_known]
+
+    def rub_display(self, source: str | None = None) -> str:
+        """An amount as the registry shows it: «≈ 153 000 000 ₽», «не менее 22 000 000 ₽»,
+        «сведений нет» when no line gives it. `source` is a FundingSource value; None gives
+        the overall total (of the known parts)."""
+        amount = self.total_rub if source is None else self.part_amount(source)
+        qualifier = self.qualifier if source is None else self.part_qualifier(source)
+        return format_money(amount, qualifier)
 
     @property
     def has_data(self) -> bool:
-        """Whether any line counts in this total; without one the page says «сведений нет»."""
+        """Whether any line counts in this total; without one the page says «сведений нет».
+        The same rule in SQL: `HAS_DATA`."""
         return self.line_count > 0
 
     is_known = has_data
@@ -190,6 +251,10 @@ class FundingTotal(models.Model):
     def qualifier_note(self) -> str:
         """One line explaining the overall qualifier when its mark cannot («» otherwise)."""
         return note(self.qualifier)
+
+
+# `FundingTotal.has_data` as a filter: the stored rows some line stands behind.
+HAS_DATA = Q(line_count__gt=0)
 
 
 def _year_unique(scope: str, table: str) -> list[models.UniqueConstraint]:

@@ -13,6 +13,11 @@ saying so in `money_basis`:
 
 Anonymous clients therefore always get the stored, published-only figures; a test pins that a
 draft's money never reaches them. Cluster counts always count the clusters the requester may see.
+
+The groups of every grouping add up to the whole: clusters whose industry is not given are a
+group of their own (industry null), money given jointly for several clusters (a region-level
+line, no cluster, so no industry) is another (`is_joint`), and the subjects no decree has put
+in a federal district are the group «вне федеральных округов» (federal_district null).
 """
 
 from __future__ import annotations
@@ -22,7 +27,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Model, QuerySet, Sum
+from django.db.models import BooleanField, Count, ExpressionWrapper, Model, Q, QuerySet, Sum
 from django.utils import timezone
 
 from clusters import gate
@@ -38,6 +43,7 @@ from funding.models import (
     IndustryFundingTotal,
     NationalFundingTotal,
     RegionFundingTotal,
+    RegionIndustryFundingTotal,
 )
 
 SCOPES = ("federal_district", "region", "industry")
@@ -52,16 +58,23 @@ class StatsQueryError(ValueError):
     """The request asks for a grouping the registry cannot answer; the message says why."""
 
 
+# The industry key of money given jointly for several clusters: it belongs to no cluster,
+# hence to no industry, and is a group of its own so that the industries add up to the whole.
+JOINT = "joint"
+
+
 @dataclass
 class _Cell:
     amount: Decimal = Decimal(0)
     qualifier: str = Qualifier.EXACT
     has_money: bool = False
+    sources: set[str] = field(default_factory=set)
 
-    def add(self, amount: Decimal, qualifier: str) -> None:
+    def add(self, amount: Decimal, qualifier: str, source: str) -> None:
         self.amount += amount
         self.qualifier = combine((self.qualifier, qualifier))
         self.has_money = True
+        self.sources.add(source)
 
 
 @dataclass
@@ -79,43 +92,82 @@ def _scope_key(obj: Model | None, label: str = "code") -> tuple | None:
     return (getattr(obj, label), obj.name)
 
 
-def _stored_rows(scope_dims: set[str], cleaned: dict[str, Any]) -> tuple[str, QuerySet] | None:
-    """The totals table that answers this question, filtered; None if no table does."""
+@dataclass
+class _Part:
+    """A totals table's rows that answer (part of) a question, and how a row names its group."""
+
+    table: str
+    rows: QuerySet
+    fixed: dict[str, Any] = field(default_factory=dict)  # dimension → key, for every row
+
+
+def _stored_parts(scope_dims: set[str], cleaned: dict[str, Any]) -> list[_Part] | None:
+    """The totals tables that answer this question, filtered; None if none does.
+
+    The first part is the main table (its emptiness means «nothing computed yet»); the others
+    are the groups it leaves out, so that the groups add up to the national total."""
     if "industry" in scope_dims and scope_dims & {"region", "federal_district"}:
         return None
     year = cleaned.get("fiscal_year")
+    parts: list[_Part] = []
     if "region" in scope_dims:
         qs = RegionFundingTotal.objects.select_related("region__federal_district")
         if cleaned.get("region"):
             qs = qs.filter(region=cleaned["region"])
         if cleaned.get("federal_district"):
             qs = qs.filter(region__federal_district=cleaned["federal_district"])
-        table = "region"
+        parts.append(_Part("region", qs))
     elif "federal_district" in scope_dims:
         qs = FederalDistrictFundingTotal.objects.select_related("federal_district")
         if cleaned.get("federal_district"):
-            qs = qs.filter(federal_district=cleaned["federal_district"])
-        table = "federal_district"
+            parts.append(
+                _Part("federal_district", qs.filter(federal_district=cleaned["federal_district"]))
+            )
+        else:
+            parts.append(_Part("federal_district", qs))
+            # The subjects outside every federal district: the group «вне округов».
+            outside = RegionFundingTotal.objects.filter(region__federal_district__isnull=True)
+            parts.append(_Part("region", outside, {"federal_district": None}))
     elif "industry" in scope_dims:
         qs = IndustryFundingTotal.objects.select_related("industry")
         if cleaned.get("industry"):
-            qs = qs.filter(industry=cleaned["industry"])
-        table = "industry"
+            parts.append(_Part("industry", qs.filter(industry=cleaned["industry"])))
+        else:
+            parts.append(_Part("industry", qs))
+            # Clusters whose industry is not given, and money given jointly: groups of their own.
+            unknown = RegionIndustryFundingTotal.objects.filter(industry__isnull=True)
+            parts.append(_Part("region_industry", unknown, {"industry": None}))
+            parts.append(_Part("joint", _joint_totals(), {"industry": JOINT}))
     else:
-        qs = NationalFundingTotal.objects.all()
-        table = "national"
+        parts.append(_Part("national", NationalFundingTotal.objects.all()))
     if year is not None:
-        qs = qs.filter(fiscal_year=year)
-    return table, qs
+        for part in parts:
+            part.rows = part.rows.filter(fiscal_year=year)
+    return parts
 
 
-def _stored_key(table: str, row, dim: str):
+def _joint_totals() -> QuerySet:
+    """The public region-level (joint) lines summed per year and source, as total-like rows
+    (`fiscal_year`, `funding_source`, `qualifier`, `amount`): read from the lines through their
+    index on (region, year) for lines with no cluster; no totals table holds them alone."""
+    return (
+        FundingLine.objects.visible_to(None)
+        .filter(cluster__isnull=True)
+        .order_by()
+        .values("fiscal_year", "funding_source", "qualifier")
+        .annotate(amount=Sum("amount_rub"))
+    )
+
+
+def _stored_key(part: _Part, row, dim: str):
+    if dim in part.fixed:
+        return part.fixed[dim]
     if dim == "fiscal_year":
-        return row.fiscal_year
+        return row["fiscal_year"] if isinstance(row, dict) else row.fiscal_year
     if dim == "region":
         return _scope_key(row.region)
     if dim == "federal_district":
-        district = row.region.federal_district if table == "region" else row.federal_district
+        district = row.region.federal_district if part.table == "region" else row.federal_district
         return _scope_key(district)
     if dim == "industry":
         return _scope_key(row.industry, "slug")
@@ -149,28 +201,34 @@ def _values_key(row: dict, dims: list[str], mapping: dict[str, tuple[str, ...]])
     return tuple(key)
 
 
-def _money_from_totals(table: str, qs: QuerySet, group_by: list[str], source: str | None):
+def _money_from_totals(parts: list[_Part], group_by: list[str], source: str | None):
     cells: dict[tuple, _Cell] = defaultdict(_Cell)
     computed_at, is_stale = None, False
     scope_dims = [d for d in group_by if d != "funding_source"]
     sources = [source] if source else list(FundingSource.values)
-    for total in qs:
-        base = tuple(_stored_key(table, total, d) for d in scope_dims)
-        if total.computed_at and (computed_at is None or total.computed_at < computed_at):
-            computed_at = total.computed_at
-        is_stale = is_stale or total.is_stale
-        if total.line_count == 0:
-            continue
-        for src in sources:
-            amount = getattr(total, f"{src}_rub")
-            qualifier = getattr(total, f"{src}_qualifier")
-            if len(sources) == 1 or "funding_source" in group_by:
-                if amount == 0 and qualifier == Qualifier.EXACT:
-                    continue  # no money from this source here: no row, as from the lines
-            if "funding_source" in group_by:
-                cells[_reorder(base, scope_dims, src, group_by)].add(amount, qualifier)
-            else:
-                cells[base].add(amount, qualifier)
+
+    def add(base: tuple, src: str, amount: Decimal, qualifier: str) -> None:
+        if "funding_source" in group_by:
+            cells[_reorder(base, scope_dims, src, group_by)].add(amount, qualifier, src)
+        else:
+            cells[base].add(amount, qualifier, src)
+
+    for part in parts:
+        for total in part.rows:
+            base = tuple(_stored_key(part, total, d) for d in scope_dims)
+            if part.table == "joint":  # summed lines: one budget and qualifier per row
+                if total["funding_source"] in sources:
+                    add(base, total["funding_source"], total["amount"], total["qualifier"])
+                continue
+            if total.computed_at and (computed_at is None or total.computed_at < computed_at):
+                computed_at = total.computed_at
+            is_stale = is_stale or total.is_stale
+            if not total.has_data:
+                continue
+            for src in sources:
+                if not total.part_known(src):
+                    continue  # no line gives this budget here: no money, as from the lines
+                add(base, src, total.part_amount(src), total.part_qualifier(src))
     return cells, computed_at, is_stale
 
 
@@ -180,12 +238,26 @@ def _reorder(base: tuple, scope_dims: list[str], source: str, group_by: list[str
 
 
 def _money_from_lines(lines: QuerySet[FundingLine], group_by: list[str]):
-    if "industry" in group_by:
-        lines = lines.filter(cluster__isnull=False)  # industry money is cluster money only
     fields = [name for dim in group_by for name in _LINE_VALUES[dim]]
+    joint_apart = "industry" in group_by  # joint money is a group of its own by industry
     cells: dict[tuple, _Cell] = defaultdict(_Cell)
-    for row in lines.order_by().values(*fields, "qualifier").annotate(amount=Sum("amount_rub")):
-        cells[_values_key(row, group_by, _LINE_VALUES)].add(row["amount"], row["qualifier"])
+    rows = (
+        lines.order_by()
+        .values(
+            *fields,
+            "funding_source",
+            "qualifier",
+            _joint=ExpressionWrapper(Q(cluster__isnull=True), output_field=BooleanField()),
+        )
+        .annotate(amount=Sum("amount_rub"))
+    )
+    for row in rows:
+        key = _values_key(row, group_by, _LINE_VALUES)
+        if joint_apart and row["_joint"]:
+            key = tuple(
+                JOINT if dim == "industry" else k for dim, k in zip(group_by, key, strict=True)
+            )
+        cells[key].add(row["amount"], row["qualifier"], row["funding_source"])
     return cells
 
 
@@ -216,8 +288,12 @@ def _line_filters(params: dict[str, Any], queryset: QuerySet[FundingLine]) -> Qu
 
 
 def _sort_key(key: tuple) -> tuple:
-    # None («год не указан», «без округа») last; scope tuples sort by name.
-    return tuple((v is None, (v[1] if isinstance(v, tuple) else v) or 0) for v in key)
+    # None («год не указан», «отрасль не указана», «вне округов») after the named groups, the
+    # joint money last; scope tuples sort by name.
+    return tuple(
+        (2 if v == JOINT else 1 if v is None else 0, (v[1] if isinstance(v, tuple) else v) or 0)
+        for v in key
+    )
 
 
 def funding_stats(
@@ -239,7 +315,7 @@ def funding_stats(
         raise StatsQueryError("Измерение указано дважды.")
 
     scope_dims = {d for d in group_by if d in SCOPES} | {d for d in SCOPES if cleaned.get(d)}
-    stored = _stored_rows(scope_dims, cleaned)
+    stored = _stored_parts(scope_dims, cleaned)
     # The stored totals are the public view: exact for everyone who sees no draft, and for
     # the others too unless a draft they may see has money inside the asked scope.
     drafts_in_scope = gate.sees_some_drafts(user) and (
@@ -248,13 +324,12 @@ def funding_stats(
         ).exists()
     )
 
-    if stored is not None and not drafts_in_scope and not stored[1].exists():
+    if stored is not None and not drafts_in_scope and not stored[0].rows.exists():
         # Nothing computed yet for this scope: the lines are the only honest answer.
         stored = None
     if stored is not None and not drafts_in_scope:
-        table, qs = stored
         cells, computed_at, is_stale = _money_from_totals(
-            table, qs, group_by, cleaned.get("funding_source")
+            stored, group_by, cleaned.get("funding_source")
         )
         basis = BASIS_TOTALS
     else:
@@ -268,15 +343,19 @@ def funding_stats(
     for key in sorted(set(cells) | set(counts), key=_sort_key):
         cell = cells.get(key, _Cell())
         row: dict[str, Any] = {}
+        is_joint = JOINT in key
         for dim, value in zip(group_by, key, strict=True):
             if dim in SCOPES:
                 label = "slug" if dim == "industry" else "code"
-                value = None if value is None else {label: value[0], "name": value[1]}
+                value = None if value in (None, JOINT) else {label: value[0], "name": value[1]}
             row[dim] = value
-        row["cluster_count"] = counts.get(key, 0)
+        row["is_joint"] = is_joint
+        # Joint money belongs to no cluster: the group has no cluster count, not zero.
+        row["cluster_count"] = None if is_joint else counts.get(key, 0)
         # No money fact behind the group: unknown (null), never «0.00 exact».
         row["amount_rub"] = f"{cell.amount:.2f}" if cell.has_money else None
         row["qualifier"] = cell.qualifier if cell.has_money else None
+        row["parts_known"] = [s for s in FundingSource.values if s in cell.sources]
         row["has_funding_data"] = cell.has_money
         rows.append(row)
     return FundingStats(group_by, basis, computed_at, is_stale, rows)

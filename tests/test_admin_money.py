@@ -177,3 +177,31 @@ def test_the_cluster_inline_reads_and_refuses_the_same_way(smolensk_regional, ad
     assert response.status_code == 302
     smolensk_regional.refresh_from_db()
     assert smolensk_regional.amount_rub == Decimal("17000000.50")
+
+
+def test_admin_totals_box_shows_what_the_public_page_shows(
+    admin_client_logged, smolensk_regional, django_capture_on_commit_callbacks
+):
+    # Smolensk: federal 100 mln exact, regional now 17 000 000,50 exact, employer ≈ 37 mln, no
+    # extrabudgetary line. Kopecks stay on the exact part, never on the estimate or the total.
+    from funding.services import funding_line_update
+
+    with django_capture_on_commit_callbacks(execute=True):
+        funding_line_update(actor=None, line=smolensk_regional, amount_rub=Decimal("17000000.50"))
+    cluster = smolensk_regional.cluster
+    url = reverse("admin:clusters_cluster_change", args=[cluster.pk])
+    box = admin_client_logged.get(url).content.decode().replace("\u00a0", " ")
+    assert "17 000 000,50 ₽" in box
+    assert "≈ 154 000 000 ₽" in box and "154 000 000,50" not in box
+    assert "сумма известных частей" in box
+    assert "внебюджетные средства</td><td>сведений нет" in box
+    public = admin_client_logged.get(cluster.get_absolute_url()).content.decode()
+    public = public.replace("\u00a0", " ")
+    assert "17 000 000,50 ₽" in public and ",50 ₽ (" not in public
+    assert "Сумма известных частей: <strong>≈ 154 000 000 ₽</strong>" in public
+
+
+def test_admin_cluster_list_says_unknown_for_a_cluster_without_money(admin_client_logged, seed):
+    html = admin_client_logged.get(reverse("admin:clusters_cluster_changelist")).content.decode()
+    assert "сведений нет" in html
+    assert ">0 ₽<" not in html.replace("\u00a0", " ")

@@ -94,8 +94,12 @@ def test_national_total(seed, api_client):
 def test_industry_within_a_region_is_answered_from_the_lines(seed, api_client):
     data = stats(api_client, group_by="industry", region="22")
     assert data["money_basis"] == "funding_lines"
-    rows = by_key(data, "industry", "slug")
-    assert sum(money(r) for r in rows.values()) == 130 * MLN  # only lines of clusters
+    rows = data["results"]
+    named = [r for r in rows if r["industry"] is not None]
+    assert sum(money(r) for r in named) == 130 * MLN  # the lines of clusters
+    # The joint money is a group of its own: the industries add up to the region's total.
+    assert [money(r) for r in rows if r["is_joint"]] == [232 * MLN]
+    assert sum(money(r) for r in rows) == 362 * MLN
 
 
 @pytest.mark.parametrize(
@@ -123,12 +127,13 @@ def test_anonymous_stats_exclude_unpublished_clusters(draft_cluster, api_client)
 
 
 def test_anonymous_stats_hide_drafts_in_every_grouping(draft_cluster, api_client):
-    # 715 mln is all published money; 483 mln of it belongs to clusters (industries).
+    # 715 mln is all published money: 483 mln of it belongs to clusters (industries), the
+    # rest is Altai's joint money, a group of its own.
     for group_by, expected in (
         ("", 715),
         ("fiscal_year", 715),
         ("federal_district,funding_source", 715),
-        ("industry", 483),
+        ("industry", 715),
     ):
         data = stats(api_client, group_by=group_by)
         assert data["money_basis"] == "stored_totals"
@@ -187,5 +192,96 @@ def test_stored_totals_and_the_lines_give_the_same_answer(seed, api_client, para
 def test_stats_as_csv(seed, api_client):
     response = api_client.get(URL, {"group_by": "region", "format": "csv"})
     text = response.content.decode("utf-8")
-    assert text.startswith("\ufeffregion.code,region.name,cluster_count,amount_rub,qualifier")
-    assert "38,Иркутская область,2,200000000.00,exact" in text
+    assert text.startswith(
+        "\ufeffregion.code,region.name,is_joint,cluster_count,amount_rub,qualifier,parts_known"
+    )
+    assert "38,Иркутская область,false,2,200000000.00,exact,federal" in text
+
+
+@pytest.fixture
+def messy(seed):
+    """The seed plus what the press sample brings: a published cluster with no industry and
+    money, joint money of a region (Altai's, in the seed), and a subject outside every
+    federal district with a cluster and money."""
+    from clusters.models import Source
+    from funding.services import funding_totals_recompute_all
+    from regions.models import Region
+    from tests.clusters.factories import ClusterFactory
+    from tests.funding.factories import FundingLineFactory
+
+    source = Source.objects.first()
+    no_industry = ClusterFactory(
+        slug="no-industry", industry=None, kind="", region=Region.objects.get(code="38")
+    )
+    FundingLineFactory(cluster=no_industry, amount_rub=620 * MLN, source=source)
+    outside = Region.objects.get(code="93")  # ДНР: no federal district
+    assert outside.federal_district_id is None
+    outside_cluster = ClusterFactory(slug="dnr-cluster", region=outside, industry=None)
+    FundingLineFactory(
+        cluster=outside_cluster, amount_rub=77 * MLN, source=source, funding_source="regional"
+    )
+    funding_totals_recompute_all()
+    return no_industry
+
+
+@pytest.mark.parametrize(
+    "group_by",
+    [
+        "industry",
+        "federal_district",
+        "region",
+        "fiscal_year",
+        "funding_source",
+        "industry,fiscal_year",
+        "federal_district,funding_source",
+    ],
+)
+def test_every_grouping_adds_up_to_the_national_total(messy, api_client, group_by):
+    (national,) = stats(api_client)["results"]
+    assert money(national) == (715 + 620 + 77) * MLN
+    data = stats(api_client, group_by=group_by)
+    assert data["money_basis"] == "stored_totals"
+    assert sum(money(r) for r in data["results"]) == money(national), group_by
+    clusters = sum(r["cluster_count"] or 0 for r in data["results"] if not r["is_joint"])
+    if "fiscal_year" not in group_by and "funding_source" not in group_by:
+        assert clusters == national["cluster_count"], group_by
+
+
+def test_industry_groups_name_the_unknown_industry_and_the_joint_money(messy, api_client):
+    rows = stats(api_client, group_by="industry")["results"]
+    unknown = [r for r in rows if r["industry"] is None and not r["is_joint"]]
+    joint = [r for r in rows if r["is_joint"]]
+    assert [money(r) for r in unknown] == [(620 + 77) * MLN]
+    assert unknown[0]["cluster_count"] == 2
+
+    # Altai's two clusters of 2023 got their money jointly: 200 + 10 + «более 22» mln.
+    assert [(money(r), r["qualifier"], r["cluster_count"]) for r in joint] == [
+        (232 * MLN, "at_least", None)
+    ]
+    assert rows[-1]["is_joint"] and rows[-2] is unknown[0]  # after the named industries
+
+
+def test_subjects_outside_the_districts_are_a_group_of_their_own(messy, api_client):
+    rows = stats(api_client, group_by="federal_district")["results"]
+    outside = [r for r in rows if r["federal_district"] is None]
+    assert [(money(r), r["cluster_count"], r["parts_known"]) for r in outside] == [
+        (77 * MLN, 1, ["regional"])
+    ]
+
+
+def test_a_group_says_which_budget_parts_its_sum_covers(messy, api_client):
+    rows = by_key(stats(api_client, group_by="region"), "region")
+    assert rows["38"]["parts_known"] == ["federal"]
+    assert rows["93"]["parts_known"] == ["regional"]
+    assert rows["56"]["parts_known"] == []  # Orenburg: a cluster, no money facts
+
+
+def test_the_lines_give_the_same_groups_as_the_stored_totals(messy, api_client):
+    from funding.models import IndustryFundingTotal, NationalFundingTotal
+
+    stored = stats(api_client, group_by="industry,funding_source")
+    IndustryFundingTotal.objects.all().delete()
+    NationalFundingTotal.objects.all().delete()
+    from_lines = stats(api_client, group_by="industry,funding_source")
+    assert from_lines["money_basis"] == "funding_lines"
+    assert stored["results"] == from_lines["results"]

@@ -20,7 +20,13 @@ from tests.regions.factories import RegionFactory
 
 pytestmark = pytest.mark.django_db
 
-LIST_COLUMNS = ("network_colleges", "employers", "programmes", "figures")
+LIST_COLUMNS = (
+    "network_colleges",
+    "employers",
+    "programmes",
+    "figures",
+    "funding_total_parts_known",
+)
 
 
 @pytest.fixture
@@ -53,7 +59,10 @@ def _datasette(path, sql, params=()):
     db = sqlite3.connect(path)
     db.row_factory = sqlite3.Row
     rows = [
-        {k: json.loads(v) if k in LIST_COLUMNS else v for k, v in dict(row).items()}
+        {
+            k: json.loads(v) if k in LIST_COLUMNS and v is not None else v
+            for k, v in dict(row).items()
+        }
         for row in db.execute(sql, params)
     ]
     db.close()

@@ -15,9 +15,15 @@ from clusters.models import (
     Source,
 )
 from common.api.csv_copy import SqlValue
-from common.api.rows import FilteredListSerializer, FinalizedRowSerializer, FirstMatchSerializer
+from common.api.rows import (
+    FilteredListSerializer,
+    FinalizedByRow,
+    FinalizedRowSerializer,
+    FirstMatchSerializer,
+)
 from common.api.serializers import FullCleanModelSerializer, VisibleSlugRelatedField
-from funding.models import ClusterFundingTotal, FundingLine
+from funding.choices import FundingSource
+from funding.models import ClusterFundingTotal, FundingLine, known_parts
 from regions.api.serializers import FederalDistrictSummarySerializer, RegionSummarySerializer
 from regions.models import Region
 
@@ -88,8 +94,26 @@ class ReportedFigureSerializer(serializers.ModelSerializer):
         fields = ["kind", "value", "qualifier", "as_of", "source_id"]
 
 
+class PartsKnownField(FinalizedByRow, serializers.ListField):
+    """Which budget parts a total covers: the sources some line gives (the row's finalize_row
+    reads them off the row's amounts, `funding.models.known_parts`)."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault(
+            "help_text",
+            "Части, о которых есть сведения; сумма остальных — null (сведений нет, не 0). "
+            "total_rub — сумма известных частей: полный итог, только когда известны все четыре.",
+        )
+        super().__init__(child=serializers.ChoiceField(choices=FundingSource.choices), **kwargs)
+
+
 class ClusterFundingTotalSerializer(serializers.ModelSerializer):
-    """Stored totals over all years, by source, with each source's qualifier and freshness."""
+    """Stored totals over all years, by source, with each source's qualifier and freshness.
+
+    A budget part no line gives is null (amount and qualifier); `parts_known` names the
+    parts that are known, and `total_rub` is their sum."""
+
+    parts_known = PartsKnownField()
 
     class Meta:
         model = ClusterFundingTotal
@@ -104,6 +128,7 @@ class ClusterFundingTotalSerializer(serializers.ModelSerializer):
             "extrabudgetary_qualifier",
             "total_rub",
             "qualifier",
+            "parts_known",
             "line_count",
             "computed_at",
             "is_stale",
@@ -200,9 +225,15 @@ class ClusterSerializer(FinalizedRowSerializer, serializers.ModelSerializer):
 
     @staticmethod
     def finalize_row(row):
-        # Unknown is not zero: no line names the cluster, so its total is null, not zeros.
+        # Unknown is not zero: no line names the cluster, so its total is null, not zeros;
+        # otherwise the total says which budget parts it covers.
+        total = row.get("funding_total")
         if not row.get("has_funding_data"):
             row["funding_total"] = None
+        elif total is not None:
+            total["parts_known"] = known_parts(
+                {source: total.get(f"{source}_rub") for source in FundingSource.values}
+            )
         return row
 
 

@@ -28,7 +28,7 @@ from django.db import connections
 from django.db.models import Aggregate, Expression, F, Func, OuterRef, QuerySet, Subquery, TextField
 
 from common.api.csv_copy import Cell, value_sql
-from common.api.rows import CellSpec, RowPlan, _Many, _One, _Scalar
+from common.api.rows import CellSpec, RowPlan, _Finalized, _Many, _One, _Scalar
 
 # PostgreSQL's functions take at most 100 arguments (FUNC_MAX_ARGS): 50 name/value pairs.
 MAX_PAIRS = 50
@@ -89,6 +89,9 @@ def _object(plan: RowPlan) -> Expression:
         keys.append(node.name)
         if isinstance(node, _Many):
             parts.append(_nested(node))
+            continue
+        if isinstance(node, _Finalized):  # null here; the row's finalize_row writes it
+            parts.append(_Built(lambda sqls: "NULL"))
             continue
         if any(guard.raises and not node.allow_null for guard in node.guards):
             raise Unsupported(f"{node.name}: an absent relation drops the key (SkipField)")

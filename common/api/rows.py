@@ -87,6 +87,21 @@ class FinalizedRowSerializer(serializers.Serializer):
         return self.finalize_row(super().to_representation(instance))
 
 
+class FinalizedByRow:
+    """Mixin for a read-only serializer field whose value the row's `finalize_row` writes from
+    the row's other values (e.g. which budget parts a total covers). The field itself writes
+    null; declaring it gives the key its place in the row, the schema and the CSV columns, and
+    a plan (and the database's JSON) writes the same null for finalize_row to fill in."""
+
+    def __init__(self, **kwargs):
+        kwargs["source"] = "*"
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, value):
+        return None
+
+
 # --- plan nodes ---------------------------------------------------------------------------
 
 
@@ -114,6 +129,11 @@ class _Node:
                     return None
                 return _SKIP
         return empty
+
+
+@dataclass
+class _Finalized(_Node):
+    """A FinalizedByRow field: null in the row, filled by the row's finalize_row."""
 
 
 @dataclass
@@ -182,7 +202,7 @@ class RowPlan:
             outcome = node.guarded(values)
             if outcome is _SKIP:
                 continue
-            if outcome is None:
+            if outcome is None or isinstance(node, _Finalized):
                 row[node.name] = None
             elif isinstance(node, _Scalar):
                 value = values[node.path]
@@ -264,6 +284,8 @@ class RowPlan:
         def collect(plan: RowPlan, name_prefix: str, outer: tuple[str, ...]) -> None:
             for node in plan.nodes:
                 guards = (*outer, *(guard.path for guard in node.guards))
+                if isinstance(node, _Finalized):
+                    continue  # written by a finalize_row: no cell of its own to read
                 if isinstance(node, _Scalar):
                     found[name_prefix + node.name] = CellSpec(
                         node.path, guards, node.represent, node.drf_field, node.model_field
@@ -497,6 +519,9 @@ def compile_plan(
     plan = RowPlan(finalize=finalize)
     for name, drf_field in serializer.fields.items():
         if drf_field.write_only:
+            continue
+        if isinstance(drf_field, FinalizedByRow):
+            plan.nodes.append(_Finalized(name, [], True))
             continue
         if isinstance(drf_field, serializers.ListSerializer):
             list_class = type(drf_field)

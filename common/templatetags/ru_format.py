@@ -8,10 +8,18 @@ phone never wraps «153 000 000» away from its currency sign.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import (
+    ROUND_CEILING,
+    ROUND_FLOOR,
+    ROUND_HALF_EVEN,
+    ROUND_HALF_UP,
+    Decimal,
+    InvalidOperation,
+)
 
 from django import template
 from django.utils import timezone
+from django.utils.html import format_html
 
 from clusters.choices import Qualifier
 from common.qualifiers import TotalQualifier, mark, note
@@ -158,15 +166,45 @@ def qualifier_prefix(qualifier):
     return mark(qualifier)
 
 
-@register.simple_tag
-def money(amount, qualifier=Qualifier.EXACT, short=False):
-    """A sum with its qualifier: `{% money total.total_rub total.qualifier short=True %}`."""
-    if amount is None:
-        return ""
-    text = format_rub_short(amount) if short else format_rub(amount)
+UNKNOWN = "сведений нет"
+WHOLE_ROUBLE_ROUNDING = {Qualifier.AT_LEAST: ROUND_FLOOR, Qualifier.AT_MOST: ROUND_CEILING}
+
+
+def format_money(amount, qualifier=Qualifier.EXACT, short: bool = False) -> str:
+    """A sum with its qualifier: «153 000 000,50 ₽», «≈ 153 000 000 ₽», «не менее 22 млн ₽»,
+    «≈ 6 599 300 000 ₽ (оценка: смешанная)»; «сведений нет» for None (unknown is not zero).
+
+    Kopecks only on an exact figure: an estimate or a bound in kopecks claims a precision
+    its source never gave.
+    """
+    number = _to_decimal(amount)
+    if number is None:
+        return UNKNOWN
+    qualifier = qualifier or Qualifier.EXACT
+    if qualifier != Qualifier.EXACT:
+        # Whole roubles, rounded so that a bound stays true: «не менее» down, «не более» up.
+        rounding = WHOLE_ROUBLE_ROUNDING.get(qualifier, ROUND_HALF_EVEN)
+        number = number.quantize(Decimal(1), rounding=rounding)
+    text = format_rub_short(number) if short else format_rub(number)
     if qualifier == TotalQualifier.MIXED:  # the mark alone («≈») would hide the bounds
         return f"{mark(qualifier)}{text} ({TotalQualifier.MIXED.label})"
     return f"{mark(qualifier)}{text}"
+
+
+@register.filter
+def total_caption(is_complete: bool) -> str:
+    """What a total is: «всего» when every budget part is known, else «сумма известных
+    частей» — never a complete figure with a part unknown."""
+    return "всего" if is_complete else "сумма известных частей"
+
+
+@register.simple_tag
+def money(amount, qualifier=Qualifier.EXACT, short=False):
+    """A sum with its qualifier: `{% money total.total_rub total.qualifier short=True %}`;
+    «сведений нет», marked as such, when the amount is None."""
+    if _to_decimal(amount) is None:
+        return format_html('<span class="unknown">{}</span>', UNKNOWN)
+    return format_money(amount, qualifier, short=short)
 
 
 @register.filter

@@ -88,16 +88,37 @@ class _ScopeSerializer(serializers.Serializer):
 
 
 class StatsRowSerializer(serializers.Serializer):
-    """One group. Only the dimensions named in `group_by` appear as keys."""
+    """One group. Only the dimensions named in `group_by` appear as keys. The groups add up
+    to the whole: no money is left out of every group."""
 
-    federal_district = _ScopeSerializer(required=False, allow_null=True)
+    federal_district = _ScopeSerializer(
+        required=False,
+        allow_null=True,
+        help_text="null — субъекты, которые не отнесены ни к одному федеральному округу.",
+    )
     region = _ScopeSerializer(required=False)
-    industry = _ScopeSerializer(required=False)
+    industry = _ScopeSerializer(
+        required=False,
+        allow_null=True,
+        help_text=(
+            "null — кластеры, отрасль которых не указана, или (is_joint) деньги, выделенные "
+            "совместно нескольким кластерам без разбивки."
+        ),
+    )
     fiscal_year = serializers.IntegerField(
         required=False, allow_null=True, help_text="null — год в источнике не указан."
     )
     funding_source = serializers.ChoiceField(choices=FundingSource.choices, required=False)
-    cluster_count = serializers.IntegerField()
+    is_joint = serializers.BooleanField(
+        help_text=(
+            "true — «совместно (без кластера)»: суммы, которые источник называет только для "
+            "нескольких кластеров субъекта вместе; в отраслях они не учтены и составляют "
+            "отдельную группу."
+        )
+    )
+    cluster_count = serializers.IntegerField(
+        allow_null=True, help_text="null — для совместных сумм (is_joint): кластеров в группе нет."
+    )
     amount_rub = serializers.DecimalField(
         max_digits=20,
         decimal_places=2,
@@ -110,6 +131,13 @@ class StatsRowSerializer(serializers.Serializer):
         help_text=(
             "Что позволяют слагаемые: все точные — exact; точные и одного рода оценки — этот "
             "род (≈, не менее, не более); оценки разного рода — mixed."
+        ),
+    )
+    parts_known = serializers.ListField(
+        child=serializers.ChoiceField(choices=FundingSource.choices),
+        help_text=(
+            "Источники средств, о которых есть сведения в группе; amount_rub — их сумма "
+            "(известные части), а не полный итог, если какого-то источника в списке нет."
         ),
     )
     has_funding_data = serializers.BooleanField(

@@ -113,4 +113,4 @@ class StatsView(ConditionalGetMixin, APIView):
                 columns += ["industry.slug", "industry.name"]
             else:
                 columns.append(dim)
-        return [*columns, "cluster_count", "amount_rub", "qualifier"]
+        return [*columns, "is_joint", "cluster_count", "amount_rub", "qualifier", "parts_known"]

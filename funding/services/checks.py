@@ -5,13 +5,12 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
 from django.db.models import Case, Count, IntegerField, Max, Q, Sum, Value, When
 
 from clusters.models import Cluster
-from common.qualifiers import FLAG, TotalQualifier, from_flags
+from common.qualifiers import FLAG, from_flags
 from funding.models import (
     FundingLine,
 )
@@ -78,25 +77,23 @@ def _expected_rows(kind: TotalKind) -> dict[tuple[Any, ...], dict[str, Any]]:
         .values(*kind.line_keys, *kind.extra_line_keys)
         .annotate(**annotations)
     )
-    zero = Decimal(0)
     expected: dict[tuple[Any, ...], dict[str, Any]] = {}
-    if kind.name == "cluster":  # every cluster has a row, zero without lines
+    if kind.name == "cluster":  # every cluster has a row: unknown (NULL) without lines
         for pk in Cluster.objects.values_list("pk", flat=True):
-            expected[(pk,)] = {name: zero for name in VALUE_FIELDS if name.endswith("_rub")}
-            expected[(pk,)].update(
-                {name: TotalQualifier.EXACT for name in VALUE_FIELDS if name.endswith("qualifier")},
-                line_count=0,
-            )
+            expected[(pk,)] = {name: None for name in VALUE_FIELDS if name != "line_count"}
+            expected[(pk,)]["line_count"] = 0
     for row in rows:
         key = tuple(row[name] for name in kind.line_keys)
         values = {
             column: row[lookup]
             for column, lookup in zip(kind.extra_columns, kind.extra_line_keys, strict=True)
         }
-        values.update({f"{s}_rub": row[f"{s}_rub"] or zero for s in SOURCES})
-        values["total_rub"] = row["total_rub"] or zero
+        # Unknown is not zero: a budget part no line gives is NULL, amount and qualifier.
+        values.update({f"{s}_rub": row[f"{s}_rub"] for s in SOURCES})
+        values["total_rub"] = row["total_rub"]
         for s in SOURCES:
-            values[f"{s}_qualifier"] = _qualifier_of(row, s)
+            known = row[f"{s}_rub"] is not None
+            values[f"{s}_qualifier"] = _qualifier_of(row, s) if known else None
         values["qualifier"] = _qualifier_of(row, "all")
         values["line_count"] = row["line_count"]
         expected[key] = values

@@ -120,27 +120,36 @@ PUBLIC_CLUSTER_Q = gate.cluster_visible_q(None, "cluster__")
 
 
 def _values_sql(rollup: bool) -> list[str]:
-    """The value columns (VALUE_FIELDS order) summed from lines `fl` or from totals rows `t`."""
+    """The value columns (VALUE_FIELDS order) summed from lines `fl` or from totals rows `t`.
+
+    Unknown is not zero: a budget part no line feeds is NULL, amount and qualifier (SUM over
+    no value is NULL; roll-ups add only the parts that are known), and so are the total and
+    its qualifier when no line feeds the scope at all.
+    """
     vendor = connection.vendor
     if rollup:
         return [
-            *(f"COALESCE(SUM(t.{s}_rub), 0)" for s in SOURCES),
-            "COALESCE(SUM(t.total_rub), 0)",
-            *(combine_sql(f"t.{s}_qualifier", vendor=vendor) for s in SOURCES),
-            combine_sql("t.qualifier", vendor=vendor),
+            *(f"SUM(t.{s}_rub)" for s in SOURCES),
+            "SUM(t.total_rub)",
+            *(
+                f"CASE WHEN COUNT(t.{s}_rub) = 0 THEN NULL"
+                f" ELSE {combine_sql(f't.{s}_qualifier', vendor=vendor)} END"
+                for s in SOURCES
+            ),
+            f"CASE WHEN COUNT(t.total_rub) = 0 THEN NULL"
+            f" ELSE {combine_sql('t.qualifier', vendor=vendor)} END",
             "COALESCE(SUM(t.line_count), 0)",
         ]
+    of_source = {s: f"fl.funding_source = '{s.value}'" for s in SOURCES}
     return [
+        *(f"SUM(CASE WHEN {of_source[s]} THEN fl.amount_rub END)" for s in SOURCES),
+        "SUM(fl.amount_rub)",
         *(
-            f"COALESCE(SUM(CASE WHEN fl.funding_source = '{s.value}' THEN fl.amount_rub END), 0)"
+            f"CASE WHEN COUNT(CASE WHEN {of_source[s]} THEN 1 END) = 0 THEN NULL"
+            f" ELSE {combine_sql('fl.qualifier', vendor=vendor, where=of_source[s])} END"
             for s in SOURCES
         ),
-        "COALESCE(SUM(fl.amount_rub), 0)",
-        *(
-            combine_sql("fl.qualifier", vendor=vendor, where=f"fl.funding_source = '{s.value}'")
-            for s in SOURCES
-        ),
-        combine_sql("fl.qualifier", vendor=vendor),
+        f"CASE WHEN COUNT(fl.id) = 0 THEN NULL ELSE {combine_sql('fl.qualifier', vendor=vendor)} END",
         "COUNT(fl.id)",
     ]
 
@@ -205,7 +214,7 @@ def _kinds() -> list[TotalKind]:
             rollup_of="cluster_year",
             key_exprs=("c.id",),
             scope_exprs=("c.id",),
-            # Every cluster gets a row, zero when it has no lines.
+            # Every cluster gets a row; with no lines its values are NULL (unknown) and line_count 0.
             from_sql=f"{cluster} c LEFT JOIN {cluster_year} t ON t.cluster_id = c.id",
             where_sql="",
             lines_key_exprs=("c.id",),
@@ -618,7 +627,7 @@ def _normalise(row: Iterable[Any], kind: TotalKind) -> tuple[Any, ...]:
     out = []
     for name, value in zip(kind.row_columns, row, strict=True):
         if name.endswith("_rub"):
-            value = Decimal(str(value or 0)).quantize(CENT)
+            value = None if value is None else Decimal(str(value)).quantize(CENT)
         elif name == "is_published":
             value = bool(value)
         elif name == "line_count":

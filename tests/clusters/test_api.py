@@ -1,7 +1,7 @@
 """The clusters API: filters on the seed data, nested rows, visibility, query counts, writes."""
 
 from csv import DictReader
-from io import StringIO
+from io import BytesIO, StringIO
 
 import pytest
 from django.db import connection
@@ -418,3 +418,48 @@ def test_cluster_without_money_facts_is_null_with_a_flag_not_zero(seed, api_clie
     (cells,) = [r for r in DictReader(StringIO(csv)) if not r["slug"].startswith("#")]
     assert cells["funding_total.total_rub"] == ""
     assert cells["has_funding_data"] == "false"
+
+
+@pytest.mark.parametrize("db_writes_json", [True, False])
+def test_a_budget_part_no_line_gives_is_null_and_the_total_names_the_known_parts(
+    seed, api_client, db_writes_json, monkeypatch
+):
+    # Irkutsk energy: one federal line (100 mln); nothing on the other three budgets.
+    if not db_writes_json:
+        from common.api import json_sql
+
+        monkeypatch.setattr(json_sql, "json_rows", lambda plan, queryset: None)
+    listed = {
+        row["slug"]: row for row in api_client.get(LIST, {"page_size": 500}).json()["results"]
+    }
+    detail = api_client.get(f"{LIST}irk-energy/").json()
+    for row in (listed["irk-energy"], detail):
+        total = row["funding_total"]
+        assert (total["federal_rub"], total["federal_qualifier"]) == ("100000000.00", "exact")
+        for source in ("regional", "employer", "extrabudgetary"):
+            assert (total[f"{source}_rub"], total[f"{source}_qualifier"]) == (None, None)
+        assert total["parts_known"] == ["federal"]
+        assert total["total_rub"] == "100000000.00"  # the sum of the known parts
+    assert listed["alt-light-industry"]["funding_total"]["parts_known"] == [
+        "federal",
+        "regional",
+        "employer",
+    ]
+
+
+def test_csv_and_xlsx_leave_an_unknown_budget_part_empty(seed, api_client):
+    from openpyxl import load_workbook
+
+    response = api_client.get(LIST, {"format": "csv", "q": "Энергетика", "region": "38"})
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    (cells,) = [r for r in DictReader(StringIO(text)) if r["slug"] == "irk-energy"]
+    assert cells["funding_total.federal_rub"] == "100000000.00"
+    assert cells["funding_total.regional_rub"] == cells["funding_total.regional_qualifier"] == ""
+    assert cells["funding_total.parts_known"] == "federal"
+    response = api_client.get(LIST, {"format": "xlsx", "region": "38"})
+    sheet = load_workbook(BytesIO(b"".join(response.streaming_content))).active
+    header = [c.value for c in sheet[1]]
+    rows = [dict(zip(header, (c.value for c in row), strict=True)) for row in sheet.iter_rows(2)]
+    (row,) = [r for r in rows if "irk-energy" in r.values()]
+    regional = next(h for h in header if "бюджет субъекта" in (h or "").lower())
+    assert row[regional] is None

@@ -110,3 +110,23 @@ def test_missing_years_read_as_not_given():
 def test_numbers_keep_their_sign_and_fraction():
     assert format_number(Decimal("-1500.25")) == f"−1{NB}500,25"
     assert format_number(None) == ""
+
+
+@pytest.mark.parametrize(
+    ("amount", "qualifier", "expected"),
+    [
+        ("17000000.50", "exact", "17 000 000,50 ₽"),
+        ("6599300000.50", "approximately", "≈ 6 599 300 000 ₽"),
+        ("6599300001.50", "approximately", "≈ 6 599 300 002 ₽"),
+        # A bound stays true when its kopecks go: «не менее» rounds down, «не более» up.
+        ("22000000.99", "at_least", "не менее 22 000 000 ₽"),
+        ("22000000.01", "at_most", "не более 22 000 001 ₽"),
+        ("10.50", "mixed", "≈ 10 ₽ (оценка: смешанная)"),
+        (None, "exact", "сведений нет"),
+        (None, None, "сведений нет"),
+    ],
+)
+def test_money_has_kopecks_only_when_exact_and_says_unknown_for_none(amount, qualifier, expected):
+    from common.templatetags.ru_format import format_money
+
+    assert format_money(amount, qualifier).replace("\u00a0", " ") == expected

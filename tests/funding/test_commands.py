@@ -62,7 +62,7 @@ def test_a_new_cluster_has_its_total_row_at_once_and_the_check_stays_silent(
     total = ClusterFundingTotal.objects.get(cluster=cluster)
     # Unknown is not zero: no line feeds it, and it says so.
     assert (total.total_rub, total.line_count, total.has_data, total.is_known) == (
-        0,
+        None,
         0,
         False,
         False,

@@ -53,7 +53,7 @@ def test_moving_a_line_to_another_cluster_corrects_both(seed, django_capture_on_
     line = energy.funding_lines.get()
     with django_capture_on_commit_callbacks(execute=True):
         line_services.funding_line_update(actor=None, line=line, cluster=metallurgy)
-    assert _total(ClusterFundingTotal, cluster=energy) == 0
+    assert _total(ClusterFundingTotal, cluster=energy) is None  # no line left: unknown, not 0
     assert _total(ClusterFundingTotal, cluster=metallurgy) == 200 * MLN
     assert _total(IndustryFundingTotal, industry=energy.industry, fiscal_year=2023) is None
     assert _total(IndustryFundingTotal, industry=metallurgy.industry, fiscal_year=2023) == (
@@ -80,7 +80,7 @@ def test_moving_a_line_to_another_year_corrects_both(seed, django_capture_on_com
     assert funding_totals_check() == []
 
 
-def test_deleting_a_clusters_lines_brings_its_totals_to_zero(
+def test_deleting_a_clusters_lines_makes_its_totals_unknown(
     seed, django_capture_on_commit_callbacks
 ):
     cluster = Cluster.objects.get(slug="alt-light-industry")
@@ -93,7 +93,8 @@ def test_deleting_a_clusters_lines_brings_its_totals_to_zero(
             line_services.funding_line_delete(actor=None, line=line)
     assert enqueue.call_count == 1  # one recompute for the whole transaction
     total = ClusterFundingTotal.objects.get(cluster=cluster)
-    assert (total.total_rub, total.line_count, total.is_stale) == (0, 0, False)
+    assert (total.total_rub, total.line_count, total.is_stale) == (None, 0, False)
+    assert total.parts_known == [] and not total.has_data
     assert not RegionFundingTotal.objects.filter(region=cluster.region, fiscal_year=None).exists()
     assert not IndustryFundingTotal.objects.filter(industry=cluster.industry).exists()
     assert funding_totals_check() == []

@@ -47,7 +47,10 @@ def test_seed_cluster_totals_match_the_seed_facts(seed):
         20 * MLN,
         10 * MLN,
     )
-    assert altai.extrabudgetary_rub == 0
+    # No line gives its extrabudgetary money: unknown (NULL), so 130 mln is the known parts.
+    assert (altai.extrabudgetary_rub, altai.extrabudgetary_qualifier) == (None, None)
+    assert altai.parts_known == ["federal", "regional", "employer"]
+    assert not altai.is_complete
     assert altai.qualifier == Qualifier.EXACT
     assert altai.line_count == 3
     assert altai.computed_at is not None and not altai.is_stale
@@ -58,9 +61,10 @@ def test_seed_cluster_totals_match_the_seed_facts(seed):
     assert smolensk.employer_qualifier == Qualifier.APPROXIMATELY
     assert smolensk.federal_qualifier == Qualifier.EXACT
 
-    # A cluster the sources give no money for shows zero, not nothing.
+    # A cluster the sources give no money for has its row, and every figure of it unknown.
     orenburg = ClusterFundingTotal.objects.get(cluster__slug="ore-mechanical-engineering")
-    assert (orenburg.total_rub, orenburg.line_count) == (0, 0)
+    assert (orenburg.total_rub, orenburg.qualifier, orenburg.line_count) == (None, None, 0)
+    assert orenburg.parts_known == [] and orenburg.rub_display() == "сведений нет"
 
 
 def test_seed_region_totals_count_joint_lines_and_keep_a_no_year_bucket(seed):
@@ -139,13 +143,13 @@ def test_recompute_of_given_scopes_touches_only_them(seed):
     assert funding_totals_check() == []
 
 
-def test_scope_without_lines_loses_its_row_and_a_cluster_drops_to_zero(seed):
+def test_scope_without_lines_loses_its_row_and_a_cluster_becomes_unknown(seed):
     irk = Cluster.objects.get(slug="irk-energy")
     scopes = scopes_of_lines(irk.funding_lines.all())
     irk.funding_lines.all()._raw_delete(irk.funding_lines.all().db)
     funding_totals_recompute(scopes=scopes)
     total = ClusterFundingTotal.objects.get(cluster=irk)
-    assert (total.total_rub, total.line_count) == (0, 0)
+    assert (total.total_rub, total.federal_rub, total.line_count) == (None, None, 0)
     assert not IndustryFundingTotal.objects.filter(industry=irk.industry_id).exists()
     assert RegionFundingTotal.objects.get(region=irk.region, fiscal_year=2023).total_rub == (
         100 * MLN
@@ -241,7 +245,7 @@ def test_total_qualifier_says_exactly_what_its_lines_allow_per_source_and_overal
     assert total.federal_qualifier == TotalQualifier.AT_LEAST
     assert total.employer_qualifier == TotalQualifier.APPROXIMATELY
     assert total.regional_qualifier == TotalQualifier.AT_MOST
-    assert total.extrabudgetary_qualifier == TotalQualifier.EXACT
+    assert (total.extrabudgetary_rub, total.extrabudgetary_qualifier) == (None, None)
     assert total.total_rub == 18
     assert "смешанная" in total.rub_display() and total.qualifier_note
     assert funding_totals_check() == []
