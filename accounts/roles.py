@@ -25,7 +25,7 @@ REGIONAL_MODELS = {
     "funding": ["fundingline"],
 }
 REFERENCE_MODELS = {
-    "regions": ["federaldistrict", "region"],
+    "regions": ["federaldistrict", "region", "reportedcount"],
     "clusters": ["industry", "programme", "source"],
     "funding": [
         "clusterfundingtotal",
@@ -59,6 +59,7 @@ def role_permissions() -> dict[str, list[str]]:
             *_model_perms(REGIONAL_MODELS, crud),
             *_model_perms(REFERENCE_MODELS, ["view"]),
             *_model_perms({"clusters": ["industry", "programme", "source"]}, crud),
+            *_model_perms({"regions": ["reportedcount"]}, crud),
             *_model_perms({"extraction": ["sourcetext"]}, ["add", "change", "view"]),
             DRAFTS,
             PUBLISH,

@@ -16,6 +16,7 @@ from django.db.models import Count, QuerySet
 from django_filters import FilterSet
 from django_filters.constants import EMPTY_VALUES
 
+from clusters.filtersets import NOT_GIVEN
 from clusters.models import Cluster
 
 # filter name → the field its options group by
@@ -26,6 +27,17 @@ CLUSTER_FACETS: dict[str, str] = {
     "kind": "kind",
     "selection_year": "selection_year",
 }
+# Facets with an option for the rows whose field the sources do not give (?industry=none,
+# ?kind=none): that group's key (NULL industry, empty kind) is counted under NOT_GIVEN.
+NOT_GIVEN_KEYS: dict[str, object] = {"industry": None, "kind": ""}
+
+
+def _option_key(name: str, key):
+    """The facet's key of a group: NOT_GIVEN for a facet's «не указано» group, the key
+    itself otherwise; None for a group with no option (no district, no year)."""
+    if name in NOT_GIVEN_KEYS and key == NOT_GIVEN_KEYS[name]:
+        return NOT_GIVEN
+    return key
 
 
 def queryset_without(filterset: FilterSet, skip: str) -> QuerySet[Cluster]:
@@ -78,8 +90,9 @@ def _grouped(queryset: QuerySet[Cluster], fields: dict[str, str]) -> dict[str, d
         for row in cursor.fetchall():
             flags, keys, n = row[: len(names)], row[len(names) : -1], row[-1]
             index = flags.index(0)  # the one column this row is grouped by
-            if keys[index] is not None:
-                counts[names[index]][keys[index]] = n
+            key = _option_key(names[index], keys[index])
+            if key is not None:
+                counts[names[index]][key] = n
     return counts
 
 
@@ -103,5 +116,6 @@ def facet_counts(filterset: FilterSet, facets: dict[str, str] | None = None) -> 
         rows = (
             queryset_without(filterset, name).order_by().values_list(field).annotate(n=Count("pk"))
         )
-        counts[name] = {key: n for key, n in rows if key is not None}
+        options = ((_option_key(name, key), n) for key, n in rows)
+        counts[name] = {key: n for key, n in options if key is not None}
     return {name: counts[name] for name in facets}

@@ -49,12 +49,21 @@ def _district_filter(field_name: str) -> filters.ModelChoiceFilter:
     )
 
 
-def _industry_filter(field_name: str = "industry") -> filters.ModelChoiceFilter:
+# The value of a filter that asks for the rows whose field the sources do not give
+# (`?industry=none`, `?kind=none`): clusters whose industry or kind is «не указан(а)».
+NOT_GIVEN = "none"
+
+
+def _industry_filter(
+    field_name: str = "industry", *, not_given: str | None = None
+) -> filters.ModelChoiceFilter:
     return filters.ModelChoiceFilter(
         field_name=field_name,
         queryset=Industry.objects.only("slug", "name").order_by("name"),
         to_field_name="slug",
         label="Отрасль",
+        null_label=not_given,
+        null_value=NOT_GIVEN,
     )
 
 
@@ -62,8 +71,14 @@ class ClusterFilterSet(PageFilterSet):
     q = filters.CharFilter(method="search", label="Поиск")
     federal_district = _district_filter("region__federal_district")
     region = _region_filter()
-    industry = _industry_filter()
-    kind = filters.ChoiceFilter(choices=ClusterKind.choices, label="Тип")
+    industry = _industry_filter(not_given="Отрасль не указана")
+    kind = filters.ChoiceFilter(
+        choices=ClusterKind.choices,
+        null_label="Тип не указан",
+        null_value=NOT_GIVEN,
+        method="filter_kind",
+        label="Тип",
+    )
     status = filters.ChoiceFilter(choices=ClusterStatus.choices, label="Статус")
     selection_year = filters.NumberFilter(label="Год отбора")
     launch_year = filters.NumberFilter(label="Год первого набора")
@@ -94,6 +109,10 @@ class ClusterFilterSet(PageFilterSet):
 
     def search(self, queryset: QuerySet[Cluster], name: str, value: str) -> QuerySet[Cluster]:
         return queryset.search(value)
+
+    def filter_kind(self, queryset, name, value):
+        # A kind the sources do not give is stored empty (not NULL): «тип не указан».
+        return queryset.filter(kind="" if value == NOT_GIVEN else value)
 
     def filter_fiscal_year(self, queryset, name, value):
         return queryset  # applied with funding_source in filter_queryset, on the same line

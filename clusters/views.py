@@ -9,7 +9,12 @@ from django_filters.views import FilterView
 
 from clusters.choices import ClusterKind, CollegeRole, FigureKind
 from clusters.facets import facet_counts
-from clusters.filtersets import ClusterFilterSet, CollegeFilterSet, EmployerFilterSet
+from clusters.filtersets import (
+    NOT_GIVEN,
+    ClusterFilterSet,
+    CollegeFilterSet,
+    EmployerFilterSet,
+)
 from clusters.models import (
     Cluster,
     ClusterCollege,
@@ -34,13 +39,29 @@ EMPTY_LABELS = {
 }
 
 
+def filter_errors(filterset, request) -> list[tuple[str, str, str]]:
+    """(label, value as given, message) of each filter value the form refuses; the list is
+    then empty (the views are strict) and the page says why."""
+    if not filterset.is_bound or filterset.is_valid():
+        return []
+    form = filterset.form
+    return [
+        (
+            str(form.fields[name].label) if name in form.fields else name,
+            request.GET.get(name, ""),
+            " ".join(str(e) for e in errors),
+        )
+        for name, errors in form.errors.items()
+    ]
+
+
 class ClusterListView(GatedViewMixin, FilterView):
     """The catalogue: ClusterFilterSet applied to GET, with facet counts and pagination."""
 
     filterset_class = ClusterFilterSet
     template_name = "clusters/cluster_list.html"
     paginate_by = 20
-    strict = False
+    strict = True  # a filter value that is not valid shows no rows and says why, not all rows
 
     model = Cluster
 
@@ -65,7 +86,24 @@ class ClusterListView(GatedViewMixin, FilterView):
         context["is_filtered"] = any(
             self.request.GET.get(name) for name in filterset.filters if name != "page"
         )
+        context["filter_errors"] = filter_errors(filterset, self.request)
+        context["coverage"] = self._coverage(filterset, context["paginator"].count)
         return context
+
+    def _coverage(self, filterset, listed: int):
+        """The catalogue's count set against the reported one: the chosen region's, else the
+        country's — the registry's whole count there, whatever else the filter narrows (the
+        list's own count when nothing else does)."""
+        from regions.coverage import national_coverage, region_coverage
+
+        active = {name for name, value in self.request.GET.items() if value and name != "page"}
+        region = filterset.form.cleaned_data.get("region") if filterset.is_valid() else None
+        if region is not None:
+            count = listed if active == {"region"} else None
+            if count is None:
+                count = self.visible(Cluster).in_region(region).count()
+            return region_coverage(region, count)
+        return national_coverage(listed if not active else self.visible(Cluster).count())
 
     def _decorate_form(self, filterset, counts):
         """Options carry their facet count; options that would give nothing are hidden."""
@@ -76,12 +114,20 @@ class ClusterListView(GatedViewMixin, FilterView):
             facet = counts[name]
             selected = data.get(name)
             to_field = filterset.filters[name].extra.get("to_field_name", "pk")
-            keep = Q(pk__in=[pk for pk, n in facet.items() if n])
-            if selected:
+            keep = Q(pk__in=[pk for pk, n in facet.items() if n and pk != NOT_GIVEN])
+            if selected and selected != NOT_GIVEN:
                 keep |= Q(**{to_field: selected})
             field.queryset = field.queryset.filter(keep)
             field.empty_label = EMPTY_LABELS[name]
             field.label_from_instance = lambda obj, facet=facet: f"{obj} ({facet.get(obj.pk, 0)})"
+            if getattr(field, "null_label", None):
+                # «Отрасль не указана (N)», offered only when some cluster would match it.
+                not_given = facet.get(NOT_GIVEN, 0)
+                field.null_label = (
+                    f"{filterset.filters[name].extra['null_label']} ({not_given})"
+                    if not_given or selected == NOT_GIVEN
+                    else None
+                )
         kind = form.fields["kind"]
         kind.empty_label = "Все типы"
         kind.choices = [
@@ -89,6 +135,12 @@ class ClusterListView(GatedViewMixin, FilterView):
             for value, label in filterset.filters["kind"].extra["choices"]
             if counts["kind"].get(value) or data.get("kind") == value
         ]
+        not_given = counts["kind"].get(NOT_GIVEN, 0)
+        kind.null_label = (
+            f"{filterset.filters['kind'].extra['null_label']} ({not_given})"
+            if not_given or data.get("kind") == NOT_GIVEN
+            else None
+        )
         years = counts["selection_year"]
         form.fields["selection_year"].widget = QuickSelect(
             choices=[("", "Все годы")] + [(str(y), f"{y} ({years[y]})") for y in sorted(years)]
@@ -188,6 +240,15 @@ class IndustryListView(GatedViewMixin, ListView):
             cluster_count=Count("clusters", filter=self.visible_q("clusters__"))
         ).order_by("name")
 
+    def get_context_data(self, **kwargs):
+        from regions.coverage import national_coverage
+
+        context = super().get_context_data(**kwargs)
+        visible = self.visible(Cluster)
+        context["no_industry_count"] = visible.filter(industry__isnull=True).count()
+        context["coverage"] = national_coverage(visible.count())
+        return context
+
 
 class IndustryDetailView(GatedViewMixin, DetailView):
     """An industry: its published clusters and its money by year and source."""
@@ -198,9 +259,12 @@ class IndustryDetailView(GatedViewMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        from regions.coverage import national_coverage
+
         rows = charts.by_year(IndustryFundingTotal.objects.filter(industry=self.object))
         context.update(
             **paginated(self.request, self.visible(Cluster).in_industry(self.object).for_cards()),
+            coverage=national_coverage(self.visible(Cluster).count(), "страны"),
             funding_rows=rows,
             funding_overall=charts.overall(rows),
             funding_chart=charts.stacked_bars(rows),
@@ -248,7 +312,7 @@ class _DirectoryView(GatedViewMixin, FilterView):
     """A catalogue of colleges or employers: the app's FilterSet on GET, paginated."""
 
     paginate_by = 30
-    strict = False
+    strict = True  # a filter value that is not valid shows no rows and says why, not all rows
     visible_filters: tuple[str, ...] = ()
 
     def get_context_data(self, **kwargs):
@@ -266,6 +330,7 @@ class _DirectoryView(GatedViewMixin, FilterView):
         form.fields["q"].widget.input_type = "search"
         context["visible_fields"] = [form[name] for name in self.visible_filters]
         context["is_filtered"] = any(self.request.GET.get(name) for name in self.visible_filters)
+        context["filter_errors"] = filter_errors(self.filterset, self.request)
         return context
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef, Q
 from django.http import HttpResponse
 from django.urls import reverse
 from django.views.decorators.cache import cache_control
@@ -14,9 +14,37 @@ from clusters.models import Cluster, ClusterCollege, ClusterEmployer, Industry
 from common.pages import GatedViewMixin
 from funding import charts
 from funding.models import NationalFundingTotal
-from regions.models import FederalDistrict
+from regions.models import FederalDistrict, Region
 
 LATEST_CLUSTERS = 6
+
+
+def cluster_groups(view, no_industry_count: int) -> dict:
+    """The home page's groups of the clusters `view`'s user may see, adding up to the whole:
+    each federal district, then each subject outside every district as a group of its own;
+    each industry, then «отрасль не указана» (`no_industry_count` clusters)."""
+    visible = view.visible_q("clusters__")
+    districts = list(
+        FederalDistrict.objects.annotate(
+            cluster_count=Count("regions__clusters", filter=view.visible_q("regions__clusters__"))
+        ).order_by("name")
+    )
+    outside = list(
+        Region.objects.filter(federal_district__isnull=True)
+        .annotate(cluster_count=Count("clusters", filter=visible))
+        .order_by("name")
+    )
+    industries = list(
+        Industry.objects.annotate(cluster_count=Count("clusters", filter=visible))
+        .filter(cluster_count__gt=0)
+        .order_by("-cluster_count", "name")
+    )
+    return {
+        "districts": districts,
+        "outside_districts": outside,
+        "industries": industries,
+        "no_industry_count": no_industry_count,
+    }
 
 
 class HomeView(GatedViewMixin, TemplateView):
@@ -25,11 +53,14 @@ class HomeView(GatedViewMixin, TemplateView):
     template_name = "home.html"
 
     def get_context_data(self, **kwargs):
+        from regions.coverage import national_coverage
+
         context = super().get_context_data(**kwargs)
         stats = self.visible(Cluster).aggregate(
             clusters=Count("pk"),
             regions=Count("region", distinct=True),
-            industries=Count("industry", distinct=True),
+            industries=Count("industry", distinct=True),  # COUNT skips «не указана» (NULL)
+            no_industry=Count("pk", filter=Q(industry__isnull=True)),
         )
         stats["colleges"] = self.visible(ClusterCollege).aggregate(
             n=Count("college", distinct=True)
@@ -40,24 +71,16 @@ class HomeView(GatedViewMixin, TemplateView):
         rows = charts.by_year(NationalFundingTotal.objects.all())
         context.update(
             stats=stats,
+            coverage=national_coverage(stats["clusters"]),
             funding_rows=rows,
             funding_overall=charts.overall(rows),
             funding_chart=charts.stacked_bars(rows),
-            districts=FederalDistrict.objects.annotate(
-                cluster_count=Count(
-                    "regions__clusters", filter=self.visible_q("regions__clusters__")
-                )
-            ).order_by("name"),
-            industries=Industry.objects.annotate(
-                cluster_count=Count("clusters", filter=self.visible_q("clusters__"))
-            )
-            .filter(cluster_count__gt=0)
-            .order_by("-cluster_count", "name"),
             region_map=charts.region_map(self.request.user, self.request.GET.get("map", "")),
             map_path=self.request.path,
             latest_clusters=self.visible(Cluster)
             .select_related("region", "industry")
             .order_by("-created_at", "-pk")[:LATEST_CLUSTERS],
+            **cluster_groups(self, stats["no_industry"]),
         )
         return context
 
@@ -129,6 +152,30 @@ def robots_txt(request):
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
+def regions_furthest(visible_clusters) -> list:
+    """The regions whose reported cluster count is furthest above the registry's, the largest
+    gap first (`visible_clusters`: the gate as a Q on `clusters__`); each region carries its
+    `coverage`. Regions no source gives a count for are not listed (nothing to compare)."""
+    from regions.choices import ReportedMeasure
+    from regions.coverage import regions_coverage
+    from regions.models import ReportedCount
+
+    reported = ReportedCount.objects.filter(region=OuterRef("pk"), measure=ReportedMeasure.CLUSTERS)
+    regions = {
+        region.pk: region
+        for region in Region.objects.filter(Exists(reported)).annotate(
+            cluster_count=Count("clusters", filter=visible_clusters)
+        )
+    }
+    coverage = regions_coverage({pk: r.cluster_count for pk, r in regions.items()})
+    for pk, region in regions.items():
+        region.coverage = coverage[pk]
+    return sorted(
+        regions.values(),
+        key=lambda r: (-(r.coverage.missing or 0), r.coverage.count, r.name),
+    )
+
+
 class CompletenessView(GatedViewMixin, TemplateView):
     """«Полнота данных»: the facts still missing, and the registry beside official figures.
 
@@ -142,7 +189,6 @@ class CompletenessView(GatedViewMixin, TemplateView):
         from django.core.paginator import Paginator
 
         from clusters.models import Employer
-        from common.national_figures import MEASURE_LABELS, NATIONAL
         from funding.completeness import (
             annotate_gaps,
             cluster_gaps,
@@ -150,6 +196,8 @@ class CompletenessView(GatedViewMixin, TemplateView):
             gap_summary,
             with_gaps_q,
         )
+        from regions.choices import ReportedMeasure
+        from regions.models import ReportedCount
 
         context = super().get_context_data(**kwargs)
         user = self.request.user
@@ -162,20 +210,24 @@ class CompletenessView(GatedViewMixin, TemplateView):
         page = paginator.get_page(self.request.GET.get("page"))
         page.object_list = cluster_gaps(page.object_list, editable=editable)
         visible = self.visible(Cluster)
-        registry = {
-            "clusters": visible.count(),
-            "regions": visible.values("region").distinct().count(),
-            "industries": visible.values("industry").distinct().count(),
-            "employers": self.visible(Employer)
-            .filter(cluster_employers__isnull=False)
-            .distinct()
-            .count(),
-        }
+        registry = visible.aggregate(
+            clusters=Count("pk"),
+            regions=Count("region", distinct=True),
+            industries=Count("industry", distinct=True),  # «не указана» (NULL) is no industry
+        )
+        registry["employers"] = (
+            self.visible(Employer).filter(cluster_employers__isnull=False).distinct().count()
+        )
+        national = []
+        for measure in ReportedMeasure:
+            reported = ReportedCount.objects.national(measure)
+            if reported is not None:
+                national.append(
+                    {"label": measure.label, "registry": registry[measure], "reported": reported}
+                )
         context.update(
-            national=[
-                {"label": MEASURE_LABELS[f.measure], "registry": registry[f.measure], "reported": f}
-                for f in NATIONAL
-            ],
+            national=national,
+            furthest=regions_furthest(self.visible_q("clusters__")),
             total=registry["clusters"],
             summary=gap_summary(counts),
             page_obj=page,

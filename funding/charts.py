@@ -356,8 +356,9 @@ def region_map(user, metric: str = "clusters") -> RegionMap:
     from django.db.models import Count
 
     from clusters.models import Cluster
-    from common.templatetags.ru_format import format_rub_short, plural_form
+    from common.templatetags.ru_format import format_rub_short
     from funding.models import HAS_DATA, RegionFundingTotal
+    from regions.coverage import regions_coverage
     from regions.models import Region
     from regions.tilemap import COLUMNS, ROWS, TILES
 
@@ -377,13 +378,17 @@ def region_map(user, metric: str = "clusters") -> RegionMap:
             .annotate(n=Count("pk"))
         )
         values = {region_id: Decimal(n) for region_id, n in counts}
+        # Each subject's count beside the one reported for it; none in the registry is
+        # «в реестре нет сведений», never «нет кластеров».
+        coverage = regions_coverage({r.pk: int(values.get(r.pk, 0)) for r in regions})
     bounds = _classes([v for v in values.values() if v])
 
     def css_of(value: Decimal | None) -> str:
-        if value is None:
+        # No money fact, or no cluster in the registry: unknown, not «none».
+        if value is None or (metric == "clusters" and not value):
             return "tile-unknown"
         if not value:
-            return "tile-none"
+            return "tile-none"  # money that some source gives as 0
         return f"tile-{next(i for i, b in enumerate(bounds, 1) if value <= b or i == len(bounds))}"
 
     def text_of(region_id: int) -> str:
@@ -392,8 +397,7 @@ def region_map(user, metric: str = "clusters") -> RegionMap:
             if value is None:
                 return "сведений нет"
             return f"{mark(combine(qualifiers[region_id]))}{format_rub_short(value)}"
-        n = int(value or 0)
-        return f"{n} {plural_form(n, 'кластер,кластера,кластеров')}"
+        return coverage[region_id].short_text
 
     tiles = []
     for region in regions:
@@ -424,7 +428,7 @@ def region_map(user, metric: str = "clusters") -> RegionMap:
             legend.append((text, f"tile-{index}"))
             previous = bound
     else:
-        legend.append(("нет кластеров", "tile-none"))
+        legend.append(("в реестре нет сведений", "tile-unknown"))
         previous = Decimal(0)
         for index, bound in enumerate(bounds, 1):
             low, high = int(previous) + 1, int(bound)

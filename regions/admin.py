@@ -2,7 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from history.admin import ReadableHistoryMixin
-from regions.models import FederalDistrict, Region
+from regions.models import FederalDistrict, Region, ReportedCount
 
 
 @admin.register(FederalDistrict)
@@ -32,3 +32,20 @@ class RegionAdmin(ReadableHistoryMixin, SimpleHistoryAdmin):
             model = apps.get_model(*source)
             queryset = queryset & region_choices_for(request.user, model)
         return queryset, duplicates
+
+
+@admin.register(ReportedCount)
+class ReportedCountAdmin(ReadableHistoryMixin, SimpleHistoryAdmin):
+    """What the ministry and the press report (506 clusters in 86 regions; a region's count):
+    the pages set the registry's counts against the latest figure of each scope."""
+
+    list_display = ["region_or_country", "measure", "value", "as_of", "publisher"]
+    list_filter = ["measure", ("region", admin.EmptyFieldListFilter)]
+    list_select_related = ["region"]
+    search_fields = ["region__name", "publisher", "wording", "url"]
+    autocomplete_fields = ["region"]
+    ordering = ["measure", "region__name", "-as_of"]
+
+    @admin.display(description="субъект РФ", ordering="region__name")
+    def region_or_country(self, obj: ReportedCount) -> str:
+        return obj.region.name if obj.region_id else "Россия (вся страна)"

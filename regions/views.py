@@ -7,12 +7,12 @@ from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
 from clusters.models import Cluster
-from common.national_figures import MEASURE_LABELS, REGIONAL
 from common.pages import GatedViewMixin
 from common.paging import paginated
 from funding import charts
 from funding.completeness import annotate_gaps, cluster_gaps, with_gaps_q
 from funding.models import FederalDistrictFundingTotal, FundingLine, RegionFundingTotal
+from regions.coverage import national_coverage, region_coverage, regions_coverage
 from regions.models import FederalDistrict, Region
 
 
@@ -39,11 +39,19 @@ class RegionListView(GatedViewMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["undistricted"] = (
+        context["undistricted"] = list(
             Region.objects.filter(federal_district__isnull=True)
             .annotate(cluster_count=Count("clusters", filter=self.visible_q("clusters__")))
             .order_by("name")
         )
+        # Each region's count beside the one reported for it («в реестре 5 из 13»).
+        districts = list(context["districts"])
+        regions = [r for d in districts for r in d.regions.all()] + context["undistricted"]
+        coverage = regions_coverage({r.pk: r.cluster_count for r in regions})
+        for region in regions:
+            region.coverage = coverage[region.pk]
+        context["districts"] = districts
+        context["coverage"] = national_coverage(sum(r.cluster_count for r in regions))
         context["region_map"] = charts.region_map(
             self.request.user, self.request.GET.get("map", "")
         )
@@ -63,22 +71,14 @@ class RegionDetailView(GatedViewMixin, DetailView):
         region = self.object
         visible = self.visible(Cluster).in_region(region)
         editable = Cluster.objects.editable_by(self.request.user).in_region(region)
-        reported = REGIONAL.get(region.code)
+        page = paginated(self.request, visible.for_cards())
         context.update(
-            **paginated(self.request, visible.for_cards()),
+            **page,
+            coverage=region_coverage(region, page["cluster_count"]),
             gaps=cluster_gaps(
                 annotate_gaps(visible.order_by("name", "pk")).filter(with_gaps_q()),
                 editable=editable,
             ),
-            reported_rows=[
-                {
-                    "label": MEASURE_LABELS[reported.measure],
-                    "registry": visible.count(),
-                    "reported": reported,
-                }
-            ]
-            if reported
-            else [],
             # Money a source gives only jointly for several clusters belongs to the region.
             region_lines=self.visible(FundingLine)
             .filter(region=region, cluster__isnull=True)
@@ -101,10 +101,17 @@ class FederalDistrictDetailView(GatedViewMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         district = self.object
-        context.update(
-            regions=Region.objects.in_district(district)
+        regions = list(
+            Region.objects.in_district(district)
             .annotate(cluster_count=Count("clusters", filter=self.visible_q("clusters__")))
-            .order_by("-cluster_count", "name"),
+            .order_by("-cluster_count", "name")
+        )
+        coverage = regions_coverage({r.pk: r.cluster_count for r in regions})
+        for region in regions:
+            region.coverage = coverage[region.pk]
+        context.update(
+            regions=regions,
+            national_coverage=national_coverage(self.visible(Cluster).count(), "страны"),
             **paginated(self.request, self.visible(Cluster).in_district(district).for_cards()),
             **_funding_context(
                 FederalDistrictFundingTotal.objects.filter(federal_district=district)

@@ -165,6 +165,303 @@ FIGURE_NOTES = {
 }
 
 
+# Counts the government and the press report (../shared/data/press-aggregates.md), each with its
+# wording (the quote, where the file gives one), date and address: the pages set the
+# registry's own counts against them. Per region the latest dated cluster count that states
+# how many clusters there ARE (plans and undated figures are left out). (measure, region name
+# or None for the country, value, qualifier, wording, date, date as the page gives it,
+# publisher, address); build_reported() checks every address against the file.
+TATAR_INFORM = (
+    "https://www.tatar-inform.ru/news/"
+    "tatarstan-vosel-v-cislo-liderov-po-rezultatam-ege-i-cislu-klasterov-professionaliteta-6016992"
+)
+ITOGI_2025 = "В настоящее время в 86 регионах функционирует 506 кластеров по 24 отраслям"
+REPORTED = [
+    ("clusters", None, 506, "exact", ITOGI_2025, "2026-02-13", "", "«Татар-информ»", TATAR_INFORM),
+    ("regions", None, 86, "exact", ITOGI_2025, "2026-02-13", "", "«Татар-информ»", TATAR_INFORM),
+    ("industries", None, 24, "exact", ITOGI_2025, "2026-02-13", "", "«Татар-информ»", TATAR_INFORM),
+    (
+        "employers",
+        None,
+        2500,
+        "approximately",
+        "около 2,5 тысяч предприятий",
+        "2025-10-02",
+        "",
+        "ТАСС",
+        "https://tass.ru/ekonomika/25229781",
+    ),
+    (
+        "clusters",
+        "Республика Башкортостан",
+        19,
+        "exact",
+        "в регионе действуют 19 образовательных и образовательно-производственных кластеров",
+        "2026-02-27",
+        "",
+        "Новости Mail",
+        "https://news.mail.ru/politics/69963857/",
+    ),
+    (
+        "clusters",
+        "Республика Карелия",
+        4,
+        "exact",
+        "",
+        "2025-12-22",
+        "",
+        "«Столица на Онего»",
+        "https://stolicaonego.ru/news/karelskij-kolledzh-prisoedinitsja-k-proektu-professionalitet",
+    ),
+    (
+        "clusters",
+        "Алтайский край",
+        10,
+        "exact",
+        "",
+        "2025-12-29",
+        "",
+        "altai.news",
+        "https://altai.news/2025/12/29/80209.html",
+    ),
+    (
+        "clusters",
+        "Краснодарский край",
+        9,
+        "exact",
+        "9 кластеров – это 40 техникумов и колледжей, а также 53 компании-работодателя",
+        "2026-01-20",
+        "",
+        "«Вестник Кавказа»",
+        "https://vestikavkaza.ru/news/kuban-budet-gotovit-specialistov-v-novyh-obrazovatelnyh-centrah.html",
+    ),
+    (
+        "clusters",
+        "Красноярский край",
+        6,
+        "exact",
+        "В крае открыто шесть кластеров",
+        "2025-09-06",
+        "",
+        "Новости Mail",
+        "https://news.mail.ru/society/67772512/",
+    ),
+    (
+        "clusters",
+        "Хабаровский край",
+        6,
+        "exact",
+        "работает 6 кластеров",
+        "2026-02-17",
+        "",
+        "Новости Mail",
+        "https://news.mail.ru/politics/69838433/",
+    ),
+    (
+        "clusters",
+        "Вологодская область",
+        13,
+        "exact",
+        "13 кластеров",
+        "2025-05-06",
+        "",
+        "вести35.рф",
+        "https://xn--35-dlcmp7ch.xn--p1ai/news/2025/05/06/"
+        "srazu_13_klasterov_programmy_professionalitet_podgotovleny_dlya_vypusknikov_vologodskih_shkol",
+    ),
+    (
+        "clusters",
+        "Иркутская область",
+        12,
+        "exact",
+        "в 12 кластерах … обучаются около 6 тысяч человек",
+        "2026-01-04",
+        "",
+        "«Областная газета» (Иркутск)",
+        "https://www.ogirk.ru/2026/01/04/"
+        "eshhe-dva-klastera-fedproekta-professionalitet-sozdadut-v-irkutskoy-oblasti",
+    ),
+    (
+        "clusters",
+        "Кировская область",
+        3,
+        "exact",
+        "начали работу 3 кластера («Машиностроение», «Медицина», «Сельское хозяйство»)",
+        "2024-12-01",
+        "декабрь 2024 г.",
+        "ru24.net",
+        "https://m.ru24.net/kirov/393164367",
+    ),
+    (
+        "clusters",
+        "Липецкая область",
+        5,
+        "exact",
+        "",
+        "2025-10-16",
+        "",
+        "«Добрые вести»",
+        "https://dobvesti.ru/"
+        "den-otkrytyh-dverej-projdyot-v-pyati-klasterah-professionaliteta-lipetskoj-oblasti.html",
+    ),
+    (
+        "clusters",
+        "Московская область",
+        17,
+        "exact",
+        "создано 17 отраслевых кластеров",
+        "2026-02-04",
+        "",
+        "360.ru",
+        "https://360.ru/news/mosobl/esche-odin-klaster-professionaliteta-otkrojut-v-podmoskove-v-2026-godu/",
+    ),
+    (
+        "clusters",
+        "Мурманская область",
+        7,
+        "exact",
+        "действует семь кластеров",
+        "2024-12-13",
+        "",
+        "ru24.net",
+        "https://m.ru24.net/smi/murman/2024-12-13/page2",
+    ),
+    (
+        "clusters",
+        "Омская область",
+        5,
+        "exact",
+        "два образовательно-производственных центра и три образовательных кластера СПО",
+        "2026-01-15",
+        "",
+        "st-proinfo.ru",
+        "https://st-proinfo.ru/?p=13207",
+    ),
+    (
+        "clusters",
+        "Оренбургская область",
+        14,
+        "exact",
+        "",
+        "2025-10-15",
+        "",
+        "РИА56",
+        "https://ria56.ru/posts/v-orenburzhe-v-2025-godu-otkroyut-eshhe-dva-klastera.htm",
+    ),
+    (
+        "clusters",
+        "Пермский край",
+        10,
+        "exact",
+        "функционирует уже десять образовательных кластеров",
+        "2025-09-03",
+        "",
+        "Новости Mail",
+        "https://news.mail.ru/society/67723342/",
+    ),
+    (
+        "clusters",
+        "Самарская область",
+        7,
+        "exact",
+        "",
+        "2025-08-28",
+        "",
+        "ИА «Самара»",
+        "https://www.niasam.ru/obschestvo/"
+        "professionalitet-v-regione-startuet-obuchenie-v-novyh-obrazovatelno-proizvodstvennyh-tsentrah-259817.html",
+    ),
+    (
+        "clusters",
+        "Саратовская область",
+        9,
+        "exact",
+        "",
+        "2026-02-17",
+        "",
+        "«Новости Саратова»",
+        "https://novosti-saratova.ru/programma-professionalitet-pozvolyaet-molodym-saratovczam-najti-rabotu-mechty/",
+    ),
+    (
+        "clusters",
+        "Свердловская область",
+        13,
+        "exact",
+        "",
+        "2026-01-12",
+        "",
+        "«Коммерсантъ»",
+        "https://www.kommersant.ru/doc/8339220",
+    ),
+    (
+        "clusters",
+        "Смоленская область",
+        5,
+        "exact",
+        "",
+        "2025-09-09",
+        "",
+        "Новости Mail",
+        "https://news.mail.ru/society/67806587/",
+    ),
+    (
+        "clusters",
+        "Тульская область",
+        8,
+        "exact",
+        "",
+        "2026-02-01",
+        "февраль 2026 г.",
+        "103news.com",
+        "https://m.103news.com/tula/420826150",
+    ),
+    (
+        "clusters",
+        "Тюменская область",
+        3,
+        "exact",
+        "",
+        "2025-11-27",
+        "",
+        "newsprom.ru",
+        "https://newsprom.ru/news/Ekonomika/290696.html",
+    ),
+    (
+        "clusters",
+        "Челябинская область",
+        13,
+        "exact",
+        "Сейчас в Челябинской области работают 13 кластеров",
+        "2025-08-26",
+        "",
+        "«Коммерсантъ»",
+        "https://www.kommersant.ru/doc/7989782",
+    ),
+    (
+        "clusters",
+        "Санкт-Петербург",
+        7,
+        "exact",
+        "7 образовательно-производственных кластеров",
+        "2025-12-10",
+        "",
+        "Новости Mail",
+        "https://news.mail.ru/society/69036407/",
+    ),
+    (
+        "clusters",
+        "Донецкая Народная Республика",
+        5,
+        "exact",
+        "Пять образовательных кластеров объединили около 20 учреждений … и более 40 предприятий",
+        "2026-01-13",
+        "",
+        "newsmariupol.ru",
+        "https://newsmariupol.ru/society/2026/01/13/25186.html",
+    ),
+]
+
+
 def rows(name: str) -> list[dict]:
     with open(DATA / name, encoding="utf-8") as f:
         return list(csv.DictReader(line for line in f if not line.startswith("#")))
@@ -377,6 +674,37 @@ def build_seed(region_pk: dict, industry_pk: dict) -> list[dict]:
     return out
 
 
+def build_reported(region_pk: dict) -> list[dict]:
+    """fixtures/04_reported_counts.json: REPORTED, each address checked against the file it
+    comes from and each region against regions.csv, so that nothing here is made up."""
+    aggregates = (DATA / "press-aggregates.md").read_text(encoding="utf-8")
+    code_of = {r["name_ru"]: r["code"] for r in rows("regions.csv")}
+    out = []
+    for pk, (measure, region, value, qualifier, wording, as_of, label, publisher, url) in (
+        enumerate(REPORTED, start=1)
+    ):
+        if url.removeprefix("https://").removeprefix("http://") not in aggregates:
+            raise ValueError(f"{url} is not in press-aggregates.md")
+        if any(part.strip() not in aggregates for part in wording.split("…")):
+            raise ValueError(f"{wording!r} is not quoted in press-aggregates.md")
+        out.append(
+            obj(
+                "regions.reportedcount",
+                pk,
+                measure=measure,
+                region=region_pk[code_of[region]] if region else None,
+                value=value,
+                qualifier=qualifier,
+                wording=wording,
+                as_of=as_of,
+                as_of_label=label,
+                publisher=publisher,
+                url=url,
+            )
+        )
+    return out
+
+
 def write(name: str, objects: list[dict]) -> None:
     path = OUT / name
     path.write_text(json.dumps(objects, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
@@ -391,6 +719,7 @@ def main() -> int:
     write("01_regions.json", regions)
     write("02_industries.json", industries)
     write("03_seed.json", build_seed(region_pk, industry_pk))
+    write("04_reported_counts.json", build_reported(region_pk))
     return 0
 
 

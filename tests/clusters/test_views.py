@@ -273,13 +273,14 @@ def test_catalogue_query_count_is_pinned(client, db, django_assert_num_queries):
     # the 5 facets (district, region, industry, kind, selection year) in one GROUPING SETS
     # statement; paginator count; the page of clusters (region, district, industry, funding
     # total joined); their base colleges (the card's one prefetch); 3 option lists (district,
-    # region, industry).
-    with django_assert_num_queries(7):
+    # region, industry); the country's reported count the list's count is set against.
+    with django_assert_num_queries(8):
         client.get(reverse("clusters:list"))
     region = Cluster.objects.first().region
     # + 1: the region filter looks its code up while validating; + 1: the region facet counts
-    # without its own filter, in a GROUP BY of its own (the other 4 stay grouped).
-    with django_assert_num_queries(9):
+    # without its own filter, in a GROUP BY of its own (the other 4 stay grouped); the
+    # region's reported count instead of the country's.
+    with django_assert_num_queries(10):
         client.get(reverse("clusters:list"), {"region": region.code})
 
 
@@ -376,3 +377,51 @@ def test_college_page_has_breadcrumbs_to_the_catalogue(client, seeded):
     college = College.objects.get(short_name="СмолАПО")
     html = client.get(college.get_absolute_url()).content.decode()
     assert 'href="/colleges/"' in html and 'class="breadcrumbs"' in html
+
+
+def test_catalogue_finds_the_clusters_whose_industry_or_kind_is_not_given(client, db):
+    unknown = ClusterFactory(industry=None, kind="", name="Кластер без отрасли и типа")
+    known = ClusterFactory(name="Кластер с отраслью")
+    page = client.get(reverse("clusters:list"))
+    html = page.content.decode()
+    assert '<option value="none">Отрасль не указана (1)</option>' in html
+    assert '<option value="none">Тип не указан (1)</option>' in html
+    for params in ({"industry": "none"}, {"kind": "none"}):
+        listed = [c.pk for c in client.get(reverse("clusters:list"), params).context["clusters"]]
+        assert listed == [unknown.pk], params
+    api = client.get("/api/v1/clusters/", {"industry": "none"}).json()
+    assert [row["slug"] for row in api["results"]] == [unknown.slug]
+    assert known.pk not in [c.pk for c in client.get("/clusters/?kind=none").context["clusters"]]
+
+
+@pytest.mark.parametrize(
+    ("url", "field"),
+    [
+        ("/clusters/?region=999", "Субъект РФ"),
+        ("/clusters/?industry=no-such-industry", "Отрасль"),
+        ("/colleges/?region=999", "Субъект РФ"),
+        ("/employers/?region=999", "Субъект РФ"),
+    ],
+)
+def test_a_filter_value_the_registry_does_not_know_shows_nothing_and_says_why(
+    client, db, url, field
+):
+    ClusterFactory()
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response.context["paginator"].count == 0
+    page = text(response)
+    assert "Отбор не выполнен" in page and f"{field} — «" in page
+    assert 'role="alert"' in response.content.decode()
+
+
+def test_pages_of_a_long_list_are_links_by_number(client, db):
+    industry = IndustryFactory()
+    ClusterFactory.create_batch(20 * 12 + 1, industry=industry)
+    html = client.get(reverse("clusters:list"), {"page": 6}).content.decode()
+    nav = html[html.index('<nav class="pagination"') : html.index("</nav>", html.index("pagination"))]
+    assert "Страница 6 из 13" in nav
+    for number in (1, 4, 5, 7, 8, 13):
+        assert f'?page={number}">{number}<' in nav, number
+    assert '<span aria-current="page" class="current">6</span>' in nav
+    assert nav.count("…") == 2

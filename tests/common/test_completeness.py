@@ -20,18 +20,29 @@ def seeded(seed):
 
 
 def test_completeness_page_lists_missing_facts_and_official_figures(client, seeded):
+    from regions.models import Region
+    from tests.clusters.factories import ClusterFactory
+
+    # A cluster whose industry no source gives: a cluster more, not an industry more.
+    ClusterFactory(industry=None, kind="", region=Region.objects.get(code="38"))
     response = client.get("/completeness/")
     assert response.status_code == 200
     page = text(response)
     assert "Полнота данных" in page
     # The official figure with its date and source, beside the registry's own count.
-    assert "506 — В настоящее время в 86 регионах функционирует 506 кластеров" in page
-    assert "13 февраля 2026 г." in page
+    assert "506 — «В настоящее время в 86 регионах функционирует 506 кластеров" in page
+    assert "13 февраля 2026 г." in page and "г.." not in page
     assert 'href="https://www.tatar-inform.ru/' in response.content.decode()
-    assert re.search(r"Кластеров 8 506", page)
+    assert re.search(r"Кластеры 9 506", page)
+    assert re.search(r"Отрасли 5 24", page)
+    # The regions furthest from the count reported for them, largest gap first.
+    table = page[page.index("Кластеры субъектов: по данным источников и в реестре") :]
+    assert table.index("Республика Башкортостан 19") < table.index("Московская область 17")
+    assert re.search(r"Республика Башкортостан 19 \(Новости Mail, 27 февраля 2026 г\., .*?\) нет сведений 19", table)
     # Gaps, cluster by cluster.
-    # Moscow region and Orenburg (no source), the two Altai clusters (joint money only)
-    assert "Нет сведений о деньгах — 4 кластера" in page
+    # Moscow region and Orenburg (no source), the two Altai clusters (joint money only), and
+    # the cluster with no industry added here
+    assert "Нет сведений о деньгах — 5 кластеров" in page
     assert "Сумма названа только совместно с другими кластерами субъекта" in page  # Altai
     assert "Работодателей по данным источника 16, в реестре по названию — 0" in page  # Smolensk
     assert "Не указан год отбора" in page
@@ -59,8 +70,8 @@ def test_cluster_page_lists_what_is_missing(client, seeded):
 
 def test_region_page_compares_with_the_press_figure_and_lists_gaps(client, seeded):
     page = text(client.get("/regions/altai-krai/"))
-    assert "Кластеры субъекта: в реестре и в прессе" in page
-    assert "10 — 10 кластеров" in page and "29 декабря 2025 г." in page
+    assert "В реестре 3 из 10 кластеров субъекта, о которых сообщает источник: altai.news, " in page
+    assert "29 декабря 2025 г., страница источника" in page
     assert "Сумма названа только совместно с другими кластерами субъекта" in page
 
 

@@ -47,8 +47,9 @@ def test_home_query_count_does_not_grow_with_the_data(client, seeded):
 
     few = count()
     ClusterFactory.create_batch(20)
-    # 7 before the map; the map adds the regions and the clusters per region.
-    assert count() == few == 9
+    # 9 before the map (the subjects outside every district and the country's reported count
+    # among them); the map adds the regions, the clusters per region and their reported counts.
+    assert count() == few == 12
 
 
 def test_home_without_totals_still_renders(client, seed):
@@ -203,3 +204,30 @@ def test_home_explains_a_mixed_total_in_one_line(client, seeded):
     page = client.get("/").content.decode().replace("\u00a0", " ")
     assert "(оценка: смешанная)" in page
     assert "Оценка: смешанная — сумма сложена из оценок разного рода" in page
+
+
+def test_home_groups_add_up_to_the_whole(client, seed):
+    from regions.models import Region
+
+    total = Cluster.objects.visible_to(None).count()
+    outside = Region.objects.get(code="93")  # ДНР: in no federal district
+    ClusterFactory(region=outside, industry=None)
+    response = client.get("/")
+    context = response.context
+    by_district = sum(d.cluster_count for d in context["districts"])
+    by_outside = sum(r.cluster_count for r in context["outside_districts"])
+    assert by_district + by_outside == total + 1
+    by_industry = sum(i.cluster_count for i in context["industries"])
+    assert by_industry + context["no_industry_count"] == total + 1
+    page = response.content.decode().replace("\u00a0", " ")
+    assert "Донецкая Народная Республика</a> <span class=\"count\">1 кластер" in page
+    assert "(вне федеральных округов)" in page
+    assert '?industry=none">Отрасль не указана</a> <span class="count">1 кластер' in page
+
+
+def test_home_sets_the_registry_count_against_the_reported_one(client, seed):
+    page = re.sub(r"<[^>]+>", "", client.get("/").content.decode()).replace("\u00a0", " ")
+    assert "В реестре 8 из 506 кластеров, о которых сообщает источник: «Татар-информ», " in page
+    assert "13 февраля 2026 г., страница источника" in page
+    # The map never says a subject has no clusters: the registry knows of none.
+    assert "нет кластеров" not in page and "в реестре нет сведений" in page

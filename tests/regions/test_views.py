@@ -38,7 +38,9 @@ def test_irkutsk_region_page_lists_its_two_clusters(client, seeded):
         "ОПЦ (кластер) «Металлургия», Иркутская область",
     }
     page = text(response)
-    assert "Кластеры: 2" in page
+    assert "Кластеры в реестре: 2" in page
+    # Set against the count the region reports, with its source.
+    assert "В реестре 2 из 12 кластеров субъекта, о которых сообщает источник: «Областная газета»" in page
     assert "Сибирский федеральный округ" in page
     assert "200 000 000 ₽" in page  # 2023: two federal grants of 100 mln
 
@@ -62,7 +64,18 @@ def test_altai_region_page_shows_joint_money_without_a_cluster(client, seeded):
 def test_region_page_of_a_region_without_clusters_still_renders(client, seeded):
     response = client.get(Region.objects.get(code="77").get_absolute_url())
     assert response.status_code == 200
-    assert "Кластеров нет" in text(response)
+    page = text(response)
+    # The registry does not know of any: it says so, never that there are none.
+    assert "В реестре нет сведений о кластерах субъекта" in page
+    assert "Кластеров нет" not in page and "кластеров нет" not in page
+
+
+def test_a_region_with_a_reported_count_and_no_records_says_both(client, seeded):
+    page = text(client.get(Region.objects.get(code="02").get_absolute_url()))
+    assert (
+        "В реестре нет сведений о кластерах субъекта; источник сообщает о 19 кластерах: "
+        "Новости Mail, 27 февраля 2026 г." in page
+    )
 
 
 def test_unknown_region_is_404(client, seeded):
@@ -73,15 +86,17 @@ def test_district_page_lists_regions_and_clusters(client, seeded):
     response = client.get(reverse("regions:district", kwargs={"code": "sib"}))
     assert response.status_code == 200
     page = text(response)
-    assert "Иркутская область 2 кластера" in page
-    assert "Алтайский край 3 кластера" in page
-    assert "Кластеры: 5" in page
+    assert "Иркутская область в реестре 2 из 12" in page
+    assert "Алтайский край в реестре 3 из 10" in page
+    assert "Кластеры в реестре: 5" in page
+    assert "Новосибирская область в реестре нет сведений" in page
 
 
 def test_region_list_groups_regions_by_district(client, seeded):
     page = text(client.get(reverse("regions:list")))
     assert "Сибирский федеральный округ" in page
-    assert "Смоленская область 1 кластер" in page
+    assert "Смоленская область в реестре 1 из 5" in page
+    assert "Москва в реестре нет сведений" in page
 
 
 def test_region_page_query_count_does_not_grow_with_its_clusters(client, seeded):
@@ -129,8 +144,10 @@ def test_map_links_every_subject_and_has_a_table_alternative(client, seeded, url
     svg = html[html.index('<svg class="tile-grid"') : html.index("</svg>", html.index("tile-grid"))]
     assert svg.count("<a href=") == 89
     irkutsk = Region.objects.get(code="38")
+    # The link's name starts with the tile's visible label (WCAG 2.5.3, axe label-content-name).
     assert (
-        f'<a href="{irkutsk.get_absolute_url()}" aria-label="Иркутская область: 2 кластера"' in svg
+        f'<a href="{irkutsk.get_absolute_url()}" '
+        'aria-label="ИРК — Иркутская область: в реестре 2 из 12"' in svg
     )
     table = html[html.index('<details class="map-table">') :]
     assert "<table>" in table and "Иркутская область" in table
@@ -146,4 +163,4 @@ def test_map_switches_to_money_by_query_string_and_says_unknown(client, seeded):
 
 def test_map_counts_only_published_clusters_for_the_public(client, draft_cluster):
     html = client.get("/regions/").content.decode()
-    assert 'aria-label="Иркутская область: 2 кластера"' in html  # the draft is the third
+    assert 'aria-label="ИРК — Иркутская область: в реестре 2 из 12"' in html  # not the draft

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-FIXTURES = ["01_regions.json", "02_industries.json", "03_seed.json"]
+FIXTURES = ["01_regions.json", "02_industries.json", "03_seed.json", "04_reported_counts.json"]
 
 
 class Command(BaseCommand):
