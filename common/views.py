@@ -85,6 +85,22 @@ class HomeView(GatedViewMixin, TemplateView):
         return context
 
 
+# The lists the open-data page offers for download, each as XLSX and both CSVs.
+DOWNLOADS = [
+    ("/api/v1/clusters/", "Кластеры", "название, тип, отрасль, субъект РФ, годы, статус, итоги."),
+    (
+        "/api/v1/colleges/",
+        "Образовательные организации",
+        "наименование, ИНН, ОГРН, субъект РФ, населённый пункт.",
+    ),
+    ("/api/v1/employers/", "Работодатели", "наименование, ИНН, ОГРН, субъект РФ, отрасль."),
+    (
+        "/api/v1/funding-lines/",
+        "Строки финансирования",
+        "кластер или субъект, финансовый год, источник средств, сумма, точность, источник.",
+    ),
+]
+
 # The ministry's placeholder for the licence; never shown on the public page.
 LICENCE_PLACEHOLDER = "[Заполняет министерство.]"
 
@@ -101,6 +117,7 @@ class OpenDataView(TemplateView):
         context = super().get_context_data(**kwargs)
         licence = settings.OPENDATA_LICENCE_TEXT.strip()
         context.update(
+            downloads=DOWNLOADS,
             passports=opendata_catalogue(),
             licence_text="" if LICENCE_PLACEHOLDER in licence else licence,
             licence_url=settings.OPENDATA_LICENCE_URL,

@@ -116,9 +116,7 @@ class ReportedCount(TimeStampedModel):
     employers they span — with its wording, date and address. The pages set the registry's
     own count against it («в реестре 5 из 13»); it is never the registry's figure."""
 
-    measure = models.CharField(
-        "что посчитано", max_length=16, choices=ReportedMeasure.choices
-    )
+    measure = models.CharField("что посчитано", max_length=16, choices=ReportedMeasure.choices)
     region = models.ForeignKey(
         Region,
         verbose_name="субъект РФ",

@@ -680,8 +680,8 @@ def build_reported(region_pk: dict) -> list[dict]:
     aggregates = (DATA / "press-aggregates.md").read_text(encoding="utf-8")
     code_of = {r["name_ru"]: r["code"] for r in rows("regions.csv")}
     out = []
-    for pk, (measure, region, value, qualifier, wording, as_of, label, publisher, url) in (
-        enumerate(REPORTED, start=1)
+    for pk, (measure, region, value, qualifier, wording, as_of, label, publisher, url) in enumerate(
+        REPORTED, start=1
     ):
         if url.removeprefix("https://").removeprefix("http://") not in aggregates:
             raise ValueError(f"{url} is not in press-aggregates.md")

@@ -9,6 +9,7 @@ choice or several. The workbooks' parts are compared byte for byte.
 """
 
 import io
+import re
 import zipfile
 from dataclasses import replace
 from decimal import Decimal
@@ -21,7 +22,15 @@ from rest_framework import serializers
 
 from clusters.models import College, Employer, Source
 from common.api import csv_copy, rows, xlsx_copy
-from common.api.xlsx import Column, _cell_xml, _row_xml, cell_value, drop_non_xml, xlsx_columns
+from common.api.xlsx import (
+    NUMBER_KINDS,
+    Column,
+    _row_xml,
+    column_cell_xml,
+    column_kind,
+    drop_non_xml,
+    xlsx_columns,
+)
 from funding.models import FundingLine
 from regions.api.serializers import RegionSerializer
 from regions.models import Region
@@ -116,7 +125,11 @@ def test_sql_writes_the_python_paths_sheet_for_every_list(
         written = _parts(_python_export(monkeypatch, persona_client, url, params))
         assert copied == written, params
         sheet = copied["xl/worksheets/sheet1.xml"]
-        assert sheet.count(b"<row>") > 2 and sheet.endswith(b"</row></sheetData></worksheet>")
+        rows = sheet.count(b"<row>")
+        tail = re.search(
+            rb'</row></sheetData><autoFilter ref="A1:[A-Z]+(\d+)"/></worksheet>$', sheet
+        )
+        assert rows > 2 and tail and int(tail.group(1)) == rows  # the filter covers every row
 
 
 def _sheet(body: bytes) -> list[tuple]:
@@ -137,7 +150,8 @@ def test_the_hostile_values_reach_the_sheet_as_python_writes_them(
     assert "федеральный бюджет" in cells and "средства работодателей" in cells  # choice labels
     amounts = {value for value in cells if isinstance(value, int | float)}
     assert {0.01, 1234567.89, 100000000.5, 777000000} <= amounts  # numbers, not text
-    assert "0999-12-31" in cells and "1900-01-01T02:30:17.000005+02:30:17" in cells
+    # Dates are dates; one a spreadsheet cannot count to (before 1 March 1900) is its text.
+    assert "31.12.0999" in cells and "01.01.1900 02:30" in cells
     anonymous = _sheet(_export(api_client, "/api/v1/funding-lines/", {}))
     assert 777000000 not in {value for row in anonymous for value in row}  # the draft's
     kinds = set(_column(_sheet(_export(api_client, "/api/v1/regions/", {})), "Вид субъекта"))
@@ -229,7 +243,7 @@ def test_a_workbook_cut_off_by_an_error_is_never_whole(seed, api_client, monkeyp
 def _python_cell(column: Column, spec: rows.CellSpec, value) -> str:
     """The cell the Python path writes: the row dict the plan writes, then `cell_value`."""
     row = {"v": None if value is None else spec.represent(value)}
-    return _cell_xml(cell_value(row, column))
+    return column_cell_xml(row, column)
 
 
 CHOICES = (("federal", "федеральный бюджет"), ("regional", "бюджет {субъекта}, 100%"), ("", "—"))
@@ -253,8 +267,8 @@ def test_each_cell_kind_is_written_in_sql_as_in_python(drf_field, model_field, s
     `_cell_xml(cell_value(row))`, null included."""
     spec = rows.CellSpec("v", (), rows._represent(drf_field), drf_field, model_field)
     choices = tuple((str(k), str(v)) for k, v in getattr(drf_field, "choices", {}).items())
-    is_number = isinstance(drf_field, serializers.IntegerField | serializers.DecimalField)
-    column = Column("v", "v", is_number, choices)
+    kind = column_kind(drf_field, "amount_rub")  # a two-place decimal is money here
+    column = Column("v", "v", kind in NUMBER_KINDS, choices, kind=kind)
     xml = xlsx_copy.cell_xml_sql(column, spec)
     assert xml is not None
     content = xml.content.replace("{value}", f"(%(v)s)::{sql_type}")

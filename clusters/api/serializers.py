@@ -99,6 +99,7 @@ class PartsKnownField(FinalizedByRow, serializers.ListField):
     reads them off the row's amounts, `funding.models.known_parts`)."""
 
     def __init__(self, **kwargs):
+        kwargs.setdefault("label", "Известные части")
         kwargs.setdefault(
             "help_text",
             "Части, о которых есть сведения; сумма остальных — null (сведений нет, не 0). "
@@ -196,6 +197,7 @@ class ClusterSerializer(FinalizedRowSerializer, serializers.ModelSerializer):
         source="funding_total.line_count",
         read_only=True,
         allow_null=True,
+        label="Есть сведения о деньгах",
         help_text="false — ни один источник не называет сумму для кластера; funding_total тогда null.",
     )
 

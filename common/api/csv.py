@@ -3,6 +3,10 @@
 Nested summaries become dotted columns (`region.code`), lists are joined with "; " (a list of
 objects gives one column per field: `network_colleges.full_name`). The columns come from the
 serializer's declaration, not from the data, so they are the same for every page and filter.
+
+`?dialect=excel-ru` writes the same rows for Russian Excel, which opens a comma-separated file
+as one column: `;` between cells, Russian headers, the XLSX's typed cells as Russian text
+(decimal comma, dates ДД.ММ.ГГГГ, «да»/«нет», choice labels: `xlsx.people_text`), BOM.
 """
 
 from __future__ import annotations
@@ -109,23 +113,32 @@ def export_cells(
     return (flatten(row, columns) for row in serialized)
 
 
-def _header_line(columns: list[str], header: list[str] | None) -> str:
-    return BOM + csv.writer(_Echo()).writerow([spreadsheet_safe(c) for c in (header or columns)])
+def _header_line(columns: list[str], header: list[str] | None, delimiter: str = ",") -> str:
+    writer = csv.writer(_Echo(), delimiter=delimiter)
+    return BOM + writer.writerow([spreadsheet_safe(c) for c in (header or columns)])
 
 
-def _end_line(count: int) -> str:
+def _end_line(count: int, delimiter: str = ",") -> str:
     """`#END,<rows>`, written only after the last row, so a response cut off on the way (a
     killed worker, a dropped connection, a database error) can be told from a complete one;
     readers that skip comment lines (`pandas.read_csv(comment="#")`) drop it."""
-    return csv.writer(_Echo()).writerow([END_MARKER, count])
+    return csv.writer(_Echo(), delimiter=delimiter).writerow([END_MARKER, count])
+
+
+EXCEL_RU = "excel-ru"
+DIALECTS = (EXCEL_RU,)
 
 
 def csv_stream(
-    columns: list[str], cell_rows: Iterable[list[str]], header: list[str] | None = None
+    columns: list[str],
+    cell_rows: Iterable[list[str]],
+    header: list[str] | None = None,
+    *,
+    delimiter: str = ",",
 ) -> Iterator[bytes]:
     """A whole export as UTF-8 chunks of a few hundred lines, ending with `#END,<rows>`."""
-    writerow = csv.writer(_Echo()).writerow
-    batch: list[str] = [_header_line(columns, header)]
+    writerow = csv.writer(_Echo(), delimiter=delimiter).writerow
+    batch: list[str] = [_header_line(columns, header, delimiter)]
     count = 0
     for cells in cell_rows:
         batch.append(writerow(cells))
@@ -133,8 +146,33 @@ def csv_stream(
         if len(batch) >= STREAM_BATCH:
             yield "".join(batch).encode("utf-8")
             batch = []
-    batch.append(_end_line(count))
+    batch.append(_end_line(count, delimiter))
     yield "".join(batch).encode("utf-8")
+
+
+def people_cells(columns, rows: Iterable[dict[str, Any]]) -> Iterator[list[str]]:
+    """Each row's cells as the XLSX types them (`xlsx.cell_value`), written as Russian text."""
+    from common.api.xlsx import cell_value, people_text
+
+    for row in rows:
+        yield [people_text(cell_value(row, column), column.cell_kind) for column in columns]
+
+
+def export_people_csv(
+    serializer: serializers.BaseSerializer, queryset: QuerySet, *, chunk_size: int = 2000
+) -> Iterator[bytes]:
+    """The CSV for Russian Excel (`?dialect=excel-ru`): the XLSX's columns and cells as text,
+    `;`-separated, with Russian headers; written in Python from the serializer's rows."""
+    from common.api.xlsx import xlsx_columns
+
+    columns = xlsx_columns(serializer)
+    serialized = rows.iter_serialized(serializer, queryset, chunk_size=chunk_size)
+    return csv_stream(
+        [column.path for column in columns],
+        people_cells(columns, serialized),
+        [column.label for column in columns],
+        delimiter=";",
+    )
 
 
 COPY_CHUNK_BYTES = 1 << 16
@@ -204,6 +242,18 @@ class CSVRenderer(BaseRenderer):
     def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
         rows = _rows_of(data)
         view = (renderer_context or {}).get("view")
+        request = (renderer_context or {}).get("request")
+        dialect = request.query_params.get("dialect") if request is not None else None
+        if dialect == EXCEL_RU and hasattr(view, "xlsx_columns"):
+            columns = view.xlsx_columns()
+            return b"".join(
+                csv_stream(
+                    [c.path for c in columns],
+                    people_cells(columns, rows),
+                    [c.label for c in columns],
+                    delimiter=";",
+                )
+            )
         columns = view.csv_columns() if hasattr(view, "csv_columns") else None
         if not columns:
             columns = list(rows[0].keys()) if rows else []

@@ -26,6 +26,24 @@ IF_MATCH = OpenApiParameter(
     description="ETag из предыдущего GET; если объект с тех пор изменился — 412 и ничего не меняется.",
 )
 PRECONDITION_FAILED = OpenApiResponse(description="If-Match не совпадает с текущим ETag.")
+# Parameters of every list's CSV export (common/api/viewsets.py stream_csv).
+EXPORT_PARAMETERS = [
+    OpenApiParameter(
+        "dialect",
+        OpenApiTypes.STR,
+        enum=["excel-ru"],
+        description=(
+            "С format=csv: excel-ru — CSV для русского Excel (разделитель «;», десятичная "
+            "запятая, даты ДД.ММ.ГГГГ, «да»/«нет», подписи вместо кодов, заголовки по-русски)."
+        ),
+    ),
+    OpenApiParameter(
+        "labels",
+        OpenApiTypes.STR,
+        enum=["ru"],
+        description="С format=csv: ru — заголовки столбцов по-русски (значения — коды).",
+    ),
+]
 
 
 def lookup_schema(name: str, description: str):
@@ -137,6 +155,12 @@ class RegistryAutoSchema(AutoSchema):
                 },
             )
         return responses
+
+    def get_override_parameters(self):
+        parameters = super().get_override_parameters()
+        if self.method == "GET" and self._is_list_view() and hasattr(self.view, "stream_csv"):
+            parameters = [*parameters, *EXPORT_PARAMETERS]
+        return parameters
 
     def _get_filter_parameters(self):
         parameters = super()._get_filter_parameters()

@@ -20,11 +20,19 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags, quote_etag
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import status, viewsets
+from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.response import Response
 
 from common import response_cache
-from common.api.csv import CSVRenderer, csv_columns, export_csv
+from common.api.csv import (
+    DIALECTS,
+    EXCEL_RU,
+    CSVRenderer,
+    csv_columns,
+    export_csv,
+    export_people_csv,
+)
 from common.api.exceptions import PreconditionFailed, registry_exception_handler
 from common.api.filters import StableOrderingFilter
 from common.api.json_sql import CountedRows, json_rows
@@ -203,15 +211,31 @@ class RegistryViewSetMixin(ConditionalGetMixin):
     def stream_csv(self) -> StreamingHttpResponse:
         """Every row of the filtered list, read through a server-side cursor, never held.
 
-        `?labels=ru` writes Russian headers for people (codes stay the default for programs).
+        `?labels=ru` writes Russian headers for people (codes stay the default for programs);
+        `?dialect=excel-ru` the CSV for Russian Excel (common/api/csv.py).
         The last line is `#END,<rows>`: a response cut off on the way has no such line.
         """
         serializer = self.get_serializer(many=True)
-        columns = csv_columns(serializer)
-        header = csv_labels(serializer) if self.request.query_params.get("labels") == "ru" else None
-        chunks = export_csv(
-            serializer, self._export_queryset(), columns, header=header, chunk_size=CSV_CHUNK_SIZE
-        )
+        dialect = self.request.query_params.get("dialect")
+        if dialect and dialect not in DIALECTS:
+            raise ValidationError(
+                {"dialect": [f"Неизвестный вид CSV: «{dialect}»; есть excel-ru."]}
+            )
+        if dialect == EXCEL_RU:
+            chunks = export_people_csv(
+                serializer, self._export_queryset(), chunk_size=CSV_CHUNK_SIZE
+            )
+        else:
+            columns = csv_columns(serializer)
+            labels = self.request.query_params.get("labels") == "ru"
+            header = csv_labels(serializer) if labels else None
+            chunks = export_csv(
+                serializer,
+                self._export_queryset(),
+                columns,
+                header=header,
+                chunk_size=CSV_CHUNK_SIZE,
+            )
         response = StreamingHttpResponse(chunks, content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{self.csv_filename}.csv"'
         return response

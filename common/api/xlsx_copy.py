@@ -7,8 +7,10 @@ deflates it (`xlsx.xlsx_sheet_stream`). A cell is the CSV's cell SQL (`csv_copy.
 what each serializer field writes, by field class and column type) put the way
 `xlsx.cell_value` and `xlsx._cell_xml` put it:
 
-- a number column (`Column.is_number`: an integer or decimal field) is a number, `<c><v>…</v></c>`,
-  unguarded, as `cell_value` passes numbers;
+- a number column (`Column.cell_kind`: an integer or decimal field) is a number, `<c><v>…</v></c>`,
+  unguarded, as `cell_value` passes numbers, money with its style;
+- a date or a datetime is its day number (`serial_sql`, `xlsx.serial`) with its style; a
+  boolean «да» or «нет»;
 - every other column is an inline string of the CSV's cell (`csv_copy.guarded_sql`: the formula
   guard, an empty text an empty cell), a choice's code read as its label first
   (`cell_value`'s `Column.choices`, `xlsx.labelled_sql`), then XML-escaped (`xlsx.xml_text_sql`, from
@@ -38,17 +40,23 @@ from common.api import csv_copy, rows
 from common.api.csv_copy import Cell, CopyExport
 from common.api.rows import CellSpec
 from common.api.xlsx import (
+    BOOLEAN,
+    DATE,
+    DATETIME,
     EMPTY_CELL,
+    NO,
     NUMBER_CLOSE,
-    NUMBER_OPEN,
+    NUMBER_KINDS,
     ROW_CLOSE,
     ROW_OPEN,
     TEXT_CLOSE,
     TEXT_OPEN,
+    YES,
     Column,
     drop_non_xml,
     labelled_sql,
     sql_literal,
+    style_attr,
     xlsx_sheet_stream,
     xlsx_stream,
     xml_text_sql,
@@ -83,16 +91,55 @@ class CellXml:
         )
 
 
+def date_cell_sql(value: str, kind: str, zone: str | None, style: str) -> str:
+    """A date's or a datetime's whole cell in SQL, as `xlsx._cell_xml` writes it: its day
+    number (`xlsx.serial`: days since 1899-12-30; a datetime the wall-clock time in `zone` to
+    the second, the fraction of its day to ten places — numeric at twenty, then round(), half
+    away from zero as Decimal's ROUND_HALF_UP) with its style; before 1 March 1900, which
+    spreadsheets cannot count to, its text ДД.ММ.ГГГГ[ ЧЧ:ММ]."""
+    if kind == DATE:
+        moment = f"({value})::date"
+        number = f"({moment} - DATE '1899-12-30')::text"
+        text = f"to_char({moment}, 'DD.MM.YYYY')"
+        first = "DATE '1900-03-01'"
+    else:
+        moment = f"date_trunc('second', ({value}) AT TIME ZONE '{zone}')"
+        seconds = f"(extract(epoch FROM {moment}) - extract(epoch FROM TIMESTAMP '1899-12-30'))"
+        number = f"round({seconds}::numeric(30, 20) / 86400, 10)::text"
+        text = f"to_char({moment}, 'DD.MM.YYYY HH24:MI')"
+        first = "TIMESTAMP '1900-03-01'"
+    return (
+        f"CASE WHEN {moment} < {first}"
+        f" THEN {sql_literal(TEXT_OPEN)} || {text} || {sql_literal(TEXT_CLOSE)}"
+        f" ELSE {sql_literal(f'<c{style}><v>')} || {number} || {sql_literal(NUMBER_CLOSE)} END"
+    )
+
+
 def cell_xml_sql(column: Column, spec: CellSpec) -> CellXml | None:
     """The SQL of one sheet cell, or None when it has no SQL form here."""
     found = csv_copy.value_sql(spec, "{value}")
     if found is None:
         return None
-    if column.is_number:
+    kind = column.cell_kind
+    style = style_attr(column)
+    if kind in NUMBER_KINDS:
         if found.kind not in ("integer", "decimal"):
             return None
         # The number's digits, unguarded (`cell_value` passes numbers as they are).
-        return CellXml(f"({found.sql})::text", NUMBER_OPEN, NUMBER_CLOSE, escaped=False)
+        return CellXml(f"({found.sql})::text", f"<c{style}><v>", NUMBER_CLOSE, escaped=False)
+    if kind in (DATE, DATETIME):
+        if found.kind != kind:
+            return None
+        zone = csv_copy._zone_name(spec.drf_field) if kind == DATETIME else None
+        if kind == DATETIME and zone is None:
+            return None
+        # The whole cell is the content: a day number, or text before spreadsheets' days.
+        return CellXml(date_cell_sql("{value}", kind, zone, style), "", "", escaped=False)
+    if kind == BOOLEAN:
+        if found.kind != "boolean":
+            return None
+        yes_no = f"CASE WHEN {{value}} THEN {sql_literal(YES)} WHEN NOT {{value}} THEN {sql_literal(NO)} END"
+        return CellXml(yes_no, TEXT_OPEN, TEXT_CLOSE, escaped=False)
     if column.choices:
         if found.kind != "text":
             return None

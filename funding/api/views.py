@@ -10,6 +10,8 @@ from common.api.csv import CSVRenderer
 from common.api.renderers import RegistryJSONRenderer
 from common.api.schema import lookup_schema
 from common.api.viewsets import ConditionalGetMixin, RegistryModelViewSet, WriteServices
+from common.api.xlsx import BOOLEAN, INTEGER, MONEY, TEXT, Column
+from common.qualifiers import TotalQualifier
 from funding import services as lines
 from funding.api.serializers import (
     FundingLineSerializer,
@@ -114,3 +116,33 @@ class StatsView(ConditionalGetMixin, APIView):
             else:
                 columns.append(dim)
         return [*columns, "is_joint", "cluster_count", "amount_rub", "qualifier", "parts_known"]
+
+    def xlsx_columns(self) -> list[Column]:
+        """The CSV's columns with Russian headers and kinds (`?dialect=excel-ru`)."""
+        sources = tuple((str(k), str(v)) for k, v in FundingSource.choices)
+        columns = []
+        for dim in getattr(self, "group_by", []):
+            if dim in ("federal_district", "region"):
+                name = "Федеральный округ" if dim == "federal_district" else "Субъект РФ"
+                columns += [
+                    Column(f"{dim}.code", f"{name}: Код"),
+                    Column(f"{dim}.name", f"{name}: Название"),
+                ]
+            elif dim == "industry":
+                columns += [
+                    Column("industry.slug", "Отрасль: Адрес страницы (slug)"),
+                    Column("industry.name", "Отрасль: Название"),
+                ]
+            elif dim == "fiscal_year":
+                columns.append(Column(dim, "Финансовый год", True, kind=INTEGER))
+            else:
+                columns.append(Column(dim, "Источник средств", choices=sources, kind=TEXT))
+        qualifiers = tuple((str(k), str(v)) for k, v in TotalQualifier.choices)
+        return [
+            *columns,
+            Column("is_joint", "Совместно (без кластера)", kind=BOOLEAN),
+            Column("cluster_count", "Число кластеров", True, kind=INTEGER),
+            Column("amount_rub", "Сумма, ₽", True, kind=MONEY),
+            Column("qualifier", "Точность", choices=qualifiers, kind=TEXT),
+            Column("parts_known", "Известные части", choices=sources, kind=TEXT, in_list=True),
+        ]

@@ -419,7 +419,9 @@ def test_pages_of_a_long_list_are_links_by_number(client, db):
     industry = IndustryFactory()
     ClusterFactory.create_batch(20 * 12 + 1, industry=industry)
     html = client.get(reverse("clusters:list"), {"page": 6}).content.decode()
-    nav = html[html.index('<nav class="pagination"') : html.index("</nav>", html.index("pagination"))]
+    nav = html[
+        html.index('<nav class="pagination"') : html.index("</nav>", html.index("pagination"))
+    ]
     assert "Страница 6 из 13" in nav
     for number in (1, 4, 5, 7, 8, 13):
         assert f'?page={number}">{number}<' in nav, number

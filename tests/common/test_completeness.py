@@ -38,7 +38,10 @@ def test_completeness_page_lists_missing_facts_and_official_figures(client, seed
     # The regions furthest from the count reported for them, largest gap first.
     table = page[page.index("Кластеры субъектов: по данным источников и в реестре") :]
     assert table.index("Республика Башкортостан 19") < table.index("Московская область 17")
-    assert re.search(r"Республика Башкортостан 19 \(Новости Mail, 27 февраля 2026 г\., .*?\) нет сведений 19", table)
+    assert re.search(
+        r"Республика Башкортостан 19 \(Новости Mail, 27 февраля 2026 г\., .*?\) нет сведений 19",
+        table,
+    )
     # Gaps, cluster by cluster.
     # Moscow region and Orenburg (no source), the two Altai clusters (joint money only), and
     # the cluster with no industry added here

@@ -61,6 +61,9 @@ def test_open_data_page_links_csv_and_api_docs_and_never_shows_the_licence_place
     html = response.content.decode()
     for path in ("clusters", "colleges", "employers", "funding-lines"):
         assert f'href="/api/v1/{path}/?format=csv"' in html
+        # Beside every CSV link, the CSV for Russian Excel and the XLSX.
+        assert f'href="/api/v1/{path}/?format=csv&amp;dialect=excel-ru"' in html
+        assert f'href="/api/v1/{path}/?format=xlsx"' in html
     assert 'href="/api/v1/docs/"' in html
     assert "[Заполняет министерство.]" not in html
 
@@ -220,7 +223,7 @@ def test_home_groups_add_up_to_the_whole(client, seed):
     by_industry = sum(i.cluster_count for i in context["industries"])
     assert by_industry + context["no_industry_count"] == total + 1
     page = response.content.decode().replace("\u00a0", " ")
-    assert "Донецкая Народная Республика</a> <span class=\"count\">1 кластер" in page
+    assert 'Донецкая Народная Республика</a> <span class="count">1 кластер' in page
     assert "(вне федеральных округов)" in page
     assert '?industry=none">Отрасль не указана</a> <span class="count">1 кластер' in page
 

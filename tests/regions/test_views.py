@@ -40,7 +40,10 @@ def test_irkutsk_region_page_lists_its_two_clusters(client, seeded):
     page = text(response)
     assert "Кластеры в реестре: 2" in page
     # Set against the count the region reports, with its source.
-    assert "В реестре 2 из 12 кластеров субъекта, о которых сообщает источник: «Областная газета»" in page
+    assert (
+        "В реестре 2 из 12 кластеров субъекта, о которых сообщает источник: «Областная газета»"
+        in page
+    )
     assert "Сибирский федеральный округ" in page
     assert "200 000 000 ₽" in page  # 2023: two federal grants of 100 mln
 
