@@ -35,7 +35,7 @@ class ClusterReviewMixin:
         ]
 
     def review_actions(self, request, cluster: Cluster) -> list[str]:
-        """What `request.user` may do with `cluster` now: submit, publish, return."""
+        """What `request.user` may do with `cluster` now: submit, publish, return, withdraw."""
         if (
             cluster is None
             or cluster.pk is None
@@ -50,6 +50,8 @@ class ClusterReviewMixin:
             actions.append("publish")
         if gate.can_publish(request.user) and state == ReviewState.IN_REVIEW:
             actions.append("return")
+        if gate.can_publish(request.user) and state == ReviewState.PUBLISHED:
+            actions.append("withdraw")
         return actions
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
@@ -85,14 +87,16 @@ class ClusterReviewMixin:
             "submit": "Отправлено на проверку федеральным редакторам",
             "publish": "Опубликовано",
             "return": "Возвращено на доработку с комментарием",
+            "withdraw": "Снято с публикации",
+        }[action]
+        step = {
+            "submit": services.cluster_submit_for_review,
+            "publish": services.cluster_publish,
+            "return": services.cluster_return,
+            "withdraw": services.cluster_withdraw,
         }[action]
         try:
-            if action == "submit":
-                services.cluster_submit_for_review(actor=request.user, cluster=cluster)
-            elif action == "publish":
-                services.cluster_publish(actor=request.user, cluster=cluster)
-            else:
-                services.cluster_return(actor=request.user, cluster=cluster, comment=comment)
+            step(actor=request.user, cluster=cluster, comment=comment)
         except (PermissionDenied, ValidationError) as exc:
             reason = " ".join(getattr(exc, "messages", [str(exc)]))
             self.message_user(request, f"Не выполнено: {reason}", messages.ERROR)

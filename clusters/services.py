@@ -73,6 +73,15 @@ def _notify(event: str, cluster: Cluster, before: ClusterPlacement | None = None
 # --- permissions ----------------------------------------------------------------------------
 
 
+# A permission's action as the refusal names it to staff.
+ACTION_NAMES = {
+    "add": "добавление",
+    "change": "изменение",
+    "delete": "удаление",
+    "view": "просмотр",
+}
+
+
 def _perm(model: type[models.Model], action: str) -> str:
     return f"{model._meta.app_label}.{action}_{model._meta.model_name}"
 
@@ -85,7 +94,8 @@ def _require_region(actor: Actor, model: type[models.Model], action: str, region
     if regions is None or region_id in regions:
         return
     raise PermissionDenied(
-        f"Недостаточно прав: {model._meta.verbose_name} — другой субъект или нет права «{action}»."
+        f"Недостаточно прав: {model._meta.verbose_name} — другого субъекта, или у вас нет права "
+        f"на {ACTION_NAMES.get(action, action)}."
     )
 
 
@@ -198,20 +208,38 @@ def cluster_publication_problems(cluster: Cluster) -> list[str]:
     return problems
 
 
-def _set_state(cluster: Cluster, state: str, comment: str = "") -> None:
+# A review step as its history record names it (the record's reason, with the comment).
+REVIEW_EVENTS = {
+    "submit": "Отправлен на проверку",
+    "publish": "Опубликован",
+    "withdraw": "Снят с публикации",
+    "return": "Возвращён на доработку",
+}
+
+
+def _set_state(
+    cluster: Cluster, state: str, *, actor: Actor, event: str, comment: str = ""
+) -> None:
+    """Write a review step: the state, the comment a return needs, and a history record
+    saying what happened, who did it and why (`history/changes.py` shows it as an event)."""
     cluster.review_state = state
     cluster.is_published = state == ReviewState.PUBLISHED
-    cluster.review_comment = comment
+    cluster.review_comment = comment if state == ReviewState.RETURNED else ""
     cluster.full_clean()
+    reason = REVIEW_EVENTS[event]
+    cluster._change_reason = f"{reason}: {comment}" if comment else reason
+    if getattr(actor, "is_authenticated", False):
+        cluster._history_user = actor
     cluster.save(update_fields=["review_state", "is_published", "review_comment", "updated_at"])
 
 
 @transaction.atomic
-def cluster_publish(*, actor: Actor, cluster: Cluster) -> Cluster:
+def cluster_publish(*, actor: Actor, cluster: Cluster, comment: str = "") -> Cluster:
     """Publish a cluster: it becomes visible to everyone and counts in the public totals.
 
     Requires `clusters.publish_cluster`, exactly one base college and a source. Effect: writes
-    the cluster's state; followers recompute the public totals its money counts in.
+    the cluster's state and a history record «Опубликован» (actor, time, comment); followers
+    recompute the public totals its money counts in.
     """
     _require_publisher(actor)
     cluster = Cluster.objects.select_for_update().get(pk=cluster.pk)
@@ -220,44 +248,49 @@ def cluster_publish(*, actor: Actor, cluster: Cluster) -> Cluster:
     if problems:
         raise ValidationError(problems)
     before = ClusterPlacement.of(cluster)
-    _set_state(cluster, ReviewState.PUBLISHED)
+    _set_state(
+        cluster, ReviewState.PUBLISHED, actor=actor, event="publish", comment=comment.strip()
+    )
     _notify("updated", cluster, before)
     return cluster
 
 
 @transaction.atomic
-def cluster_withdraw(*, actor: Actor, cluster: Cluster) -> Cluster:
-    """Withdraw a published cluster back to draft. Requires `clusters.publish_cluster`."""
+def cluster_withdraw(*, actor: Actor, cluster: Cluster, comment: str = "") -> Cluster:
+    """Withdraw a published cluster back to draft. Requires `clusters.publish_cluster`.
+    Effect: the state, and a history record «Снят с публикации» (actor, time, comment)."""
     _require_publisher(actor)
     cluster = Cluster.objects.select_for_update().get(pk=cluster.pk)
     _require_region(actor, Cluster, "change", cluster.region_id)
     before = ClusterPlacement.of(cluster)
-    _set_state(cluster, ReviewState.DRAFT)
+    _set_state(cluster, ReviewState.DRAFT, actor=actor, event="withdraw", comment=comment.strip())
     _notify("updated", cluster, before)
     return cluster
 
 
 @transaction.atomic
-def cluster_submit_for_review(*, actor: Actor, cluster: Cluster) -> Cluster:
-    """Mark a draft (or a returned cluster) «на проверке» for the federal editors' queue."""
+def cluster_submit_for_review(*, actor: Actor, cluster: Cluster, comment: str = "") -> Cluster:
+    """Mark a draft (or a returned cluster) «на проверке» for the federal editors' queue.
+    Effect: the state, and a history record «Отправлен на проверку» (actor, time, comment)."""
     cluster = Cluster.objects.select_for_update().get(pk=cluster.pk)
     _require_region(actor, Cluster, "change", cluster.region_id)
     if cluster.review_state not in (ReviewState.DRAFT, ReviewState.RETURNED):
         raise ValidationError("На проверку отправляют черновик или возвращённый кластер.")
-    _set_state(cluster, ReviewState.IN_REVIEW)
+    _set_state(cluster, ReviewState.IN_REVIEW, actor=actor, event="submit", comment=comment.strip())
     return cluster
 
 
 @transaction.atomic
 def cluster_return(*, actor: Actor, cluster: Cluster, comment: str) -> Cluster:
-    """Return a cluster under review to its regional editors with a comment on what to fix."""
+    """Return a cluster under review to its regional editors with a comment on what to fix.
+    Effect: the state and comment, and a history record «Возвращён на доработку: …»."""
     _require_publisher(actor)
     if not comment.strip():
         raise ValidationError({"review_comment": "Напишите, что нужно исправить."})
     cluster = Cluster.objects.select_for_update().get(pk=cluster.pk)
     if cluster.review_state != ReviewState.IN_REVIEW:
         raise ValidationError("Вернуть можно только кластер, который на проверке.")
-    _set_state(cluster, ReviewState.RETURNED, comment.strip())
+    _set_state(cluster, ReviewState.RETURNED, actor=actor, event="return", comment=comment.strip())
     return cluster
 
 

@@ -17,11 +17,33 @@ from django.db import models
 from django.db.models import OuterRef, Subquery
 from django.urls import NoReverseMatch, reverse
 
+# capfirst, not str.capitalize(), which would lower «РФ» and «СПО» («Субъект рф»)
+from django.utils.text import capfirst
+
 from common.templatetags.ru_format import format_date, format_number, format_rub
 from history.tracked import SKIPPED_FIELDS
 
 EMPTY = "не указано"
 ACTIONS = {"+": "создание", "~": "изменение", "-": "удаление"}
+# Fields no form edits but a history must show: the review steps change them
+# (clusters.services: submit, publish, return, withdraw).
+WORKFLOW_FIELDS = {"is_published", "review_state", "review_comment"}
+# A review step, named by the state it leads to (and, for a withdrawal, the one it left).
+REVIEW_EVENTS = {
+    "in_review": "отправка на проверку",
+    "published": "публикация",
+    "returned": "возврат на доработку",
+}
+WITHDRAWAL = "снятие с публикации"
+
+
+def review_event(before_state: str | None, after_state: str | None) -> str:
+    """The review step a cluster's save made, or "" when its review state did not change."""
+    if before_state is None or before_state == after_state:
+        return ""
+    if before_state == "published" and after_state != "published":
+        return WITHDRAWAL
+    return REVIEW_EVENTS.get(after_state or "", "смена состояния проверки")
 
 
 @dataclass
@@ -46,11 +68,13 @@ class Change:
     reason: str
     fields: list[FieldChange] = field(default_factory=list)
     history_id: int = 0
+    event: str = ""  # a review step (publication, return…), "" for any other save
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "at": self.at.isoformat(),
             "action": self.action,
+            "event": self.event or None,
             "model": self.model_key,
             "model_label": self.model_label,
             "object_id": self.object_id,
@@ -67,7 +91,9 @@ def _editable_fields(model: type[models.Model]) -> list[models.Field]:
     return [
         f
         for f in model._meta.concrete_fields
-        if f.name not in SKIPPED_FIELDS and not f.primary_key and f.editable
+        if f.name not in SKIPPED_FIELDS
+        and not f.primary_key
+        and (f.editable or f.name in WORKFLOW_FIELDS)
     ]
 
 
@@ -209,7 +235,7 @@ def _m2m_changes(record, before, members: dict, labels: _Labels) -> list[FieldCh
             continue
         if before is None and not new:
             continue
-        label = str(m2m.verbose_name).capitalize()
+        label = capfirst(str(m2m.verbose_name))
         was = _names(labels, m2m.related_model, old) if before is not None else ""
         rows.append(FieldChange(label, was, _names(labels, m2m.related_model, new)))
     return rows
@@ -227,7 +253,7 @@ def _change(model, record, before, fields, labels: _Labels) -> Change:
             if old != new and not (old in (None, "") and new in (None, "")):
                 rows.append(
                     FieldChange(
-                        str(f.verbose_name).capitalize(),
+                        capfirst(str(f.verbose_name)),
                         format_value(f, old, labels),
                         format_value(f, new, labels),
                     )
@@ -238,7 +264,7 @@ def _change(model, record, before, fields, labels: _Labels) -> Change:
             new = _value(record, f)
             if new not in (None, ""):
                 rows.append(
-                    FieldChange(str(f.verbose_name).capitalize(), "", format_value(f, new, labels))
+                    FieldChange(capfirst(str(f.verbose_name)), "", format_value(f, new, labels))
                 )
     # The object as it was then, its foreign keys filled from the fetched labels so that
     # its name costs no query.
@@ -255,7 +281,7 @@ def _change(model, record, before, fields, labels: _Labels) -> Change:
         at=record.history_date,
         action=ACTIONS.get(record.history_type, record.history_type),
         model_key=model._meta.label_lower,
-        model_label=str(model._meta.verbose_name).capitalize(),
+        model_label=capfirst(str(model._meta.verbose_name)),
         object_id=record.id,
         object_label=label,
         object_url=_object_url(model, record.id) if record.history_type != "-" else "",
@@ -263,4 +289,9 @@ def _change(model, record, before, fields, labels: _Labels) -> Change:
         reason=record.history_change_reason or "",
         fields=rows,
         history_id=record.history_id,
+        event=review_event(
+            getattr(before, "review_state", None), getattr(record, "review_state", None)
+        )
+        if record.history_type == "~"
+        else "",
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils.text import capfirst  # not str.capitalize(): «РФ» stays «РФ»
 
 from clusters.models import (
     Cluster,
@@ -54,7 +55,7 @@ def model_by_key(key: str) -> type[models.Model] | None:
 
 
 def model_choices() -> list[tuple[str, str]]:
-    return [(model_key(m), str(m._meta.verbose_name_plural).capitalize()) for m in TRACKED]
+    return [(model_key(m), capfirst(str(m._meta.verbose_name_plural))) for m in TRACKED]
 
 
 def region_lookup(model: type[models.Model]) -> str | None:

@@ -159,3 +159,13 @@ def test_the_cluster_history_page_makes_as_many_queries_for_many_changes_as_for_
     for amount in range(18, 30):
         funding_line_update(actor=None, line=line, amount_rub=Decimal(amount * 1000000))
     assert _history_queries(admin_client_logged, smolensk) == few
+
+
+def test_model_names_keep_their_capitals_in_the_feed_and_the_history(smolensk, admin_client_logged):
+    from history.tracked import model_choices
+
+    labels = dict(model_choices())
+    assert labels["regions.region"] == "Субъекты РФ"
+    assert labels["clusters.programme"] == "Профессии и специальности СПО"
+    feed = admin_client_logged.get(reverse("admin:history_change_changelist")).content.decode()
+    assert "Субъект рф" not in feed and "Субъекты рф" not in feed

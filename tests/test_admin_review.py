@@ -118,3 +118,54 @@ def test_the_feed_shows_a_regional_editors_change_to_federal_editors_by_region(r
     users = {c.user for c in feed.context["changes"]}
     assert "smolensk" in users
     assert regional.get(reverse("admin:history_change_changelist")).status_code == 403
+
+
+def test_every_review_step_is_an_event_in_the_history_and_the_feed(regional, federal):
+    cluster = _new_cluster_by_regional_editor(regional)
+    _review(regional, cluster, "submit", "Проверьте, пожалуйста")
+    _review(federal, cluster, "return", "Укажите год отбора.")
+    _review(regional, cluster, "submit")
+    _review(federal, cluster, "publish", "Всё верно")
+    page = federal.get(reverse("admin:clusters_cluster_change", args=[cluster.pk])).content
+    assert 'value="withdraw">Снять с публикации' in page.decode()
+    _review(federal, cluster, "withdraw", "Источник отозван")
+    cluster.refresh_from_db()
+    assert cluster.review_state == ReviewState.DRAFT and not cluster.is_published
+
+    history = federal.get(reverse("admin:clusters_cluster_history", args=[cluster.pk]))
+    events = [
+        (c.event, c.user, c.reason)
+        for c in history.context["changes"]
+        if c.object_label == str(cluster) and c.event
+    ]
+    assert events == [
+        ("снятие с публикации", "moscow", "Снят с публикации: Источник отозван"),
+        ("публикация", "moscow", "Опубликован: Всё верно"),
+        ("отправка на проверку", "smolensk", "Отправлен на проверку"),
+        ("возврат на доработку", "moscow", "Возвращён на доработку: Укажите год отбора."),
+        ("отправка на проверку", "smolensk", "Отправлен на проверку: Проверьте, пожалуйста"),
+    ]
+    html = history.content.decode()
+    assert "без изменений в полях" not in html
+    assert "<strong>публикация</strong>" in html
+    assert "Состояние проверки" in html and "<ins>опубликован</ins>" in html
+
+    feed = federal.get("/api/v1/changes/", {"model": "clusters.cluster"})
+    assert feed.status_code == 200
+    feed_events = [r["event"] for r in feed.json()["results"] if r["event"]]
+    assert feed_events[:2] == ["снятие с публикации", "публикация"]
+
+
+def test_a_refusal_names_the_right_in_russian(regional):
+    from django.core.exceptions import PermissionDenied
+
+    from clusters import services
+
+    user = regional.session["_auth_user_id"]
+    from django.contrib.auth import get_user_model
+
+    actor = get_user_model().objects.get(pk=user)
+    other = Cluster.objects.get(slug="irk-energy")
+    with pytest.raises(PermissionDenied) as refused:
+        services.cluster_update(actor=actor, cluster=other, name="Чужой")
+    assert "«change»" not in str(refused.value) and "на изменение" in str(refused.value)

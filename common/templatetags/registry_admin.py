@@ -51,3 +51,26 @@ def saved_original(inline_admin_form) -> str:
         saved = type(original)._base_manager.filter(pk=original.pk).first()
         return str(saved) if saved is not None else str(original)
     return str(original)
+
+
+@register.simple_tag
+def record_link(reference: str | None):
+    """A record written by the press-release assistant («funding.fundingline:88», as the
+    proposals store it), as staff read it: its model's name and number, linked to its page
+    in the admin — never the internal reference itself."""
+    from django.apps import apps
+    from django.urls import NoReverseMatch, reverse
+    from django.utils.html import format_html
+
+    label, _, pk = (reference or "").partition(":")
+    try:
+        model = apps.get_model(label)
+    except (LookupError, ValueError):
+        return "запись"
+    name = capfirst(str(model._meta.verbose_name))
+    opts = model._meta
+    try:
+        url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[pk])
+    except NoReverseMatch:
+        return f"{name} № {pk}"
+    return format_html('<a href="{}">{} № {}</a>', url, name, pk)

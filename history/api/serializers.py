@@ -12,6 +12,13 @@ class ChangeSerializer(serializers.Serializer):
 
     at = serializers.DateTimeField()
     action = serializers.CharField(help_text="создание, изменение или удаление")
+    event = serializers.CharField(
+        allow_null=True,
+        help_text=(
+            "Шаг проверки, если изменение — он: отправка на проверку, публикация, возврат на "
+            "доработку, снятие с публикации; иначе null. Комментарий — в reason."
+        ),
+    )
     model = serializers.CharField(help_text="Модель, например funding.fundingline.")
     model_label = serializers.CharField()
     object_id = serializers.IntegerField()

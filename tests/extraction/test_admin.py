@@ -65,9 +65,14 @@ def test_pasting_the_smolensk_seed_and_accepting_creates_drafts(editor_client):
         "base_college_match": "new",
         "checkboxes": "",
     }
-    assert "Принято как черновик" in decide("c1", **cluster_fields).content.decode()
+    page = decide("c1", **cluster_fields).content.decode()
+    assert "Принято как черновик" in page
     cluster = Cluster.objects.get()
     assert not cluster.is_published
+    # The record written is named and linked, never its internal reference.
+    url = f"/admin/clusters/cluster/{cluster.pk}/change/"
+    assert f'записано как черновик: <a href="{url}">Кластер № {cluster.pk}</a>' in page
+    assert "clusters.cluster:" not in page
 
     federal = next(m for m in proposals["money"] if m["source"] == "federal")
     decide(
