@@ -21,6 +21,7 @@ $(VENV)/.installed: pyproject.toml requirements.lock
 # Embedded default: SQLite file, tasks in-process, DEBUG on, local admin/admin login.
 run: export DEBUG ?= 1
 run: seed
+	$(PY) manage.py publish_open_data
 	$(PY) manage.py ensure_admin --port $(PORT)
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 

@@ -299,12 +299,16 @@ class EmployerDetailView(GatedViewMixin, DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["partnerships"] = (
+        partnerships = list(
             self.visible(ClusterEmployer)
             .filter(employer=self.object)
             .select_related("cluster__region", "cluster__industry")
             .order_by("cluster__name")
         )
+        context["partnerships"] = partnerships
+        # Where it works with clusters: the subjects of its partner clusters, named once each.
+        regions = {p.cluster.region_id: p.cluster.region for p in partnerships}
+        context["partner_regions"] = sorted(regions.values(), key=lambda r: r.name)
         return context
 
 

@@ -47,13 +47,15 @@ FLAG: dict[str, int] = {
 _BY_SINGLE_FLAG = {flag: TotalQualifier(q) for q, flag in FLAG.items() if flag != FLAG["mixed"]}
 
 # How a figure or total is marked in Russian text («почти 153 млн» → «≈ 153 000 000 ₽»);
-# the no-break space keeps the mark on the number's line. A mixed total is an estimate: «≈»,
-# and the text after the number says which kind (`QUALIFIER_NOTE`).
+# a no-break space keeps «≈» on the number's line and «не менее» in one piece (a line may
+# break before its number, which keeps its own no-break spaces, so a narrow card fits it).
+# A mixed total is an estimate: «≈», and the text after the number says which kind
+# (`QUALIFIER_NOTE`).
 QUALIFIER_MARK: dict[str, str] = {
     TotalQualifier.EXACT: "",
     TotalQualifier.APPROXIMATELY: "≈\u00a0",
-    TotalQualifier.AT_LEAST: "не менее\u00a0",
-    TotalQualifier.AT_MOST: "не более\u00a0",
+    TotalQualifier.AT_LEAST: "не\u00a0менее ",
+    TotalQualifier.AT_MOST: "не\u00a0более ",
     TotalQualifier.MIXED: "≈\u00a0",
 }
 # One line that explains a qualifier a reader cannot guess from the mark alone.

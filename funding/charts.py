@@ -24,13 +24,14 @@ SOURCE_CSS: tuple[tuple[FundingSource, str], ...] = (
 )
 
 # Chart geometry in SVG user units; the stylesheet scales the drawing to the column width.
-# Each row is a caption line (label left, amount right) over a full-width bar, so long
-# labels like «год не указан» and «не менее 432 млн ₽» never collide on a phone.
+# Each row is its label on one line, its amount on the next, then a full-width bar, so a long
+# label («Год не указан») and a long amount («≈ 6,4 млрд ₽ (оценка: смешанная)») never
+# overlap, whatever the width.
 WIDTH = 360
 TEXT_HEIGHT = 19
 BAR_HEIGHT = 16
 ROW_GAP = 12
-ROW_HEIGHT = TEXT_HEIGHT + BAR_HEIGHT + ROW_GAP
+ROW_HEIGHT = 2 * TEXT_HEIGHT + BAR_HEIGHT + ROW_GAP
 TOP = 4
 
 
@@ -190,6 +191,11 @@ class ChartRow:
     value: Breakdown
     rects: list[Rect] = field(default_factory=list)
 
+    @property
+    def value_y(self) -> float:
+        """The baseline of the amount, the line under the label."""
+        return self.text_y + TEXT_HEIGHT
+
 
 @dataclass
 class Chart:
@@ -216,7 +222,7 @@ def stacked_bars(rows: Sequence[Breakdown]) -> Chart | None:
             rects.append(
                 Rect(
                     x=round(x, 2),
-                    y=top + TEXT_HEIGHT,
+                    y=top + 2 * TEXT_HEIGHT,
                     width=round(max(width, 1.0), 2),
                     height=BAR_HEIGHT,
                     css=part.css,

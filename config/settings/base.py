@@ -367,6 +367,9 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # No deep links: they put an anchor inside each operation's button (nested interactive
+    # controls, targets smaller than 24 px — axe on /api/v1/docs/).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False},
     # One schema enum per choice set, whatever field uses it.
     "ENUM_NAME_OVERRIDES": {
         "QualifierEnum": "clusters.choices.Qualifier",

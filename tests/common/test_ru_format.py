@@ -47,11 +47,11 @@ def test_money_tag_carries_the_qualifier():
         f"≈{NB}153{NB}млн{NB}₽"
     )
     assert render("{% money v q %}", v=Decimal("22000000"), q=Qualifier.AT_LEAST) == (
-        f"не менее{NB}22{NB}000{NB}000{NB}₽"
+        f"не{NB}менее 22{NB}000{NB}000{NB}₽"
     )
     assert render("{% money v q %}", v=Decimal("100"), q=Qualifier.EXACT) == f"100{NB}₽"
     assert render("{% money v q short=True %}", v=amount, q=Qualifier.AT_MOST) == (
-        f"не более{NB}153{NB}млн{NB}₽"
+        f"не{NB}более 153{NB}млн{NB}₽"
     )
 
 

@@ -234,3 +234,31 @@ def test_home_sets_the_registry_count_against_the_reported_one(client, seed):
     assert "13 февраля 2026 г., страница источника" in page
     # The map never says a subject has no clusters: the registry knows of none.
     assert "нет кластеров" not in page and "в реестре нет сведений" in page
+
+
+def test_a_chart_row_puts_its_amount_under_its_label(client, seeded):
+    # «Год не указан» and «≈ 6,6 млрд ₽ (оценка: смешанная)» shared one line and overlapped.
+    html = client.get("/").content.decode()
+    svg = html[html.index('<figure class="chart">') : html.index("</figure>")]
+    labels = re.findall(r'<text class="chart-label" x="0" y="([\d.]+)"', svg)
+    values = re.findall(r'<text class="chart-value" x="0" y="([\d.]+)"', svg)
+    assert labels and len(labels) == len(values)
+    for label, value in zip(labels, values, strict=True):
+        assert float(value) - float(label) >= 19  # a line of its own
+
+
+def test_an_employer_page_says_where_it_works_when_its_region_is_not_given(client, db):
+    from tests.clusters.factories import ClusterEmployerFactory
+
+    partnership = ClusterEmployerFactory(employer__region=None, employer__industry=None)
+    page = client.get(partnership.employer.get_absolute_url()).content.decode()
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+    assert "Субъект РФ не указан" in text and "Отрасль не указана" in text
+    assert f"Кластеры-партнёры в субъектах {partnership.cluster.region.name}" in text
+
+
+def test_the_api_docs_are_a_russian_page_of_the_site(client, db):
+    html = client.get("/api/v1/docs/").content.decode()
+    assert '<html lang="ru">' in html
+    assert "/static/js/swagger-ru.js" in html and 'href="/"' in html
+    assert "<style" not in html and "<script>" not in html  # the CSP allows neither inline
