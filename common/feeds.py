@@ -69,7 +69,7 @@ def published_changes(region: Region | None = None) -> list[Change]:
             else f"{line.region.name} (совместно для нескольких кластеров)"
         )
         amount = f"{QUALIFIER_MARK.get(line.qualifier, '')}{format_rub(line.amount_rub)}"
-        year = f"{line.fiscal_year} г." if line.fiscal_year else "год не указан"
+        year = f"{line.fiscal_year} г" if line.fiscal_year else "год не указан"  # «г.» ends it
         changes.append(
             Change(
                 guid=f"funding-line-{line.pk}-{line.updated_at:%Y%m%d%H%M%S}",

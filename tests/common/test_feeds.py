@@ -88,3 +88,12 @@ def test_feed_entries_never_start_with_a_separator(client, seed):
     for entry in parse_valid_atom(client.get("/feed/")):
         summary = (entry.findtext(f"{ATOM}summary") or "").strip()
         assert summary and summary[0] not in ",;.—", summary
+
+
+def test_a_money_entry_ends_its_sentence_once(client, seed):
+    summaries = [
+        entry.findtext(f"{ATOM}summary") or ""
+        for entry in parse_valid_atom(client.get("/regions/altai-krai/feed/"))
+    ]
+    assert any(s.endswith("2023 г.") for s in summaries)
+    assert not any("г.." in s for s in summaries)
