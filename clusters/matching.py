@@ -413,7 +413,10 @@ class Comparison:
 
 
 NO_MATCH = Comparison(Verdict.NONE, 0.0, "")
-NEAR_SCORE = 90.0  # rapidfuzz ratio of the keys from which two names are proposed to staff
+NEAR_SCORE = 90.0
+# How alike the distinctive words must be for a possible match: a one-letter typo
+# («Великолукский»/«Великолуцкий») is, another town («Беловский»/«Березовский», 80) is not.
+DISTINCTIVE_SCORE = 85.0  # rapidfuzz ratio of the keys from which two names are proposed to staff
 
 
 def compare(a: OrgName, b: OrgName) -> Comparison:
@@ -441,7 +444,7 @@ def compare(a: OrgName, b: OrgName) -> Comparison:
     # («политехнический техникум») but the town or the proper name: «Беловский» and
     # «Березовский» are two technical schools, however alike the rest.
     own_a, own_b = _distinctive(a.base), _distinctive(b.base)
-    if own_a and own_b and fuzz.ratio(own_a, own_b) < NEAR_SCORE:
+    if own_a and own_b and fuzz.ratio(own_a, own_b) < DISTINCTIVE_SCORE:
         return NO_MATCH
     score = max(
         fuzz.ratio(_spaced(a.key), _spaced(b.key)),

@@ -224,8 +224,19 @@ class ClusterDetailView(GatedViewMixin, DetailView):
                 {**fact, "refs": refs_of(fact["sources"], number)}
                 for fact in cluster_fact_sources(cluster, cluster.all_citations)
             ],
-            member_refs=refs,
-            line_refs={line.pk: refs_of(list(line.citations.all()), number) for line in lines},
+            base_refs=next(
+                (
+                    refs.get(("college", m.pk), [])
+                    for m in memberships
+                    if m.role == CollegeRole.BASE
+                ),
+                [],
+            ),
+            network_members=[
+                {"college": m.college, "refs": refs.get(("college", m.pk), [])}
+                for m in memberships
+                if m.role == CollegeRole.NETWORK
+            ],
         )
         return context
 

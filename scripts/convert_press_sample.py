@@ -20,7 +20,8 @@ disagreement a conflict for staff. This script only translates each row faithful
   «более», «свыше», «около», «порядка», «≈», «до» are read; «набор» is the intake;
 - lists of members go as written: the import turns «12 учреждений СПО (not named)» and «+5
   more» into a reported count, never into organisations;
-- rows about the eight seed clusters are left out: the seed stays exactly as it is.
+- rows about the eight seed clusters merge into them like any other: their facts are never
+  erased or overwritten (a disagreement is a conflict for staff), the items add sources.
 
 Usage: python scripts/convert_press_sample.py OUT_DIR [--csv PATH …]
 """
@@ -327,8 +328,7 @@ def convert(rows: list[dict], industries: dict[str, str], region_codes: dict[str
         code = region_codes[row["region"]]
         base, town = college_and_town(row["base_college"])
         if base and (code, parse_name(base).key) in bases:
-            stats["rows about seed clusters, left out"] += 1
-            continue
+            stats["rows about seed clusters (merged into them)"] += 1
         source = source_row(row)
         source_id = source["url"] or source["title"]
         sources.setdefault(source_id, source)
@@ -388,6 +388,7 @@ def convert(rows: list[dict], industries: dict[str, str], region_codes: dict[str
                 qualifier, words = mentions[match].qualifier, mentions[match].quote
             funding[(name, code, budget, source_id, amount)] = {
                 "cluster": name,
+                "base_college": base,
                 "region": code,
                 "funding_source": budget,
                 "amount_rub": str(amount),
@@ -431,6 +432,7 @@ def convert(rows: list[dict], industries: dict[str, str], region_codes: dict[str
             if mention.qualifier == AT_MOST and named == {"federal"}:
                 funding[(name, code, "federal", source_id, mention.amount)] = {
                     "cluster": name,
+                    "base_college": base,
                     "region": code,
                     "funding_source": "federal",
                     "amount_rub": str(mention.amount),
@@ -443,6 +445,7 @@ def convert(rows: list[dict], industries: dict[str, str], region_codes: dict[str
             elif len(named) != 1 or MIXED_REMARK.search(wording):
                 figures[(name, code, "funding_total_rub", source_id)] = {
                     "cluster": name,
+                    "base_college": base,
                     "region": code,
                     "kind": "funding_total_rub",
                     "value": str(mention.amount),
@@ -460,6 +463,7 @@ def convert(rows: list[dict], industries: dict[str, str], region_codes: dict[str
                 continue
             figures[(name, code, kind, source_id)] = {
                 "cluster": name,
+                "base_college": base,
                 "region": code,
                 "kind": kind,
                 "value": str(value),

@@ -303,14 +303,40 @@ class Kind:
         return [Statement(source, quote, implied) for source in sources]
 
     def cluster_ref(self, row: dict, ctx: Context, region: Region, code: str = "cluster"):
+        """The cluster a row names: by slug, by name in the subject, or — when the name is
+        not the registry's (another document named it otherwise) — by its base college
+        (column «base_college», the shared matcher)."""
         value = self.text(row, code)
-        if not value:
+        base = self.text(row, "base_college")
+        if not value and not base:
             return None
-        cluster = ctx.clusters().filter(slug=value).first()
-        if cluster is None:
+        cluster = ctx.clusters().filter(slug=value).first() if value else None
+        if cluster is None and value:
             cluster = ctx.find_cluster_by_name(value, region.pk)
+        if cluster is None and base:
+            found = ctx.find_org(College, base, region)
+            if found.sure is not None:
+                clusters = list(
+                    ctx.clusters()
+                    .filter(
+                        region=region,
+                        cluster_colleges__college=found.sure.pk,
+                        cluster_colleges__role="base",
+                    )
+                    .order_by("pk")[:2]
+                )
+                if len(clusters) > 1:
+                    raise RowError(
+                        code,
+                        f"у «{base}» несколько кластеров: укажите адрес страницы (slug) кластера.",
+                    )
+                cluster = clusters[0] if clusters else None
         if cluster is None:
-            raise RowError(code, f"кластер «{value}» не найден (slug или название в субъекте).")
+            raise RowError(
+                code,
+                f"кластер «{value or base}» не найден (slug, название или базовая организация "
+                "в субъекте).",
+            )
         return cluster
 
     # --- the key of a row within one file -------------------------------------------------

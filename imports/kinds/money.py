@@ -40,6 +40,7 @@ class FundingKind(Kind):
         Col("source", "Источник (ссылка или заголовок)", required=True),
         Col("exact_wording", "Формулировка источника"),
         Col("note", "Примечание"),
+        Col("base_college", "Базовая организация кластера"),
         Col("tranche", "Отдельный транш (да/нет)"),
         Col("implied", "Только подразумевается (да/нет)"),
     ]
@@ -56,7 +57,7 @@ class FundingKind(Kind):
 
     def file_key(self, row: dict, ctx: Context) -> tuple | None:
         return (
-            normalise(row.get("cluster", "")),
+            normalise(row.get("cluster", "")) or self.org_key(row.get("base_college", "")),
             self.region_code(row, ctx),
             row.get("fiscal_year", "").strip(),
             row.get("funding_source", "").strip().lower(),
@@ -103,7 +104,7 @@ class FigureKindSpec(Kind):
     code = ImportKind.FIGURES
     model = ReportedFigure
     columns = [
-        Col("cluster", "Кластер (slug или название)", required=True),
+        Col("cluster", "Кластер (slug или название)"),
         Col("region", "Субъект РФ (код или название)", required=True),
         Col("kind", "Показатель", required=True),
         Col("value", "Значение", required=True),
@@ -112,6 +113,7 @@ class FigureKindSpec(Kind):
         Col("source", "Источник (ссылка или заголовок)", required=True),
         Col("exact_wording", "Формулировка источника"),
         Col("note", "Примечание"),
+        Col("base_college", "Базовая организация кластера"),
     ]
     example = {
         "cluster": "Пример: кластер машиностроения Энского политехнического колледжа",
@@ -126,7 +128,7 @@ class FigureKindSpec(Kind):
 
     def file_key(self, row: dict, ctx: Context) -> tuple | None:
         return (
-            normalise(row.get("cluster", "")),
+            normalise(row.get("cluster", "")) or self.org_key(row.get("base_college", "")),
             self.region_code(row, ctx),
             row.get("kind", "").strip().lower(),
             " ".join(row.get("source", "").split()),
@@ -136,7 +138,7 @@ class FigureKindSpec(Kind):
         region = self.region(row, ctx)
         cluster = self.cluster_ref(row, ctx, region)
         if cluster is None:
-            raise RowError("cluster", "обязательное поле не заполнено.")
+            raise RowError("cluster", "укажите кластер (или его базовую организацию).")
         kind = self.choice(row, "kind", FigureKind)
         if not kind:
             raise RowError("kind", "обязательное поле не заполнено.")
