@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('funding', '0008_year_source_index_holds_cluster'),
+        ('funding', '0009_funding_line_citations'),
     ]
 
     operations = [

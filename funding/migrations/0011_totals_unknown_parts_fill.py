@@ -66,7 +66,7 @@ def fill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("funding", "0009_totals_unknown_parts_null"),
+        ("funding", "0010_totals_unknown_parts_null"),
         ("clusters", "0007_merge_20261201_1054"),
     ]
 
