@@ -235,13 +235,12 @@ class CompletenessView(GatedViewMixin, TemplateView):
         registry["employers"] = (
             self.visible(Employer).filter(cluster_employers__isnull=False).distinct().count()
         )
-        national = []
-        for measure in ReportedMeasure:
-            reported = ReportedCount.objects.national(measure)
-            if reported is not None:
-                national.append(
-                    {"label": measure.label, "registry": registry[measure], "reported": reported}
-                )
+        reported = ReportedCount.objects.national_latest()
+        national = [
+            {"label": measure.label, "registry": registry[measure], "reported": reported[measure]}
+            for measure in ReportedMeasure
+            if measure in reported
+        ]
         context.update(
             national=national,
             furthest=regions_furthest(self.visible_q("clusters__")),

@@ -90,6 +90,13 @@ class ReportedCountQuerySet(RegistryQuerySet):
         """The latest count of `measure` reported for the whole country, if any."""
         return self.filter(measure=measure, region__isnull=True).order_by("-as_of", "-pk").first()
 
+    def national_latest(self) -> dict[str, ReportedCount]:
+        """Measure → the latest count reported for the whole country (one query)."""
+        latest: dict[str, ReportedCount] = {}
+        for row in self.filter(region__isnull=True).order_by("measure", "-as_of", "-pk"):
+            latest.setdefault(row.measure, row)
+        return latest
+
     def of_region(self, measure: str, region: Region) -> ReportedCount | None:
         """The latest count of `measure` reported for `region`, if any."""
         return self.filter(measure=measure, region=region).order_by("-as_of", "-pk").first()

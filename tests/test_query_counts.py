@@ -55,31 +55,35 @@ API_LISTS = {
 # and totals joined, then 4 prefetches: memberships (+ colleges), partnerships (+ employers),
 # programmes, figures ("the 4 row prefetches" below).
 PAGES = {
-    # clusters, colleges, employers counted; national totals; the map's regions and their
-    # cluster counts; districts; industries; latest clusters
-    "home": 9,
+    # clusters, colleges, employers counted; national totals; the map's regions, their
+    # cluster counts and their reported counts; districts; the subjects outside them;
+    # industries; latest clusters; the country's reported count
+    "home": 12,
     # paginator count; the 5 facets (district, region, industry, kind, year) in one GROUPING
     # SETS statement; 3 option lists (district, region, industry); the page of clusters; their
-    # base colleges (the card's one prefetch)
-    "catalogue": 7,
+    # base colleges (the card's one prefetch); the country's reported count
+    "catalogue": 8,
     # the cluster (+ joins); the 4 row prefetches; sources; funding lines (+ sources); the
     # lines' citations (+ sources); the cluster's citations (+ sources); the completeness
     # block: the cluster with its facts as computed columns
     "cluster": 10,
-    # the map's regions and their cluster counts; districts; regions with cluster counts;
-    # regions without a district
-    "regions": 5,
+    # the map's regions, their cluster counts and reported counts; districts; regions with
+    # cluster counts; regions without a district; the regions' reported counts; the
+    # country's reported count
+    "regions": 8,
     # the region; the completeness block: its clusters with gaps, their facts as computed
     # columns; the paginator's count; its totals; its clusters; their base colleges; its
-    # region-level lines
+    # region-level lines; its reported count (the paginator's count is the registry's)
     "region": 8,
     # the district; the paginator's count; its totals; its regions; its clusters; their base
-    # colleges
-    "district": 6,
-    # industries with cluster counts
-    "industries": 1,
-    # the industry; its totals; the paginator's count; its clusters; their base colleges
-    "industry": 5,
+    # colleges; the regions' reported counts; the country's clusters and reported count
+    "district": 9,
+    # industries with cluster counts; clusters with no industry; the country's clusters and
+    # reported count
+    "industries": 4,
+    # the industry; its totals; the paginator's count; its clusters; their base colleges; the
+    # country's clusters and reported count
+    "industry": 7,
     # the college; its memberships (+ clusters)
     "college": 2,
     # the employer; its partnerships (+ clusters)
@@ -91,10 +95,12 @@ PAGES = {
     "sitemap": 7,
     # one section: its paginator's COUNT, then its page (slug and date only)
     "sitemap-clusters": 2,
-    # the registry beside the national figures: clusters, regions, industries, employers
-    # counted; every gap counted in one aggregate (its «any» is the paginator's count); the
-    # page of clusters with gaps, each fact a column the database computes
-    "completeness": 6,
+    # the registry beside the national figures: clusters, regions, industries in one
+    # aggregate, employers; the national reported counts; every gap counted in one aggregate
+    # (its «any» is the paginator's count); the page of clusters with gaps, each fact a column
+    # the database computes; the regions with a reported count, their clusters counted, and
+    # their reported counts
+    "completeness": 7,
     # the paginator's count; the page of colleges (+ region joined); the filter's regions and
     # industries
     "colleges": 4,
