@@ -27,7 +27,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from clusters import gate
-from clusters.choices import ChangeKind, ChangeState
+from clusters.choices import ChangeState
 
 Actor = Any
 
@@ -261,62 +261,8 @@ def _decide(change, actor, state: str, comment: str):
     return change
 
 
-# --- applying each kind --------------------------------------------------------------------------
-
-
-def _with_reason(obj: models.Model, reason: str) -> models.Model:
-    obj._change_reason = reason
-    return obj
-
-
-def _apply_cluster(*, actor, change, reason):
-    from clusters import services
-    from clusters.models import Cluster
-
-    cluster = _with_reason(Cluster.objects.get(pk=change.target_id), reason)
-    fields = {
-        name: from_data(Cluster, name, value) for name, value in change.data["fields"].items()
-    }
-    services.cluster_update(actor=actor, cluster=cluster, **fields)
-
-
-def _apply_entity(*, actor, change, reason):
-    from django.apps import apps
-
-    from clusters import services
-
-    model = apps.get_model(change.target_model)
-    entity = _with_reason(model.objects.get(pk=change.target_id), reason)
-    fields = {name: from_data(model, name, v) for name, v in change.data["fields"].items()}
-    kind = model._meta.model_name
-    getattr(services, f"{kind}_update")(actor=actor, **{kind: entity}, **fields)
-
-
-def _apply_parts(*, actor, change, reason):
-    from django.apps import apps
-
-    from clusters import services
-    from clusters.models import Cluster
-
-    model = apps.get_model(change.data["model"])
-    cluster = Cluster.objects.get(pk=change.target_id)
-    add = [
-        {name: from_data(model, name, value) for name, value in row.items()}
-        for row in change.data.get("add", [])
-    ]
-    changes = []
-    for pk, fields in change.data.get("change", []):
-        row = _with_reason(model.objects.get(pk=pk), reason)
-        changes.append((row, {n: from_data(model, n, v) for n, v in fields.items()}))
-    remove = [model.objects.get(pk=pk) for pk in change.data.get("remove", [])]
-    services.cluster_parts_write(
-        actor=actor, cluster=cluster, model=model, add=add, change=changes, remove=remove
-    )
-
-
-appliers[ChangeKind.CLUSTER] = _apply_cluster
-appliers[ChangeKind.ENTITY] = _apply_entity
-appliers[ChangeKind.PARTS] = _apply_parts
+# How each kind is written lives with the writer: clusters/services.py (cluster, parts,
+# entity), funding/services/lines.py (money), imports/apps.py (spreadsheet rows).
 
 
 # --- telling people ------------------------------------------------------------------------------

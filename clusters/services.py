@@ -552,3 +552,56 @@ def source_update(*, actor: Actor, source: Source, **fields: Any) -> Source:
     _require_perm(actor, "clusters.change_source")
     _assign(source, fields, ())
     return _clean_and_save(source)
+
+
+# --- writing what a federal editor approved (clusters/review.py) -----------------------------
+
+
+def _reasoned(obj: models.Model, reason: str) -> models.Model:
+    obj._change_reason = reason
+    return obj
+
+
+def _apply_cluster(*, actor: Actor, change, reason: str) -> None:
+    cluster = _reasoned(Cluster.objects.get(pk=change.target_id), reason)
+    fields = {
+        name: review.from_data(Cluster, name, value)
+        for name, value in change.data["fields"].items()
+    }
+    cluster_update(actor=actor, cluster=cluster, **fields)
+
+
+def _apply_entity(*, actor: Actor, change, reason: str) -> None:
+    model = {"clusters.college": College, "clusters.employer": Employer}[change.target_model]
+    entity = _reasoned(model.objects.get(pk=change.target_id), reason)
+    fields = {name: review.from_data(model, name, v) for name, v in change.data["fields"].items()}
+    _entity_write(actor, entity, fields)
+
+
+def _apply_parts(*, actor: Actor, change, reason: str) -> None:
+    model = {
+        "clusters.clustercollege": ClusterCollege,
+        "clusters.clusteremployer": ClusterEmployer,
+        "clusters.reportedfigure": ReportedFigure,
+    }[change.data["model"]]
+    cluster = Cluster.objects.get(pk=change.target_id)
+    add = [
+        {name: review.from_data(model, name, value) for name, value in row.items()}
+        for row in change.data.get("add", [])
+    ]
+    changes = [
+        (
+            _reasoned(model.objects.get(pk=pk), reason),
+            {n: review.from_data(model, n, v) for n, v in fields.items()},
+        )
+        for pk, fields in change.data.get("change", [])
+    ]
+    remove = [model.objects.get(pk=pk) for pk in change.data.get("remove", [])]
+    cluster_parts_write(
+        actor=actor, cluster=cluster, model=model, add=add, change=changes, remove=remove
+    )
+
+
+review.appliers[ChangeKind.CLUSTER] = _apply_cluster
+review.appliers[ChangeKind.ENTITY] = _apply_entity
+review.appliers[ChangeKind.PARTS] = _apply_parts
