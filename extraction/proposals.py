@@ -65,13 +65,17 @@ class MoneyProposal:
 
 @dataclass
 class FigureProposal:
-    kind: str  # students | workshops | employers | colleges | programmes
+    # students | graduates | intake | workshops | employers | colleges | programmes | area
+    kind: str
     value: int
     qualifier: str
     start: int
     end: int
     quote: str
     cluster: str | None
+    # "cluster": a figure of one cluster (`cluster` its key, or None when the text names no
+    # base for it); "region": a figure of the region or of several clusters together.
+    scope: str = "cluster"
 
 
 @dataclass
