@@ -57,6 +57,8 @@ class MoneyProposal:
     is_each: bool = False
     fiscal_year: int | None = None
     source_quote: str = ""
+    # Every place the text states this sum (a headline and the body: one proposal).
+    mentions: list[tuple[int, int]] = field(default_factory=list)
 
     @property
     def is_joint(self) -> bool:
