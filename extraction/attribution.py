@@ -116,9 +116,22 @@ _NATIONAL = re.compile(
 _TOGETHER = re.compile(
     r"\b(?:дв(?:а|ух|ум)|тр(?:и|ех|ём|ем)|четыр\w+|пят\w+|обо\w*|оба|эти|этих|каждо\w+|кажд\w+)\s+"
     r"(?:\w+\s+)?(?:колледж|техникум|кластер|центр|учреждени|образовательн|проект|победител)\w*"
-    r"|кластер(?:ов|ы|ам|ах)\b|на\s+эти\s+цели|на\s+эти\s+деньги|в\s+регион\b|в\s+республику\b",
+    r"|кластер(?:ов|ы|ам|ах)\b|проект(?:ов|ы|ам|ах)\b|на\s+эти\s+цели|на\s+эти\s+деньги"
+    r"|в\s+регион(?:е|\b)|в\s+республику\b",
     re.I,
 )
+
+
+_SEVERAL = re.compile(
+    r"\b(?:дв(?:а|ух|ум)|тр(?:и|ех|ём)|четыр\w+|пят\w+|обоих|обе)\s+(?:[а-яё-]+\s+){0,3}?"
+    r"(?:колледж|техникум|кластер|центр|учреждени|проект)\w*|кластер(?:ов|ам|ах)\b",
+    re.I,
+)
+
+
+def several_clusters(sentence: str) -> bool:
+    """The sentence speaks of several clusters, colleges or projects together."""
+    return bool(_SEVERAL.search(sentence))
 
 
 def _clause_bounds(text: str, sentence: Sentence, start: int, end: int) -> tuple[int, int]:
@@ -219,7 +232,8 @@ def money_scope(doc: Doc, si: int, clusters: list[ClusterProposal], mention: Mon
             return [max(before)[1]]
         return named
     if len(clusters) == 1:
-        return [clusters[0].key]
+        # «200 млн на создание двух кластеров» with one base found: the region's, not its.
+        return [] if _SEVERAL.search(sentence.text) else [clusters[0].key]
     if _TOGETHER.search(sentence.text):
         # «на эти цели»: the clusters the sentences before speak of, else all of them.
         for k in range(si - 1, max(-1, si - 3), -1):
@@ -256,8 +270,15 @@ def _is_each(doc: Doc, sentence: Sentence, group: list[MoneyMention], i: int) ->
 
 
 def attribute_money(
-    doc: Doc, mentions: list[MoneyMention], clusters: list[ClusterProposal]
+    doc: Doc,
+    mentions: list[MoneyMention],
+    clusters: list[ClusterProposal],
+    companies: list[tuple[int, int]] = (),
 ) -> list[MoneyProposal]:
+    """Money proposals: budget, scope, each and total for every sum (see the module's docstring).
+
+    `companies`: spans of named companies; a sum whose own words name one and no budget
+    («Ещё 5 млн рублей выделит Вагонмаш») is the employer's."""
     text = doc.text
     by_sentence: dict[int, list[MoneyMention]] = {}
     for mention in mentions:
@@ -272,8 +293,13 @@ def attribute_money(
                 text, sentence, group, i, follow if i == len(group) - 1 else ""
             )
             if source == UNKNOWN and not mixed:
+                begin = group[i - 1].end if i else sentence.start
+                end = group[i + 1].start if i + 1 < len(group) else sentence.end
+                company = next((c for c in companies if begin <= c[0] and c[1] <= end), None)
                 governing = _governing_budget(doc, si, mention.start)
-                if governing:
+                if company:
+                    source, cue = "employer", text[company[0] : company[1]]
+                elif governing:
                     source, cue = governing
             nxt = group[i + 1] if i + 1 < len(group) else None
             after_words = text[mention.end : mention.end + 20]
@@ -414,12 +440,12 @@ _NUMBER_WORDS = {
     "шестьдесят": 60, "семьдесят": 70, "восемьдесят": 80, "девяносто": 90, "сто": 100,
 }  # fmt: skip
 _WORD_NUMBER = re.compile(r"(?<![А-Яа-яЁё])[А-Яа-яЁё]{3,14}(?![А-Яа-яЁё])")
-_THOUSANDS = re.compile(r"\s*(?:тыс\.?|тысяч\w*)")
+_THOUSANDS = re.compile(r"\s*(?:тысяч\w*|тыс\.?)")
 _FIGURE_WORD = re.compile(r"\s+([А-Яа-яЁё]+(?:-[А-Яа-яЁё]+)*)")
 _REGION_SCOPE = re.compile(
     r"\bв\s+регионе|\bрегион\w*\b(?!\s+получ)|\bв\s+крае\b|\bв\s+области\b|\bв\s+республике\b"
     r"|в\s+общей\s+сложности|кластер(?:ы|ов|ах|ам)\b|их\s+состав|в\s+(?:их|эти|них)\b|субъект"
-    r"|\bкрая\b|\bобласти\b|[А-ЯЁ]\w+\s+(?:области|края)|на\s+Кубани|в\s+Кузбассе|в\s+ДНР"
+    r"|\b(?:[А-ЯЁ]\w+\s+)?(?:края|крае|области|республике|округе)\b|на\s+Кубани|в\s+Кузбассе|в\s+ДНР"
     r"|со\s+всей\s+страны|в\s+стране|в\s+России",
     re.I,
 )
@@ -428,7 +454,9 @@ _ONE_CLUSTER = re.compile(
     r"|\bОн\b|\bЕго\b|\bВ\s+проекте\b",
     re.I,
 )
-_INTAKE = re.compile(r"приступил\w*\s+к\s+(?:обучению|занятиям)|набор\w*", re.I)
+_INTAKE = re.compile(
+    r"приступил\w*\s+к\s+(?:обучению|занятиям)|к\s+(?:обучению|занятиям)\s+приступил|набор\w*", re.I
+)
 _WINNERS = re.compile(r"победител|получ\w+|выигра\w+|заявк", re.I)
 
 
@@ -533,6 +561,8 @@ def _numbers(text: str, money_spans: list[tuple[int, int]]):
             continue
         if lemma in _NUMBER_WORDS:
             yield start, end, Decimal(_NUMBER_WORDS[lemma])
+        elif lemma == "два":
+            yield start, end, Decimal(2)  # kept only for employers (see find_figures)
 
 
 def find_figures(
@@ -551,6 +581,8 @@ def find_figures(
             value *= 1000
         if value != value.to_integral():
             continue
+        if value == 2 and kind != "employers" and not text[start].isdigit():
+            continue  # «два колледжа получат …»: the clusters themselves, not a count of members
         if kind == "colleges" and _WINNERS.search(sentence):
             continue  # «три колледжа получили гранты»: the winners themselves, not members
         before = text[max(0, start - 25) : start].lower().split()
@@ -600,6 +632,12 @@ def _figure_scope(
             if sentence.start <= p < position
         ]
         return (max(before)[1], "cluster") if before else (None, "region")
+    if _about_one_cluster(sentence.text) and not several_clusters(sentence.text):
+        # «Участниками кластера станут три учреждения … Курской области»: the cluster's.
+        if len(clusters) == 1:
+            return clusters[0].key, "cluster"
+        if not clusters:
+            return None, "cluster"
     if _REGION_SCOPE.search(sentence.text):
         return None, "region"
     if not clusters:

@@ -25,9 +25,9 @@ from dataclasses import dataclass
 from common.moneywords import MoneyMention, find_money
 from extraction import language as lang
 from extraction import places, roles
-from extraction.attribution import UNKNOWN, attribute_money, find_figures
+from extraction.attribution import UNKNOWN, attribute_money, find_figures, several_clusters
 from extraction.language import Doc
-from extraction.organisations import find_organisations
+from extraction.organisations import find_organisations, ner_organisations
 from extraction.places import Hit
 from extraction.proposals import ClusterProposal, Extraction, Org, Span
 from extraction.reference import Reference
@@ -44,6 +44,8 @@ class Mentions:
     industries: list[Hit]
     kinds: list[Hit]
     money: list[MoneyMention]
+    # natasha's named entities: (start, end, "ORG" | "LOC" | "PER")
+    entities: list[tuple[int, int, str]]
 
     @property
     def colleges(self) -> list[Org]:
@@ -63,6 +65,7 @@ def find_mentions(doc: Doc, reference: Reference) -> Mentions:
         industries=places.find_industries(doc.text, reference, org_spans, doc.quotes),
         kinds=places.find_kinds(doc.text),
         money=find_money(doc.text),
+        entities=ner_organisations(doc.text),
     )
 
 
@@ -76,9 +79,13 @@ def find_entities(doc: Doc, mentions: Mentions, reference: Reference) -> list[Cl
     ]
     # Industries are needed to route a network college tagged «(Энергетика)» to its cluster.
     for cluster, (_college, position) in zip(clusters, bases, strict=True):
-        _place_cluster(doc, mentions, cluster, position, [p for _c, p in bases], reference)
+        _place_cluster(
+            doc, mentions, cluster, position, [p for _c, p in bases], single=len(bases) == 1
+        )
     roles.assign_network(doc, mentions.colleges, clusters, reference)
-    employers = roles.find_employers(doc, mentions.employers, mentions.colleges, clusters)
+    employers = roles.find_employers(
+        doc, mentions.employers, mentions.colleges, clusters, mentions.entities
+    )
     roles.assign_employers(doc, employers, clusters)
     return clusters
 
@@ -89,7 +96,7 @@ def _place_cluster(
     cluster: ClusterProposal,
     position: int,
     base_positions: list[int],
-    reference: Reference,
+    single: bool,
 ) -> None:
     """Region, industry, kind and selection year of one cluster from the words near its base."""
     text, sents = doc.text, doc.sentences
@@ -121,7 +128,22 @@ def _place_cluster(
             found = [
                 h for h in found if not any(sents[k].start <= p < sents[k].end for p in other_bases)
             ]
+            if several_clusters(sents[k].text):
+                found = []  # «Ранее два кластера создали …»: a sentence about other clusters
         candidates.append(found)
+    # A sentence naming several bases: each industry word goes to the base nearest to it.
+    others_here = [p for p in other_bases if sents[si].start <= p < sents[si].end]
+    if others_here:
+        candidates = [
+            [h for h in found if abs(h.start - position) <= min(abs(h.start - p) for p in others_here)]
+            for found in candidates
+        ]
+    if single and not any(candidates):
+        # The only cluster of the text: the industry the text names most.
+        strong = [h for h in mentions.industries if h.strong]
+        if strong:
+            counts = {h.value: sum(x.value == h.value for x in strong) for h in strong}
+            candidates = [[next(h for h in strong if counts[h.value] == max(counts.values()))]]
     for found in candidates:
         if found:
             best = min(found, key=lambda h: _distance(h, cluster.base_college, position))
@@ -161,7 +183,14 @@ def _distance(hit: Hit, college: Org, position: int) -> int:
 
 def attribute(doc: Doc, mentions: Mentions, clusters: list[ClusterProposal]) -> Extraction:
     """Money and figures attributed to budgets and clusters; the proposals (stages 4 and 5)."""
-    money = attribute_money(doc, mentions.money, clusters)
+    colleges = [span for o in mentions.colleges for span in o.mentions]
+    companies = [span for o in mentions.employers for span in o.mentions] + [
+        (s, e)
+        for s, e, label in mentions.entities
+        if label == "ORG" and not any(s < ce and cs < e for cs, ce in colleges)
+        and not roles.is_public_body(doc.text[s:e])
+    ]
+    money = attribute_money(doc, mentions.money, clusters, companies)
     money_spans = [(m.start, m.end) for m in mentions.money]
     figures = find_figures(doc, money_spans, clusters)
     dominant = places.dominant(mentions.regions)

@@ -152,16 +152,15 @@ def _same_case(model: str, word: str) -> str:
 def quoted_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of every quotation, quotes included; «…» may nest once («АО «Завод»»)."""
     spans = []
-    depth = 0
-    start = 0
+    opened: list[int] = []
     for index, char in enumerate(text):
         if char == "«":
-            if depth == 0:
-                start = index
-            depth += 1
-        elif char == "»" and depth:
-            depth -= 1
-            if depth == 0:
+            opened.append(index)
+        elif char == "»" and opened:
+            start = opened.pop()
+            # Quotes inside a quotation are kept when it is a whole speech, not a name with a
+            # quoted part («АО «Завод»»).
+            if not opened or index - opened[0] > 80:
                 spans.append((start, index + 1))
     for match in re.finditer(r'"([^"\n]{1,120})"', text):
         spans.append((match.start(), match.end()))

@@ -288,6 +288,13 @@ def find_organisations(text: str, ws: list[Word]) -> list[Org]:
         tail = text[ws[i].end : end]
         add(kind, start, end, " ".join(head_words) + tail)
 
+    # 2b. A university's branch named by its abbreviation: «филиал РГУПСа в Воронеже».
+    for m in re.finditer(
+        r"\bфилиал\w*\s+([А-ЯЁ]{3,}[а-яё]{0,2})(\s+в\s+[А-ЯЁ][а-яё]+)?", text
+    ):
+        if not overlaps(m.start(), m.end()):
+            add("college", m.start(), m.end(), "филиал " + m.group(1) + (m.group(2) or ""))
+
     # 3. Abbreviations the text defines: «Смоленская академия … (СмолАПО)».
     for org in orgs:
         match = re.match(
@@ -418,8 +425,8 @@ def _is_name_adjective(word: Word) -> bool:
     if not any("ADJF" in p.tag for p in readings):
         return False
     first = readings[0].tag
-    if "NPRO" in first or "PRTF" in first or "Apro" in first:
-        return False
+    if "NPRO" in first or "PRTF" in first or any("Apro" in p.tag for p in readings):
+        return False  # «Это …», «Эти техникумы»: a pointer, not a name
     # «Дзержинского»: a capitalised adjective of a place may read first as a surname.
     return "NOUN" not in first or (word.is_capitalised and "Surn" in first)
 
@@ -465,7 +472,7 @@ def _merge_orgs(orgs: list[Org], text: str) -> list[Org]:
         if len(org.name) > len(same.name) and not org.name.startswith(
             ("ПК ", "колледж ", "техникум ")
         ):
-            same.name = org.name
+            same.name, same.key = org.name, org.key
     return merged
 
 
@@ -476,6 +483,11 @@ def _quoted_core(name: str) -> str | None:
 
 def _same_org(a: Org, b: Org) -> bool:
     if a.key == b.key:
+        return True
+    # «техникум транспорта и сервиса» after or before «Красноярский техникум транспорта и
+    # сервиса»: the lower-case mention is the full name without its place.
+    short, full = sorted((a, b), key=lambda o: len(o.key))
+    if short.name[:1].islower() and full.key.endswith(" " + short.key) and " " in short.key:
         return True
     core_a, core_b = _quoted_core(a.name), _quoted_core(b.name)
     return core_a is not None and core_a == core_b

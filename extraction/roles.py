@@ -23,13 +23,12 @@ import re
 
 from extraction import language as lang
 from extraction.language import Doc
-from extraction.organisations import ner_organisations
 from extraction.places import Hit
 from extraction.proposals import ClusterProposal, Org
 
 _BASE_BEFORE = re.compile(
     r"на\s+базе|базов\w+\s+(?:площадк|организаци|образовательн|профессиональн|учреждени|колледж)\w*"
-    r"|\bбаз(?:ой|а)\s+(?:\w+\s+){0,3}?(?:стан|стал|будет|явля)\w*"
+    r"|\bбаз(?:ой|а)\s+(?:\S+\s+){0,5}?(?:стан|стал|будет|явля)\w*"
     r"|ядр(?:ом|о)\s+(?:нового\s+)?кластер\w*|флагманск\w+|базир\w+\s+(?:в|на)"
     r"|площадк\w+\s+(?:для\s+)?(?:\w+\s+)?кластер\w*|главн\w+\s+площадк\w+",
     re.I,
@@ -62,14 +61,14 @@ _CLUSTER_TALK = re.compile(
 _EMPLOYER_CUE = re.compile(
     r"партн[её]р\w*|работодател\w*|совместно\s+с|при\s+участии|якорн\w+|опорн\w+"
     r"|ключев\w+\s+предприяти\w+|поддержал\w*|поддерживаются|реальными\s+производствами"
-    r"|заключено\s+между|подписан\w*\s+(?:между|с)",
+    r"|заключено\s+между|подписан\w*|соглашени\w+|вместе\s+с",
     re.I,
 )
 _LIST_MARK = re.compile(r"^\s*(?:[-–—•▪*]|\d+[.)])\s*")
 _NOT_EMPLOYER_QUOTE_BEFORE = re.compile(
     r"(?:кластер|направлени|отрасл|проект|программ|центр|конкурс|колледж|техникум|лице|училищ"
-    r"|академи|университет|институт|модел|канал|издани|газет|форум|чемпионат|движени|фонд)\w*"
-    r"\s*(?:по\s+\w+\s+)?$",
+    r"|академи|университет|институт|модел|канал|издани|газет|форум|чемпионат|движени|фонд"
+    r"|филиал)\w*[)\s-]*(?:по\s+\w+\s+)?$",
     re.I,
 )
 _ABBREVIATION = re.compile(r"(?<![\wА-Яа-яЁё])[А-ЯЁ][А-ЯЁа-яё]?[А-ЯЁ]{1,6}(?![\wА-Яа-яЁё])")
@@ -80,7 +79,8 @@ _NOT_EMPLOYERS = {
 }  # fmt: skip
 _NOT_ORG_WORDS = re.compile(
     r"^(?:мин[а-я]*|министерств|правительств|администраци|губернатор|департамент|профессионалитет"
-    r"|госдум|совет\s+министров|пресс-служб|агентств)",
+    r"|госдум|совет\s+министров|пресс-служб|агентств"
+    r"|центр\w*\s+(?:профессиональн|компетенц|подготовк|опережающ|развити))",
     re.I,
 )
 
@@ -136,9 +136,7 @@ def find_bases(
         for start, end in sorted(college.mentions):
             after = text[end : min(doc.line_of(start)[1], end + 80)]
             item = _list_item(doc, start) if cluster_talk else None
-            paired = item is not None and any(
-                item[0] <= h.start < item[1] and h.strong for h in industry_hits
-            )
+            paired = item is not None and any(item[0] <= h.start < item[1] for h in industry_hits)
             sentence = doc.sentences[doc.sentence_of(start)]
             others_before = any(
                 sentence.start <= s < start for other in colleges if other is not college
@@ -245,7 +243,9 @@ def assign_network(doc: Doc, colleges: list[Org], clusters: list[ClusterProposal
             break
 
 
-_ABOUT_CLUSTER = re.compile(r"кластер|центр|ОПЦ|проект|колледж|техникум|площадк", re.I)
+_ABOUT_CLUSTER = re.compile(
+    r"кластер|центр|ОПЦ|проект|колледж|техникум|площадк|конкурс|профессионалитет", re.I
+)
 
 
 def _segments(doc: Doc, clusters: list[ClusterProposal]) -> list[tuple[int, int]]:
@@ -290,8 +290,37 @@ def _employer_name(text: str, start: int, end: int) -> str:
     return " ".join(lang.to_nominative(parts[: head + 1], head) + parts[head + 1 :])
 
 
+def _industry_name(name: str) -> bool:
+    """«Машиностроение», «Мащиностроение», «Туризм и сфера услуг»: an industry, not a company."""
+    from extraction.places import _near_industry
+    from extraction.reference import INDUSTRY_STEMS
+
+    lowered = name.lower().replace("ё", "е")
+    first = lowered.split()[0] if lowered.split() else ""
+    return any(lowered.startswith(stem) for stems in INDUSTRY_STEMS.values() for stem in stems) or (
+        len(first) >= 8 and _near_industry(first) is not None
+    )
+
+
+def morph_known(word: str) -> bool:
+    """True when the dictionary knows `word` (a common word, a place, a surname)."""
+    from common.moneywords import morph
+
+    return morph().raw.word_is_known(word.lower())
+
+
+def is_public_body(name: str) -> bool:
+    """«Минпросвещения», «Правительство края», «Профессионалитет»: not an employer."""
+    bare = name.strip("«»\" ")
+    return bool(_NOT_ORG_WORDS.match(bare)) or bare in _NOT_EMPLOYERS
+
+
 def find_employers(
-    doc: Doc, employers: list[Org], colleges: list[Org], clusters: list[ClusterProposal]
+    doc: Doc,
+    employers: list[Org],
+    colleges: list[Org],
+    clusters: list[ClusterProposal],
+    entities: list[tuple[int, int, str]],
 ) -> list[Org]:
     """Every employer named in an employer-listing stretch, one Org each, in reading order."""
     text = doc.text
@@ -336,14 +365,14 @@ def find_employers(
         if not inner or not inner[0].isupper() or len(inner) > 60:
             continue
         before = text[max(0, qs - 40) : qs]
-        if _NOT_EMPLOYER_QUOTE_BEFORE.search(before):
+        if _NOT_EMPLOYER_QUOTE_BEFORE.search(before) or _industry_name(inner):
             continue
         form = re.search(r"(?:^|\s)((?:[А-ЯЁ]{2,5}\s+)?(?:[А-ЯЁ]{2,5}|компани\w+))\s*$", before)
         start = qs - len(form.group(1)) - (len(before) - form.end(1)) if form else qs
         if form and form.group(1).lower().startswith("компани"):
             start = qs
         add(start, qe, text[start:qe])
-    for start, end, label in ner_organisations(text):
+    for start, end, label in entities:
         if label != "ORG" or not inside(start):
             continue
         # natasha may stop inside a quote («ПАО «Южуралзолото Группа Компаний»).
@@ -354,6 +383,12 @@ def find_employers(
         if not free(start, end) or text[start:end].isupper() and len(text[start:end]) > 8:
             continue
         add(start, end, _employer_name(text, start, end))
+    # «…, Михайловцемент, Серебрянским цементным заводом и Тяжпрессмаш»: a capitalised word
+    # the dictionary does not know, standing alone as an item of the list, is a company's name.
+    for m in re.finditer(r"(?:(?<=[,:;—–-])|(?<=\sи)|(?<=\sс))\s+([А-ЯЁ][а-яё]{4,})(?=\s*(?:[,;.]|\sи\s|$))", text):
+        start, end = m.span(1)
+        if inside(start) and free(start, end) and not morph_known(m.group(1)):
+            add(start, end, m.group(1))
     for m in _ABBREVIATION.finditer(text):
         if not inside(m.start()) or not free(m.start(), m.end()) or m.group() in _NOT_EMPLOYERS:
             continue

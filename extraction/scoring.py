@@ -189,6 +189,12 @@ def score_item(item: dict, extraction) -> tuple[dict[str, Score], list[str]]:
     found, missing = _names(loose, proposed_employers)
     employers.found += found
     misses += [f"employer not found: {name}" for name in missing]
+    every_employer = [n for c in expected_clusters for n in c["employers"]] + loose
+    misses += [
+        f"employer proposed, not expected: {name}"
+        for name in proposed_employers
+        if not any(same_name(name, e) for e in every_employer)
+    ]
 
     # Money: amount, qualifier and budget as a multiset; then the scope of each expected sum.
     proposed_money = extraction.money
@@ -265,6 +271,8 @@ def score_item(item: dict, extraction) -> tuple[dict[str, Score], list[str]]:
             want = matched.get(scope)
             right = want is not None and hit.cluster == want.key
         scores["figure scope"].found += right
+        if not right:
+            misses.append(f"figure scope wrong: {figure['kind']} {figure['value']} ≠ {scope}")
     scores["figure scope"].proposed = scores["figure scope"].expected
 
     for field, kind in (("region", "region of matched clusters"), ("industry", "industry of matched clusters")):
