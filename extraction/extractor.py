@@ -80,7 +80,13 @@ def find_entities(doc: Doc, mentions: Mentions, reference: Reference) -> list[Cl
     # Industries are needed to route a network college tagged «(Энергетика)» to its cluster.
     for cluster, (_college, position) in zip(clusters, bases, strict=True):
         _place_cluster(
-            doc, mentions, cluster, position, [p for _c, p in bases], single=len(bases) == 1
+            doc,
+            mentions,
+            cluster,
+            position,
+            [p for _c, p in bases],
+            [c for c, _p in bases],
+            single=len(bases) == 1,
         )
     roles.assign_network(doc, mentions.colleges, clusters, reference)
     employers = roles.find_employers(
@@ -96,6 +102,7 @@ def _place_cluster(
     cluster: ClusterProposal,
     position: int,
     base_positions: list[int],
+    all_bases: list[Org],
     single: bool,
 ) -> None:
     """Region, industry, kind and selection year of one cluster from the words near its base."""
@@ -132,10 +139,18 @@ def _place_cluster(
                 found = []  # «Ранее два кластера создали …»: a sentence about other clusters
         candidates.append(found)
     # A sentence naming several bases: each industry word goes to the base nearest to it.
-    others_here = [p for p in other_bases if sents[si].start <= p < sents[si].end]
+    others_here = [
+        span
+        for other in all_bases
+        if other is not cluster.base_college
+        for span in other.mentions
+        if sents[si].start <= span[0] < sents[si].end
+    ]
     if others_here:
+        own = next((span for span in cluster.base_college.mentions if span[0] == position), None)
+        own = own or (position, position)
         candidates = [
-            [h for h in found if abs(h.start - position) <= min(abs(h.start - p) for p in others_here)]
+            [h for h in found if _gap(h, own) <= min(_gap(h, span) for span in others_here)]
             for found in candidates
         ]
     if single and not any(candidates):
@@ -172,6 +187,13 @@ def _place_cluster(
             break
         if cluster.year:
             break
+
+
+def _gap(hit: Hit, span: tuple[int, int]) -> int:
+    """Characters between an industry word and a name."""
+    if hit.start >= span[1]:
+        return hit.start - span[1]
+    return max(0, span[0] - hit.end)
 
 
 def _distance(hit: Hit, college: Org, position: int) -> int:

@@ -54,6 +54,9 @@ _NETWORK_CUE = re.compile(
     r"|в\s+состав\w*|объедин\w+|подпис\w+|также\s+(?:в\s+)?(?:кластер|проект)\w*",
     re.I,
 )
+_MEMBERSHIP = re.compile(
+    r"кластер|центр|проект|ОПЦ|сетев|к\s+нему|в\s+него|к\s+ним|консорциум|соглашени", re.I
+)
 _FOLLOW_ON = re.compile(r"^\s*(?:Среди\s+них|В\s+их\s+числе|Это|Ими\s+стали|ИМИ\s+стали)", re.I)
 _CLUSTER_TALK = re.compile(
     r"кластер|профессионалитет|грант|конкурсн\w+\s+отбор|образовательно-производствен", re.I
@@ -227,9 +230,13 @@ def assign_network(doc: Doc, colleges: list[Org], clusters: list[ClusterProposal
             si = doc.sentence_of(start)
             sentence = doc.sentences[si]
             cue = _NETWORK_CUE.search(text[sentence.start : start])
+            context = sentence.text
             if cue is None and si > 0 and _FOLLOW_ON.match(sentence.text):
                 cue = _NETWORK_CUE.search(doc.sentences[si - 1].text)
-            if cue is None:
+                context = doc.sentences[si - 1].text
+            # «участники заседания изучили опыт … с Егорьевским техникумом»: a cue counts in a
+            # sentence about a cluster («в кластер войдут», «к нему присоединились», «сетевые»).
+            if cue is None or not _MEMBERSHIP.search(context):
                 continue
             target = None
             tag = re.match(r"[\s»\"]*\(([^)]{2,40})\)", text[end : end + 45])
