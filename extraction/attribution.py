@@ -129,6 +129,13 @@ _SEVERAL = re.compile(
 )
 
 
+_SEVERAL_CLUSTERS = re.compile(
+    r"кластер(?:ов|ы|ам|ах)\b|центр(?:ов|ы|ам|ах)\b"
+    r"|\b(?:дв|тр|четыр|пят|шест|сем|восем)\w*\s+(?:[а-яё-]+\s+){0,2}(?:кластер|центр)",
+    re.I,
+)
+
+
 def several_clusters(sentence: str) -> bool:
     """The sentence speaks of several clusters, colleges or projects together."""
     return bool(_SEVERAL.search(sentence))
@@ -419,6 +426,7 @@ FIGURE_NOUNS = {
     },
     "programmes": {"программа", "профессия", "специальность"},
 }  # fmt: skip
+_COUNTED_PARTICIPLES = {"обучающийся", "учащийся", "обучаться", "учиться", "обучающихся", "учащихся"}
 _FIGURE_QUALIFIERS = {
     "более": "at_least",
     "свыше": "at_least",
@@ -511,6 +519,10 @@ def _figure_noun(after: str, sentence: str) -> tuple[str, bool, int] | None:
         position = m.end()
     for index, m in enumerate(found[:4]):
         word = m.group(1)
+        # «150 обучающихся», «300 учащихся»: a participle standing for a noun.
+        if lang.lemma(word) in _COUNTED_PARTICIPLES or word.lower() in _COUNTED_PARTICIPLES:
+            kind = "intake" if _INTAKE.search(sentence) else "students"
+            return kind, bool(thousands), m.end()
         if lang.any_reading(word.split("-")[0], "NOUN") and not (
             lang.has_tag(word, "ADJF")
             and index + 1 < len(found)
@@ -632,7 +644,7 @@ def _figure_scope(
             if sentence.start <= p < position
         ]
         return (max(before)[1], "cluster") if before else (None, "region")
-    if _about_one_cluster(sentence.text) and not several_clusters(sentence.text):
+    if _about_one_cluster(sentence.text) and not _SEVERAL_CLUSTERS.search(sentence.text):
         # «Участниками кластера станут три учреждения … Курской области»: the cluster's.
         if len(clusters) == 1:
             return clusters[0].key, "cluster"

@@ -20,6 +20,7 @@ Whatever the text does not say stays None / `unknown`.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from common.moneywords import MoneyMention, find_money
@@ -146,13 +147,35 @@ def _place_cluster(
         for span in other.mentions
         if sents[si].start <= span[0] < sents[si].end
     ]
+    own = next((span for span in cluster.base_college.mentions if span[0] == position), None)
+    own = own or (position, position)
     if others_here:
-        own = next((span for span in cluster.base_college.mentions if span[0] == position), None)
-        own = own or (position, position)
-        candidates = [
-            [h for h in found if _gap(h, own) <= min(_gap(h, span) for span in others_here)]
-            for found in candidates
-        ]
+        # «сельскохозяйственный на базе A и химический на базе B»: a word that leads straight
+        # into a base («… на базе», «… – в», «… с базой в») is that base's.
+        linked = [h for h in mentions.industries if _leads_to(text, h, own)]
+        if linked:
+            candidates = [linked]
+        else:
+            candidates = [
+                [
+                    h
+                    for h in found
+                    if _gap(h, own) <= min(_gap(h, span) for span in others_here)
+                    and not any(_leads_to(text, h, span) for span in others_here)
+                ]
+                for found in candidates
+            ]
+            # «…; «Строительство» … с базой в B;»: first the words of the base's own part.
+            part = _part(text, sents[si], own)
+            in_part = [[h for h in found if part[0] <= h.start < part[1]] for found in candidates]
+            if any(in_part):
+                candidates = in_part
+    if single:
+        # The only cluster of the text: its base's sentence, else an industry word right by
+        # «кластер»/«центр» anywhere («химический кластер», «кластер лёгкой промышленности»),
+        # else the neighbouring sentences, else the industry the text names most.
+        by_cluster = [h for h in mentions.industries if h.strong and _by_cluster_word(text, h)]
+        candidates = candidates[:1] + [by_cluster] + candidates[1:]
     if single and not any(candidates):
         # The only cluster of the text: the industry the text names most.
         strong = [h for h in mentions.industries if h.strong]
@@ -187,6 +210,34 @@ def _place_cluster(
             break
         if cluster.year:
             break
+
+
+_LEADS = re.compile(r"^(?:(?!\sи\s)[^.;,]){0,30}?(?:на\s+базе|при|в|во|с\s+базой\s+в)\s*$", re.I)
+_BY_CLUSTER = re.compile(r"(?:кластер|центр|ОПЦ)\w*\s*(?:по\s+)?[«\"(]?\s*$", re.I)
+
+
+def _leads_to(text: str, hit: Hit, span: tuple[int, int]) -> bool:
+    """«химический на базе B», ««Строительство» – в B»: the words between lead into the name
+    (from the end of the quote holding the word, if any; never across «и»)."""
+    end = hit.end
+    close = re.match(r"[^«»\"]{0,40}[»\"]", text[end : end + 42])
+    if close and text.rfind("«", 0, hit.start) > text.rfind("»", 0, hit.start):
+        end += close.end()
+    return end <= span[0] and bool(_LEADS.match(text[end : span[0]]))
+
+
+def _by_cluster_word(text: str, hit: Hit) -> bool:
+    after = text[hit.end : hit.end + 12]
+    return bool(_BY_CLUSTER.search(text[max(0, hit.start - 25) : hit.start])) or bool(
+        re.match(r"^[»\"]?\s*(?:кластер|центр)", after, re.I)
+    )
+
+
+def _part(text: str, sentence, span: tuple[int, int]) -> tuple[int, int]:
+    """The «;»-separated part of a sentence holding `span`."""
+    start = text.rfind(";", sentence.start, span[0])
+    end = text.find(";", span[1], sentence.end)
+    return (start + 1 if start != -1 else sentence.start, end if end != -1 else sentence.end)
 
 
 def _gap(hit: Hit, span: tuple[int, int]) -> int:

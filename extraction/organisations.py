@@ -116,8 +116,13 @@ def find_organisations(text: str, ws: list[Word]) -> list[Org]:
         inner_lemmas = [lang.lemma(w.text) for w in inner_words]
         prev = before[-1] if before else None
         prev_lemma = lang.lemma(prev.text) if prev else ""
-        # The quote is itself a college name: «Гуманитарно-технический техникум».
-        if any(lemma in COLLEGE_HEADS for lemma in inner_lemmas) and inner_words[0].is_capitalised:
+        # The quote is itself a college name: «Гуманитарно-технический техникум» (not a
+        # sentence between two unpaired quotes: «"… колледж … в рамках проекта "»).
+        if (
+            any(lemma in COLLEGE_HEADS for lemma in inner_lemmas)
+            and inner_words[0].is_capitalised
+            and not re.search(r"\bв\s+рамках|\bпроекта\s*$|\bпрограммы\s*$", inner)
+        ):
             has_form = prev is not None and prev.lower in COLLEGE_FORMS
             # «модели «Эффективный колледж»»: a quote named by the noun before it is no college.
             if (
@@ -188,7 +193,7 @@ def find_organisations(text: str, ws: list[Word]) -> list[Org]:
         j = i + 1
         while j < len(ws):
             w = ws[j]
-            if not w.is_word or text[ws[j - 1].end : w.start].strip() or w.lower in {"им", "имени"}:
+            if w.text != "," and (not w.is_word or text[ws[j - 1].end : w.start].strip() or w.lower in {"им", "имени"}):
                 break
             if w.text.isupper() and 2 <= len(w.text) <= 6 and j == i + 1:
                 right = j  # «колледж КГТА», «колледж ТИУ»: the parent's abbreviation
@@ -209,6 +214,16 @@ def find_organisations(text: str, ws: list[Word]) -> list[Org]:
                 if lang.any_reading(w.text, "NOUN", "gent") and not lang.has_tag(w.text, "ADJF"):
                     right = j
                 j += 1
+                continue
+            if (
+                w.text == ","
+                and j + 1 < len(ws)
+                and not ws[j + 1].is_capitalised
+                and lang.any_reading(ws[j + 1].text, "NOUN", "gent")
+                and lang.lemma(ws[j + 1].text) not in COLLEGE_HEADS | EMPLOYER_HEADS
+                and any(x.lower == "и" for x in ws[j + 2 : j + 5])
+            ):
+                j += 1  # «колледж индустрии питания, торговли и сферы услуг»
                 continue
             if (
                 w.lower in _GENITIVE_LINKS
@@ -489,6 +504,9 @@ def _same_org(a: Org, b: Org) -> bool:
     short, full = sorted((a, b), key=lambda o: len(o.key))
     if short.name[:1].islower() and full.key.endswith(" " + short.key) and " " in short.key:
         return True
+    # «Томский колледж индустрии питания» and «… питания, торговли и сферы услуг»: the same
+    # name cut short.
+    return short.key.count(" ") >= 2 and full.key.startswith(short.key + " ")
     core_a, core_b = _quoted_core(a.name), _quoted_core(b.name)
     return core_a is not None and core_a == core_b
 

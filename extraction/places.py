@@ -153,6 +153,8 @@ def find_industries(
                     end += 1
                 if any(s <= m.start() < e for s, e in exclude):
                     continue
+                if _BODY_BEFORE.search(lowered[max(0, m.start() - 40) : m.start()]):
+                    continue  # «министр энергетики, промышленности и связи»: a body's name
                 quoted = any(s < m.start() < e for s, e in quotes)
                 hits.append(Hit(slug, m.start(), end, strong=stem not in _WEAK_INDUSTRY or quoted))
     for m in re.finditer(r"(?<![а-яa-z])[а-я-]{8,}", lowered):
@@ -169,6 +171,11 @@ def find_industries(
         result.append(hit)
     return result
 
+
+_BODY_BEFORE = re.compile(
+    r"(?:министр|министерств|департамент|комитет|управлени|ведомств|агентств)\w*\s+"
+    r"(?:[а-я-]+,?\s+(?:и\s+)?){0,3}$"
+)
 
 _KIND_PATTERNS = [
     (

@@ -55,9 +55,12 @@ _NETWORK_CUE = re.compile(
     re.I,
 )
 _MEMBERSHIP = re.compile(
-    r"кластер|центр|проект|ОПЦ|сетев|к\s+нему|в\s+него|к\s+ним|консорциум|соглашени", re.I
+    r"кластер|центр|проект|ОПЦ|сетев|к\s+нему|в\s+него|к\s+ним|консорциум|соглашени|подписан|документ",
+    re.I,
 )
-_FOLLOW_ON = re.compile(r"^\s*(?:Среди\s+них|В\s+их\s+числе|Это|Ими\s+стали|ИМИ\s+стали)", re.I)
+_FOLLOW_ON = re.compile(
+    r"^\s*(?:Среди\s+них|В\s+их\s+числе|Это\b|Ими\s+стали|ИМИ\s+стали)", re.I
+)
 _CLUSTER_TALK = re.compile(
     r"кластер|профессионалитет|грант|конкурсн\w+\s+отбор|образовательно-производствен", re.I
 )
@@ -78,7 +81,7 @@ _ABBREVIATION = re.compile(r"(?<![\wА-Яа-яЁё])[А-ЯЁ][А-ЯЁа-яё]?[�
 _NOT_EMPLOYERS = {
     "СПО", "ОПЦ", "РФ", "ИТ", "БПЛА", "ДНР", "ЛНР", "РИА", "ТАСС", "ССУЗ", "ССУЗов", "АО", "ПАО",
     "ООО", "ОАО", "ЗАО", "НАО", "ГК", "ЧЭТК", "ВУЗ", "ИРПО", "ФП", "НИУ", "СМИ", "ЕГЭ", "ОГЭ",
-    "ВСМПО", "ИНТЕРФАКС", "США", "ЦФО", "СЗФО", "ЮФО", "СКФО", "ПФО", "УФО", "СФО", "ДФО",
+    "ВСМПО", "ИНТЕРФАКС", "США", "ФКП", "ФГУП", "ГУП", "МУП", "НПО", "НПП", "ФГБУ", "АНО", "ЦФО", "СЗФО", "ЮФО", "СКФО", "ПФО", "УФО", "СФО", "ДФО",
 }  # fmt: skip
 _NOT_ORG_WORDS = re.compile(
     r"^(?:мин[а-я]*|министерств|правительств|администраци|губернатор|департамент|профессионалитет"
@@ -102,10 +105,18 @@ def _cue_before(doc: Doc, start: int) -> bool:
             return False
         if not cue.group().lower().startswith("на") or rest.strip(" \n").count(" ") <= 1:
             return True
+    if re.search(r"сетев|войд|вошл|присоедин|участву", before, re.I):
+        return False
+    if re.search(r"баз(?:ой|а|е)\s+(?:в|во|при)\s+$", before, re.I):
+        return True  # «с базой в Перевозском строительном колледже»
+    if _BASE_BEFORE_ADJACENT.search(before) and re.search(r"кластер|центр|ОПЦ", before, re.I):
+        return True
+    # «Два кластера открылись в Перми. Они начали работу в X и Y.»
+    index = doc.sentence_of(start)
     return bool(
-        _BASE_BEFORE_ADJACENT.search(before)
-        and re.search(r"кластер|центр|ОПЦ", before, re.I)
-        and not re.search(r"сетев|войд|вошл|присоедин|участву", before, re.I)
+        index > 0
+        and re.match(r"\s*(?:Он[иао]?|Кластер\w*|Центр\w*)\b[^.;]{0,50}\s(?:в|во|при)\s+$", before)
+        and re.search(r"кластер|центр|ОПЦ", doc.sentences[index - 1].text, re.I)
     )
 
 
@@ -163,7 +174,10 @@ def find_bases(
                     break
             if bases:
                 break
-        if not bases and len(colleges) == 1:
+        if not bases and len(colleges) == 1 and not any(
+            _NETWORK_CUE.search(text[doc.sentences[doc.sentence_of(s)].start : s])
+            for s, _e in colleges[0].mentions
+        ):
             bases.append((colleges[0], colleges[0].start))
     # «на базе A и B», «на базе A, B и C»: colleges listed right after a base's cue share it.
     changed = True
@@ -175,7 +189,9 @@ def find_bases(
                 continue
             for start, end in college.mentions:
                 if any(
-                    re.fullmatch(r"\s*(?:,|и|,?\s*а\s+также)\s*", text[e:start])
+                    re.fullmatch(
+                        r"\s*(?:\([^()]{1,20}\))?\s*(?:,|и|,?\s*а\s+также)\s*", text[e:start]
+                    )
                     for e in ends
                     if e <= start
                 ):
@@ -250,6 +266,9 @@ def assign_network(doc: Doc, colleges: list[Org], clusters: list[ClusterProposal
             break
 
 
+_EVENT = re.compile(
+    r"мероприяти|сесси|форум|чемпионат|конференци|выставк|заседани|совещани|встреч", re.I
+)
 _ABOUT_CLUSTER = re.compile(
     r"кластер|центр|ОПЦ|проект|колледж|техникум|площадк|конкурс|профессионалитет", re.I
 )
@@ -266,12 +285,18 @@ def _segments(doc: Doc, clusters: list[ClusterProposal]) -> list[tuple[int, int]
     for index, sentence in enumerate(doc.sentences):
         cues = list(_EMPLOYER_CUE.finditer(sentence.text))
         if not cues:
+            # «(они стали партнёрами проекта). Среди них — ФКП «…», АО «…»»
+            previous = doc.sentences[index - 1].text if index else ""
+            if _FOLLOW_ON.match(sentence.text) and _EMPLOYER_CUE.search(previous):
+                spans.append((sentence.start, sentence.end))
             continue
         near_base = index in base_sentences or (
             index - 1 in base_sentences
             and doc.sentences[index - 1].paragraph == sentence.paragraph
         )
-        if not near_base and not _ABOUT_CLUSTER.search(sentence.text):
+        # «В мероприятии принимают участие … ГК «Росатом» … и других предприятий-партнёров»:
+        # the guests of an event are nobody's partners.
+        if not near_base and not _ABOUT_CLUSTER.search(sentence.text) and _EVENT.search(sentence.text):
             continue
         first = cues[0]
         spans.append((sentence.start + first.start(), sentence.end))
@@ -362,7 +387,10 @@ def find_employers(
 
     for org in employers:
         for start, end in org.mentions:
-            if inside(start) and free(start, end):
+            # A name inside a company's quoted name («ФКП «Пермский пороховой завод»») is
+            # that name's part, read with its legal form below.
+            within_quote = any(qs < start and end < qe for qs, qe in doc.quotes)
+            if inside(start) and free(start, end) and not within_quote:
                 add(start, end, org.name, org)
                 break
     for qs, qe in doc.quotes:
