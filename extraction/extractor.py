@@ -21,7 +21,7 @@ Whatever the text does not say stays None / `unknown`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from common.moneywords import MoneyMention, find_money
 from extraction import language as lang
@@ -47,6 +47,8 @@ class Mentions:
     money: list[MoneyMention]
     # natasha's named entities: (start, end, "ORG" | "LOC" | "PER")
     entities: list[tuple[int, int, str]]
+    # Employers named for the text's clusters together (filled by the entities stage).
+    unassigned_employers: list[Org] = field(default_factory=list)
 
     @property
     def colleges(self) -> list[Org]:
@@ -93,7 +95,7 @@ def find_entities(doc: Doc, mentions: Mentions, reference: Reference) -> list[Cl
     employers = roles.find_employers(
         doc, mentions.employers, mentions.colleges, clusters, mentions.entities
     )
-    roles.assign_employers(doc, employers, clusters)
+    mentions.unassigned_employers = roles.assign_employers(doc, employers, clusters)
     return clusters
 
 
@@ -273,6 +275,7 @@ def attribute(doc: Doc, mentions: Mentions, clusters: list[ClusterProposal]) -> 
         figures=figures,
         organisations=mentions.organisations,
         region=dominant.value if dominant else None,
+        unassigned_employers=mentions.unassigned_employers,
     )
 
 

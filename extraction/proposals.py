@@ -87,6 +87,8 @@ class Extraction:
     figures: list[FigureProposal]
     organisations: list[Org]
     region: str | None
+    # Employers the text names for its clusters together, not for one of them.
+    unassigned_employers: list[Org] = field(default_factory=list)
 
     def cluster(self, key: str | None) -> ClusterProposal | None:
         return next((c for c in self.clusters if c.key == key), None)

@@ -433,12 +433,21 @@ def find_employers(
     return sorted(found, key=lambda o: min(s for s, _e in o.mentions))
 
 
-def assign_employers(doc: Doc, employers: list[Org], clusters: list[ClusterProposal]) -> None:
+def assign_employers(
+    doc: Doc, employers: list[Org], clusters: list[ClusterProposal]
+) -> list[Org]:
+    """Put each employer into its cluster; return those the text names for its clusters
+    together (no base near them): staff choose their cluster, nothing is guessed."""
+    unassigned = []
     for employer in employers:
         start = min(s for s, _e in employer.mentions)
         target = _owner(doc, start, clusters)
-        if target is not None and employer not in target.employers:
+        if target is None:
+            if clusters:
+                unassigned.append(employer)
+        elif employer not in target.employers:
             target.employers.append(employer)
+    return unassigned
 
 
 def has_cluster_talk(text: str, kind_hits: list[Hit]) -> bool:

@@ -170,7 +170,8 @@ def score_item(item: dict, extraction) -> tuple[dict[str, Score], list[str]]:
     # Network colleges and employers: right when proposed in the cluster they belong to.
     network, employers = scores["network colleges"], scores["employers"]
     network.proposed = sum(len(c.network_colleges) for c in extraction.clusters)
-    employers.proposed = sum(len(c.employers) for c in extraction.clusters)
+    unassigned = [o.name for o in getattr(extraction, "unassigned_employers", [])]
+    employers.proposed = sum(len(c.employers) for c in extraction.clusters) + len(unassigned)
     loose = list(item.get("employers_without_cluster", []))
     employers.expected = len(loose)
     for cluster in expected_clusters:
@@ -185,7 +186,7 @@ def score_item(item: dict, extraction) -> tuple[dict[str, Score], list[str]]:
         found, missing = _names(cluster["employers"], [o.name for o in got.employers] if got else [])
         employers.found += found
         misses += [f"employer not found: {name}" for name in missing]
-    proposed_employers = [o.name for c in extraction.clusters for o in c.employers]
+    proposed_employers = [o.name for c in extraction.clusters for o in c.employers] + unassigned
     found, missing = _names(loose, proposed_employers)
     employers.found += found
     misses += [f"employer not found: {name}" for name in missing]
