@@ -54,4 +54,7 @@ class FigureKind(models.TextChoices):
     PROGRAMMES = "programmes", "образовательные программы"
     EMPLOYERS = "employers", "предприятия-работодатели"
     MEMBER_COLLEGES = "member_colleges", "образовательные организации"
+    GRADUATES = "graduates", "выпускники"
+    INTAKE = "intake", "приём (набор)"
+    AREA_SQ_M = "area_sq_m", "площадь, м²"
     FUNDING_TOTAL_RUB = "funding_total_rub", "общий объём финансирования, ₽"
