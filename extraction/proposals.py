@@ -101,6 +101,14 @@ class Extraction:
             return "joint: " + "; ".join(names)
         return names[0]
 
+    def figure_scope_label(self, figure: FigureProposal) -> str | None:
+        """The base college of the figure's cluster, «region» for a count of the region (or of
+        several clusters together), None for a cluster whose base the text does not name."""
+        if figure.scope == "region":
+            return "region"
+        cluster = self.cluster(figure.cluster)
+        return cluster.base_college.name if cluster else None
+
     def as_api(self) -> dict:
         """The answer of POST /api/v1/extract/, in exactly the issue's shape."""
         return {
@@ -129,9 +137,14 @@ class Extraction:
                 for m in self.money
             ],
             "figures": [
-                {"kind": f.kind, "value": f.value, "qualifier": str(f.qualifier), "quote": f.quote}
+                {
+                    "kind": f.kind,
+                    "value": f.value,
+                    "qualifier": str(f.qualifier),
+                    "scope": self.figure_scope_label(f),
+                    "quote": f.quote,
+                }
                 for f in self.figures
-                if f.cluster is not None
             ],
         }
 

@@ -217,7 +217,7 @@ def test_api_shape_has_exactly_the_issue_keys():
         "year",
     }
     assert set(answer["money"][0]) == {"amount", "qualifier", "source", "scope", "quote"}
-    assert set(answer["figures"][0]) == {"kind", "value", "qualifier", "quote"}
+    assert set(answer["figures"][0]) == {"kind", "value", "qualifier", "scope", "quote"}
 
 
 def test_spans_stay_exact_in_a_text_with_windows_line_endings():
