@@ -117,7 +117,9 @@ def development_set(extract, reference, repeat: int, show_misses: bool) -> None:
         f"\ndevelopment set: {len(items)} real press items "
         f"(tuning part {counts['tune']}, held-back part {counts['held']})\n"
     )
-    print(f"{'kind':<38}{'tuning P':>9}{'R':>7}{'held-back P':>13}{'R':>7}   (found/proposed/expected held)")
+    print(
+        f"{'kind':<38}{'tuning P':>9}{'R':>7}{'held-back P':>13}{'R':>7}   (found/proposed/expected held)"
+    )
     for kind in DEVSET_KINDS:
         tune, held = totals["tune"][kind], totals["held"][kind]
         print(

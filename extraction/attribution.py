@@ -35,7 +35,10 @@ UNKNOWN = "unknown"
 SOURCE_CUES: list[tuple[re.Pattern, str, bool]] = [
     (re.compile(r"внебюджетн", re.I), "extrabudgetary", True),
     (
-        re.compile(r"собственн\w* (?:средств|деньг)\w*(?: вложил)?\w* (?:колледж|техникум|образовательн)", re.I),
+        re.compile(
+            r"собственн\w* (?:средств|деньг)\w*(?: вложил)?\w* (?:колледж|техникум|образовательн)",
+            re.I,
+        ),
         "extrabudgetary",
         True,
     ),
@@ -54,7 +57,10 @@ SOURCE_CUES: list[tuple[re.Pattern, str, bool]] = [
         True,
     ),
     (
-        re.compile(r"бюджет\w*\s+(?:субъекта|региона|края|области|республики|округа|[А-ЯЁ]\w+ской\s+области)", re.I),
+        re.compile(
+            r"бюджет\w*\s+(?:субъекта|региона|края|области|республики|округа|[А-ЯЁ]\w+ской\s+области)",
+            re.I,
+        ),
         "regional",
         True,
     ),
@@ -74,7 +80,11 @@ SOURCE_CUES: list[tuple[re.Pattern, str, bool]] = [
         "employer",
         False,
     ),
-    (re.compile(r"\b(?:предприяти|компани|завод|бизнес|инвестор|инвестици)\w*", re.I), "employer", False),
+    (
+        re.compile(r"\b(?:предприяти|компани|завод|бизнес|инвестор|инвестици)\w*", re.I),
+        "employer",
+        False,
+    ),
     (re.compile(r"(?<![А-Яа-яЁё])(?:АО|ПАО|ООО|ОАО|ЗАО)\s*[«\"]"), "employer", False),
     (
         re.compile(
@@ -217,10 +227,14 @@ def _governing_budget(doc: Doc, si: int, position: int) -> tuple[str, str] | Non
 
 def _named_in(doc: Doc, k: int, clusters: list[ClusterProposal]) -> list[str]:
     s = doc.sentences[k]
-    return [c.key for c in clusters if any(s.start <= p < s.end for p, _ in c.base_college.mentions)]
+    return [
+        c.key for c in clusters if any(s.start <= p < s.end for p, _ in c.base_college.mentions)
+    ]
 
 
-def money_scope(doc: Doc, si: int, clusters: list[ClusterProposal], mention: MoneyMention) -> list[str]:
+def money_scope(
+    doc: Doc, si: int, clusters: list[ClusterProposal], mention: MoneyMention
+) -> list[str]:
     """The clusters a sum is for: see the module's docstring. [] for none."""
     if not clusters:
         return []
@@ -232,7 +246,9 @@ def money_scope(doc: Doc, si: int, clusters: list[ClusterProposal], mention: Mon
         # «Орловский автодорожный техникум получит 60,5 млн …»: in a sentence naming several
         # bases, the base named last before the sum.
         before = [
-            (p, c.key) for c in clusters for p, _e in c.base_college.mentions
+            (p, c.key)
+            for c in clusters
+            for p, _e in c.base_college.mentions
             if sentence.start <= p < mention.start
         ]
         if len(named) > 1 and before and not _TOGETHER.search(sentence.text):
@@ -271,9 +287,11 @@ def _is_each(doc: Doc, sentence: Sentence, group: list[MoneyMention], i: int) ->
     # «каждый техникум получит по 100 млн …, еще 15 млн …»: the distributive subject governs
     # every sum of its sentence.
     first = group[0]
-    return bool(_EACH_WORDS.search(text[sentence.start : first.start])) or any(
-        m.is_each for m in group[:i]
-    ) and bool(re.search(r"\b(?:еще|ещё|а\s+также|и)\b", text[group[i - 1].end : mention.start]))
+    return (
+        bool(_EACH_WORDS.search(text[sentence.start : first.start]))
+        or any(m.is_each for m in group[:i])
+        and bool(re.search(r"\b(?:еще|ещё|а\s+также|и)\b", text[group[i - 1].end : mention.start]))
+    )
 
 
 def attribute_money(
@@ -329,7 +347,9 @@ def attribute_money(
                 year = int(ym.group(1))
             each = _is_each(doc, sentence, group, i)
             if each and len(scope) == 1 and len(clusters) > 1 and _EACH_WORDS.search(sentence.text):
-                scope = [c.key for c in clusters if c.key in _together_keys(doc, si, clusters)] or scope
+                scope = [
+                    c.key for c in clusters if c.key in _together_keys(doc, si, clusters)
+                ] or scope
             targets = [[key] for key in scope] if each and len(scope) > 1 else [scope]
             for target in targets:
                 money.append(
@@ -426,7 +446,14 @@ FIGURE_NOUNS = {
     },
     "programmes": {"программа", "профессия", "специальность"},
 }  # fmt: skip
-_COUNTED_PARTICIPLES = {"обучающийся", "учащийся", "обучаться", "учиться", "обучающихся", "учащихся"}
+_COUNTED_PARTICIPLES = {
+    "обучающийся",
+    "учащийся",
+    "обучаться",
+    "учиться",
+    "обучающихся",
+    "учащихся",
+}
 _FIGURE_QUALIFIERS = {
     "более": "at_least",
     "свыше": "at_least",
@@ -447,12 +474,13 @@ _NUMBER_WORDS = {
     "девятнадцать": 19, "двадцать": 20, "тридцать": 30, "сорок": 40, "пятьдесят": 50,
     "шестьдесят": 60, "семьдесят": 70, "восемьдесят": 80, "девяносто": 90, "сто": 100,
 }  # fmt: skip
+_AREA = re.compile(r"\s*(?:кв\.?\s*м(?:етр\w*)?\.?|квадратн\w+\s+метр\w*|м²)", re.I)
 _WORD_NUMBER = re.compile(r"(?<![А-Яа-яЁё])[А-Яа-яЁё]{3,14}(?![А-Яа-яЁё])")
 _THOUSANDS = re.compile(r"\s*(?:тысяч\w*|тыс\.?)")
 _FIGURE_WORD = re.compile(r"\s+([А-Яа-яЁё]+(?:-[А-Яа-яЁё]+)*)")
 _REGION_SCOPE = re.compile(
     r"\bв\s+регионе|\bрегион\w*\b(?!\s+получ)|\bв\s+крае\b|\bв\s+области\b|\bв\s+республике\b"
-    r"|в\s+общей\s+сложности|кластер(?:ы|ов|ах|ам)\b|их\s+состав|в\s+(?:их|эти|них)\b|субъект"
+    r"|\bв\s+общей\s+сложности|\bкластер(?:ы|ов|ах|ам)\b|\bих\s+состав|\bв\s+(?:их|эти|них)\b|\bсубъект"
     r"|\b(?:[А-ЯЁ]\w+\s+)?(?:края|крае|области|республике|округе)\b|на\s+Кубани|в\s+Кузбассе|в\s+ДНР"
     r"|со\s+всей\s+страны|в\s+стране|в\s+России",
     re.I,
@@ -510,6 +538,9 @@ def _figure_noun(after: str, sentence: str) -> tuple[str, bool, int] | None:
     thousands = _THOUSANDS.match(after)
     if thousands:
         position = thousands.end()
+    area = _AREA.match(after, position)
+    if area:
+        return "area", bool(thousands), area.end()
     found: list[re.Match] = []
     while len(found) < 6:
         m = _FIGURE_WORD.match(after, position)
@@ -640,7 +671,9 @@ def _figure_scope(
         return named[0], "cluster"
     if named:
         before = [
-            (p, c.key) for c in clusters for p, _e in c.base_college.mentions
+            (p, c.key)
+            for c in clusters
+            for p, _e in c.base_college.mentions
             if sentence.start <= p < position
         ]
         return (max(before)[1], "cluster") if before else (None, "region")

@@ -262,7 +262,8 @@ def attribute(doc: Doc, mentions: Mentions, clusters: list[ClusterProposal]) -> 
     companies = [span for o in mentions.employers for span in o.mentions] + [
         (s, e)
         for s, e, label in mentions.entities
-        if label == "ORG" and not any(s < ce and cs < e for cs, ce in colleges)
+        if label == "ORG"
+        and not any(s < ce and cs < e for cs, ce in colleges)
         and not roles.is_public_body(doc.text[s:e])
     ]
     money = attribute_money(doc, mentions.money, clusters, companies)

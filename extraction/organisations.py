@@ -193,7 +193,9 @@ def find_organisations(text: str, ws: list[Word]) -> list[Org]:
         j = i + 1
         while j < len(ws):
             w = ws[j]
-            if w.text != "," and (not w.is_word or text[ws[j - 1].end : w.start].strip() or w.lower in {"им", "имени"}):
+            if w.text != "," and (
+                not w.is_word or text[ws[j - 1].end : w.start].strip() or w.lower in {"им", "имени"}
+            ):
                 break
             if w.text.isupper() and 2 <= len(w.text) <= 6 and j == i + 1:
                 right = j  # «колледж КГТА», «колледж ТИУ»: the parent's abbreviation
@@ -304,9 +306,7 @@ def find_organisations(text: str, ws: list[Word]) -> list[Org]:
         add(kind, start, end, " ".join(head_words) + tail)
 
     # 2b. A university's branch named by its abbreviation: «филиал РГУПСа в Воронеже».
-    for m in re.finditer(
-        r"\bфилиал\w*\s+([А-ЯЁ]{3,}[а-яё]{0,2})(\s+в\s+[А-ЯЁ][а-яё]+)?", text
-    ):
+    for m in re.finditer(r"\bфилиал\w*\s+([А-ЯЁ]{3,}[а-яё]{0,2})(\s+в\s+[А-ЯЁ][а-яё]+)?", text):
         if not overlaps(m.start(), m.end()):
             add("college", m.start(), m.end(), "филиал " + m.group(1) + (m.group(2) or ""))
 

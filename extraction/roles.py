@@ -34,9 +34,7 @@ _BASE_BEFORE = re.compile(
     re.I,
 )
 # «кластер … в X», «центр «…» при X»: the cue must end right before the name.
-_BASE_BEFORE_ADJACENT = re.compile(
-    r"(?:кластер|центр|ОПЦ)\w*[^.;:]{0,80}?\s(?:в|во|при)\s+$", re.I
-)
+_BASE_BEFORE_ADJACENT = re.compile(r"(?:кластер|центр|ОПЦ)\w*[^.;:]{0,80}?\s(?:в|во|при)\s+$", re.I)
 _BASE_AFTER = re.compile(
     r"^[\s,–—-]*(?:[«(][^»)]{1,40}[»)]\s*)?(?:котор\w+\s+)?(?:является|стал\w*|станет|будет|–|—)?"
     r"\s*(?:базов|основой|ядром|площадкой)",
@@ -58,9 +56,7 @@ _MEMBERSHIP = re.compile(
     r"кластер|центр|проект|ОПЦ|сетев|к\s+нему|в\s+него|к\s+ним|консорциум|соглашени|подписан|документ",
     re.I,
 )
-_FOLLOW_ON = re.compile(
-    r"^\s*(?:Среди\s+них|В\s+их\s+числе|Это\b|Ими\s+стали|ИМИ\s+стали)", re.I
-)
+_FOLLOW_ON = re.compile(r"^\s*(?:Среди\s+них|В\s+их\s+числе|Это\b|Ими\s+стали|ИМИ\s+стали)", re.I)
 _CLUSTER_TALK = re.compile(
     r"кластер|профессионалитет|грант|конкурсн\w+\s+отбор|образовательно-производствен", re.I
 )
@@ -153,7 +149,9 @@ def find_bases(
             paired = item is not None and any(item[0] <= h.start < item[1] for h in industry_hits)
             sentence = doc.sentences[doc.sentence_of(start)]
             others_before = any(
-                sentence.start <= s < start for other in colleges if other is not college
+                sentence.start <= s < start
+                for other in colleges
+                if other is not college
                 for s, _e in other.mentions
             )
             winner = (
@@ -174,9 +172,13 @@ def find_bases(
                     break
             if bases:
                 break
-        if not bases and len(colleges) == 1 and not any(
-            _NETWORK_CUE.search(text[doc.sentences[doc.sentence_of(s)].start : s])
-            for s, _e in colleges[0].mentions
+        if (
+            not bases
+            and len(colleges) == 1
+            and not any(
+                _NETWORK_CUE.search(text[doc.sentences[doc.sentence_of(s)].start : s])
+                for s, _e in colleges[0].mentions
+            )
         ):
             bases.append((colleges[0], colleges[0].start))
     # «на базе A и B», «на базе A, B и C»: colleges listed right after a base's cue share it.
@@ -209,7 +211,9 @@ def _owner(doc: Doc, position: int, clusters: list[ClusterProposal]) -> ClusterP
     si = doc.sentence_of(position)
     sentence = doc.sentences[si]
     here = [
-        (p, c) for c in clusters for p, _e in c.base_college.mentions
+        (p, c)
+        for c in clusters
+        for p, _e in c.base_college.mentions
         if sentence.start <= p < sentence.end
     ]
     before = [(p, c) for p, c in here if p < position]
@@ -218,14 +222,18 @@ def _owner(doc: Doc, position: int, clusters: list[ClusterProposal]) -> ClusterP
     if len({id(c) for _p, c in here}) == 1:
         return here[0][1]
     earlier = [
-        (p, c) for c in clusters for p, _e in c.base_college.mentions
+        (p, c)
+        for c in clusters
+        for p, _e in c.base_college.mentions
         if p < position and doc.sentence_of(p) >= si - 3
     ]
     if earlier:
         return max(earlier, key=lambda pc: pc[0])[1]
     paragraph = sentence.paragraph
     later = [
-        (p, c) for c in clusters for p, _e in c.base_college.mentions
+        (p, c)
+        for c in clusters
+        for p, _e in c.base_college.mentions
         if p > position and doc.sentences[doc.sentence_of(p)].paragraph <= paragraph + 1
     ]
     if later:
@@ -233,7 +241,9 @@ def _owner(doc: Doc, position: int, clusters: list[ClusterProposal]) -> ClusterP
     return None
 
 
-def assign_network(doc: Doc, colleges: list[Org], clusters: list[ClusterProposal], reference) -> None:
+def assign_network(
+    doc: Doc, colleges: list[Org], clusters: list[ClusterProposal], reference
+) -> None:
     """Put each non-base college that a network cue names into its cluster."""
     from extraction.places import find_industries
 
@@ -279,9 +289,7 @@ def _segments(doc: Doc, clusters: list[ClusterProposal]) -> list[tuple[int, int]
     sentence (or, when the cue ends the sentence — «…, АО «Y» — партнёры кластера» — the words
     before it), in sentences that speak of a cluster or follow one that names a base."""
     spans = []
-    base_sentences = {
-        doc.sentence_of(p) for c in clusters for p, _e in c.base_college.mentions
-    }
+    base_sentences = {doc.sentence_of(p) for c in clusters for p, _e in c.base_college.mentions}
     for index, sentence in enumerate(doc.sentences):
         cues = list(_EMPLOYER_CUE.finditer(sentence.text))
         if not cues:
@@ -291,12 +299,15 @@ def _segments(doc: Doc, clusters: list[ClusterProposal]) -> list[tuple[int, int]
                 spans.append((sentence.start, sentence.end))
             continue
         near_base = index in base_sentences or (
-            index - 1 in base_sentences
-            and doc.sentences[index - 1].paragraph == sentence.paragraph
+            index - 1 in base_sentences and doc.sentences[index - 1].paragraph == sentence.paragraph
         )
         # «В мероприятии принимают участие … ГК «Росатом» … и других предприятий-партнёров»:
         # the guests of an event are nobody's partners.
-        if not near_base and not _ABOUT_CLUSTER.search(sentence.text) and _EVENT.search(sentence.text):
+        if (
+            not near_base
+            and not _ABOUT_CLUSTER.search(sentence.text)
+            and _EVENT.search(sentence.text)
+        ):
             continue
         first = cues[0]
         spans.append((sentence.start + first.start(), sentence.end))
@@ -343,7 +354,7 @@ def morph_known(word: str) -> bool:
 
 def is_public_body(name: str) -> bool:
     """«Минпросвещения», «Правительство края», «Профессионалитет»: not an employer."""
-    bare = name.strip("«»\" ")
+    bare = name.strip('«»" ')
     return bool(_NOT_ORG_WORDS.match(bare)) or bare in _NOT_EMPLOYERS
 
 
@@ -371,7 +382,7 @@ def find_employers(
 
     def add(start: int, end: int, name: str, org: Org | None = None) -> None:
         name = re.sub(r"\s+", " ", name).strip(" ,.;:-–—")
-        bare = name.strip("«»\" ")
+        bare = name.strip('«»" ')
         if not bare or _NOT_ORG_WORDS.match(bare) or bare in _NOT_EMPLOYERS:
             return
         key = lang.normalise_name(name)
@@ -420,7 +431,9 @@ def find_employers(
         add(start, end, _employer_name(text, start, end))
     # «…, Михайловцемент, Серебрянским цементным заводом и Тяжпрессмаш»: a capitalised word
     # the dictionary does not know, standing alone as an item of the list, is a company's name.
-    for m in re.finditer(r"(?:(?<=[,:;—–-])|(?<=\sи)|(?<=\sс))\s+([А-ЯЁ][а-яё]{4,})(?=\s*(?:[,;.]|\sи\s|$))", text):
+    for m in re.finditer(
+        r"(?:(?<=[,:;—–-])|(?<=\sи)|(?<=\sс))\s+([А-ЯЁ][а-яё]{4,})(?=\s*(?:[,;.]|\sи\s|$))", text
+    ):
         start, end = m.span(1)
         if inside(start) and free(start, end) and not morph_known(m.group(1)):
             add(start, end, m.group(1))
@@ -433,9 +446,7 @@ def find_employers(
     return sorted(found, key=lambda o: min(s for s, _e in o.mentions))
 
 
-def assign_employers(
-    doc: Doc, employers: list[Org], clusters: list[ClusterProposal]
-) -> list[Org]:
+def assign_employers(doc: Doc, employers: list[Org], clusters: list[ClusterProposal]) -> list[Org]:
     """Put each employer into its cluster; return those the text names for its clusters
     together (no base near them): staff choose their cluster, nothing is guessed."""
     unassigned = []

@@ -134,7 +134,9 @@ def _pairs(expected: list[dict], proposed: list) -> dict[str, object]:
     left = list(proposed)
     matched: dict[str, object] = {}
     for cluster in expected:
-        hit = next((p for p in left if same_name(cluster["base_college"], p.base_college.name)), None)
+        hit = next(
+            (p for p in left if same_name(cluster["base_college"], p.base_college.name)), None
+        )
         if hit is not None:
             left.remove(hit)
             matched[cluster["key"]] = hit
@@ -185,7 +187,9 @@ def score_item(item: dict, extraction) -> tuple[dict[str, Score], list[str]]:
         )
         network.found += found
         misses += [f"network not found: {name}" for name in missing]
-        found, missing = _names(cluster["employers"], [o.name for o in got.employers] if got else [])
+        found, missing = _names(
+            cluster["employers"], [o.name for o in got.employers] if got else []
+        )
         employers.found += found
         misses += [f"employer not found: {name}" for name in missing]
     proposed_employers = [o.name for c in extraction.clusters for o in c.employers] + unassigned
@@ -278,7 +282,10 @@ def score_item(item: dict, extraction) -> tuple[dict[str, Score], list[str]]:
             misses.append(f"figure scope wrong: {figure['kind']} {figure['value']} ≠ {scope}")
     scores["figure scope"].proposed = scores["figure scope"].expected
 
-    for field, kind in (("region", "region of matched clusters"), ("industry", "industry of matched clusters")):
+    for field, kind in (
+        ("region", "region of matched clusters"),
+        ("industry", "industry of matched clusters"),
+    ):
         for cluster in expected_clusters:
             got = matched.get(cluster["key"])
             if got is None or not cluster.get(field):
@@ -288,7 +295,9 @@ def score_item(item: dict, extraction) -> tuple[dict[str, Score], list[str]]:
             if getattr(got, field) == cluster[field]:
                 scores[kind].found += 1
             else:
-                misses.append(f"{field} of {cluster['base_college']}: {getattr(got, field)} ≠ {cluster[field]}")
+                misses.append(
+                    f"{field} of {cluster['base_college']}: {getattr(got, field)} ≠ {cluster[field]}"
+                )
     return scores, misses
 
 

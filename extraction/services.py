@@ -171,12 +171,23 @@ def _sentence_at(text: str, start: int, end: int) -> str:
     return text[start:end]
 
 
-def _org(org_json: dict, kind: str, actor: Actor) -> dict:
+def match_existing(kind: str, name: str, aliases: list[str], actor: Actor = None) -> list:
+    """The one place that decides whether a found name is an existing record: the colleges or
+    employers the named organisation may be (normalised names, abbreviations).
+
+    Issue 18's shared matcher (clusters/matching.py) replaces the two lookups below at merge;
+    nothing else in the extractor decides identity.
+    """
     if kind == "college":
-        matches = match_colleges(org_json["name"], org_json["aliases"], actor)
+        return match_colleges(name, aliases, actor)
+    return match_employers(name, actor)
+
+
+def _org(org_json: dict, kind: str, actor: Actor) -> dict:
+    matches = match_existing(kind, org_json["name"], org_json["aliases"], actor)
+    if kind == "college":
         label = [{"pk": c.pk, "label": f"{c.full_name} ({c.region})"} for c in matches]
     else:
-        matches = match_employers(org_json["name"], actor)
         label = [{"pk": e.pk, "label": e.name} for e in matches]
     return {
         "name": org_json["name"],

@@ -397,7 +397,10 @@ def test_joint_money_for_three_clusters_is_joint_for_all_three():
     ("wording", "region"),
     [
         ("В Марий Эл на базе Марийского политехнического техникума", "Республика Марий Эл"),
-        ("В Чебоксарах на базе Чебоксарского электромеханического колледжа", "Чувашская Республика - Чувашия"),
+        (
+            "В Чебоксарах на базе Чебоксарского электромеханического колледжа",
+            "Чувашская Республика - Чувашия",
+        ),
         ("В Йошкар-Оле на базе Марийского политехнического техникума", "Республика Марий Эл"),
     ],
 )
@@ -426,3 +429,17 @@ def test_figures_of_a_cluster_and_of_the_region_are_told_apart():
         ("students", 450, "exact", "cluster"),
         ("students", 5000, "at_least", "region"),
     }
+
+
+def test_an_area_in_square_metres_is_a_figure_of_its_cluster():
+    text = (
+        "Кластер открылся на базе Тульского колледжа строительства. Площадь мастерских "
+        "составила более 2 тыс. кв. м."
+    )
+    (figure,) = extract(text).figures
+    assert (figure.kind, figure.value, str(figure.qualifier), figure.scope) == (
+        "area",
+        2000,
+        "at_least",
+        "cluster",
+    )
