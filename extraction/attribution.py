@@ -192,6 +192,8 @@ def money_source(
     # «из федерального и областного бюджетов» may stand past a comma: read the rest of the
     # sentence (up to the next sum) for a mix as well.
     wide = text[mention.end : next_start if next_start != right else sentence.end] + " " + follow
+    # «…, также будут выделены средства из краевого бюджета и работодателей»: other money.
+    wide = re.split(r",\s*(?:также|кроме\s+того|а\s+также|при\s+этом|ещ[её])\b", wide)[0]
     strong_sources = {src for pattern, src, strong in SOURCE_CUES if strong and pattern.search(own)}
     mixed = len(strong_sources - {"federal"} if "грант" in own.lower() else strong_sources) >= 2
     mixed = mixed or bool(_MIXED.search(own)) or bool(_MIXED.search(wide))
@@ -491,7 +493,9 @@ _ONE_CLUSTER = re.compile(
     re.I,
 )
 _INTAKE = re.compile(
-    r"приступил\w*\s+к\s+(?:обучению|занятиям)|к\s+(?:обучению|занятиям)\s+приступил|набор\w*", re.I
+    r"приступ\w*\s+к\s+(?:обучению|занятиям)|к\s+(?:обучению|занятиям)\s+приступ"
+    r"|начн\w+\s+обучени|начал\w*\s+обучени|набор\w*",
+    re.I,
 )
 _WINNERS = re.compile(r"победител|получ\w+|выигра\w+|заявк", re.I)
 
@@ -555,10 +559,9 @@ def _figure_noun(after: str, sentence: str) -> tuple[str, bool, int] | None:
             kind = "intake" if _INTAKE.search(sentence) else "students"
             return kind, bool(thousands), m.end()
         if lang.any_reading(word.split("-")[0], "NOUN") and not (
-            lang.has_tag(word, "ADJF")
+            (lang.has_tag(word, "ADJF") or lang.has_tag(word, "PRTF"))
             and index + 1 < len(found)
             and index < 3
-            and lang.any_reading(found[index + 1].group(1).split("-")[0], "NOUN")
             and _figure_kind([word], sentence) is None
         ):
             context = (
@@ -686,7 +689,15 @@ def _figure_scope(
     if _REGION_SCOPE.search(sentence.text):
         return None, "region"
     if not clusters:
-        return None, "cluster" if _about_one_cluster(sentence.text) else "region"
+        # «… работает кластер "Сельское хозяйство" … Более 300 студентов …»: a cluster whose
+        # base the text does not name.
+        previous = doc.sentences[si - 1] if si else None
+        about = _about_one_cluster(sentence.text) or (
+            previous is not None
+            and previous.paragraph == sentence.paragraph
+            and _about_one_cluster(previous.text)
+        )
+        return None, "cluster" if about else "region"
     # A sentence about one cluster («Кластер объединил …», «В него войдут …»), or one close
     # after the text last spoke of a cluster, counts for that cluster: the nearest base named
     # before it, or the only one.
@@ -707,7 +718,8 @@ def _about_one_cluster(sentence: str) -> bool:
     """A sentence about one cluster: «Кластер объединил …», «в него войдут» — not «3 центра»."""
     return any(
         not re.search(
-            r"(?:\d|\b(?:два|две|три|четыре|оба))\s+[а-яё -]{0,60}[(«\s]*$", sentence[: m.start()]
+            r"(?:(?<![\d.])\d{1,3}|\b(?:два|две|три|четыре|оба))\s+(?!год)[а-яё -]{0,60}[(«\s]*$",
+            sentence[: m.start()],
         )
         for m in _ONE_CLUSTER.finditer(sentence)
     )

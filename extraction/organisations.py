@@ -506,9 +506,18 @@ def _same_org(a: Org, b: Org) -> bool:
         return True
     # «Томский колледж индустрии питания» and «… питания, торговли и сферы услуг»: the same
     # name cut short.
-    return short.key.count(" ") >= 2 and full.key.startswith(short.key + " ")
-    core_a, core_b = _quoted_core(a.name), _quoted_core(b.name)
-    return core_a is not None and core_a == core_b
+    if short.key.count(" ") >= 2 and full.key.startswith(short.key + " "):
+        return True
+    # «пермский техникум» after «Пермский химико-технологический техникум»: a lower-case
+    # place and head that the full name has, first word and head alike.
+    words_short, words_full = short.key.split(), full.key.split()
+    return (
+        short.name[:1].islower()
+        and len(words_short) == 2
+        and len(words_full) > 2
+        and words_full[0] == words_short[0]
+        and words_short[1] in words_full[1:]
+    )
 
 
 @cache

@@ -53,12 +53,15 @@ _NETWORK_CUE = re.compile(
     re.I,
 )
 _MEMBERSHIP = re.compile(
-    r"кластер|центр|проект|ОПЦ|сетев|к\s+нему|в\s+него|к\s+ним|консорциум|соглашени|подписан|документ",
+    r"кластер|центр|проект|ОПЦ|сетев|к\s+нему|в\s+него|к\s+ним|консорциум|соглашени|подписан"
+    r"|документ|\bв\s+(?:его|их)\s+состав",
     re.I,
 )
 _FOLLOW_ON = re.compile(r"^\s*(?:Среди\s+них|В\s+их\s+числе|Это\b|Ими\s+стали|ИМИ\s+стали)", re.I)
 _CLUSTER_TALK = re.compile(
-    r"кластер|профессионалитет|грант|конкурсн\w+\s+отбор|образовательно-производствен", re.I
+    r"кластер|профессионалитет|грант|конкурсн\w+\s+отбор|образовательно-производствен"
+    r"|\bцентр\w*|\bОПЦ\b",
+    re.I,
 )
 _EMPLOYER_CUE = re.compile(
     r"партн[её]р\w*|работодател\w*|совместно\s+с|при\s+участии|якорн\w+|опорн\w+"
@@ -116,6 +119,14 @@ def _cue_before(doc: Doc, start: int) -> bool:
     )
 
 
+def _clause_before(doc: Doc, start: int) -> str:
+    """The words of `start`'s clause before it (from the last comma, colon or sentence start)."""
+    sentence = doc.sentences[doc.sentence_of(start)]
+    before = doc.text[sentence.start : start]
+    cut = max(before.rfind(","), before.rfind(":"), before.rfind(";"))
+    return before[cut + 1 :]
+
+
 def _list_item(doc: Doc, start: int) -> tuple[int, int] | None:
     """The line holding `start` when it is an item of a list (a marker, or a block of lines
     under a line that ends with a colon)."""
@@ -160,7 +171,8 @@ def find_bases(
                 and _WINNER_AFTER.match(after)
                 and not _NETWORK_CUE.search(text[sentence.start : start])
             )
-            if _cue_before(doc, start) or _BASE_AFTER.match(after) or paired or winner:
+            cued = cluster_talk and (_cue_before(doc, start) or _BASE_AFTER.match(after))
+            if cued or paired or winner:
                 bases.append((college, start))
                 cue_mentions.append((college, start, end))
                 break
@@ -176,8 +188,7 @@ def find_bases(
             not bases
             and len(colleges) == 1
             and not any(
-                _NETWORK_CUE.search(text[doc.sentences[doc.sentence_of(s)].start : s])
-                for s, _e in colleges[0].mentions
+                _NETWORK_CUE.search(_clause_before(doc, s)) for s, _e in colleges[0].mentions
             )
         ):
             bases.append((colleges[0], colleges[0].start))
@@ -292,6 +303,12 @@ def _segments(doc: Doc, clusters: list[ClusterProposal]) -> list[tuple[int, int]
     base_sentences = {doc.sentence_of(p) for c in clusters for p, _e in c.base_college.mentions}
     for index, sentence in enumerate(doc.sentences):
         cues = list(_EMPLOYER_CUE.finditer(sentence.text))
+        membership = _NETWORK_CUE.search(sentence.text)
+        if not cues and membership and _MEMBERSHIP.search(sentence.text):
+            # «В его состав также вошли Шадринский автоагрегатный завод, «Дельта Технология» и
+            # Катайский техникум»: a cluster's members include its companies.
+            spans.append((sentence.start + membership.start(), sentence.end))
+            continue
         if not cues:
             # «(они стали партнёрами проекта). Среди них — ФКП «…», АО «…»»
             previous = doc.sentences[index - 1].text if index else ""
@@ -435,13 +452,20 @@ def find_employers(
         r"(?:(?<=[,:;—–-])|(?<=\sи)|(?<=\sс))\s+([А-ЯЁ][а-яё]{4,})(?=\s*(?:[,;.]|\sи\s|$))", text
     ):
         start, end = m.span(1)
-        if inside(start) and free(start, end) and not morph_known(m.group(1)):
+        if (
+            inside(start)
+            and free(start, end)
+            and not morph_known(m.group(1))
+            and not lang.any_reading(m.group(1), "ADJF")  # «… Красногвардейского и Прудовского»
+        ):
             add(start, end, m.group(1))
     for m in _ABBREVIATION.finditer(text):
         if not inside(m.start()) or not free(m.start(), m.end()) or m.group() in _NOT_EMPLOYERS:
             continue
         if any(m.group() in c.aliases for c in colleges):
             continue
+        if any(qs < m.start() < qe for qs, qe in doc.quotes):
+            continue  # a quoted name is read whole, with its legal form, or not at all
         add(m.start(), m.end(), m.group())
     return sorted(found, key=lambda o: min(s for s, _e in o.mentions))
 
