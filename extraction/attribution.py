@@ -208,6 +208,47 @@ def money_source(
     return UNKNOWN, "", mixed
 
 
+_BARE_PART = re.compile(
+    r"(?<![\d,.])(\d{1,4}(?:[,.]\d{1,3})?)(?=\s*(?:[–—-]|выдел|направ|добав|поступ|из\s))"
+)
+
+
+def implied_parts(text: str, mentions: list[MoneyMention]) -> list[MoneyMention]:
+    """Parts of a total written as bare numbers that take the total's unit: «130 миллионов
+    рублей: 100 – из федерального бюджета, 10 – из регионального, 20 выделит «БТК Групп»»."""
+    parts: list[MoneyMention] = []
+    for mention in mentions:
+        lead = re.match(
+            r"^(?:\s*:|[\s,]*(?:из\s+(?:них|которых)|в\s+том\s+числе))", text[mention.end :]
+        )
+        number = re.search(r"\d[\d\s\u00a0]*(?:[,.]\d+)?", mention.quote)
+        if not lead or not number:
+            continue
+        written = Decimal(re.sub(r"\s", "", number.group()).replace(",", "."))
+        if not written:
+            continue
+        unit = mention.amount / written
+        end = text.find(".", mention.end)
+        end = len(text) if end == -1 else end
+        for m in _BARE_PART.finditer(text, mention.end + lead.end(), end):
+            if any(o.start <= m.start() < o.end for o in mentions):
+                continue
+            value = Decimal(m.group(1).replace(",", ".")) * unit
+            if not value or value >= mention.amount:
+                continue
+            quote_end = m.end()  # the number alone: its budget is read from the words after it
+            parts.append(
+                MoneyMention(
+                    amount=value.quantize(Decimal(1)) if value == value.to_integral() else value,
+                    qualifier="exact",
+                    start=m.start(),
+                    end=quote_end,
+                    quote=text[m.start() : quote_end],
+                )
+            )
+    return sorted(parts, key=lambda p: p.start)
+
+
 def _governing_budget(doc: Doc, si: int, position: int) -> tuple[str, str] | None:
     """The budget named last before `position` within its sentence and the three before it."""
     begin = doc.sentences[max(0, si - 3)].start
@@ -319,10 +360,18 @@ def attribute_money(
             source, cue, mixed = money_source(
                 text, sentence, group, i, follow if i == len(group) - 1 else ""
             )
+            total_here = _TOTAL_BEFORE.search(
+                text[max(sentence.start, mention.start - 60) : mention.start]
+            ) or bool(_TOTAL_AFTER.match(text[mention.end : mention.end + 20]))
             if source == UNKNOWN and not mixed:
                 begin = group[i - 1].end if i else sentence.start
                 end = group[i + 1].start if i + 1 < len(group) else sentence.end
-                company = next((c for c in companies if begin <= c[0] and c[1] <= end), None)
+                # A total is no company's («130 млн: …, 20 выделит «БТК Групп»»).
+                company = (
+                    None
+                    if total_here
+                    else next((c for c in companies if begin <= c[0] and c[1] <= end), None)
+                )
                 governing = _governing_budget(doc, si, mention.start)
                 if company:
                     source, cue = "employer", text[company[0] : company[1]]
@@ -649,6 +698,14 @@ def find_figures(
                 quote_start = max(0, start - 25) + q.start()
         quote_end = end + tail_end
         cluster, scope = _figure_scope(doc, si, start, clusters)
+        paragraph = doc.sentences[si].paragraph
+        if any(
+            (f.kind, f.value, str(f.qualifier), f.cluster, f.scope)
+            == (kind, int(value), qualifier, cluster, scope)
+            and doc.sentences[doc.sentence_of(f.start)].paragraph != paragraph
+            for f in figures
+        ):
+            continue  # the headline's figure repeated in the body: one proposal
         figures.append(
             FigureProposal(
                 kind,

@@ -26,7 +26,13 @@ from dataclasses import dataclass, field
 from common.moneywords import MoneyMention, find_money
 from extraction import language as lang
 from extraction import places, roles
-from extraction.attribution import UNKNOWN, attribute_money, find_figures, several_clusters
+from extraction.attribution import (
+    UNKNOWN,
+    attribute_money,
+    find_figures,
+    implied_parts,
+    several_clusters,
+)
 from extraction.language import Doc
 from extraction.organisations import find_organisations, ner_organisations
 from extraction.places import Hit
@@ -62,12 +68,14 @@ class Mentions:
 def find_mentions(doc: Doc, reference: Reference) -> Mentions:
     orgs = find_organisations(doc.text, doc.words)
     org_spans = [span for o in orgs for span in o.mentions]
+    money = find_money(doc.text)
+    money = sorted(money + implied_parts(doc.text, money), key=lambda m: m.start)
     return Mentions(
         organisations=orgs,
         regions=places.find_regions(doc.text, doc.words, reference),
         industries=places.find_industries(doc.text, reference, org_spans, doc.quotes),
         kinds=places.find_kinds(doc.text),
-        money=find_money(doc.text),
+        money=money,
         entities=ner_organisations(doc.text),
     )
 

@@ -445,6 +445,8 @@ def find_employers(
             end = close + 1 if close != -1 and close - end < 40 else end
         if not free(start, end) or text[start:end].isupper() and len(text[start:end]) > 8:
             continue
+        if any(qs <= start and end <= qe for qs, qe in doc.quotes):
+            continue  # a quoted name is read whole, with its legal form, or not at all
         add(start, end, _employer_name(text, start, end))
     # «…, Михайловцемент, Серебрянским цементным заводом и Тяжпрессмаш»: a capitalised word
     # the dictionary does not know, standing alone as an item of the list, is a company's name.

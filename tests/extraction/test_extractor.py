@@ -443,3 +443,26 @@ def test_an_area_in_square_metres_is_a_figure_of_its_cluster():
         "at_least",
         "cluster",
     )
+
+
+def test_parts_of_a_total_written_without_their_unit_take_the_totals_unit():
+    text = (
+        "Кластер лёгкой промышленности создадут на базе Бийского технологического колледжа. "
+        "Всего на его создание направят 130 миллионов рублей: 100 – из федерального бюджета, "
+        "10 – из регионального, 20 выделит ООО «Швейная фабрика»."
+    )
+    money = [(m.amount, m.source, m.is_total) for m in extract(text).money]
+    assert money == [
+        (Decimal(130_000_000), "unknown", True),
+        (Decimal(100_000_000), "federal", False),
+        (Decimal(10_000_000), "regional", False),
+        (Decimal(20_000_000), "employer", False),
+    ]
+
+
+def test_a_figure_repeated_in_headline_and_body_is_one_proposal():
+    text = (
+        "В крае более 8,5 тысяч студентов учатся по программе «Профессионалитет»\n\n"
+        "Всего в рамках проекта в регионе уже обучаются более 8,5 тыс. студентов."
+    )
+    assert [(f.kind, f.value) for f in extract(text).figures] == [("students", 8500)]
