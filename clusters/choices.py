@@ -49,12 +49,15 @@ class Qualifier(models.TextChoices):
 
 
 class FigureKind(models.TextChoices):
+    """What a source reports a cluster has; a count, never the list of named members."""
+
     WORKSHOPS = "workshops", "мастерские (учебно-производственные зоны)"
     STUDENTS = "students", "студенты"
+    INTAKE = "intake", "набор (приём) студентов"
+    GRADUATES = "graduates", "выпускники"
     PROGRAMMES = "programmes", "образовательные программы"
     EMPLOYERS = "employers", "предприятия-работодатели"
     MEMBER_COLLEGES = "member_colleges", "образовательные организации"
-    GRADUATES = "graduates", "выпускники"
-    INTAKE = "intake", "приём (набор)"
-    AREA_SQ_M = "area_sq_m", "площадь, м²"
+    NETWORK_COLLEGES = "network_colleges", "сетевые образовательные организации"
+    AREA_SQM = "area_sqm", "площадь, м²"
     FUNDING_TOTAL_RUB = "funding_total_rub", "общий объём финансирования, ₽"

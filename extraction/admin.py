@@ -27,7 +27,7 @@ if AT_MOST not in Qualifier.values:
 FIGURE_CHOICES = [
     ("students", "студенты"),
     ("graduates", "выпускники"),
-    ("intake", "приём (набор)"),
+    ("intake", "набор (приём) студентов"),
     ("workshops", "мастерские (учебно-производственные зоны)"),
     ("employers", "предприятия-работодатели"),
     ("colleges", "образовательные организации"),

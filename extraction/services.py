@@ -39,7 +39,7 @@ FIGURE_KINDS = {
     "employers": FigureKind.EMPLOYERS,
     "colleges": FigureKind.MEMBER_COLLEGES,
     "programmes": FigureKind.PROGRAMMES,
-    "area": FigureKind.AREA_SQ_M,
+    "area": FigureKind.AREA_SQM,
 }
 QUALIFIERS = {Qualifier.EXACT, Qualifier.APPROXIMATELY, Qualifier.AT_LEAST, AT_MOST}
 KIND_SHORT = {
