@@ -745,6 +745,15 @@ def _figure_scope(
             return None, "cluster"
     if _REGION_SCOPE.search(sentence.text):
         return None, "region"
+    previous = doc.sentences[si - 1] if si else None
+    if (
+        previous is not None
+        and previous.paragraph == sentence.paragraph
+        and _REGION_SCOPE.search(previous.text)
+        and not _named_in(doc, si - 1, clusters)
+        and re.search(r"\b(?:их|для\s+их|этих|эти)\b", sentence.text, re.I)
+    ):
+        return None, "region"  # «… в области будут обучаться … Для их подготовки создадим …»
     if not clusters:
         # «… работает кластер "Сельское хозяйство" … Более 300 студентов …»: a cluster whose
         # base the text does not name.

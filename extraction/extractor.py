@@ -163,8 +163,22 @@ def _place_cluster(
         # «сельскохозяйственный на базе A и химический на базе B»: a word that leads straight
         # into a base («… на базе», «… – в», «… с базой в») is that base's.
         linked = [h for h in mentions.industries if _leads_to(text, h, own)]
+        # «…; «Строительство» … с базой в B;», «в A открылся кластер по педагогике, в B — по
+        # отрасли машиностроения»: the words of the base's own part of the sentence.
+        part = _part(text, sents[si], own)
+        clause = _clause(text, sents[si], own)
+        if not any(clause[0] <= p < clause[1] for p, _e in others_here):
+            part = clause
+        in_part = [
+            h
+            for h in mentions.industries
+            if part[0] <= h.start < part[1]
+            and not any(_leads_to(text, h, span) for span in others_here)
+        ]
         if linked:
             candidates = [linked]
+        elif in_part and not any(part[0] <= p < part[1] for p, _e in others_here):
+            candidates = [in_part]
         else:
             candidates = [
                 [
@@ -175,11 +189,6 @@ def _place_cluster(
                 ]
                 for found in candidates
             ]
-            # «…; «Строительство» … с базой в B;»: first the words of the base's own part.
-            part = _part(text, sents[si], own)
-            in_part = [[h for h in found if part[0] <= h.start < part[1]] for found in candidates]
-            if any(in_part):
-                candidates = in_part
     if single:
         # The only cluster of the text: its base's sentence, else an industry word right by
         # «кластер»/«центр» anywhere («химический кластер», «кластер лёгкой промышленности»),
@@ -222,7 +231,7 @@ def _place_cluster(
             break
 
 
-_LEADS = re.compile(r"^(?:(?!\sи\s)[^.;,]){0,30}?(?:на\s+базе|при|в|во|с\s+базой\s+в)\s*$", re.I)
+_LEADS = re.compile(r"^(?:(?!\sи\s)[^.;,\n]){0,30}?(?:на\s+базе|при|в|во|с\s+базой\s+в)\s*$", re.I)
 _BY_CLUSTER = re.compile(r"(?:кластер|центр|ОПЦ)\w*\s*(?:по\s+)?[«\"(]?\s*$", re.I)
 
 
@@ -248,6 +257,24 @@ def _part(text: str, sentence, span: tuple[int, int]) -> tuple[int, int]:
     start = text.rfind(";", sentence.start, span[0])
     end = text.find(";", span[1], sentence.end)
     return (start + 1 if start != -1 else sentence.start, end if end != -1 else sentence.end)
+
+
+def _clause(text: str, sentence, span: tuple[int, int]) -> tuple[int, int]:
+    """The comma-separated part of a sentence holding `span` (commas inside quotes or brackets
+    do not count)."""
+    depth, cuts = 0, [sentence.start]
+    for index in range(sentence.start, sentence.end):
+        char = text[index]
+        if char in "«(":
+            depth += 1
+        elif char in "»)" and depth:
+            depth -= 1
+        elif char in ",;" and depth == 0:
+            cuts.append(index + 1)
+    cuts.append(sentence.end)
+    start = max(c for c in cuts if c <= span[0])
+    end = min(c for c in cuts if c > span[1] - 1)
+    return start, end
 
 
 def _gap(hit: Hit, span: tuple[int, int]) -> int:

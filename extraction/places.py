@@ -31,12 +31,19 @@ class Hit:
     strong: bool = True
 
 
+def _name_lemma(word: str) -> str:
+    """A subject name's word as the dictionary lists it, its adjective reading first
+    («Тверская» → «тверской», not the surname «тверская»)."""
+    adjective = next((p for p in lang.parses(word.lower()) if "ADJF" in p.tag), None)
+    return adjective.normal_form.replace("ё", "е") if adjective else lang.lemma(word)
+
+
 @cache
 def _region_patterns(regions: tuple[str, ...]) -> list[tuple[str, list[str]]]:
     patterns = []
     for name in regions:
         main = re.sub(r"\s*\(.*?\)", "", name).split(" - ")[0].strip()
-        patterns.append((name, [lang.lemma(p) for p in main.split()]))
+        patterns.append((name, [_name_lemma(p) for p in main.split()]))
     return patterns
 
 
@@ -60,7 +67,7 @@ def _adjective_regions(regions: tuple[str, ...]) -> dict[str, str]:
     for name in regions:
         first = name.split()[0]
         if lang.any_reading(first, "ADJF") and not first.lower().startswith("республик"):
-            found.setdefault(lang.lemma(first), name)
+            found.setdefault(_name_lemma(first), name)
     return found
 
 
@@ -68,13 +75,20 @@ def find_regions(text: str, ws: list[Word], reference: Reference) -> list[Hit]:
     """Every region the text names, in reading order (strong hits and weak adjective hits)."""
     hits: list[Hit] = []
     lemmas = [lang.lemma(w.text) if w.is_word else w.text for w in ws]
+    readings = [lang.lemmas(w.text) if w.is_word else {w.text} for w in ws]
     at: dict[str, list[int]] = {}
-    for i, value in enumerate(lemmas):
-        at.setdefault(value, []).append(i)
+    for i, values in enumerate(readings):
+        for value in values:
+            at.setdefault(value, []).append(i)
     for name, parts in _region_patterns(reference.regions):
         n = len(parts)
         for i in at.get(parts[0], ()):
-            if lemmas[i : i + n] == parts and ws[i].is_capitalised:
+            if (
+                i + n <= len(ws)
+                and all(parts[k] in readings[i + k] for k in range(n))
+                and ws[i].is_capitalised
+                and not (ws[i].text.isupper() and len(ws[i].text) > 3)  # «МОСКВА, 3 фев»
+            ):
                 hits.append(Hit(name, ws[i].start, ws[i + n - 1].end))
     pattern, names = _place_pattern(reference.regions)
     for m in pattern.finditer(text):
@@ -90,7 +104,7 @@ def find_regions(text: str, ws: list[Word], reference: Reference) -> list[Hit]:
     for i, word in enumerate(ws):
         if not word.is_word or not word.is_capitalised or word.text.isupper():
             continue
-        region = adjectives.get(lemmas[i])
+        region = next((adjectives[v] for v in readings[i] if v in adjectives), None)
         if region and not any(h.start <= word.start < h.end for h in hits):
             hits.append(Hit(region, word.start, word.end, strong=False))
     return sorted(hits, key=lambda h: h.start)
@@ -156,7 +170,10 @@ def find_industries(
                 if _BODY_BEFORE.search(lowered[max(0, m.start() - 40) : m.start()]):
                     continue  # «министр энергетики, промышленности и связи»: a body's name
                 quoted = any(s < m.start() < e for s, e in quotes)
-                hits.append(Hit(slug, m.start(), end, strong=stem not in _WEAK_INDUSTRY or quoted))
+                weak = stem in _WEAK_INDUSTRY
+                if weak and m.start() > 0 and lowered[m.start() - 1] == "-":
+                    continue  # «инновационно-цифровое»: a part of another word
+                hits.append(Hit(slug, m.start(), end, strong=not weak or quoted))
     for m in re.finditer(r"(?<![а-яa-z])[а-я-]{8,}", lowered):
         if any(h.start == m.start() for h in hits) or any(s <= m.start() < e for s, e in exclude):
             continue
