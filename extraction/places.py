@@ -74,7 +74,6 @@ def _adjective_regions(regions: tuple[str, ...]) -> dict[str, str]:
 def find_regions(text: str, ws: list[Word], reference: Reference) -> list[Hit]:
     """Every region the text names, in reading order (strong hits and weak adjective hits)."""
     hits: list[Hit] = []
-    lemmas = [lang.lemma(w.text) if w.is_word else w.text for w in ws]
     readings = [lang.lemmas(w.text) if w.is_word else {w.text} for w in ws]
     at: dict[str, list[int]] = {}
     for i, values in enumerate(readings):
