@@ -74,7 +74,8 @@ SOURCE_CUES: list[tuple[re.Pattern, str, bool]] = [
     (
         re.compile(
             r"работодател\w*|предприяти\w*[-\s]партнер|партнер\w*[-\s]предприяти|компани\w*-партнер"
-            r"|от\s+партнер\w*|партнер\w*\s+(?:проекта|кластера)",
+            r"|от\s+партнер\w*|партн[её]р\w*\s+(?:проекта|кластера)|(?:индустриальн|промышленн)\w*\s+"
+            r"партн[её]р\w*|партн[её]р\w*\s+(?:вложат|вложили|выделят|выделили|направят|инвестир)",
             re.I,
         ),
         "employer",
@@ -106,7 +107,7 @@ _TOTAL_AFTER = re.compile(
 )
 _PART_AFTER = re.compile(r"^\s+из\s+(?:них|которых)", re.I)  # «100 млн руб. из них»: a part
 _TOTAL_BEFORE = re.compile(
-    r"(?:всего|общ\w+\s+(?:сумм|объем|объём|бюджет|стоимост|финансирован)\w*|в\s+общей\s+сложности|суммарно|итого)[^.]{0,40}$",
+    r"(?:всего|общ\w+\s+(?:сумм|объем|объём|бюджет|стоимост|финансирован)\w*|в\s+общей\s+сложности|суммарно|итого)[^.]{0,60}$",
     re.I,
 )
 _CLAUSE_BREAK = re.compile(r"[,;:()]|\.\s")
@@ -361,7 +362,11 @@ def attribute_money(
                 text, sentence, group, i, follow if i == len(group) - 1 else ""
             )
             total_here = _TOTAL_BEFORE.search(
-                text[max(sentence.start, mention.start - 60) : mention.start]
+                text[
+                    max(
+                        sentence.start, mention.start - 60, group[i - 1].end if i else 0
+                    ) : mention.start
+                ]
             ) or bool(_TOTAL_AFTER.match(text[mention.end : mention.end + 20]))
             if source == UNKNOWN and not mixed:
                 begin = group[i - 1].end if i else sentence.start
@@ -386,11 +391,16 @@ def attribute_money(
             )
             if nxt is not None and _PART_AFTER.match(text[nxt.end : nxt.end + 12]):
                 is_total = True
-            if _TOTAL_BEFORE.search(text[max(sentence.start, mention.start - 60) : mention.start]):
-                is_total = True
+            since = max(sentence.start, mention.start - 60, group[i - 1].end if i else 0)
+            if _TOTAL_BEFORE.search(text[since : mention.start]):
+                is_total = True  # «всего … 130 млн», not the parts that follow it
             if mixed:
                 # One sum for several sources at once: a reported total, never a line of one.
                 is_total, source, cue = True, UNKNOWN, ""
+            loose = cue_in(cue) if cue else None
+            if is_total and source == "employer" and loose is not None and not loose[2]:
+                # «общая сумма инвестиций …»: a loose word names no payer of a total.
+                source, cue = UNKNOWN, ""
             scope = money_scope(doc, si, clusters, mention)
             year = None
             ym = YEAR.search(text, sentence.start, sentence.end)
@@ -402,7 +412,15 @@ def attribute_money(
                     c.key for c in clusters if c.key in _together_keys(doc, si, clusters)
                 ] or scope
             targets = [[key] for key in scope] if each and len(scope) > 1 else [scope]
-            for target in targets:
+            payers: list[str | None] = [None]
+            if each and len(scope) == 1 and source == "employer":
+                # «индустриальные партнеры вложат по 35 млн рублей каждый»: one line per
+                # partner the text names for that cluster.
+                owner = next((c for c in clusters if c.key == scope[0]), None)
+                if owner is not None and len(owner.employers) > 1:
+                    payers = [o.name for o in owner.employers]
+            targets = [t for t in targets for _payer in payers]
+            for target, payer in zip(targets, payers * (len(targets) // len(payers)), strict=True):
                 money.append(
                     MoneyProposal(
                         mention.amount,
@@ -417,6 +435,7 @@ def attribute_money(
                         year,
                         cue,
                         mentions=[(mention.start, mention.end)],
+                        payer=payer,
                     )
                 )
     return _merge_repeats(doc, money)
@@ -453,6 +472,7 @@ def _merge_repeats(doc: Doc, money: list[MoneyProposal]) -> list[MoneyProposal]:
                 and (m.source == item.source or UNKNOWN in (m.source, item.source))
                 and _compatible(m.clusters, item.clusters)
                 and not (m.is_each and item.is_each and m.start == item.start)
+                and m.payer == item.payer
                 and (m.start, m.end) not in item.mentions
             ),
             None,
@@ -530,14 +550,14 @@ _WORD_NUMBER = re.compile(r"(?<![А-Яа-яЁё])[А-Яа-яЁё]{3,14}(?![А-Я
 _THOUSANDS = re.compile(r"\s*(?:тысяч\w*|тыс\.?)")
 _FIGURE_WORD = re.compile(r"\s+([А-Яа-яЁё]+(?:-[А-Яа-яЁё]+)*)")
 _REGION_SCOPE = re.compile(
-    r"\bв\s+регионе|\bрегион\w*\b(?!\s+получ)|\bв\s+крае\b|\bв\s+области\b|\bв\s+республике\b"
+    r"\bпроект\s+объедин|\bв\s+регионе|\bрегион\w*\b(?!\s+получ)|\bв\s+крае\b|\bв\s+области\b|\bв\s+республике\b"
     r"|\bв\s+общей\s+сложности|\bкластер(?:ы|ов|ах|ам)\b|\bих\s+состав|\bв\s+(?:их|эти|них)\b|\bсубъект"
     r"|\b(?:[А-ЯЁ]\w+\s+)?(?:края|крае|области|республике|округе)\b|на\s+Кубани|в\s+Кузбассе|в\s+ДНР"
     r"|со\s+всей\s+страны|в\s+стране|в\s+России",
     re.I,
 )
 _ONE_CLUSTER = re.compile(
-    r"\bкластер(?:а|у|ом|е)?\b|\bцентр(?:а|у|ом|е)?\b|\bв\s+него\b|\bон\s+объедин|\bобъединит\b"
+    r"\bкластер(?:а|у|ом|е)?\b|\bцентр(?:а|у|ом|е)?\b|\bв\s+него\b"
     r"|\bОн\b|\bЕго\b|\bВ\s+проекте\b",
     re.I,
 )

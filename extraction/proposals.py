@@ -59,6 +59,8 @@ class MoneyProposal:
     source_quote: str = ""
     # Every place the text states this sum (a headline and the body: one proposal).
     mentions: list[tuple[int, int]] = field(default_factory=list)
+    # «партнеры вложат по 35 млн каждый»: the partner this line is of, when the text says so.
+    payer: str | None = None
 
     @property
     def is_joint(self) -> bool:

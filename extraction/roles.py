@@ -457,6 +457,8 @@ def find_employers(
             continue
         if any(qs <= start and end <= qe for qs, qe in doc.quotes):
             continue  # a quoted name is read whole, with its legal form, or not at all
+        if lang.lemma(text[start:end].split()[-1]) == "филиал":
+            continue  # «Кировский филиал АО «Апатит»»: the company is the one after it
         add(start, end, _employer_name(text, start, end))
     # «…, Михайловцемент, Серебрянским цементным заводом и Тяжпрессмаш»: a capitalised word
     # the dictionary does not know, standing alone as an item of the list, is a company's name.
