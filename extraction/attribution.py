@@ -533,6 +533,9 @@ _FIGURE_QUALIFIERS = {
     "около": "approximately",
     "порядка": "approximately",
     "примерно": "approximately",
+    "превысит": "at_least",
+    "превысил": "at_least",
+    "превышает": "at_least",
     "до": AT_MOST,
 }
 _NUMBER = re.compile(
@@ -581,7 +584,9 @@ def _figure_kind(noun_words: list[str], sentence: str) -> str | None:
         if re.search(r"ежегодно|выпуск", sentence, re.I):
             return "graduates"
         return None
-    if candidates[0] == "человек" and re.search(r"обучени\w+\s+.*пройдут|обуча\w+", sentence, re.I):
+    if candidates[0] == "человек" and re.search(
+        r"обучени\w+\s+.*пройдут|обуча\w+|контингент\w*\s+студент", sentence, re.I
+    ):
         return "students"
     for kind, nouns in FIGURE_NOUNS.items():
         if not any(c in nouns for c in candidates):
@@ -797,6 +802,14 @@ def _figure_scope(
             break
         if _about_one_cluster(doc.sentences[k].text) and len(clusters) == 1:
             return clusters[0].key, "cluster"
+    following = doc.sentences[si + 1] if si + 1 < len(doc.sentences) else None
+    if (
+        len(clusters) == 1
+        and following is not None
+        and following.paragraph == sentence.paragraph
+        and _named_in(doc, si + 1, clusters)
+    ):
+        return clusters[0].key, "cluster"  # «… объединивший завод и семь колледжей. Центр … в X»
     return None, "region"
 
 

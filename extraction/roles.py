@@ -79,7 +79,7 @@ _LIST_MARK = re.compile(r"^\s*(?:[-–—•▪*]|\d+[.)])\s*")
 _NOT_EMPLOYER_QUOTE_BEFORE = re.compile(
     r"(?:кластер|направлени|отрасл|проект|программ|центр|конкурс|колледж|техникум|лице|училищ"
     r"|академи|университет|институт|модел|канал|издани|газет|форум|чемпионат|движени|фонд"
-    r"|филиал)\w*[)\s-]*(?:по\s+\w+\s+)?$",
+    r"|филиал|группы|группе)\w*[)\s-]*(?:по\s+\w+\s+)?$",
     re.I,
 )
 _ABBREVIATION = re.compile(r"(?<![\wА-Яа-яЁё])[А-ЯЁ][А-ЯЁа-яё]?[А-ЯЁ]{1,6}(?![\wА-Яа-яЁё])")
@@ -91,7 +91,8 @@ _NOT_EMPLOYERS = {
 _NOT_ORG_WORDS = re.compile(
     r"^(?:мин[а-я]*|министерств|правительств|администраци|губернатор|департамент|профессионалитет"
     r"|госдум|совет\s+министров|пресс-служб|агентств"
-    r"|центр\w*\s+(?:профессиональн|компетенц|подготовк|опережающ|развити))",
+    r"|центр\w*\s+(?:профессиональн|компетенц|подготовк|опережающ|развити)"
+    r"|дум[аыеу]\b|собрани|обществ\w*\s+палат|совет\s+директор)",
     re.I,
 )
 
@@ -338,7 +339,11 @@ def _segments(doc: Doc, clusters: list[ClusterProposal]) -> list[tuple[int, int]
             continue
         first = cues[0]
         spans.append((sentence.start + first.start(), sentence.end))
-        if first.start() > 0 and len(sentence.text) - cues[-1].end() < 40:
+        became = re.search(
+            r"стал\w*\s+(?:одним\s+из\s+|одной\s+из\s+)?$", sentence.text[: first.start()], re.I
+        )
+        if first.start() > 0 and (len(sentence.text) - cues[-1].end() < 40 or became):
+            # «…, АО «Y» — партнёры кластера», «"Тольяттикаучук" стал одним из партнёров»
             spans.append((sentence.start, sentence.start + first.start()))
     return spans
 
