@@ -24,6 +24,11 @@ REGIONAL_MODELS = {
     + ["college", "employer"],
     "funding": ["fundingline"],
 }
+# Rows about facts from many sources: editors see and decide them in their regions.
+PROVENANCE_MODELS = {"clusters": ["factconflict", "matchproposal", "merge", "citation"]}
+# Spreadsheet imports: federal editors import everything, regional editors their regions
+# (every row goes through the write services with the importing user, gate included).
+IMPORTS = ["imports.add_importjob", "imports.view_importjob"]
 REFERENCE_MODELS = {
     "regions": ["federaldistrict", "region"],
     "clusters": ["industry", "programme", "source"],
@@ -57,6 +62,8 @@ def role_permissions() -> dict[str, list[str]]:
     return {
         FEDERAL_EDITOR: [
             *_model_perms(REGIONAL_MODELS, crud),
+            *_model_perms(PROVENANCE_MODELS, ["view", "change"]),
+            *IMPORTS,
             *_model_perms(REFERENCE_MODELS, ["view"]),
             *_model_perms({"clusters": ["industry", "programme", "source"]}, crud),
             *_model_perms({"extraction": ["sourcetext"]}, ["add", "change", "view"]),
@@ -67,11 +74,13 @@ def role_permissions() -> dict[str, list[str]]:
         ],
         REGIONAL_EDITOR: [
             *_model_perms(REGIONAL_MODELS, crud),
+            *_model_perms(PROVENANCE_MODELS, ["view", "change"]),
+            *IMPORTS,
             *_model_perms(REFERENCE_MODELS, ["view"]),
             "clusters.add_source",
             *_model_perms({"extraction": ["sourcetext"]}, ["add", "change", "view"]),
         ],
-        REVIEWER: [*view_all, DRAFTS, CHANGE_FEED],
+        REVIEWER: [*view_all, *_model_perms(PROVENANCE_MODELS, ["view"]), DRAFTS, CHANGE_FEED],
         ANALYST: [],
     }
 
@@ -108,5 +117,6 @@ def roles_sync_after_migrate(sender, app_config=None, using="default", **kwargs)
         "funding",
         "extraction",
         "history",
+        "imports",
     }:
         roles_sync()

@@ -3,6 +3,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import OuterRef, QuerySet, Subquery
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
@@ -10,7 +11,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from clusters import gate, services
 from clusters.choices import CollegeRole
-from clusters.forms import ClusterCollegeFormSet, ReportedFigureForm
+from clusters.forms import ClusterCollegeFormSet, OrganisationAddForm, ReportedFigureForm
 from clusters.models import (
     Cluster,
     ClusterCollege,
@@ -22,6 +23,7 @@ from clusters.models import (
     ReportedFigure,
     Source,
 )
+from clusters.provenance_admin import MergeActionMixin
 from clusters.review_admin import ClusterReviewMixin
 from common.admin import GatedInlineMixin, RegistryModelAdmin, form_fields
 from common.admin_widgets import RegionByDistrictFilter
@@ -77,12 +79,21 @@ class _EntityAdmin(RegistryModelAdmin):
     def service_delete(self, request, obj):
         services.entity_delete(actor=request.user, entity=obj)
 
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = OrganisationAddForm
+        form_class = super().get_form(request, obj, change, **kwargs)
+        if obj is None:
+            form_class.user = request.user
+        return form_class
+
     def autocomplete_queryset(self, request, queryset):
         return queryset  # any visible organisation may join a cluster
 
 
 @admin.register(College)
-class CollegeAdmin(ReadableHistoryMixin, _EntityAdmin):
+class CollegeAdmin(MergeActionMixin, ReadableHistoryMixin, _EntityAdmin):
+    actions = ["merge_selected"]
     list_display = ["full_name", "short_name", "region", "town", "inn", "ogrn"]
     list_filter = [("region", RegionByDistrictFilter)]
     list_select_related = ["region"]
@@ -91,7 +102,8 @@ class CollegeAdmin(ReadableHistoryMixin, _EntityAdmin):
 
 
 @admin.register(Employer)
-class EmployerAdmin(ReadableHistoryMixin, _EntityAdmin):
+class EmployerAdmin(MergeActionMixin, ReadableHistoryMixin, _EntityAdmin):
+    actions = ["merge_selected"]
     list_display = ["name", "region", "industry", "inn", "ogrn"]
     list_filter = ["industry", ("region", RegionByDistrictFilter)]
     list_select_related = ["region", "industry"]
@@ -152,7 +164,7 @@ class FundingLineInline(GatedInlineMixin, admin.TabularInline):
 
 
 @admin.register(Cluster)
-class ClusterAdmin(ClusterReviewMixin, ClusterHistoryMixin, RegistryModelAdmin):
+class ClusterAdmin(MergeActionMixin, ClusterReviewMixin, ClusterHistoryMixin, RegistryModelAdmin):
     # Seven columns fit 1280 px beside the filters; district and kind are filters only.
     list_display = [
         "name",
@@ -190,10 +202,57 @@ class ClusterAdmin(ClusterReviewMixin, ClusterHistoryMixin, RegistryModelAdmin):
             {"classes": ["collapse"], "fields": ["management_board", "description", "website"]},
         ),
         ("Программы и источники", {"classes": ["collapse"], "fields": ["programmes", "sources"]}),
+        ("Откуда факты", {"fields": ["fact_sources"]}),
         ("Итоги финансирования", {"fields": ["funding_totals"]}),
     ]
-    readonly_fields = ["funding_totals", "review_state", "review_comment"]
-    actions = ["recompute_funding_totals", "submit_for_review", "publish", "withdraw"]
+    readonly_fields = ["funding_totals", "review_state", "review_comment", "fact_sources"]
+    actions = [
+        "recompute_funding_totals",
+        "submit_for_review",
+        "publish",
+        "withdraw",
+        "merge_selected",
+    ]
+
+    @admin.display(description="источники фактов")
+    def fact_sources(self, obj: Cluster | None) -> str:
+        """Each stated fact with the sources that state it, and open disagreements."""
+        if obj is None or obj.pk is None:
+            return "—"
+        from clusters.facts import cluster_fact_sources
+        from clusters.models import FactConflict
+
+        rows = []
+        for fact in cluster_fact_sources(obj):
+            sources = (
+                format_html_join(
+                    "; ",
+                    "{}{}",
+                    (
+                        (c.source, " (только подразумевается)" if c.is_implied else "")
+                        for c in fact["sources"]
+                    ),
+                )
+                or "внесено без ссылки на источник"
+            )
+            rows.append(
+                format_html(
+                    "<li><strong>{}:</strong> {} — {}</li>", fact["label"], fact["value"], sources
+                )
+            )
+        open_conflicts = FactConflict.objects.open().filter(cluster=obj).count()
+        note = ""
+        if open_conflicts:
+            url = (
+                reverse("admin:clusters_factconflict_changelist")
+                + f"?cluster__id__exact={obj.pk}&state__exact=open"
+            )
+            note = format_html(
+                '<p><a href="{}">Расхождений источников ждёт решения: {}</a></p>',
+                url,
+                open_conflicts,
+            )
+        return format_html("{}<ul>{}</ul>", note, mark_safe("".join(rows)))
 
     def autocomplete_queryset(self, request, queryset):
         # Clusters are chosen to attach lines or rows to: only those the user may edit.

@@ -61,3 +61,46 @@ class FigureKind(models.TextChoices):
     NETWORK_COLLEGES = "network_colleges", "сетевые образовательные организации"
     AREA_SQM = "area_sqm", "площадь, м²"
     FUNDING_TOTAL_RUB = "funding_total_rub", "общий объём финансирования, ₽"
+
+
+class FactKind(models.TextChoices):
+    """A fact of a cluster that sources state: a field of it, a member, or a figure."""
+
+    NAME = "name", "название"
+    KIND = "kind", "тип"
+    INDUSTRY = "industry", "отрасль"
+    SELECTION_YEAR = "selection_year", "год отбора"
+    LAUNCH_YEAR = "launch_year", "год первого набора"
+    STATUS = "status", "статус"
+    MANAGEMENT_BOARD = "management_board", "управляющая компания"
+    DESCRIPTION = "description", "описание"
+    WEBSITE = "website", "сайт"
+    COLLEGE = "college", "образовательная организация кластера"
+    EMPLOYER = "employer", "работодатель кластера"
+    FIGURE = "figure", "заявленный показатель"
+
+    @classmethod
+    def field_values(cls) -> list[str]:
+        """The kinds that are fields of the cluster itself (named as the fields)."""
+        return [k for k in cls.values if k not in (cls.COLLEGE, cls.EMPLOYER, cls.FIGURE)]
+
+
+class ConflictState(models.TextChoices):
+    OPEN = "open", "ждёт решения"
+    KEPT = "kept", "оставлено значение реестра"
+    REPLACED = "replaced", "принято значение источника"
+    SEPARATE = "separate", "записано отдельной строкой"
+
+
+class MatchState(models.TextChoices):
+    OPEN = "open", "ждёт решения"
+    MERGED = "merged", "объединены"
+    DISTINCT = "distinct", "разные организации"
+
+
+class MergeModel(models.TextChoices):
+    """The kinds of record staff can merge when two are one real thing."""
+
+    COLLEGE = "college", "образовательные организации"
+    EMPLOYER = "employer", "работодатели"
+    CLUSTER = "cluster", "кластеры"

@@ -26,8 +26,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 
 from clusters import gate
-from clusters.choices import CollegeRole, ReviewState
+from clusters.choices import CollegeRole, FactKind, ReviewState
 from clusters.models import (
+    Citation,
     Cluster,
     ClusterCollege,
     ClusterEmployer,
@@ -77,16 +78,16 @@ def _perm(model: type[models.Model], action: str) -> str:
     return f"{model._meta.app_label}.{action}_{model._meta.model_name}"
 
 
-def _require_region(actor: Actor, model: type[models.Model], action: str, region_id) -> None:
+def require_region(actor: Actor, model: type[models.Model], action: str, region_id) -> None:
     """Refuse unless `actor` may `action` rows of `model` in region `region_id`."""
     if actor is None:
         return
     regions = gate.editable_region_ids(actor, _perm(model, action))
     if regions is None or region_id in regions:
         return
-    raise PermissionDenied(
-        f"Недостаточно прав: {model._meta.verbose_name} — другой субъект или нет права «{action}»."
-    )
+    # One wording for every refusal: it must not tell a record that exists from one that
+    # does not, nor which right is missing (issue 20).
+    raise PermissionDenied("Недостаточно прав на записи этого субъекта.")
 
 
 def _require_publisher(actor: Actor) -> None:
@@ -142,7 +143,7 @@ def cluster_create(
     if cluster.is_published:
         raise ValidationError("Новый кластер создаётся черновиком; публикуют его отдельно.")
     _assign(cluster, fields, WORKFLOW_FIELDS)
-    _require_region(actor, Cluster, "add", cluster.region_id)
+    require_region(actor, Cluster, "add", cluster.region_id)
     _clean_and_save(cluster)
     _set_m2m(cluster, {"programmes": programmes, "sources": sources})
     _notify("created", cluster)
@@ -164,10 +165,10 @@ def cluster_update(
     followers move its funding lines to the new region and schedule the touched totals.
     """
     before = ClusterPlacement.stored(cluster.pk)
-    _require_region(actor, Cluster, "change", before.region_id)
+    require_region(actor, Cluster, "change", before.region_id)
     _assign(cluster, fields, WORKFLOW_FIELDS)
     if cluster.region_id != before.region_id:
-        _require_region(actor, Cluster, "change", cluster.region_id)
+        require_region(actor, Cluster, "change", cluster.region_id)
     _clean_and_save(cluster)
     _set_m2m(cluster, {"programmes": programmes, "sources": sources})
     _notify("updated", cluster, before)
@@ -187,12 +188,22 @@ def base_college_problem(*, bases: int, is_published: bool) -> str | None:
     return None
 
 
+def _only_implied(citations) -> bool:
+    """A fact every citation of which only implies it (none: staff entered it — stated)."""
+    return citations.exists() and not citations.filter(is_implied=False).exists()
+
+
 def cluster_publication_problems(cluster: Cluster) -> list[str]:
     """Why `cluster` cannot be published (empty: it can)."""
     problems = []
-    bases = ClusterCollege.objects.filter(cluster=cluster, role=CollegeRole.BASE).count()
-    if base_college_problem(bases=bases, is_published=True):
+    bases = ClusterCollege.objects.filter(cluster=cluster, role=CollegeRole.BASE)
+    if base_college_problem(bases=bases.count(), is_published=True):
         problems.append(PUBLISHED_NEEDS_ONE_BASE)
+    elif _only_implied(Citation.objects.filter(cluster_college__in=bases)):
+        problems.append(
+            "Базовую организацию источники только подразумевают: подтвердите её источником, "
+            "который называет её прямо."
+        )
     if not cluster.sources.exists():
         problems.append("Опубликовать можно только кластер, у которого указан источник.")
     return problems
@@ -215,7 +226,7 @@ def cluster_publish(*, actor: Actor, cluster: Cluster) -> Cluster:
     """
     _require_publisher(actor)
     cluster = Cluster.objects.select_for_update().get(pk=cluster.pk)
-    _require_region(actor, Cluster, "change", cluster.region_id)
+    require_region(actor, Cluster, "change", cluster.region_id)
     problems = cluster_publication_problems(cluster)
     if problems:
         raise ValidationError(problems)
@@ -230,7 +241,7 @@ def cluster_withdraw(*, actor: Actor, cluster: Cluster) -> Cluster:
     """Withdraw a published cluster back to draft. Requires `clusters.publish_cluster`."""
     _require_publisher(actor)
     cluster = Cluster.objects.select_for_update().get(pk=cluster.pk)
-    _require_region(actor, Cluster, "change", cluster.region_id)
+    require_region(actor, Cluster, "change", cluster.region_id)
     before = ClusterPlacement.of(cluster)
     _set_state(cluster, ReviewState.DRAFT)
     _notify("updated", cluster, before)
@@ -241,7 +252,7 @@ def cluster_withdraw(*, actor: Actor, cluster: Cluster) -> Cluster:
 def cluster_submit_for_review(*, actor: Actor, cluster: Cluster) -> Cluster:
     """Mark a draft (or a returned cluster) «на проверке» for the federal editors' queue."""
     cluster = Cluster.objects.select_for_update().get(pk=cluster.pk)
-    _require_region(actor, Cluster, "change", cluster.region_id)
+    require_region(actor, Cluster, "change", cluster.region_id)
     if cluster.review_state not in (ReviewState.DRAFT, ReviewState.RETURNED):
         raise ValidationError("На проверку отправляют черновик или возвращённый кластер.")
     _set_state(cluster, ReviewState.IN_REVIEW)
@@ -268,7 +279,7 @@ def cluster_delete(*, actor: Actor, cluster: Cluster) -> None:
     A published cluster is deleted only by a publisher. Effect: followers schedule the totals
     its lines counted in, before the rows cascade away.
     """
-    _require_region(actor, Cluster, "delete", cluster.region_id)
+    require_region(actor, Cluster, "delete", cluster.region_id)
     if cluster.is_published:
         _require_publisher(actor)
     _notify("deleting", cluster)
@@ -310,18 +321,18 @@ def cluster_parts_write(
     """
     written = []
     for row in remove:
-        _require_region(actor, model, "delete", cluster.region_id)
+        require_region(actor, model, "delete", cluster.region_id)
         if row.cluster_id != cluster.pk:
             raise ValidationError("Строка относится к другому кластеру.")
         row.delete()
     for row, fields in change:
-        _require_region(actor, model, "change", cluster.region_id)
+        require_region(actor, model, "change", cluster.region_id)
         if row.cluster_id != cluster.pk or fields.get("cluster", cluster) != cluster:
             raise ValidationError({"cluster": "Строку нельзя перенести в другой кластер."})
         _assign(row, fields, ())
         written.append(_clean_and_save(row))
     for fields in add:
-        _require_region(actor, model, "add", cluster.region_id)
+        require_region(actor, model, "add", cluster.region_id)
         if isinstance(fields, models.Model):
             row = fields
             row.cluster = cluster
@@ -330,7 +341,24 @@ def cluster_parts_write(
         written.append(_clean_and_save(row))
     if model is ClusterCollege:
         _check_published_base(cluster)
+    if model is ReportedFigure:
+        for row in written:
+            _figure_cites_its_source(row)
     return written
+
+
+def _figure_cites_its_source(figure: ReportedFigure) -> None:
+    """A figure's own source is its first citation (further ones: clusters/facts.py)."""
+    Citation.objects.get_or_create(
+        figure=figure,
+        source_id=figure.source_id,
+        defaults={
+            "cluster_id": figure.cluster_id,
+            "fact": FactKind.FIGURE,
+            "value": f"{figure.value.normalize():f}",
+            "quote": figure.exact_wording,
+        },
+    )
 
 
 def cluster_college_add(*, actor: Actor, cluster: Cluster, college: College, role: str):
@@ -377,12 +405,12 @@ def _entity_write(actor: Actor, instance: models.Model, fields: dict[str, Any]) 
     model = type(instance)
     if instance.pk is None:
         _assign(instance, fields, ())
-        _require_region(actor, model, "add", instance.region_id)
+        require_region(actor, model, "add", instance.region_id)
     else:
         stored_region = model.objects.filter(pk=instance.pk).values_list("region_id", flat=True)
-        _require_region(actor, model, "change", stored_region.get())
+        require_region(actor, model, "change", stored_region.get())
         _assign(instance, fields, ())
-        _require_region(actor, model, "change", instance.region_id)
+        require_region(actor, model, "change", instance.region_id)
     return _clean_and_save(instance)
 
 
@@ -413,7 +441,7 @@ def employer_update(*, actor: Actor, employer: Employer, **fields: Any) -> Emplo
 @transaction.atomic
 def entity_delete(*, actor: Actor, entity: College | Employer) -> None:
     """Delete a college or employer that no cluster lists (the database protects the rest)."""
-    _require_region(actor, type(entity), "delete", entity.region_id)
+    require_region(actor, type(entity), "delete", entity.region_id)
     entity.delete()
 
 

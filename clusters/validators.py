@@ -20,3 +20,26 @@ def validate_ogrn(value: str) -> None:
         raise ValidationError("ОГРН состоит из 13 цифр.", code="ogrn_length")
     if int(value[:12]) % 11 % 10 != int(value[12]):
         raise ValidationError("Неверный ОГРН: не сходится контрольная цифра.", code="ogrn_checksum")
+
+
+def validate_not_placeholder(value: str) -> None:
+    """An organisation's name must name one organisation: «12 учреждений СПО», «местные
+    предприятия» or a name the source cut off are a count or nothing, never a record."""
+    from clusters.matching import PlaceholderKind, placeholder
+
+    found = placeholder(value)
+    if found is None:
+        return
+    if found.kind is PlaceholderKind.TRUNCATED:
+        raise ValidationError(
+            "Название обрезано в источнике («%(value)s»): внесите полное название или не "
+            "вносите организацию — её можно учесть в показателе «число участников».",
+            code="name_truncated",
+            params={"value": value},
+        )
+    raise ValidationError(
+        "«%(value)s» — не название организации, а описание группы: внесите число как "
+        "заявленный показатель кластера (например, «сетевых колледжей: 12»).",
+        code="name_placeholder",
+        params={"value": value},
+    )

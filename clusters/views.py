@@ -9,8 +9,10 @@ from django_filters.views import FilterView
 
 from clusters.choices import ClusterKind, CollegeRole, FigureKind
 from clusters.facets import facet_counts
+from clusters.facts import cluster_fact_sources
 from clusters.filtersets import ClusterFilterSet, CollegeFilterSet, EmployerFilterSet
 from clusters.models import (
+    Citation,
     Cluster,
     ClusterCollege,
     ClusterEmployer,
@@ -22,7 +24,7 @@ from common.pages import GatedViewMixin
 from common.paging import paginated
 from common.widgets import QuickSelect
 from funding import charts, completeness
-from funding.models import FundingLine, IndustryFundingTotal
+from funding.models import FundingLine, FundingLineCitation, IndustryFundingTotal
 
 # The catalogue shows these filters of ClusterFilterSet as visible controls; any other
 # filter present in the URL (e.g. ?college=5 from a college page) is carried as hidden input.
@@ -103,6 +105,31 @@ class ClusterListView(GatedViewMixin, FilterView):
                 )
 
 
+def refs_of(citations, number: dict[int, int]) -> list[dict]:
+    """Footnote references to the page's list of sources: [{"n", "source", "implied"}]."""
+    seen, refs = set(), []
+    for citation in citations:
+        if citation.source_id in seen:
+            continue
+        seen.add(citation.source_id)
+        implied = getattr(citation, "is_implied", False)
+        refs.append(
+            {"n": number[citation.source_id], "source": citation.source, "implied": implied}
+        )
+    return sorted(refs, key=lambda ref: ref["n"])
+
+
+def citation_refs(citations, number: dict[int, int]) -> dict[tuple[str, int], list[dict]]:
+    """The references of each member of the cluster: ("college" | "employer", row pk) → refs."""
+    by_row: dict[tuple[str, int], list] = {}
+    for citation in citations:
+        if citation.cluster_college_id:
+            by_row.setdefault(("college", citation.cluster_college_id), []).append(citation)
+        elif citation.cluster_employer_id:
+            by_row.setdefault(("employer", citation.cluster_employer_id), []).append(citation)
+    return {key: refs_of(rows, number) for key, rows in by_row.items()}
+
+
 class ClusterDetailView(GatedViewMixin, DetailView):
     """The cluster page; drafts are 404 for the public and a preview for staff."""
 
@@ -120,9 +147,19 @@ class ClusterDetailView(GatedViewMixin, DetailView):
                 "sources",
                 Prefetch(
                     "funding_lines",
-                    queryset=FundingLine.objects.select_related("source").order_by(
-                        "fiscal_year", "funding_source", "pk"
-                    ),
+                    queryset=FundingLine.objects.select_related("source")
+                    .prefetch_related(
+                        Prefetch(
+                            "citations",
+                            queryset=FundingLineCitation.objects.select_related("source"),
+                        )
+                    )
+                    .order_by("fiscal_year", "funding_source", "pk"),
+                ),
+                Prefetch(
+                    "citations",
+                    queryset=Citation.objects.select_related("source").order_by("pk"),
+                    to_attr="all_citations",
                 ),
             )
         )
@@ -151,8 +188,16 @@ class ClusterDetailView(GatedViewMixin, DetailView):
             *cluster.sources.all(),
             *(f.source for f in figures),
             *(line.source for line in lines),
+            *(c.source for line in lines for c in line.citations.all()),
+            *(c.source for c in cluster.all_citations),
         ]:
             sources.setdefault(source.pk, source)
+        number = {pk: n for n, pk in enumerate(sources, start=1)}
+        refs = citation_refs(cluster.all_citations, number)
+        for partnership in partners:
+            partnership.refs = refs.get(("employer", partnership.pk), [])
+        for line in lines:
+            line.refs = refs_of(list(line.citations.all()), number)
 
         context.update(
             base_college=next((m.college for m in memberships if m.role == CollegeRole.BASE), None),
@@ -175,6 +220,23 @@ class ClusterDetailView(GatedViewMixin, DetailView):
             joint_funding=None if total else charts.joint_funding(cluster, self.request.user),
             sources=list(sources.values()),
             money_figure_kind=FigureKind.FUNDING_TOTAL_RUB,
+            fact_sources=[
+                {**fact, "refs": refs_of(fact["sources"], number)}
+                for fact in cluster_fact_sources(cluster, cluster.all_citations)
+            ],
+            base_refs=next(
+                (
+                    refs.get(("college", m.pk), [])
+                    for m in memberships
+                    if m.role == CollegeRole.BASE
+                ),
+                [],
+            ),
+            network_members=[
+                {"college": m.college, "refs": refs.get(("college", m.pk), [])}
+                for m in memberships
+                if m.role == CollegeRole.NETWORK
+            ],
         )
         return context
 

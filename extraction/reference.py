@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+# Everyday names of subjects («Подмосковье») live with the subjects (the import reads them too).
+from regions.names import REGION_ALIASES  # noqa: F401, E402 — re-exported for the extractor
+
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
 

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from clusters import matching
 from clusters import services as cluster_services
 from clusters.choices import ClusterKind, CollegeRole, FigureKind, Qualifier
 from clusters.models import Cluster, College, Employer, Industry
@@ -171,20 +172,51 @@ def _sentence_at(text: str, start: int, end: int) -> str:
     return text[start:end]
 
 
-def match_existing(kind: str, name: str, aliases: list[str], actor: Actor = None) -> list:
+def match_existing(
+    kind: str, name: str, aliases: list[str], actor: Actor = None, region_id: int | None = None
+) -> list:
     """The one place that decides whether a found name is an existing record: the colleges or
-    employers the named organisation may be (normalised names, abbreviations).
+    employers the named organisation may be.
 
-    Issue 18's shared matcher (clusters/matching.py) replaces the two lookups below at merge;
-    nothing else in the extractor decides identity.
+    The registry's shared matcher (clusters/matching.py: legal forms, quotes, «им./имени»,
+    initials, abbreviations, case, ё) decides among the records whose names share a stem with
+    it: a sure match is the one answer; otherwise its near matches and the extractor's own
+    reading by lemmas (a name the text inflected) are offered for staff to choose.
     """
-    if kind == "college":
-        return match_colleges(name, aliases, actor)
-    return match_employers(name, actor)
+    model, fields = (
+        (College, ["full_name", "short_name"])
+        if kind == "college"
+        else (
+            Employer,
+            ["name"],
+        )
+    )
+    q = _stem_filter(name, fields)
+    if aliases and kind == "college":
+        q |= Q(short_name__in=aliases)
+    if not q:
+        return []
+    rows = {row.pk: row for row in _visible(model.objects, actor).filter(q)[:200]}
+    # A college is one subject's; with the subject unstated, any subject's may be meant.
+    index = matching.OrgIndex(region_bound=kind == "college" and region_id is not None)
+    for row in rows.values():
+        names = matching.college_names(row) if kind == "college" else matching.employer_names(row)
+        index.add(pk=row.pk, names=names, region_id=row.region_id, inn=row.inn or None)
+    written = [name, *(f"{name} ({alias})" for alias in aliases if alias)]
+    near: list = []
+    for variant in written:
+        found = index.find(variant, region_id)
+        if found.sure is not None:
+            return [rows[found.sure.pk]]
+        near += [rows[candidate.pk] for candidate, _comparison in found.near]
+    lemmas = (
+        match_colleges(name, aliases, actor) if kind == "college" else match_employers(name, actor)
+    )
+    return list({record.pk: record for record in [*lemmas, *near]}.values())
 
 
-def _org(org_json: dict, kind: str, actor: Actor) -> dict:
-    matches = match_existing(kind, org_json["name"], org_json["aliases"], actor)
+def _org(org_json: dict, kind: str, actor: Actor, region_id: int | None = None) -> dict:
+    matches = match_existing(kind, org_json["name"], org_json["aliases"], actor, region_id)
     if kind == "college":
         label = [{"pk": c.pk, "label": f"{c.full_name} ({c.region})"} for c in matches]
     else:
@@ -207,7 +239,8 @@ def proposals_from(extraction: Extraction, text: str, actor: Actor = None) -> di
     regions = dict(Region.objects.values_list("name", "pk"))
     clusters = []
     for cluster in data["clusters"]:
-        base = _org(cluster["base_college"], "college", actor)
+        region_id = regions.get(cluster["region"])
+        base = _org(cluster["base_college"], "college", actor, region_id)
         existing = match_clusters(
             list(College.objects.filter(pk__in=[c["pk"] for c in base["candidates"]])), actor
         )
@@ -218,9 +251,9 @@ def proposals_from(extraction: Extraction, text: str, actor: Actor = None) -> di
                 "record": None,
                 "base_college": base,
                 "network_colleges": [
-                    _org(o, "college", actor) for o in cluster["network_colleges"]
+                    _org(o, "college", actor, region_id) for o in cluster["network_colleges"]
                 ],
-                "employers": [_org(o, "employer", actor) for o in cluster["employers"]],
+                "employers": [_org(o, "employer", actor, region_id) for o in cluster["employers"]],
                 "region": cluster["region"],
                 "region_id": regions.get(cluster["region"]),
                 # What the text does not state: left empty on acceptance, shown as such.

@@ -122,6 +122,69 @@ class FundingLine(TimeStampedModel):
             )
 
 
+class FundingLineCitationQuerySet(RegistryQuerySet):
+    def visible_to(self, user) -> FundingLineCitationQuerySet:
+        """Citations follow their line through the gate."""
+        rule = gate.funding_line_visible_q(user, "line__")
+        return self.filter(rule) if rule != Q() else self.all()
+
+    def editable_by(self, user) -> FundingLineCitationQuerySet:
+        regions = gate.editable_region_ids(user, "funding.change_fundingline")
+        rule = gate.region_q(regions, "line__region")
+        return self.none() if rule == gate.NOTHING else self.filter(rule)
+
+
+class FundingLineCitation(TimeStampedModel):
+    """A source stating one money fact, with its words and the figure as it gives it.
+
+    One grant reported by two items is one line with two citations: each keeps how its source
+    words the sum («около 100 млн», «100 млн в 2023 году») — the line holds what they agree on
+    (a year any of them states, the first qualifier)."""
+
+    line = models.ForeignKey(
+        FundingLine,
+        verbose_name="строка финансирования",
+        on_delete=models.CASCADE,
+        related_name="citations",
+    )
+    source = models.ForeignKey(
+        Source,
+        verbose_name="источник",
+        on_delete=models.PROTECT,
+        related_name="funding_line_citations",
+    )
+    amount_rub = models.DecimalField("сумма по источнику, ₽", **MONEY)
+    qualifier = models.CharField(
+        "точность по источнику", max_length=15, choices=Qualifier.choices, default=Qualifier.EXACT
+    )
+    fiscal_year = models.PositiveSmallIntegerField("год по источнику", null=True, blank=True)
+    quote = models.TextField("формулировка источника", blank=True)
+    is_implied = models.BooleanField(
+        "только подразумевается",
+        default=False,
+        help_text="Источник не называет прямо бюджет или получателя суммы.",
+    )
+
+    objects = FundingLineCitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "ссылка на источник суммы"
+        verbose_name_plural = "ссылки на источники сумм"
+        ordering = ["line", "created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["line", "source"], name="funding_fundinglinecitation_one_per_source"
+            ),
+            models.CheckConstraint(
+                condition=Q(amount_rub__gte=0),
+                name="funding_fundinglinecitation_amount_non_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.line}: {self.source}"
+
+
 class FundingTotal(models.Model):
     """Derived sums by funding source; written only by funding.services, never by hand."""
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
@@ -17,12 +18,12 @@ from imports.exports import export_selected_xlsx
 from imports.forms import ImportUploadForm
 from imports.kinds import KINDS
 from imports.models import ImportJob
-from imports.reading import template_csv, template_xlsx
 from imports.services import import_job_create, import_job_schedule
+from imports.templates import template_csv, template_xlsx
 
 admin.site.add_action(export_selected_xlsx, "export_selected_xlsx")
 
-PREVIEW_ROWS = 1000
+PREVIEW_ROWS = 500  # rows a page of the preview shows
 
 
 @admin.register(ImportJob)
@@ -103,18 +104,29 @@ class ImportJobAdmin(admin.ModelAdmin):
             ImportStatus.RUNNING,
             ImportStatus.COMMITTING,
         )
-        rows = job.rows if job.status == ImportStatus.FAILED else job.rows[:PREVIEW_ROWS]
-        if job.status == ImportStatus.FAILED:
-            rows = [r for r in rows if r["status"] == RowStatus.ERROR][:PREVIEW_ROWS]
+        # Every row, a page at a time, filtered by result if asked («?status=error»).
+        wanted = request.GET.get("status", "")
+        rows = [r for r in job.rows if not wanted or r["status"] == wanted]
+        paginator = Paginator(rows, PREVIEW_ROWS)
+        page = paginator.get_page(request.GET.get("page"))
+        counts = [
+            (code, RowStatus(code).label, job.counts.get(code, 0))
+            for code in RowStatus.values
+            if job.counts.get(code, 0)
+        ]
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": str(job),
             "job": job,
             "running": running,
-            "rows": rows,
-            "more_rows": len(job.rows) - len(rows),
-            "counts": [(RowStatus(s).label, job.counts.get(s, 0)) for s in RowStatus.values],
+            "rows": page.object_list,
+            "page": page,
+            "wanted": wanted,
+            "total_rows": len(job.rows),
+            "counts": counts,
+            "new_organisations": job.counts.get("new_organisations", 0),
+            "conflicts": job.counts.get("conflicts", 0),
             "can_commit": job.status == ImportStatus.PREVIEWED and not job.error_count,
             "status_labels": dict(RowStatus.choices),
         }
@@ -123,12 +135,11 @@ class ImportJobAdmin(admin.ModelAdmin):
     def template_view(self, request, kind: str, ext: str):
         if kind not in KINDS or ext not in ("xlsx", "csv"):
             return HttpResponse(status=404)
-        columns = KINDS[kind].columns
         if ext == "xlsx":
-            body = template_xlsx(columns, ImportKind(kind).label)
+            body = template_xlsx(kind, ImportKind(kind).label)
             content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         else:
-            body, content_type = template_csv(columns), "text/csv; charset=utf-8"
+            body, content_type = template_csv(kind), "text/csv; charset=utf-8"
         response = HttpResponse(body, content_type=content_type)
         response["Content-Disposition"] = f'attachment; filename="template-{kind}.{ext}"'
         return response

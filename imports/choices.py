@@ -23,4 +23,5 @@ class RowStatus(models.TextChoices):
     NEW = "new", "новая"
     CHANGED = "changed", "изменена"
     UNCHANGED = "unchanged", "без изменений"
+    CONFLICT = "conflict", "расхождение с реестром"
     ERROR = "error", "ошибка"

@@ -1,7 +1,9 @@
-"""The real press sample (../shared/data/press-sample-clusters.csv) loaded through the import.
+"""Real press items loaded through the import: the shared press sample
+(../shared/data/press-sample-clusters.csv) and the project's own items (fixtures/press/*.csv).
 
-scripts/convert_press_sample.py turns it into the templates; they are imported with the
-system as actor (full rights), all or nothing. Loading it again changes nothing.
+scripts/convert_press_sample.py turns them into the templates, one import row per item row;
+they are imported with the system as actor (full rights), all or nothing, and the import
+merges rows on one cluster into one record citing every item. Loading again changes nothing.
 """
 
 from __future__ import annotations
@@ -28,15 +30,15 @@ def _converter():
     return module
 
 
-def press_sample_load(*, csv_path: Path | None = None) -> str:
-    """Convert and import the press sample; returns a one-line Russian report ("" if the
-    file is absent). Raises RuntimeError (nothing written) if any row fails."""
+def press_sample_load(*, csv_paths: list[Path] | None = None) -> str:
+    """Convert and import the press items; returns a one-line Russian report ("" if there
+    are none). Raises RuntimeError (nothing written) if any row fails."""
     converter = _converter()
-    source = csv_path or converter.DEFAULT_CSV
-    if not Path(source).exists():
+    paths_in = [Path(p) for p in (csv_paths or converter.input_files()) if Path(p).exists()]
+    if not paths_in:
         return ""
     with tempfile.TemporaryDirectory() as out_dir:
-        paths, stats = converter.convert_to(Path(out_dir), Path(source))
+        paths, stats = converter.convert_to(Path(out_dir), paths_in)
         parts = [
             import_part_read(kind=path.stem, filename=path.name, content=path.read_bytes())
             for path in paths
@@ -48,12 +50,15 @@ def press_sample_load(*, csv_path: Path | None = None) -> str:
     by_file: dict[str, Counter] = {}
     for row in result.rows:
         by_file.setdefault(row["file"], Counter())[row["status"]] += 1
+        by_file[row["file"]]["conflicts"] += row["status"] == RowStatus.CONFLICT
     counts = ", ".join(
         f"{name}: {c[RowStatus.NEW]} новых, {c[RowStatus.CHANGED]} изменено, "
         f"{c[RowStatus.UNCHANGED]} без изменений"
         for name, c in by_file.items()
     )
+    conflicts = sum(c["conflicts"] for c in by_file.values())
     return (
-        f"{stats['clusters']} кластеров ({stats['draft clusters']} черновиков) в "
-        f"{stats['regions']} субъектах, {stats['sources']} источников; {counts}"
+        f"{stats['cluster rows']} строк о кластерах из {stats['sources']} публикаций "
+        f"({len(paths_in)} файла), {stats['clusters']} кластеров в {stats['regions']} "
+        f"субъектах; расхождений: {conflicts}; {counts}"
     )

@@ -12,9 +12,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from charset_normalizer import from_bytes
 from openpyxl import load_workbook
-
-from common.api.xlsx import Column, xlsx_bytes
 
 
 @dataclass(frozen=True)
@@ -43,7 +42,7 @@ def _cell(value: Any) -> str:
     return str(value).strip()
 
 
-def _raw_rows(filename: str, content: bytes) -> Iterator[list[str]]:
+def _raw_rows(filename: str, content: bytes, known: set[str]) -> Iterator[list[str]]:
     if filename.lower().endswith(".xlsx"):
         try:
             workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
@@ -53,14 +52,48 @@ def _raw_rows(filename: str, content: bytes) -> Iterator[list[str]]:
             yield [_cell(v) for v in values]
         workbook.close()
         return
-    try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise FileError(f"Файл «{filename}» должен быть в кодировке UTF-8.") from exc
-    sample = text[:4096]
-    delimiter = ";" if sample.count(";") > sample.count(",") else ","
+    text = decode(filename, content)
+    delimiter = _delimiter(text, known)
     for values in csv.reader(io.StringIO(text), delimiter=delimiter):
         yield [v.strip() for v in values]
+
+
+def _delimiter(text: str, known: set[str]) -> str:
+    """The delimiter under which the header row names the most template columns: «;» as
+    Russian Excel writes, «,» as most programs do, or a tab (a header may hold a comma:
+    «Сумма, ₽»)."""
+    header = next(
+        (line for line in text.splitlines() if line.strip() and not line.startswith("#")), ""
+    )
+
+    def recognised(delimiter: str) -> int:
+        cells = next(csv.reader([header], delimiter=delimiter), [])
+        return sum(header_key(cell) in known for cell in cells)
+
+    return max([";", ",", "\t"], key=lambda d: (recognised(d), d == ";"))
+
+
+def decode(filename: str, content: bytes) -> str:
+    """A CSV's text: UTF-8 (with or without BOM), else the encoding charset-normalizer finds
+    — Russian Excel saves «CSV (разделители — точки с запятой)» in cp1251."""
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(content, cp_isolation=["cp1251", "koi8_r", "cp866", "mac_cyrillic"]).best()
+    if best is None:
+        raise FileError(
+            f"Файл «{filename}» не читается как текст: сохраните его в UTF-8 или в кодировке "
+            "Windows-1251 («CSV (разделители — точки с запятой)» в Excel)."
+        )
+    return str(best)
+
+
+def header_key(text: str) -> str:
+    """A column header compared loosely: case, ё, spacing, the hint in parentheses and «₽»
+    (which Russian Excel saves in cp1251 as «?») do not matter."""
+    text = text.lower().replace("ё", "е").replace("₽", "?").strip().lstrip("\ufeff")
+    return " ".join(text.split("(", 1)[0].split()).strip(" :")
 
 
 def read_rows(filename: str, content: bytes, columns: list[Col]) -> list[tuple[int, dict]]:
@@ -68,8 +101,8 @@ def read_rows(filename: str, content: bytes, columns: list[Col]) -> list[tuple[i
     by_header = {}
     for col in columns:
         by_header[col.code.lower()] = col.code
-        by_header[col.label.lower()] = col.code
-    raw = _raw_rows(filename, content)
+        by_header[header_key(col.label)] = col.code
+    raw = _raw_rows(filename, content, set(by_header))
     header: list[str] | None = None
     number = 0
     rows: list[tuple[int, dict]] = []
@@ -78,13 +111,13 @@ def read_rows(filename: str, content: bytes, columns: list[Col]) -> list[tuple[i
         if header is None:
             if not any(values) or values[0].startswith("#"):
                 continue
-            unknown = [v for v in values if v and v.lower() not in by_header]
+            unknown = [v for v in values if v and header_key(v) not in by_header]
             if unknown:
                 raise FileError(
                     f"Строка {number}: неизвестные столбцы: {', '.join(unknown)}. "
                     "Заголовки — как в шаблоне."
                 )
-            header = [by_header.get(v.lower(), "") for v in values]
+            header = [by_header.get(header_key(v), "") for v in values]
             missing = [c.label for c in columns if c.required and c.code not in header]
             if missing:
                 raise FileError(
@@ -97,17 +130,6 @@ def read_rows(filename: str, content: bytes, columns: list[Col]) -> list[tuple[i
     if header is None:
         raise FileError("В файле нет строки заголовков.")
     return rows
-
-
-def template_xlsx(columns: list[Col], title: str) -> bytes:
-    """An empty template: the Russian headers (codes are accepted too)."""
-    return xlsx_bytes([Column(c.code, c.label) for c in columns], [], title=title)
-
-
-def template_csv(columns: list[Col]) -> bytes:
-    buffer = io.StringIO()
-    csv.writer(buffer).writerow([c.label for c in columns])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
 def rows_csv(columns: list[Col], rows: list[dict]) -> str:

@@ -57,8 +57,40 @@ class ImportResult:
 
 
 def import_part_read(*, kind: str, filename: str, content: bytes) -> ImportPart:
-    """Parse a CSV/XLSX file of a template kind; raises FileError (Russian) if unreadable."""
-    return ImportPart(kind, filename, read_rows(filename, content, KINDS[kind].columns))
+    """Parse a CSV/XLSX file of a template kind; raises FileError (Russian) if unreadable.
+    The template's example row, left in the file, is not a row to import."""
+    spec = KINDS[kind]
+    rows = read_rows(filename, content, spec.columns)
+    example = {code: value for code, value in spec.example.items() if value}
+    rows = [
+        (number, row)
+        for number, row in rows
+        if not example or {k: v for k, v in row.items() if v} != example
+    ]
+    return ImportPart(kind, filename, rows)
+
+
+def _duplicates(part: ImportPart, ctx: Context) -> dict[int, str]:
+    """Rows whose key an earlier row of the same file has: row number → the error. Two rows
+    on one record would otherwise silently overwrite each other."""
+    kind = KINDS[part.kind]
+    first: dict[tuple, int] = {}
+    errors = {}
+    for number, row in part.rows:
+        try:
+            key = kind.file_key(row, ctx)
+        except (RowError, ValidationError):
+            continue  # the row's own error is reported when it is processed
+        if key is None:
+            continue
+        if key in first:
+            errors[number] = (
+                f"Строка {number} повторяет строку {first[key]}: та же запись "
+                "(тот же ключ) в одном файле. Объедините строки или удалите лишнюю."
+            )
+        else:
+            first[key] = number
+    return errors
 
 
 def _messages(error: Exception, kind, row: dict) -> list[str]:
@@ -96,11 +128,18 @@ def import_run(
     done = 0
     try:
         with transaction.atomic():
-            ctx = Context(actor=actor)
+            ctx = Context(actor)
             for part in ordered:
                 kind = KINDS[part.kind]
+                duplicates = _duplicates(part, ctx)
                 for number, row in part.rows:
                     entry: dict[str, Any] = {"file": part.filename, "row": number}
+                    if number in duplicates:
+                        entry.update(status=RowStatus.ERROR, errors=[duplicates[number]])
+                        result.counts[RowStatus.ERROR] += 1
+                        result.rows.append(entry)
+                        done += 1
+                        continue
                     try:
                         with transaction.atomic():
                             outcome = kind.process(row, ctx)
@@ -111,7 +150,17 @@ def import_run(
                             errors=[f"Строка {number}, {m}" for m in messages],
                         )
                     else:
-                        entry.update(status=outcome.status, key=outcome.key, diff=outcome.diff)
+                        entry.update(
+                            status=outcome.status,
+                            key=outcome.key,
+                            diff=outcome.diff,
+                            notes=outcome.notes,
+                            new_organisations=outcome.new_organisations,
+                        )
+                        if outcome.new_organisations:
+                            result.counts["new_organisations"] += len(outcome.new_organisations)
+                        if outcome.conflicts:
+                            result.counts["conflicts"] += outcome.conflicts
                     result.counts[entry["status"]] += 1
                     result.rows.append(entry)
                     done += 1

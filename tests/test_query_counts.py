@@ -63,8 +63,9 @@ PAGES = {
     # base colleges (the card's one prefetch)
     "catalogue": 7,
     # the cluster (+ joins); the 4 row prefetches; sources; funding lines (+ sources); the
-    # completeness block: the cluster with its facts as computed columns
-    "cluster": 8,
+    # lines' citations (+ sources); the cluster's citations (+ sources); the completeness
+    # block: the cluster with its facts as computed columns
+    "cluster": 10,
     # the map's regions and their cluster counts; districts; regions with cluster counts;
     # regions without a district
     "regions": 5,

@@ -1,9 +1,11 @@
 """Cluster API shapes: compact nested summaries for list rows, more on the detail, and writes."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from clusters.choices import CollegeRole
 from clusters.models import (
+    Citation,
     Cluster,
     ClusterCollege,
     ClusterEmployer,
@@ -17,7 +19,7 @@ from clusters.models import (
 from common.api.csv_copy import SqlValue
 from common.api.rows import FilteredListSerializer, FinalizedRowSerializer, FirstMatchSerializer
 from common.api.serializers import FullCleanModelSerializer, VisibleSlugRelatedField
-from funding.models import ClusterFundingTotal, FundingLine
+from funding.models import ClusterFundingTotal, FundingLine, FundingLineCitation
 from regions.api.serializers import FederalDistrictSummarySerializer, RegionSummarySerializer
 from regions.models import Region
 
@@ -206,11 +208,51 @@ class ClusterSerializer(FinalizedRowSerializer, serializers.ModelSerializer):
         return row
 
 
+class CitationSerializer(serializers.ModelSerializer):
+    """A source stating one fact of the cluster: a field (`fact` = its name, `value` as the
+    source gives it), a member college or employer, or a figure."""
+
+    college_id = serializers.IntegerField(source="cluster_college.college_id", default=None)
+    employer_id = serializers.IntegerField(source="cluster_employer.employer_id", default=None)
+
+    class Meta:
+        model = Citation
+        fields = [
+            "fact",
+            "value",
+            "college_id",
+            "employer_id",
+            "figure_id",
+            "source_id",
+            "quote",
+            "is_implied",
+        ]
+
+
+class FundingLineCitationSerializer(serializers.ModelSerializer):
+    """A source stating a money line, with the sum, qualifier and year as it gives them."""
+
+    class Meta:
+        model = FundingLineCitation
+        fields = [
+            "line_id",
+            "source_id",
+            "amount_rub",
+            "qualifier",
+            "fiscal_year",
+            "quote",
+            "is_implied",
+        ]
+
+
 class ClusterDetailSerializer(ClusterSerializer):
-    """The list row plus the texts, the funding lines and the sources."""
+    """The list row plus the texts, the funding lines, every source the cluster's facts cite,
+    and per fact the sources that state it (`citations`, `funding_line_citations`)."""
 
     funding_lines = ClusterFundingLineSerializer(many=True, read_only=True)
-    sources = SourceSerializer(many=True, read_only=True)
+    sources = serializers.SerializerMethodField()
+    citations = CitationSerializer(many=True, read_only=True, source="all_citations")
+    funding_line_citations = serializers.SerializerMethodField()
 
     class Meta(ClusterSerializer.Meta):
         fields = [
@@ -219,7 +261,25 @@ class ClusterDetailSerializer(ClusterSerializer):
             "description",
             "funding_lines",
             "sources",
+            "citations",
+            "funding_line_citations",
         ]
+
+    @extend_schema_field(SourceSerializer(many=True))
+    def get_sources(self, cluster) -> list:
+        seen = {}
+        for source in [
+            *cluster.sources.all(),
+            *(c.source for c in cluster.all_citations),
+            *(c.source for line in cluster.funding_lines.all() for c in line.citations.all()),
+        ]:
+            seen.setdefault(source.pk, source)
+        return SourceSerializer(sorted(seen.values(), key=lambda s: s.pk), many=True).data
+
+    @extend_schema_field(FundingLineCitationSerializer(many=True))
+    def get_funding_line_citations(self, cluster) -> list:
+        rows = [c for line in cluster.funding_lines.all() for c in line.citations.all()]
+        return FundingLineCitationSerializer(rows, many=True).data
 
 
 class ClusterWriteSerializer(FullCleanModelSerializer):

@@ -26,6 +26,7 @@ from clusters.filtersets import (
     ProgrammeFilterSet,
 )
 from clusters.models import (
+    Citation,
     Cluster,
     ClusterCollege,
     ClusterEmployer,
@@ -36,7 +37,7 @@ from clusters.models import (
 )
 from common.api.schema import lookup_schema
 from common.api.viewsets import RegistryModelViewSet, RegistryReadOnlyViewSet, WriteServices
-from funding.models import FundingLine
+from funding.models import FundingLine, FundingLineCitation
 
 
 def _cluster_create(*, actor, is_published=None, **fields):
@@ -104,9 +105,23 @@ class ClusterViewSet(RegistryModelViewSet):
             .prefetch_related(
                 Prefetch(
                     "funding_lines",
-                    queryset=FundingLine.objects.order_by("fiscal_year", "funding_source", "pk"),
+                    queryset=FundingLine.objects.order_by(
+                        "fiscal_year", "funding_source", "pk"
+                    ).prefetch_related(
+                        Prefetch(
+                            "citations",
+                            queryset=FundingLineCitation.objects.select_related("source"),
+                        )
+                    ),
                 ),
                 "sources",
+                Prefetch(
+                    "citations",
+                    queryset=Citation.objects.select_related(
+                        "source", "cluster_college", "cluster_employer"
+                    ).order_by("pk"),
+                    to_attr="all_citations",
+                ),
             )
             .select_related("funding_total")
         )

@@ -13,6 +13,7 @@ from funding.services.checks import (
     funding_totals_check,
     funding_totals_reconcile,
 )
+from funding.services.facts import funding_line_state
 from funding.services.lines import (
     cluster_follow,
     funding_line_create,
@@ -43,6 +44,7 @@ __all__ = [
     "cluster_follow",
     "funding_line_create",
     "funding_line_delete",
+    "funding_line_state",
     "funding_line_update",
     "funding_lines_bulk_create",
     "funding_totals_check",

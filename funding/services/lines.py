@@ -23,7 +23,7 @@ from django.db import transaction
 from clusters import gate
 from clusters.models import Cluster
 from clusters.services import ClusterPlacement
-from funding.models import FundingLine
+from funding.models import FundingLine, FundingLineCitation
 from funding.scopes import TOUCH_FIELDS, Scopes, scopes_from_touch_rows, scopes_of_lines
 from funding.services.scheduling import funding_totals_schedule
 
@@ -70,6 +70,7 @@ def funding_line_create(
     line = _prepare(line)
     _require_region(actor, "add", line.region_id)
     line.save()
+    _cites_its_source([line])
     funding_totals_schedule(scopes=_stored_scopes([line.pk]))
     return line
 
@@ -90,6 +91,7 @@ def funding_line_update(*, actor: Actor, line: FundingLine, **fields: Any) -> Fu
     _prepare(line)
     _require_region(actor, "change", line.region_id)
     line.save()
+    _cites_its_source([line])
     funding_totals_schedule(scopes=before.update(_stored_scopes([line.pk])))
     return line
 
@@ -130,8 +132,33 @@ def funding_lines_bulk_create(*, actor: Actor, lines: list[dict[str, Any]]) -> l
         default_user=actor if actor is not None and actor.is_authenticated else None,
         default_change_reason="импорт",
     )
+    _cites_its_source(created)
     funding_totals_schedule(scopes=_stored_scopes(line.pk for line in created))
     return created
+
+
+def _cites_its_source(lines: list[FundingLine]) -> None:
+    """A line's own source is its first citation, holding the sum as that source gave it
+    (further citations: funding/services/facts.py). Lines already citing it keep theirs."""
+    cited = set(
+        FundingLineCitation.objects.filter(line__in=[ln.pk for ln in lines]).values_list(
+            "line_id", "source_id"
+        )
+    )
+    FundingLineCitation.objects.bulk_create(
+        [
+            FundingLineCitation(
+                line=line,
+                source_id=line.source_id,
+                amount_rub=line.amount_rub,
+                qualifier=line.qualifier,
+                fiscal_year=line.fiscal_year,
+                quote=line.exact_wording,
+            )
+            for line in lines
+            if (line.pk, line.source_id) not in cited
+        ]
+    )
 
 
 def cluster_follow(event: str, cluster: Cluster, before: ClusterPlacement | None) -> None:

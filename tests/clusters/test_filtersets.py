@@ -102,9 +102,14 @@ def test_funding_line_filters(seed):
         (
             CollegeFilterSet,
             College,
-            {"full_name", "short_name", "website", "created_at", "updated_at", "id"},
+            # Other spellings of the name are searched (`q`), not filtered.
+            {"full_name", "short_name", "aliases", "website", "created_at", "updated_at", "id"},
         ),
-        (EmployerFilterSet, Employer, {"name", "website", "created_at", "updated_at", "id"}),
+        (
+            EmployerFilterSet,
+            Employer,
+            {"name", "aliases", "website", "created_at", "updated_at", "id"},
+        ),
         (
             FundingLineFilterSet,
             FundingLine,

@@ -30,7 +30,9 @@ def test_template_download_has_russian_headers(admin_client_logged, ext):
             load_workbook(io.BytesIO(response.content)).active.iter_rows(values_only=True)
         )
     else:
-        header = response.content.decode("utf-8-sig").strip().split(",")
+        lines = response.content.decode("utf-8-sig").strip().splitlines()
+        header = lines[0].split(";")  # «;»: Russian Excel opens it in columns
+        assert lines[1].startswith(";Пример:")  # the example row (never imported)
     assert "Название" in header and "Базовая организация" in header
 
 
@@ -61,7 +63,7 @@ def test_file_with_an_error_shows_it_and_cannot_be_confirmed(admin_client_logged
         reverse("admin:imports_importjob_add"), {"kind": "colleges", "file": upload}
     )
     page = admin_client_logged.get(response["Location"]).content.decode()
-    assert "Строка 3, столбец «Субъект РФ (код)»" in page
+    assert "Строка 3, столбец «Субъект РФ (код или название)»" in page
     assert "Подтвердить и записать" not in page
     admin_client_logged.post(response["Location"])
     assert not College.objects.exists()
@@ -82,7 +84,7 @@ def test_a_large_file_runs_on_a_worker_with_progress(
     assert len(callbacks) == 1  # the Celery task, run eagerly here
     job.refresh_from_db()
     assert (job.status, job.total_rows, job.processed_rows) == (ImportStatus.PREVIEWED, 300, 300)
-    assert job.percent == 100 and job.counts == {"new": 300}
+    assert job.percent == 100 and job.counts == {"new": 300, "new_organisations": 300}
     assert not College.objects.exists()
     with django_capture_on_commit_callbacks(execute=True):
         import_job_schedule(job=job, commit=True)

@@ -61,7 +61,8 @@ def test_colleges_by_inn_new_changed_unchanged_and_error(region):
         "полное наименование": ("Иркутский колледж", "Иркутский колледж энергетики")
     }
     assert result.rows[2]["errors"] == [
-        "Строка 4, столбец «Субъект РФ (код)»: субъект РФ с кодом «99» не найден."
+        "Строка 4, столбец «Субъект РФ (код или название)»: субъект РФ «99» не найден: "
+        "укажите код (например, 60) или название."
     ]
     assert College.objects.get(inn="3808012348").full_name == "Иркутский колледж"
 
@@ -84,7 +85,8 @@ def test_employers_by_name_and_region(region, industry):
     assert statuses(run(part("employers", header, *rows))) == [RowStatus.NEW] * 2
     assert Employer.objects.get(name="АО Завод").industry == industry
     again = run(part("employers", header, ["ООО Энергия", "38", ""], ["АО Завод", "", "нет"]))
-    assert statuses(again) == [RowStatus.CHANGED, RowStatus.ERROR]
+    # The same employer without quotes; a blank industry states nothing and erases nothing.
+    assert statuses(again) == [RowStatus.UNCHANGED, RowStatus.ERROR]
     assert "Отрасль" in again.rows[1]["errors"][0]
     assert Employer.objects.get(name="ООО «Энергия»").industry == industry  # nothing written
 
@@ -125,7 +127,8 @@ def test_clusters_with_memberships_new_then_unchanged_then_changed(region, indus
         part("clusters", CLUSTER_HEADER, cluster_row(name="ОПЦ энергетики", selection_year="2023"))
     )
     assert statuses(renamed) == [RowStatus.CHANGED]
-    assert renamed.rows[0]["diff"]["год отбора"] == ("2024", "2023")
+    # The same source correcting itself (no other source states these facts).
+    assert renamed.rows[0]["diff"]["Год отбора"] == ("2024", "2023")
     assert Cluster.objects.get().name == "ОПЦ энергетики"
 
 
@@ -135,14 +138,14 @@ def test_cluster_errors_name_the_column(region, industry, source):
             "clusters",
             CLUSTER_HEADER,
             cluster_row(kind="кластер"),
-            cluster_row(sources="https://nowhere.example"),
-            cluster_row(selection_year="две тысячи"),
+            cluster_row(sources="https://nowhere.example", base_college="Колледж А"),
+            cluster_row(selection_year="две тысячи", base_college="Колледж Б"),
         )
     )
     assert statuses(result) == [RowStatus.ERROR] * 3
     messages = [row["errors"][0] for row in result.rows]
     assert messages[0].startswith("Строка 2, столбец «Тип»: «кластер» — нет такого значения")
-    assert messages[1].startswith("Строка 3, столбец «Источники (ссылки через «;»)»")
+    assert messages[1].startswith("Строка 3, столбец «Источники (ссылки через точку с запятой)»")
     assert messages[2] == "Строка 4, столбец «Год отбора»: «две тысячи» — не целое число."
     assert not Cluster.objects.exists()
 
@@ -189,7 +192,8 @@ def test_funding_lines_new_changed_unchanged_error(region, industry, source):
     corrected.append(["Энергетический кластер", "22", "2024", "federal", "1", "", "Новость", ""])
     result = run(part("funding", FUNDING_HEADER, *corrected))
     assert statuses(result) == [RowStatus.CHANGED, RowStatus.UNCHANGED, RowStatus.ERROR]
-    assert result.rows[0]["diff"] == {"сумма, ₽": ("100000000", "101000000")}
+    # The same source correcting its own sum.
+    assert result.rows[0]["diff"] == {"Сумма": ("100 000 000 ₽, 2024", "101 000 000 ₽, 2024")}
     assert FundingLine.objects.get(funding_source="federal").amount_rub == Decimal("100000000")
     result = run(part("funding", FUNDING_HEADER, corrected[0], corrected[1]))
     assert FundingLine.objects.get(funding_source="federal").amount_rub == Decimal("101000000")
@@ -203,9 +207,11 @@ def test_figures_new_changed_unchanged_error(region, industry, source):
     assert statuses(run(part("figures", header, row))) == [RowStatus.UNCHANGED]
     changed = row[:3] + ["10", "at_least"] + row[5:]
     bad = row[:3] + ["-1"] + row[4:]
-    result = run(part("figures", header, changed, bad), commit=False)
-    assert statuses(result) == [RowStatus.CHANGED, RowStatus.ERROR]
-    assert "столбец «Значение»" in result.rows[1]["errors"][0]
+    result = run(part("figures", header, changed), commit=False)
+    assert statuses(result) == [RowStatus.CHANGED]
+    result = run(part("figures", header, bad), commit=False)
+    assert statuses(result) == [RowStatus.ERROR]
+    assert "столбец «Значение»" in result.rows[0]["errors"][0]
     figure = ReportedFigure.objects.get()
     assert (figure.kind, figure.value) == (FigureKind.WORKSHOPS, 9)
 

@@ -19,7 +19,7 @@ from clusters.choices import (
     Qualifier,
     ReviewState,
 )
-from clusters.validators import validate_inn, validate_ogrn
+from clusters.validators import validate_inn, validate_not_placeholder, validate_ogrn
 from common.models import TimeStampedModel
 from common.querysets import RegistryQuerySet
 from regions.models import FederalDistrict, Region
@@ -176,8 +176,17 @@ class EmployerQuerySet(_MemberEntityQuerySet):
 class College(LegalEntity):
     """A professional educational organisation (колледж, техникум, академия)."""
 
-    full_name = models.CharField("полное наименование", max_length=500)
+    full_name = models.CharField(
+        "полное наименование", max_length=500, validators=[validate_not_placeholder]
+    )
     short_name = models.CharField("краткое наименование", max_length=200, blank=True)
+    aliases = models.JSONField(
+        "другие написания",
+        default=list,
+        db_default=[],  # rows written by raw SQL (bench data, COPY) have none too
+        blank=True,
+        help_text="Как ещё источники пишут это название; по ним находят ту же организацию.",
+    )
     region = models.ForeignKey(
         Region, verbose_name="субъект РФ", on_delete=models.PROTECT, related_name="colleges"
     )
@@ -201,7 +210,14 @@ class College(LegalEntity):
 class Employer(LegalEntity):
     """An employer (предприятие-работодатель) that partners one or more clusters."""
 
-    name = models.CharField("наименование", max_length=500)
+    name = models.CharField("наименование", max_length=500, validators=[validate_not_placeholder])
+    aliases = models.JSONField(
+        "другие написания",
+        default=list,
+        db_default=[],  # rows written by raw SQL (bench data, COPY) have none too
+        blank=True,
+        help_text="Как ещё источники пишут это название; по ним находят ту же организацию.",
+    )
     region = models.ForeignKey(
         Region,
         verbose_name="субъект РФ",
@@ -593,3 +609,28 @@ class ReportedFigure(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.value.normalize():f}"
+
+
+# Provenance: citations, conflicts, possible duplicates and merges (a module of its own).
+from clusters.models.provenance import (  # noqa: E402
+    Citation,
+    FactConflict,
+    MatchProposal,
+    Merge,
+)
+
+__all__ = [
+    "Citation",
+    "Cluster",
+    "ClusterCollege",
+    "ClusterEmployer",
+    "College",
+    "Employer",
+    "FactConflict",
+    "Industry",
+    "MatchProposal",
+    "Merge",
+    "Programme",
+    "ReportedFigure",
+    "Source",
+]
