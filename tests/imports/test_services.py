@@ -251,7 +251,9 @@ def test_an_import_never_matches_a_draft_its_user_may_not_see(
     result = run(part("funding", FUNDING_HEADER, by_name, by_slug), actor=editor, commit=False)
     assert statuses(result) == [RowStatus.ERROR, RowStatus.ERROR]
     for row in result.rows:  # the answer for a cluster that does not exist, nothing more
-        assert " ".join(row["errors"]).endswith("не найден (slug или название в субъекте).")
+        assert " ".join(row["errors"]).endswith(
+            "не найден (slug, название или базовая организация в субъекте)."
+        )
     # The same rows from the system import find the draft (and would write to it).
     system = run(part("funding", FUNDING_HEADER, by_name, by_slug), commit=False)
     assert statuses(system) == [RowStatus.NEW, RowStatus.NEW]
