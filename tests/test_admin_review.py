@@ -169,3 +169,16 @@ def test_a_refusal_names_the_right_in_russian(regional):
     with pytest.raises(PermissionDenied) as refused:
         services.cluster_update(actor=actor, cluster=other, name="Чужой")
     assert "«change»" not in str(refused.value) and "Недостаточно прав" in str(refused.value)
+
+
+def test_a_long_comment_fits_the_history_and_a_return_keeps_it_whole(regional, federal):
+    cluster = _new_cluster_by_regional_editor(regional)
+    _review(regional, cluster, "submit")
+    comment = "Укажите год отбора, работодателей и источник суммы. " * 5
+    response = _review(federal, cluster, "return", comment)
+    assert response.status_code == 200
+    cluster.refresh_from_db()
+    assert cluster.review_comment == comment.strip()
+    record = cluster.history.first()
+    assert len(record.history_change_reason) == 100
+    assert record.history_change_reason.endswith("…")
