@@ -25,7 +25,9 @@ REGIONAL_MODELS = {
     "funding": ["fundingline"],
 }
 # Rows about facts from many sources: editors see and decide them in their regions.
-PROVENANCE_MODELS = {"clusters": ["factconflict", "matchproposal", "merge", "citation"]}
+PROVENANCE_MODELS = {
+    "clusters": ["factconflict", "matchproposal", "merge", "citation", "pendingchange"]
+}
 # Spreadsheet imports: federal editors import everything, regional editors their regions
 # (every row goes through the write services with the importing user, gate included).
 IMPORTS = ["imports.add_importjob", "imports.view_importjob"]

@@ -23,6 +23,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.test")
 SEEDS = ROOT / "tests" / "extraction" / "seeds"
 PRESS_SAMPLE = ROOT.parent / "shared" / "data" / "press-sample-clusters.csv"
 EXPECTED = ROOT / "tests" / "extraction" / "expected"
+DEVSET = ROOT / "tests" / "extraction" / "devset" / "press-items.json"
 KINDS = ["clusters", "organisations", "money", "figures"]
 
 
@@ -33,6 +34,11 @@ def _pct(value: float | None) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=3, help="runs per text for the timing")
+    parser.add_argument(
+        "--misses",
+        action="store_true",
+        help="list the misses of the development set's tuning part (never of the held-back part)",
+    )
     args = parser.parse_args()
 
     import django
@@ -78,8 +84,64 @@ def main() -> int:
         f"\ntime per text: mean {sum(times) / len(times) * 1000:.0f} ms, "
         f"max {max(times) * 1000:.0f} ms (best of {args.repeat}; dictionaries already loaded)"
     )
+    development_set(extract, reference, args.repeat, args.misses)
     press_sample(extract, reference)
     return 0
+
+
+def development_set(extract, reference, repeat: int, show_misses: bool) -> None:
+    """Real press items the extractor was not written against, labelled by hand; scored per kind
+    for the tuning part and the held-back part separately (tests/extraction/devset/README.md)."""
+    from extraction.scoring import DEVSET_KINDS, Score, item_text, score_item
+
+    items = json.loads(DEVSET.read_text(encoding="utf-8"))["items"]
+    totals = {part: {kind: Score() for kind in DEVSET_KINDS} for part in ("tune", "held")}
+    times: list[float] = []
+    cpu_times: list[float] = []
+    misses = []
+    for item in items:
+        text = item_text(item)
+        runs, cpu = [], []
+        for _ in range(repeat):
+            begin, begin_cpu = time.perf_counter(), time.process_time()
+            extraction = extract(text, reference)
+            extraction.as_api()
+            runs.append(time.perf_counter() - begin)
+            cpu.append(time.process_time() - begin_cpu)
+        times.append(min(runs))
+        cpu_times.append(min(cpu))
+        scores, item_misses = score_item(item, extraction)
+        for kind, value in scores.items():
+            totals[item["part"]][kind].add(value)
+        if item["part"] == "tune":
+            misses += [f"{item['id']}: {miss}" for miss in item_misses]
+    counts = {part: sum(i["part"] == part for i in items) for part in totals}
+    print(
+        f"\ndevelopment set: {len(items)} real press items "
+        f"(tuning part {counts['tune']}, held-back part {counts['held']})\n"
+    )
+    print(
+        f"{'kind':<38}{'tuning P':>9}{'R':>7}{'held-back P':>13}{'R':>7}   (found/proposed/expected held)"
+    )
+    for kind in DEVSET_KINDS:
+        tune, held = totals["tune"][kind], totals["held"][kind]
+        print(
+            f"{kind:<38}{_pct(tune.precision):>9}{_pct(tune.recall):>7}"
+            f"{_pct(held.precision):>13}{_pct(held.recall):>7}   {held.found}/{held.proposed}/{held.expected}"
+        )
+    for label, values in (("wall clock", times), ("CPU", cpu_times)):
+        ordered = sorted(values)
+        p95 = ordered[min(len(ordered) - 1, int(round(0.95 * len(ordered))) - 1)]
+        print(
+            f"{'' if label == 'CPU' else chr(10)}time per item ({label}): "
+            f"median {ordered[len(ordered) // 2] * 1000:.0f} ms, "
+            f"p95 {p95 * 1000:.0f} ms, max {ordered[-1] * 1000:.0f} ms (best of {repeat})"
+        )
+    print(f"load average (1 min) at the end: {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
+    if show_misses:
+        print("\nmisses of the tuning part:")
+        for miss in misses:
+            print("  " + miss)
 
 
 def press_sample(extract, reference) -> None:

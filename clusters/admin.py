@@ -25,7 +25,7 @@ from clusters.models import (
 )
 from clusters.provenance_admin import MergeActionMixin
 from clusters.review_admin import ClusterReviewMixin
-from common.admin import GatedInlineMixin, RegistryModelAdmin, form_fields
+from common.admin import GatedInlineMixin, RegistryModelAdmin, form_fields, tell_if_pending
 from common.admin_widgets import RegionByDistrictFilter
 from funding import services as funding_lines
 from funding.choices import FundingSource
@@ -72,12 +72,11 @@ class _EntityAdmin(RegistryModelAdmin):
     def service_save(self, request, obj, form, change):
         kind = obj._meta.model_name
         if change:
-            getattr(services, f"{kind}_update")(actor=request.user, **{kind: obj})
-        else:
-            getattr(services, f"{kind}_create")(actor=request.user, instance=obj)
+            return getattr(services, f"{kind}_update")(actor=request.user, **{kind: obj})
+        return getattr(services, f"{kind}_create")(actor=request.user, instance=obj)
 
     def service_delete(self, request, obj):
-        services.entity_delete(actor=request.user, entity=obj)
+        return services.entity_delete(actor=request.user, entity=obj)
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         if obj is None:
@@ -267,27 +266,39 @@ class ClusterAdmin(MergeActionMixin, ClusterReviewMixin, ClusterHistoryMixin, Re
 
     def service_save(self, request, obj, form, change):
         fields = form_fields(form, obj)
+        # Programmes and sources go through the service too (a change of a published
+        # cluster's links waits for review like its fields).
+        links = {
+            name: form.cleaned_data[name]
+            for name in ("programmes", "sources")
+            if name in form.cleaned_data
+        }
         if change:
-            services.cluster_update(actor=request.user, cluster=obj, **fields)
-        else:
-            services.cluster_create(actor=request.user, instance=obj)
+            return services.cluster_update(actor=request.user, cluster=obj, **fields, **links)
+        return services.cluster_create(actor=request.user, instance=obj, **links)
 
     def service_delete(self, request, obj):
-        services.cluster_delete(actor=request.user, cluster=obj)
+        return services.cluster_delete(actor=request.user, cluster=obj)
+
+    def save_related(self, request, form, formsets, change):
+        # The form's many-to-many links were written (or proposed) by service_save.
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
 
     def save_formset(self, request, form, formset, change):
         cluster = form.instance
         formset.save(commit=False)
+        results = []
         if formset.model is FundingLine:
             for line in formset.deleted_objects:
-                funding_lines.funding_line_delete(actor=request.user, line=line)
+                results.append(funding_lines.funding_line_delete(actor=request.user, line=line))
             for line, _changed in formset.changed_objects:
-                funding_lines.funding_line_update(actor=request.user, line=line)
+                results.append(funding_lines.funding_line_update(actor=request.user, line=line))
             for line in formset.new_objects:
                 line.cluster = cluster
-                funding_lines.funding_line_create(actor=request.user, instance=line)
+                results.append(funding_lines.funding_line_create(actor=request.user, instance=line))
         else:
-            services.cluster_parts_write(
+            results = services.cluster_parts_write(
                 actor=request.user,
                 cluster=cluster,
                 model=formset.model,
@@ -295,7 +306,7 @@ class ClusterAdmin(MergeActionMixin, ClusterReviewMixin, ClusterHistoryMixin, Re
                 change=[(row, {}) for row, _changed in formset.changed_objects],
                 remove=formset.deleted_objects,
             )
-        formset.save_m2m()
+        tell_if_pending(request, results)
 
     def _run(self, request, queryset, service, done: str) -> None:
         ok, failed = 0, []

@@ -104,3 +104,21 @@ class MergeModel(models.TextChoices):
     COLLEGE = "college", "образовательные организации"
     EMPLOYER = "employer", "работодатели"
     CLUSTER = "cluster", "кластеры"
+
+
+class ChangeKind(models.TextChoices):
+    """What a change waiting for review does (clusters/review.py applies each kind)."""
+
+    CLUSTER = "cluster", "поля кластера"
+    PARTS = "parts", "участники, партнёры или показатели"
+    ENTITY = "entity", "образовательная организация или работодатель"
+    LINE_CREATE = "line_create", "новая строка финансирования"
+    LINE_UPDATE = "line_update", "изменение строки финансирования"
+    LINE_DELETE = "line_delete", "удаление строки финансирования"
+    IMPORT_ROW = "import_row", "строка загрузки"
+
+
+class ChangeState(models.TextChoices):
+    PENDING = "pending", "ждёт проверки"
+    APPROVED = "approved", "одобрено"
+    RETURNED = "returned", "возвращено"

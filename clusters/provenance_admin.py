@@ -105,6 +105,8 @@ class FactConflictAdmin(_ReadOnlyGatedAdmin):
         conflict = self.get_object(request, unquote(object_id))
         if conflict is None:
             return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_view_or_change_permission(request, conflict):
+            raise PermissionDenied
         may_decide = (
             conflict.state == ConflictState.OPEN
             and FactConflict.objects.editable_by(request.user).filter(pk=conflict.pk).exists()

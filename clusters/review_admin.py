@@ -8,15 +8,17 @@ step goes through clusters.services; the admin only shows the buttons a user may
 
 from __future__ import annotations
 
-from django.contrib import messages
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from clusters import gate, services
-from clusters.choices import ReviewState
-from clusters.models import Cluster
+from clusters import gate, review, services
+from clusters.choices import ChangeState, ReviewState
+from clusters.models import Cluster, PendingChange
 
 QUEUE_QUERY = f"review_state__exact={ReviewState.IN_REVIEW}"
 
@@ -65,10 +67,15 @@ class ClusterReviewMixin:
         return super().change_view(request, object_id, form_url, extra_context=extra)
 
     def changelist_view(self, request, extra_context=None):
-        waiting = 0
+        waiting = changes = 0
         if gate.can_publish(request.user):
             waiting = self.get_queryset(request).filter(review_state=ReviewState.IN_REVIEW).count()
-        extra = {"review_waiting": waiting, "review_queue_query": QUEUE_QUERY}
+            changes = PendingChange.objects.visible_to(request.user).waiting().count()
+        extra = {
+            "review_waiting": waiting,
+            "review_queue_query": QUEUE_QUERY,
+            "changes_waiting": changes,
+        }
         return super().changelist_view(request, extra_context={**extra, **(extra_context or {})})
 
     def review_view(self, request, object_id):
@@ -99,3 +106,109 @@ class ClusterReviewMixin:
         else:
             self.message_user(request, f"{done}: «{cluster}».", messages.SUCCESS)
         return HttpResponseRedirect(reverse("admin:clusters_cluster_change", args=[cluster.pk]))
+
+
+# --- changes to public data waiting for review (clusters/review.py) ---------------------------
+
+
+class DecisionForm(forms.Form):
+    comment = forms.CharField(
+        label="Комментарий (обязателен, если возвращаете)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+    )
+
+
+@admin.register(PendingChange)
+class PendingChangeAdmin(admin.ModelAdmin):
+    """The review queue of public changes: the diff with the author's reason; approve or
+    return one (its page) or many at once (the list's actions, with one comment)."""
+
+    list_display = ["target_name", "kind", "region", "proposed_by", "created_at", "state"]
+    list_filter = ["state", "kind", "region"]
+    list_select_related = ["region", "proposed_by"]
+    search_fields = ["target_name", "reason"]
+    actions = ["approve_selected", "return_selected"]
+    change_form_template = "admin/clusters/pendingchange/decide.html"
+    decide_template = "admin/clusters/pendingchange/decide_many.html"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).visible_to(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def _decide(self, request, changes, action: str, comment: str) -> None:
+        done, failed = 0, []
+        for change in changes:
+            try:
+                if action == "approve":
+                    review.change_approve(actor=request.user, change=change, comment=comment)
+                else:
+                    review.change_return(actor=request.user, change=change, comment=comment)
+                done += 1
+            except (ValidationError, PermissionDenied) as exc:
+                failed.append(f"«{change}»: {' '.join(getattr(exc, 'messages', [str(exc)]))}")
+        verb = "Одобрено" if action == "approve" else "Возвращено"
+        if done:
+            self.message_user(request, f"{verb} изменений: {done}.", messages.SUCCESS)
+        for text in failed:
+            self.message_user(request, f"Не выполнено для {text}", messages.ERROR)
+
+    def _many(self, request, queryset, action: str):
+        form = DecisionForm(request.POST if "decide_confirm" in request.POST else None)
+        if "decide_confirm" in request.POST and form.is_valid():
+            self._decide(request, queryset.waiting(), action, form.cleaned_data["comment"])
+            return None
+        return TemplateResponse(
+            request,
+            self.decide_template,
+            {
+                **self.admin_site.each_context(request),
+                "opts": self.opts,
+                "title": "Одобрить изменения" if action == "approve" else "Вернуть изменения",
+                "changes": queryset.waiting(),
+                "form": form,
+                "action": f"{action}_selected",
+                "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            },
+        )
+
+    @admin.action(description="Одобрить выбранные изменения")
+    def approve_selected(self, request, queryset):
+        return self._many(request, queryset, "approve")
+
+    @admin.action(description="Вернуть выбранные изменения с комментарием")
+    def return_selected(self, request, queryset):
+        return self._many(request, queryset, "return")
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        change = self.get_object(request, unquote(object_id))
+        if change is None:
+            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
+        if not self.has_view_or_change_permission(request, change):
+            raise PermissionDenied
+        may_decide = (
+            change.state == ChangeState.PENDING
+            and PendingChange.objects.editable_by(request.user).filter(pk=change.pk).exists()
+        )
+        form = DecisionForm(request.POST or None)
+        if request.method == "POST":
+            if not may_decide:
+                raise PermissionDenied
+            if form.is_valid():
+                action = "approve" if "approve" in request.POST else "return"
+                self._decide(request, [change], action, form.cleaned_data["comment"])
+                return HttpResponseRedirect(reverse("admin:clusters_pendingchange_changelist"))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": f"Изменение на проверке: {change}",
+            "change": change,
+            "form": form,
+            "may_decide": may_decide,
+        }
+        return TemplateResponse(request, self.change_form_template, context)

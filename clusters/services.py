@@ -25,8 +25,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 
-from clusters import gate
-from clusters.choices import CollegeRole, FactKind, ReviewState
+from clusters import gate, review
+from clusters.choices import ChangeKind, CollegeRole, FactKind, ReviewState
 from clusters.models import (
     Citation,
     Cluster,
@@ -169,6 +169,20 @@ def cluster_update(
     _assign(cluster, fields, WORKFLOW_FIELDS)
     if cluster.region_id != before.region_id:
         require_region(actor, Cluster, "change", cluster.region_id)
+    if review.review_needed(actor, cluster=cluster):
+        # Public data: checked now, written when a federal editor approves (clusters/review.py).
+        cluster.full_clean()
+        m2m = {
+            k: v for k, v in {"programmes": programmes, "sources": sources}.items() if v is not None
+        }
+        return review.propose_update(
+            actor=actor,
+            instance=cluster,
+            kind=ChangeKind.CLUSTER,
+            fields={**{name: getattr(cluster, name) for name in fields}, **m2m},
+            cluster=cluster,
+            region_id=before.region_id,
+        )
     _clean_and_save(cluster)
     _set_m2m(cluster, {"programmes": programmes, "sources": sources})
     _notify("updated", cluster, before)
@@ -319,6 +333,8 @@ def cluster_parts_write(
     Removals run first, then changes, then additions; an addition is a dict of fields or an
     unsaved row (a form's). Returns the added and changed rows.
     """
+    if review.review_needed(actor, cluster=cluster):
+        return _propose_parts(actor, cluster, model, add, change, remove)
     written = []
     for row in remove:
         require_region(actor, model, "delete", cluster.region_id)
@@ -345,6 +361,61 @@ def cluster_parts_write(
         for row in written:
             _figure_cites_its_source(row)
     return written
+
+
+def _propose_parts(actor, cluster, model, add, change, remove) -> list[models.Model]:
+    """Memberships, partnerships or figures of a published cluster, changed by a user who may
+    not publish: checked now, recorded for review; returns the rows as they would be, marked
+    `.pending_change` (nothing is written)."""
+    fields_of = [
+        f.name
+        for f in model._meta.concrete_fields
+        if f.name not in ("id", "created_at", "updated_at")
+    ]
+    rows, data, diff = [], {"model": f"{model._meta.app_label}.{model._meta.model_name}"}, []
+    for row in remove:
+        require_region(actor, model, "delete", cluster.region_id)
+        data.setdefault("remove", []).append(row.pk)
+        diff.append([f"Удалить: {model._meta.verbose_name}", str(row), "—"])
+    for row, fields in change:
+        require_region(actor, model, "change", cluster.region_id)
+        stored = model.objects.get(pk=row.pk)
+        _assign(row, fields, ())
+        row.full_clean()
+        values = {name: getattr(row, name) for name in fields_of if name != "cluster"}
+        data.setdefault("change", []).append([row.pk, values])
+        diff += [
+            [f"{stored}: {label.lower()}", old, new]
+            for label, old, new in review.field_diff(stored, values)
+        ]
+        rows.append(row)
+    for fields in add:
+        require_region(actor, model, "add", cluster.region_id)
+        row = (
+            fields if isinstance(fields, models.Model) else model(**{**fields, "cluster": cluster})
+        )
+        row.cluster = cluster
+        row.full_clean(validate_constraints=False)
+        values = {name: getattr(row, name) for name in fields_of if name != "cluster"}
+        data.setdefault("add", []).append(values)
+        diff.append([f"Добавить: {model._meta.verbose_name}", "—", str(row)])
+        rows.append(row)
+    if not diff:
+        return rows
+    proposed = review.change_propose(
+        actor=actor,
+        kind=ChangeKind.PARTS,
+        target=cluster,
+        target_model="clusters.cluster",
+        target_name=str(cluster),
+        region_id=cluster.region_id,
+        cluster=cluster,
+        data=data,
+        diff=diff,
+    )
+    for row in rows:
+        row.pending_change = proposed
+    return rows or [model(cluster=cluster)]
 
 
 def _figure_cites_its_source(figure: ReportedFigure) -> None:
@@ -411,6 +482,22 @@ def _entity_write(actor: Actor, instance: models.Model, fields: dict[str, Any]) 
         require_region(actor, model, "change", stored_region.get())
         _assign(instance, fields, ())
         require_region(actor, model, "change", instance.region_id)
+        if review.review_needed(actor, entity=instance):
+            # A public college or employer: checked now, written when approved.
+            instance.full_clean()
+            names = fields or {
+                f.name: getattr(instance, f.name)
+                for f in model._meta.concrete_fields
+                if f.editable and f.name not in ("id", "created_at", "updated_at")
+            }
+            return review.propose_update(
+                actor=actor,
+                instance=instance,
+                kind=ChangeKind.ENTITY,
+                fields={name: getattr(instance, name) for name in names},
+                cluster=None,
+                region_id=instance.region_id or stored_region.get(),
+            )
     return _clean_and_save(instance)
 
 
@@ -465,3 +552,56 @@ def source_update(*, actor: Actor, source: Source, **fields: Any) -> Source:
     _require_perm(actor, "clusters.change_source")
     _assign(source, fields, ())
     return _clean_and_save(source)
+
+
+# --- writing what a federal editor approved (clusters/review.py) -----------------------------
+
+
+def _reasoned(obj: models.Model, reason: str) -> models.Model:
+    obj._change_reason = reason
+    return obj
+
+
+def _apply_cluster(*, actor: Actor, change, reason: str) -> None:
+    cluster = _reasoned(Cluster.objects.get(pk=change.target_id), reason)
+    fields = {
+        name: review.from_data(Cluster, name, value)
+        for name, value in change.data["fields"].items()
+    }
+    cluster_update(actor=actor, cluster=cluster, **fields)
+
+
+def _apply_entity(*, actor: Actor, change, reason: str) -> None:
+    model = {"clusters.college": College, "clusters.employer": Employer}[change.target_model]
+    entity = _reasoned(model.objects.get(pk=change.target_id), reason)
+    fields = {name: review.from_data(model, name, v) for name, v in change.data["fields"].items()}
+    _entity_write(actor, entity, fields)
+
+
+def _apply_parts(*, actor: Actor, change, reason: str) -> None:
+    model = {
+        "clusters.clustercollege": ClusterCollege,
+        "clusters.clusteremployer": ClusterEmployer,
+        "clusters.reportedfigure": ReportedFigure,
+    }[change.data["model"]]
+    cluster = Cluster.objects.get(pk=change.target_id)
+    add = [
+        {name: review.from_data(model, name, value) for name, value in row.items()}
+        for row in change.data.get("add", [])
+    ]
+    changes = [
+        (
+            _reasoned(model.objects.get(pk=pk), reason),
+            {n: review.from_data(model, n, v) for n, v in fields.items()},
+        )
+        for pk, fields in change.data.get("change", [])
+    ]
+    remove = [model.objects.get(pk=pk) for pk in change.data.get("remove", [])]
+    cluster_parts_write(
+        actor=actor, cluster=cluster, model=model, add=add, change=changes, remove=remove
+    )
+
+
+review.appliers[ChangeKind.CLUSTER] = _apply_cluster
+review.appliers[ChangeKind.ENTITY] = _apply_entity
+review.appliers[ChangeKind.PARTS] = _apply_parts

@@ -17,6 +17,7 @@ from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
 from clusters import gate
+from common.pending import pending_of
 
 
 def _is_autocomplete(request) -> bool:
@@ -83,14 +84,15 @@ class GatedAdminMixin:
         raise NotImplementedError
 
     def save_model(self, request, obj, form, change):
-        self.service_save(request, obj, form, change)
+        result = self.service_save(request, obj, form, change)
+        tell_if_pending(request, result)
 
     def delete_model(self, request, obj):
-        self.service_delete(request, obj)
+        tell_if_pending(request, self.service_delete(request, obj))
 
     def delete_queryset(self, request, queryset):
         for obj in queryset:
-            self.service_delete(request, obj)
+            tell_if_pending(request, self.service_delete(request, obj))
 
     def changeform_view(self, request, *args, **kwargs):
         try:
@@ -122,6 +124,24 @@ class GatedAdminMixin:
 
         RefusedForm.__name__ = form_class.__name__
         return RefusedForm
+
+
+def tell_if_pending(request, result) -> None:
+    """Say so when a save only proposed a change to public data (clusters/review.py)."""
+    from django.contrib import messages
+
+    change = pending_of(result)
+    if change is None:
+        return
+    shown = request.__dict__.setdefault("_pending_told", set())
+    if change.pk in shown:
+        return
+    shown.add(change.pk)
+    messages.warning(
+        request,
+        f"Изменение «{change}» отправлено на проверку федеральному редактору: "
+        "посетители увидят его после одобрения.",
+    )
 
 
 def _error_text(exc: Exception) -> str:

@@ -26,10 +26,13 @@ if AT_MOST not in Qualifier.values:
     QUALIFIER_CHOICES.append((AT_MOST, "не более"))
 FIGURE_CHOICES = [
     ("students", "студенты"),
+    ("graduates", "выпускники"),
+    ("intake", "набор (приём) студентов"),
     ("workshops", "мастерские (учебно-производственные зоны)"),
     ("employers", "предприятия-работодатели"),
     ("colleges", "образовательные организации"),
     ("programmes", "образовательные программы"),
+    ("area", "площадь, м²"),
 ]
 SOURCE_CHOICES = [("unknown", "— не указан в тексте —"), *FundingSource.choices]
 
@@ -157,6 +160,7 @@ class SourceTextAdmin(admin.ModelAdmin):
             "clusters": clusters,
             "money": proposals.get("money", []),
             "figures": proposals.get("figures", []),
+            "unassigned_employers": proposals.get("unassigned_employers", []),
             "scopes": scopes,
             "regions": Region.objects.order_by("name").values_list("pk", "name"),
             "industries": Industry.objects.order_by("name").values_list("slug", "name"),

@@ -118,6 +118,12 @@ def to_nominative(phrase_words: list[str], head_index: int) -> list[str]:
         gender = head_parse.tag.gender
     for index in range(head_index):
         word = phrase_words[index]
+        if "-на-" in word.lower():
+            # «Комсомольским-на-Амуре»: the adjective is the first part, the rest a place.
+            cut = word.lower().index("-на-")
+            first = to_nominative([word[:cut], phrase_words[head_index]], 1)[0]
+            result[index] = first + word[cut:]
+            continue
         prefix, _, last = word.rpartition("-")
         adjective = next((p for p in parses(last.lower()) if "ADJF" in p.tag), None)
         if adjective is None:
@@ -146,16 +152,15 @@ def _same_case(model: str, word: str) -> str:
 def quoted_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of every quotation, quotes included; «…» may nest once («АО «Завод»»)."""
     spans = []
-    depth = 0
-    start = 0
+    opened: list[int] = []
     for index, char in enumerate(text):
         if char == "«":
-            if depth == 0:
-                start = index
-            depth += 1
-        elif char == "»" and depth:
-            depth -= 1
-            if depth == 0:
+            opened.append(index)
+        elif char == "»" and opened:
+            start = opened.pop()
+            # Quotes inside a quotation are kept when it is a whole speech, not a name with a
+            # quoted part («АО «Завод»»).
+            if not opened or index - opened[0] > 80:
                 spans.append((start, index + 1))
     for match in re.finditer(r'"([^"\n]{1,120})"', text):
         spans.append((match.start(), match.end()))
@@ -166,3 +171,34 @@ def normalise_name(name: str) -> str:
     """A comparable key of an organisation name: lemmas, lower case, no quotes or punctuation."""
     parts = [w.text for w in words(name) if w.is_word]
     return " ".join(lemma(p) for p in parts)
+
+
+@dataclass
+class Doc:
+    """A text read once: its words, sentences and quotations (the extractor's first stage)."""
+
+    text: str
+    words: list[Word]
+    sentences: list[Sentence]
+    quotes: list[tuple[int, int]]
+
+    def sentence_of(self, position: int) -> int:
+        """Index of the sentence holding `position` (the nearest one between sentences)."""
+        for index, sentence in enumerate(self.sentences):
+            if sentence.start <= position < max(sentence.end, sentence.start + 1):
+                return index
+        if not self.sentences:
+            return 0
+        return min(
+            range(len(self.sentences)), key=lambda k: abs(self.sentences[k].start - position)
+        )
+
+    def line_of(self, position: int) -> tuple[int, int]:
+        """(start, end) of the line holding `position`."""
+        start = self.text.rfind("\n", 0, position) + 1
+        end = self.text.find("\n", position)
+        return start, len(self.text) if end == -1 else end
+
+
+def read(text: str) -> Doc:
+    return Doc(text, words(text), sentences(text), quoted_spans(text))

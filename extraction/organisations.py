@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from extraction import language as lang
 from extraction.language import Word
@@ -115,8 +116,13 @@ def find_organisations(text: str, ws: list[Word]) -> list[Org]:
         inner_lemmas = [lang.lemma(w.text) for w in inner_words]
         prev = before[-1] if before else None
         prev_lemma = lang.lemma(prev.text) if prev else ""
-        # The quote is itself a college name: «Гуманитарно-технический техникум».
-        if any(lemma in COLLEGE_HEADS for lemma in inner_lemmas) and inner_words[0].is_capitalised:
+        # The quote is itself a college name: «Гуманитарно-технический техникум» (not a
+        # sentence between two unpaired quotes: «"… колледж … в рамках проекта "»).
+        if (
+            any(lemma in COLLEGE_HEADS for lemma in inner_lemmas)
+            and inner_words[0].is_capitalised
+            and not re.search(r"\bв\s+рамках|\bпроекта\s*$|\bпрограммы\s*$", inner)
+        ):
             has_form = prev is not None and prev.lower in COLLEGE_FORMS
             # «модели «Эффективный колледж»»: a quote named by the noun before it is no college.
             if (
@@ -154,6 +160,15 @@ def find_organisations(text: str, ws: list[Word]) -> list[Org]:
             start, label = _with_adjectives(text, ws, index_of[prev.start], prev_lemma)
             add("employer", start, qe, label + " " + text[qs:qe])
 
+    # 2a. Coordinated names sharing one plural head: «Йошкар-Олинского строительного и
+    #     Автодорожного техникумов», «Канский политехнический, … и Таймырский колледжи»,
+    #     «Железногорские горно-металлургический и политехнический колледжи».
+    for first, last, names in _coordinated(text, ws):
+        if overlaps(ws[first].start, ws[last].end):
+            continue
+        for start, end, name in names:
+            add("college", start, end, name)
+
     # 2. Unquoted names around a head noun: «Иркутский энергетический колледж», «Иркутский
     #    техникум авиастроения и материалообработки», «Амурский судостроительный завод».
     for i, word in enumerate(ws):
@@ -178,10 +193,17 @@ def find_organisations(text: str, ws: list[Word]) -> list[Org]:
         j = i + 1
         while j < len(ws):
             w = ws[j]
-            if not w.is_word or text[ws[j - 1].end : w.start].strip() or w.lower in {"им", "имени"}:
+            if w.text != "," and (
+                not w.is_word or text[ws[j - 1].end : w.start].strip() or w.lower in {"им", "имени"}
+            ):
                 break
-            if w.is_capitalised and lang.any_reading(w.text, "ADJF"):
-                break  # «… и Сокольского педагогического колледжа»: the next name begins
+            if w.text.isupper() and 2 <= len(w.text) <= 6 and j == i + 1:
+                right = j  # «колледж КГТА», «колледж ТИУ»: the parent's abbreviation
+                break
+            if w.is_capitalised:
+                # «… и Сокольского педагогического колледжа»: the next name begins;
+                # «… техникум Минобразования Чувашии»: a body's name, not this one's.
+                break
             if (
                 w.lower not in _GENITIVE_LINKS
                 and len(w.text) > 2
@@ -194,6 +216,16 @@ def find_organisations(text: str, ws: list[Word]) -> list[Org]:
                 if lang.any_reading(w.text, "NOUN", "gent") and not lang.has_tag(w.text, "ADJF"):
                     right = j
                 j += 1
+                continue
+            if (
+                w.text == ","
+                and j + 1 < len(ws)
+                and not ws[j + 1].is_capitalised
+                and lang.any_reading(ws[j + 1].text, "NOUN", "gent")
+                and lang.lemma(ws[j + 1].text) not in COLLEGE_HEADS | EMPLOYER_HEADS
+                and any(x.lower == "и" for x in ws[j + 2 : j + 5])
+            ):
+                j += 1  # «колледж индустрии питания, торговли и сферы услуг»
                 continue
             if (
                 w.lower in _GENITIVE_LINKS
@@ -216,10 +248,12 @@ def find_organisations(text: str, ws: list[Word]) -> list[Org]:
                 m += 1
             if m < len(ws) and ws[m].is_word and not ws[m].is_capitalised and len(ws[m].text) > 3:
                 m += 1  # a title: «адмирала», «академика»
+            initials = m
             while m < len(ws) and (
                 ws[m].text == "." or (len(ws[m].text) == 1 and ws[m].text.isupper())
             ):
                 m += 1
+            had_initials = m > initials
             last = None
             while (
                 m < len(ws)
@@ -232,6 +266,8 @@ def find_organisations(text: str, ws: list[Word]) -> list[Org]:
             ):
                 last = m
                 m += 1
+                if had_initials:
+                    break  # «им. Н.В. Никольского»: initials and one surname
                 if lang.has_tag(ws[last].text, "NOUN") and not lang.any_reading(
                     ws[last].text, "ADJF"
                 ):
@@ -239,6 +275,11 @@ def find_organisations(text: str, ws: list[Word]) -> list[Org]:
             if last is not None:
                 right = last
         has_left = left < i and ws[left].is_capitalised
+        # A lower-case name where its context says it is one: «на базе колледжа информационных
+        # технологий», «кластер … в колледже водного транспорта», «(технологический колледж)»,
+        # «A и автодорожный техникум».
+        if not has_left and not word.is_capitalised and (left < i or right > i):
+            has_left = _named_by_context(text, ws, left, used)
         # «на базе Колледжа строительства и профессиональных технологий»: a capitalised head
         # with its genitive dependents is a name too (not at a sentence start, where any
         # word is capitalised).
@@ -255,10 +296,19 @@ def find_organisations(text: str, ws: list[Word]) -> list[Org]:
         if left > 0 and lang.lemma(ws[left - 1].text) in _NOT_ORG_BEFORE:
             continue
         start, end = ws[left].start, ws[right].end
+        if left > 0 and lang.lemma(ws[left - 1].text) == "филиал" and kind == "college":
+            # «в филиале Уральского колледжа …»: the branch is the organisation.
+            add(kind, ws[left - 1].start, end, "филиал " + text[start:end])
+            continue
         parts = [w.text for w in ws[left : i + 1]]
         head_words = lang.to_nominative(parts, len(parts) - 1)
         tail = text[ws[i].end : end]
         add(kind, start, end, " ".join(head_words) + tail)
+
+    # 2b. A university's branch named by its abbreviation: «филиал РГУПСа в Воронеже».
+    for m in re.finditer(r"\bфилиал\w*\s+([А-ЯЁ]{3,}[а-яё]{0,2})(\s+в\s+[А-ЯЁ][а-яё]+)?", text):
+        if not overlaps(m.start(), m.end()):
+            add("college", m.start(), m.end(), "филиал " + m.group(1) + (m.group(2) or ""))
 
     # 3. Abbreviations the text defines: «Смоленская академия … (СмолАПО)».
     for org in orgs:
@@ -280,6 +330,79 @@ def find_organisations(text: str, ws: list[Word]) -> list[Org]:
                 if not any(s <= m.start() < e for s, e in org.mentions):
                     org.mentions.append((m.start(), m.end()))
     return _merge_orgs(orgs, text)
+
+
+_SHARED_HEADS = {"колледж", "техникум", "училище", "лицей"}
+
+
+def _coordinated(text: str, ws: list[Word]) -> list[tuple[int, int, list[tuple[int, int, str]]]]:
+    """Names that share one plural head noun: (first word, head word, [(start, end, name)])."""
+    found = []
+    for i, word in enumerate(ws):
+        if lang.lemma(word.text) not in _SHARED_HEADS or not lang.any_reading(
+            word.text, "NOUN", "plur"
+        ):
+            continue
+        groups: list[list[int]] = [[]]
+        j = i - 1
+        joined = False
+        while j >= 0:
+            w = ws[j]
+            if w.is_word and _is_name_adjective(w):
+                groups[-1].insert(0, j)
+                j -= 1
+                continue
+            if (w.text == "," or w.lower == "и") and groups[-1]:
+                joined = True
+                groups.append([])
+                j -= 1
+                continue
+            break
+        groups = [g for g in reversed(groups) if g]
+        if not joined or len(groups) < 2 or not ws[groups[0][0]].is_capitalised:
+            continue
+        head = lang.to_nominative([word.text], 0)[0]
+        head = head.lower() if not word.is_capitalised else head
+        head_parse = next((p for p in lang.parses(word.lower) if "NOUN" in p.tag), None)
+        singular = head_parse.inflect({"nomn", "sing"}) if head_parse else None
+        head = singular.word if singular else head
+        shared: list[str] = []
+        first_words = [ws[k].text for k in groups[0]]
+        # «Железногорские горно-металлургический и политехнический колледжи»: a plural
+        # adjective in front is the place all the names share.
+        if len(groups[0]) > 1 and lang.has_tag(first_words[0], "plur"):
+            shared = [first_words[0]]
+        names = []
+        for group in groups:
+            words_ = [ws[k].text for k in group]
+            if shared and group is not groups[0]:
+                words_ = shared + words_
+            inflected = lang.to_nominative([*words_, head], len(words_))
+            end = ws[group[-1]].end if group is not groups[-1] else word.end
+            names.append((ws[group[0]].start, end, " ".join(inflected)))
+        found.append((groups[0][0], i, names))
+    return found
+
+
+_CONTEXT_BEFORE = re.compile(
+    r"(?:на\s+базе|при|\(|базой|площадкой|ядром)\s*$|кластер[^.;]{0,80}?\s(?:в|во|при)\s+$",
+    re.I,
+)
+
+
+def _named_by_context(text: str, ws: list[Word], left: int, used: list[tuple[int, int]]) -> bool:
+    """A lower-case college name counts where its context names it: after «на базе», «при»,
+    an opening bracket or «кластер … в», or listed right after another name («A и B»)."""
+    start = ws[left].start
+    line_start = text.rfind("\n", 0, start) + 1
+    sentence_start = max(line_start, text.rfind(". ", 0, start) + 1)
+    if _CONTEXT_BEFORE.search(text[sentence_start:start]):
+        return True
+    return any(
+        re.fullmatch(r"\s*(?:,|и|,\s*а\s+также|а\s+также)\s*", text[end:start])
+        for _, end in used
+        if end <= start
+    )
 
 
 def _is_acronym(token: str, name: str) -> bool:
@@ -310,13 +433,15 @@ def _is_acronym(token: str, name: str) -> bool:
 def _is_name_adjective(word: Word) -> bool:
     if not word.is_word or word.text.isupper():
         return False
-    last = word.text.rpartition("-")[2].lower()
+    lowered = word.text.lower()
+    # «Комсомольским-на-Амуре», «Ростовский-на-Дону»: the adjective is the first part.
+    last = lowered.split("-на-")[0] if "-на-" in lowered else lowered.rpartition("-")[2]
     readings = lang.parses(last)
     if not any("ADJF" in p.tag for p in readings):
         return False
     first = readings[0].tag
-    if "NPRO" in first or "PRTF" in first:
-        return False
+    if "NPRO" in first or "PRTF" in first or any("Apro" in p.tag for p in readings):
+        return False  # «Это …», «Эти техникумы»: a pointer, not a name
     # «Дзержинского»: a capitalised adjective of a place may read first as a surname.
     return "NOUN" not in first or (word.is_capitalised and "Surn" in first)
 
@@ -362,7 +487,7 @@ def _merge_orgs(orgs: list[Org], text: str) -> list[Org]:
         if len(org.name) > len(same.name) and not org.name.startswith(
             ("ПК ", "колледж ", "техникум ")
         ):
-            same.name = org.name
+            same.name, same.key = org.name, org.key
     return merged
 
 
@@ -374,5 +499,42 @@ def _quoted_core(name: str) -> str | None:
 def _same_org(a: Org, b: Org) -> bool:
     if a.key == b.key:
         return True
-    core_a, core_b = _quoted_core(a.name), _quoted_core(b.name)
-    return core_a is not None and core_a == core_b
+    # «техникум транспорта и сервиса» after or before «Красноярский техникум транспорта и
+    # сервиса»: the lower-case mention is the full name without its place.
+    short, full = sorted((a, b), key=lambda o: len(o.key))
+    if short.name[:1].islower() and full.key.endswith(" " + short.key) and " " in short.key:
+        return True
+    # «Томский колледж индустрии питания» and «… питания, торговли и сферы услуг»: the same
+    # name cut short.
+    if short.key.count(" ") >= 2 and full.key.startswith(short.key + " "):
+        return True
+    # «пермский техникум» after «Пермский химико-технологический техникум»: a lower-case
+    # place and head that the full name has, first word and head alike.
+    words_short, words_full = short.key.split(), full.key.split()
+    return (
+        short.name[:1].islower()
+        and len(words_short) == 2
+        and len(words_full) > 2
+        and words_full[0] == words_short[0]
+        and words_short[1] in words_full[1:]
+    )
+
+
+@cache
+def _ner():
+    """natasha's news NER (slovnet) with its navec embeddings, both shipped inside the natasha
+    wheel: loaded once per process (~1 s), nothing fetched."""
+    from natasha import NewsEmbedding, NewsNERTagger, Segmenter
+
+    return Segmenter(), NewsNERTagger(NewsEmbedding())
+
+
+def ner_organisations(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, label) of the named entities natasha finds (ORG, LOC, PER)."""
+    from natasha import Doc
+
+    segmenter, tagger = _ner()
+    doc = Doc(text)
+    doc.segment(segmenter)
+    doc.tag_ner(tagger)
+    return [(span.start, span.stop, span.type) for span in doc.spans]

@@ -57,6 +57,10 @@ class MoneyProposal:
     is_each: bool = False
     fiscal_year: int | None = None
     source_quote: str = ""
+    # Every place the text states this sum (a headline and the body: one proposal).
+    mentions: list[tuple[int, int]] = field(default_factory=list)
+    # «партнеры вложат по 35 млн каждый»: the partner this line is of, when the text says so.
+    payer: str | None = None
 
     @property
     def is_joint(self) -> bool:
@@ -65,13 +69,17 @@ class MoneyProposal:
 
 @dataclass
 class FigureProposal:
-    kind: str  # students | workshops | employers | colleges | programmes
+    # students | graduates | intake | workshops | employers | colleges | programmes | area
+    kind: str
     value: int
     qualifier: str
     start: int
     end: int
     quote: str
     cluster: str | None
+    # "cluster": a figure of one cluster (`cluster` its key, or None when the text names no
+    # base for it); "region": a figure of the region or of several clusters together.
+    scope: str = "cluster"
 
 
 @dataclass
@@ -81,6 +89,8 @@ class Extraction:
     figures: list[FigureProposal]
     organisations: list[Org]
     region: str | None
+    # Employers the text names for its clusters together, not for one of them.
+    unassigned_employers: list[Org] = field(default_factory=list)
 
     def cluster(self, key: str | None) -> ClusterProposal | None:
         return next((c for c in self.clusters if c.key == key), None)
@@ -92,6 +102,14 @@ class Extraction:
         if len(names) > 1:
             return "joint: " + "; ".join(names)
         return names[0]
+
+    def figure_scope_label(self, figure: FigureProposal) -> str | None:
+        """The base college of the figure's cluster, «region» for a count of the region (or of
+        several clusters together), None for a cluster whose base the text does not name."""
+        if figure.scope == "region":
+            return "region"
+        cluster = self.cluster(figure.cluster)
+        return cluster.base_college.name if cluster else None
 
     def as_api(self) -> dict:
         """The answer of POST /api/v1/extract/, in exactly the issue's shape."""
@@ -121,9 +139,14 @@ class Extraction:
                 for m in self.money
             ],
             "figures": [
-                {"kind": f.kind, "value": f.value, "qualifier": str(f.qualifier), "quote": f.quote}
+                {
+                    "kind": f.kind,
+                    "value": f.value,
+                    "qualifier": str(f.qualifier),
+                    "scope": self.figure_scope_label(f),
+                    "quote": f.quote,
+                }
                 for f in self.figures
-                if f.cluster is not None
             ],
         }
 

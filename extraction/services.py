@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from clusters import matching
 from clusters import services as cluster_services
 from clusters.choices import ClusterKind, CollegeRole, FigureKind, Qualifier
 from clusters.models import Cluster, College, Employer, Industry
@@ -33,10 +34,13 @@ Actor = Any  # a user, or None for the system
 PENDING, ACCEPTED, REJECTED = "pending", "accepted", "rejected"
 FIGURE_KINDS = {
     "students": FigureKind.STUDENTS,
+    "graduates": FigureKind.GRADUATES,
+    "intake": FigureKind.INTAKE,
     "workshops": FigureKind.WORKSHOPS,
     "employers": FigureKind.EMPLOYERS,
     "colleges": FigureKind.MEMBER_COLLEGES,
     "programmes": FigureKind.PROGRAMMES,
+    "area": FigureKind.AREA_SQM,
 }
 QUALIFIERS = {Qualifier.EXACT, Qualifier.APPROXIMATELY, Qualifier.AT_LEAST, AT_MOST}
 KIND_SHORT = {
@@ -168,12 +172,54 @@ def _sentence_at(text: str, start: int, end: int) -> str:
     return text[start:end]
 
 
-def _org(org_json: dict, kind: str, actor: Actor) -> dict:
+def match_existing(
+    kind: str, name: str, aliases: list[str], actor: Actor = None, region_id: int | None = None
+) -> list:
+    """The one place that decides whether a found name is an existing record: the colleges or
+    employers the named organisation may be.
+
+    The registry's shared matcher (clusters/matching.py: legal forms, quotes, «им./имени»,
+    initials, abbreviations, case, ё) decides among the records whose names share a stem with
+    it: a sure match is the one answer; otherwise its near matches and the extractor's own
+    reading by lemmas (a name the text inflected) are offered for staff to choose.
+    """
+    model, fields = (
+        (College, ["full_name", "short_name"])
+        if kind == "college"
+        else (
+            Employer,
+            ["name"],
+        )
+    )
+    q = _stem_filter(name, fields)
+    if aliases and kind == "college":
+        q |= Q(short_name__in=aliases)
+    if not q:
+        return []
+    rows = {row.pk: row for row in _visible(model.objects, actor).filter(q)[:200]}
+    # A college is one subject's; with the subject unstated, any subject's may be meant.
+    index = matching.OrgIndex(region_bound=kind == "college" and region_id is not None)
+    for row in rows.values():
+        names = matching.college_names(row) if kind == "college" else matching.employer_names(row)
+        index.add(pk=row.pk, names=names, region_id=row.region_id, inn=row.inn or None)
+    written = [name, *(f"{name} ({alias})" for alias in aliases if alias)]
+    near: list = []
+    for variant in written:
+        found = index.find(variant, region_id)
+        if found.sure is not None:
+            return [rows[found.sure.pk]]
+        near += [rows[candidate.pk] for candidate, _comparison in found.near]
+    lemmas = (
+        match_colleges(name, aliases, actor) if kind == "college" else match_employers(name, actor)
+    )
+    return list({record.pk: record for record in [*lemmas, *near]}.values())
+
+
+def _org(org_json: dict, kind: str, actor: Actor, region_id: int | None = None) -> dict:
+    matches = match_existing(kind, org_json["name"], org_json["aliases"], actor, region_id)
     if kind == "college":
-        matches = match_colleges(org_json["name"], org_json["aliases"], actor)
         label = [{"pk": c.pk, "label": f"{c.full_name} ({c.region})"} for c in matches]
     else:
-        matches = match_employers(org_json["name"], actor)
         label = [{"pk": e.pk, "label": e.name} for e in matches]
     return {
         "name": org_json["name"],
@@ -193,7 +239,8 @@ def proposals_from(extraction: Extraction, text: str, actor: Actor = None) -> di
     regions = dict(Region.objects.values_list("name", "pk"))
     clusters = []
     for cluster in data["clusters"]:
-        base = _org(cluster["base_college"], "college", actor)
+        region_id = regions.get(cluster["region"])
+        base = _org(cluster["base_college"], "college", actor, region_id)
         existing = match_clusters(
             list(College.objects.filter(pk__in=[c["pk"] for c in base["candidates"]])), actor
         )
@@ -204,11 +251,17 @@ def proposals_from(extraction: Extraction, text: str, actor: Actor = None) -> di
                 "record": None,
                 "base_college": base,
                 "network_colleges": [
-                    _org(o, "college", actor) for o in cluster["network_colleges"]
+                    _org(o, "college", actor, region_id) for o in cluster["network_colleges"]
                 ],
-                "employers": [_org(o, "employer", actor) for o in cluster["employers"]],
+                "employers": [_org(o, "employer", actor, region_id) for o in cluster["employers"]],
                 "region": cluster["region"],
                 "region_id": regions.get(cluster["region"]),
+                # What the text does not state: left empty on acceptance, shown as such.
+                "unstated": [
+                    name
+                    for name in ("region", "industry", "kind", "year")
+                    if cluster[name] in (None, "")
+                ],
                 "industry": cluster["industry"],
                 "kind": cluster["kind"],
                 "year": cluster["year"],
@@ -249,6 +302,8 @@ def proposals_from(extraction: Extraction, text: str, actor: Actor = None) -> di
         "clusters": clusters,
         "money": money,
         "figures": figures,
+        # Employers the text names for its clusters together: shown, left to staff.
+        "unassigned_employers": [o["name"] for o in data.get("unassigned_employers", [])],
         "region": data["region"],
         "region_id": regions.get(data["region"]),
     }
@@ -319,6 +374,23 @@ def _choice(value: Any, allowed: set[str], field: str, label: str) -> str:
     return str(value)
 
 
+def _optional_choice(value: Any, allowed: set[str], field: str) -> str | None:
+    """A choice the text may leave unstated: None then; a value outside `allowed` is refused."""
+    if value in (None, "", UNKNOWN):
+        return None
+    if str(value) not in {str(a) for a in allowed}:
+        raise ValidationError({field: "Выберите значение из списка."})
+    return str(value)
+
+
+def _cluster_name(kind: str | None, industry, region, college: College) -> str:
+    """«ОПЦ «Машиностроение», Тамбовская область»; what the text leaves unstated is left out
+    and the base college names the cluster instead of its industry."""
+    label = KIND_SHORT.get(kind, "Кластер") if kind else "Кластер"
+    what = f"«{industry.name}»" if industry else f"на базе: {college.full_name}"
+    return f"{label} {what}" + (f", {region.name}" if region else "")
+
+
 def _int_or_none(value: Any, field: str) -> int | None:
     if value in (None, ""):
         return None
@@ -328,9 +400,16 @@ def _int_or_none(value: Any, field: str) -> int | None:
         raise ValidationError({field: "Введите целое число."}) from error
 
 
-def _college_for(actor: Actor, org: dict, choice: Any, name: str, region: Region) -> College:
+def _college_for(actor: Actor, org: dict, choice: Any, name: str, region: Region | None) -> College:
     if choice not in (None, "", "new"):
         return _visible(College.objects, actor).get(pk=int(choice))
+    if region is None:
+        raise ValidationError(
+            {
+                "region": "Текст не называет субъект РФ, а новая образовательная организация "
+                "без него не создаётся: выберите её запись в реестре или укажите субъект."
+            }
+        )
     short_name = next((a for a in org.get("aliases", []) if a), "")
     return cluster_services.college_create(
         actor=actor, full_name=name, short_name=short_name, region=region
@@ -353,10 +432,10 @@ def _unique_slug(base: str) -> str:
 
 def _accept_cluster(actor: Actor, source_text: SourceText, item: dict, edits: dict) -> Cluster:
     source = source_text.source
+    # A fact the text does not state (region, industry, kind, year) stays empty unless staff
+    # fill it in: the proposal lists it as unstated and the cluster is created without it.
     region_id = _int_or_none(edits.get("region", item["region_id"]), "region")
-    if region_id is None:
-        raise ValidationError({"region": "Укажите субъект РФ: текст его не называет."})
-    region = Region.objects.get(pk=region_id)
+    region = Region.objects.get(pk=region_id) if region_id is not None else None
     base = item["base_college"]
     base_name = (edits.get("base_college_name") or base["name"]).strip()
     base_choice = edits.get("base_college_match", base["match"])
@@ -368,19 +447,20 @@ def _accept_cluster(actor: Actor, source_text: SourceText, item: dict, edits: di
         cluster_services.cluster_update(
             actor=actor, cluster=cluster, sources=[*cluster.sources.all(), source]
         )
+        region = region or cluster.region
     else:
         industry_slug = edits.get("industry", item["industry"])
-        if not industry_slug:
-            raise ValidationError({"industry": "Укажите отрасль: текст её не называет."})
-        industry = Industry.objects.get(slug=industry_slug)
-        kind = _choice(edits.get("kind", item["kind"]), set(ClusterKind.values), "kind", "тип")
+        industry = Industry.objects.get(slug=industry_slug) if industry_slug else None
+        kind = _optional_choice(edits.get("kind", item["kind"]), set(ClusterKind.values), "kind")
         year = _int_or_none(edits.get("year", item["year"]), "year")
         college = _college_for(actor, base, base_choice, base_name, region)
         cluster = cluster_services.cluster_create(
             actor=actor,
-            name=f"{KIND_SHORT[kind]} «{industry.name}», {region.name}",
-            slug=_unique_slug(f"{industry.slug}-{region.slug}"),
-            kind=kind,
+            name=_cluster_name(kind, industry, region, college),
+            slug=_unique_slug(
+                f"{industry.slug if industry else 'cluster'}-{region.slug if region else 'region'}"
+            ),
+            kind=kind or "",
             industry=industry,
             region=region,
             selection_year=year,
@@ -455,6 +535,19 @@ def _accept_money(actor: Actor, source_text: SourceText, item: dict, edits: dict
                 "Общая сумма для нескольких кластеров сразу не записывается показателем "
                 "одного кластера; отклоните её или выберите один кластер."
             )
+        return cluster_services.figure_create(
+            actor=actor,
+            cluster=_accepted_cluster(source_text, keys[0], actor),
+            kind=FigureKind.FUNDING_TOTAL_RUB,
+            value=amount,
+            qualifier=qualifier,
+            as_of=source.published_on,
+            source=source,
+            exact_wording=wording,
+        )
+    if edits.get("source", item["source"]) in (None, "", UNKNOWN) and len(keys) == 1:
+        # The text names no budget for this sum: it is the cluster's reported funding, not a
+        # line of a budget nobody stated (the figure keeps the exact wording).
         return cluster_services.figure_create(
             actor=actor,
             cluster=_accepted_cluster(source_text, keys[0], actor),

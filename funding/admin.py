@@ -44,12 +44,11 @@ class FundingLineAdmin(ReadableHistoryMixin, RegistryModelAdmin):
 
     def service_save(self, request, obj, form, change):
         if change:
-            lines.funding_line_update(actor=request.user, line=obj, **form_fields(form, obj))
-        else:
-            lines.funding_line_create(actor=request.user, instance=obj)
+            return lines.funding_line_update(actor=request.user, line=obj, **form_fields(form, obj))
+        return lines.funding_line_create(actor=request.user, instance=obj)
 
     def service_delete(self, request, obj):
-        lines.funding_line_delete(actor=request.user, line=obj)
+        return lines.funding_line_delete(actor=request.user, line=obj)
 
 
 class FundingTotalAdmin(admin.ModelAdmin):

@@ -24,4 +24,5 @@ class RowStatus(models.TextChoices):
     CHANGED = "changed", "изменена"
     UNCHANGED = "unchanged", "без изменений"
     CONFLICT = "conflict", "расхождение с реестром"
+    PENDING = "pending", "ждёт проверки (опубликованные данные)"
     ERROR = "error", "ошибка"

@@ -7,7 +7,9 @@ MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 
 class ImportUploadForm(forms.Form):
     kind = forms.ChoiceField(label="Вид данных", choices=ImportKind.choices)
-    file = forms.FileField(label="Файл", help_text="XLSX или CSV (UTF-8 или Windows-1251, «;» или «,»).")
+    file = forms.FileField(
+        label="Файл", help_text="XLSX или CSV (UTF-8 или Windows-1251, «;» или «,»)."
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]

@@ -618,6 +618,7 @@ from clusters.models.provenance import (  # noqa: E402
     MatchProposal,
     Merge,
 )
+from clusters.models.review import PendingChange  # noqa: E402
 
 __all__ = [
     "Citation",
@@ -630,6 +631,7 @@ __all__ = [
     "Industry",
     "MatchProposal",
     "Merge",
+    "PendingChange",
     "Programme",
     "ReportedFigure",
     "Source",

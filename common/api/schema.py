@@ -83,6 +83,41 @@ SERVER_ERRORS = {
     "414": "Строка запроса длиннее допустимой (4094 байта): отвечает веб-сервер, страницей HTML.",
     "431": "Заголовок запроса длиннее допустимого (8190 байт): отвечает веб-сервер, страницей HTML.",
 }
+# A write that would change public data, by a user who may not publish, waits for review.
+PENDING_RESPONSE = {
+    "description": "Изменение опубликованных данных отправлено на проверку федеральному "
+    "редактору; до одобрения открытые данные не меняются.",
+    "content": {
+        "application/json": {
+            "schema": {
+                "type": "object",
+                "required": ["detail", "pending_change"],
+                "properties": {
+                    "detail": {"type": "string"},
+                    "pending_change": {
+                        "type": "object",
+                        "properties": {
+                            "id": {"type": "integer"},
+                            "kind": {"type": "string"},
+                            "state": {"type": "string"},
+                            "diff": {
+                                "type": "array",
+                                "items": {
+                                    "type": "object",
+                                    "properties": {
+                                        "field": {"type": "string"},
+                                        "now": {"type": "string"},
+                                        "proposed": {"type": "string"},
+                                    },
+                                },
+                            },
+                        },
+                    },
+                },
+            }
+        }
+    },
+}
 READ_ERRORS = ("400", "401", "404", "406", "429")
 WRITE_ERRORS = ("400", "401", "403", "404", "406", "409", "413", "415", "429")
 CHANGE_ERRORS = (*WRITE_ERRORS, "412")
@@ -128,6 +163,10 @@ class RegistryAutoSchema(AutoSchema):
                 "description": responses.get(code, {}).get("description") or ERRORS[code],
                 "content": {"application/json": {"schema": ERROR_SCHEMA}},
             }
+        if self.method in ("POST", "PUT", "PATCH", "DELETE") and hasattr(
+            self.view, "write_services"
+        ):
+            responses.setdefault("202", PENDING_RESPONSE)
         for code, description in SERVER_ERRORS.items():
             responses.setdefault(
                 code,

@@ -36,6 +36,7 @@ from common.api.renderers import RegistryJSONRenderer
 from common.api.rows import plan_for
 from common.api.xlsx import XLSXRenderer, csv_labels, xlsx_columns, xlsx_streaming_response
 from common.api.xlsx_copy import export_xlsx
+from common.pending import pending_of
 
 CSV_CHUNK_SIZE = 2000
 
@@ -251,7 +252,29 @@ class RegistryWriteMixin:
 
     write_services: WriteServices
 
+    def _pending(self, change) -> Response:
+        """202: the write changes public data and waits for a federal editor's review; the
+        public representation is unchanged until then (clusters/review.py)."""
+        return Response(
+            {
+                "detail": "Изменение отправлено на проверку федеральному редактору.",
+                "pending_change": {
+                    "id": change.pk,
+                    "kind": change.kind,
+                    "state": change.state,
+                    "diff": [
+                        {"field": label, "now": before, "proposed": after}
+                        for label, before, after in change.diff
+                    ],
+                },
+            },
+            status=status.HTTP_202_ACCEPTED,
+        )
+
     def _written(self, instance, status_code: int) -> Response:
+        change = pending_of(instance)
+        if change is not None:
+            return self._pending(change)
         instance = self.get_queryset().get(pk=instance.pk)
         data = self.read_serializer(instance).data
         return Response(
@@ -277,7 +300,7 @@ class RegistryWriteMixin:
         )
 
     def perform_destroy(self, instance):
-        self.write_services.delete(self.request.user, instance)
+        return self.write_services.delete(self.request.user, instance)
 
     def create(self, request, *args, **kwargs):
         with transaction.atomic():
@@ -298,7 +321,10 @@ class RegistryWriteMixin:
     def destroy(self, request, *args, **kwargs):
         with transaction.atomic():
             instance = self._locked_object()
-            self.perform_destroy(instance)
+            result = self.perform_destroy(instance)
+        change = pending_of(result)
+        if change is not None:
+            return self._pending(change)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -41,10 +41,24 @@ class ExtractedMoneySerializer(serializers.Serializer):
 
 class ExtractedFigureSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(
-        choices=["students", "workshops", "employers", "colleges", "programmes"]
+        choices=[
+            "students",
+            "graduates",
+            "intake",
+            "workshops",
+            "employers",
+            "colleges",
+            "programmes",
+            "area",
+        ]
     )
     value = serializers.IntegerField()
     qualifier = serializers.ChoiceField(choices=Qualifier.choices)
+    scope = serializers.CharField(
+        allow_null=True,
+        help_text="Базовая организация кластера; «region» — показатель субъекта или нескольких "
+        "кластеров вместе; null — кластер, базу которого текст не называет",
+    )
     quote = serializers.CharField()
 
 

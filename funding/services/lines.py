@@ -20,7 +20,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from clusters import gate
+from clusters import gate, review
+from clusters.choices import ChangeKind
 from clusters.models import Cluster
 from clusters.services import ClusterPlacement
 from funding.models import FundingLine, FundingLineCitation
@@ -69,6 +70,9 @@ def funding_line_create(
         setattr(line, name, value)
     line = _prepare(line)
     _require_region(actor, "add", line.region_id)
+    if _review_needed(actor, line):
+        line.pending_change = _propose(actor, ChangeKind.LINE_CREATE, line, None)
+        return line
     line.save()
     _cites_its_source([line])
     funding_totals_schedule(scopes=_stored_scopes([line.pk]))
@@ -86,10 +90,15 @@ def funding_line_update(*, actor: Actor, line: FundingLine, **fields: Any) -> Fu
     _require_region(actor, "change", stored_region.get())
     if "cluster" in fields and "region" not in fields and fields["cluster"] is not None:
         fields["region"] = fields["cluster"].region
+    stored = FundingLine.objects.select_related("cluster").get(pk=line.pk)
     for name, value in fields.items():
         setattr(line, name, value)
     _prepare(line)
     _require_region(actor, "change", line.region_id)
+    if _review_needed(actor, stored) or _review_needed(actor, line):
+        proposed = stored
+        proposed.pending_change = _propose(actor, ChangeKind.LINE_UPDATE, line, stored)
+        return proposed
     line.save()
     _cites_its_source([line])
     funding_totals_schedule(scopes=before.update(_stored_scopes([line.pk])))
@@ -97,12 +106,16 @@ def funding_line_update(*, actor: Actor, line: FundingLine, **fields: Any) -> Fu
 
 
 @transaction.atomic
-def funding_line_delete(*, actor: Actor, line: FundingLine) -> None:
-    """Delete a money fact. Effect: schedules the recompute of the scopes it counted in."""
+def funding_line_delete(*, actor: Actor, line: FundingLine):
+    """Delete a money fact. Effect: schedules the recompute of the scopes it counted in.
+    Returns the PendingChange instead when the deletion waits for review."""
     _require_region(actor, "delete", line.region_id)
+    if _review_needed(actor, line):
+        return _propose(actor, ChangeKind.LINE_DELETE, line, line)
     scopes = _stored_scopes([line.pk])
     line.delete()
     funding_totals_schedule(scopes=scopes)
+    return None
 
 
 @transaction.atomic
@@ -124,6 +137,10 @@ def funding_lines_bulk_create(*, actor: Actor, lines: list[dict[str, Any]]) -> l
             errors[f"строка {index + 1}"] = exc.messages
     if errors:
         raise ValidationError(errors)
+    public = [line for line in objects if _review_needed(actor, line)]
+    for line in public:  # public money waits for review, one change per line
+        line.pending_change = _propose(actor, ChangeKind.LINE_CREATE, line, None)
+    objects = [line for line in objects if line not in public]
     created = FundingLine.objects.bulk_create(objects)
     # bulk_create sends no post_save: write each line's first history record here, so the
     # change log holds imported money too, with its author.
@@ -159,6 +176,80 @@ def _cites_its_source(lines: list[FundingLine]) -> None:
             if (line.pk, line.source_id) not in cited
         ]
     )
+
+
+# --- public money waits for review (clusters/review.py) --------------------------------------
+
+LINE_FIELDS = [
+    "cluster",
+    "region",
+    "fiscal_year",
+    "funding_source",
+    "amount_rub",
+    "qualifier",
+    "source",
+    "exact_wording",
+    "note",
+]
+
+
+def _review_needed(actor: Actor, line: FundingLine) -> bool:
+    """A line of a published cluster, or a region's joint money, is public."""
+    if line.cluster_id is None:
+        return review.review_needed(actor, region_level=True)
+    return review.review_needed(actor, cluster=line.cluster)
+
+
+def _propose(actor: Actor, kind: str, line: FundingLine, stored: FundingLine | None):
+    values = {name: getattr(line, name) for name in LINE_FIELDS}
+    if stored is None:
+        diff = [
+            [
+                str(FundingLine._meta.get_field(n).verbose_name).capitalize(),
+                "—",
+                review.shown(FundingLine, n, v),
+            ]
+            for n, v in values.items()
+            if v not in (None, "")
+        ]
+    elif kind == ChangeKind.LINE_DELETE:
+        diff = [["Удалить строку", str(stored), "—"]]
+    else:
+        diff = review.field_diff(stored, values)
+    return review.change_propose(
+        actor=actor,
+        kind=kind,
+        target=stored,
+        target_model="funding.fundingline",
+        target_name=str(stored or line),
+        region_id=line.region_id,
+        cluster=line.cluster,
+        data={"fields": values},
+        diff=diff,
+        reason=getattr(line, "_change_reason", "") or "",
+    )
+
+
+def _apply_line(*, actor, change, reason):
+    fields = {
+        name: review.from_data(FundingLine, name, value)
+        for name, value in change.data["fields"].items()
+    }
+    if change.kind == ChangeKind.LINE_CREATE:
+        line = FundingLine(**fields)
+        line._change_reason = reason
+        funding_line_create(actor=actor, instance=line)
+        return
+    line = FundingLine.objects.get(pk=change.target_id)
+    line._change_reason = reason
+    if change.kind == ChangeKind.LINE_DELETE:
+        funding_line_delete(actor=actor, line=line)
+    else:
+        funding_line_update(actor=actor, line=line, **fields)
+
+
+for _kind in (ChangeKind.LINE_CREATE, ChangeKind.LINE_UPDATE, ChangeKind.LINE_DELETE):
+    review.appliers[_kind] = _apply_line
 
 
 def cluster_follow(event: str, cluster: Cluster, before: ClusterPlacement | None) -> None:

@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.db import transaction
 from django.db.models import Model
 
 from clusters.facts import FactOutcome, Statement
@@ -104,6 +105,14 @@ class Context:
         self.created: dict[type[Model], set[int]] = {}
         self._cluster_names: dict[tuple[str, int], list[int]] | None = None
         self.sources: dict[str, Source | None] = {}
+        self._system: Context | None = None
+
+    def system(self) -> Context:
+        """The same import as the system would run it: to show what a row waiting for review
+        would change (clusters/review.py)."""
+        if self._system is None:
+            self._system = Context(None)
+        return self._system
 
     # --- visibility ---------------------------------------------------------------------
 
@@ -373,3 +382,33 @@ class Kind:
 
     def process(self, row: dict, ctx: Context) -> Outcome:
         raise NotImplementedError
+
+    def wait_for_review(
+        self, row: dict, ctx: Context, *, key: str, target: Model, cluster, region_id: int
+    ) -> Outcome:
+        """A row that would change public data, from a user who may not publish: what it would
+        change is worked out as the system would write it (then undone), and the row is
+        recorded for a federal editor's review (clusters/review.py); nothing is written."""
+        from clusters.choices import ChangeKind
+        from clusters.review import change_propose
+
+        savepoint = transaction.savepoint()
+        try:
+            preview = self.process(row, ctx.system())
+        finally:
+            transaction.savepoint_rollback(savepoint)
+        if preview.status == RowStatus.UNCHANGED:
+            return Outcome(RowStatus.UNCHANGED, key)
+        diff = [[label, old or "—", new] for label, (old, new) in preview.diff.items()]
+        change_propose(
+            actor=ctx.actor,
+            kind=ChangeKind.IMPORT_ROW,
+            target=target,
+            target_model=f"{target._meta.app_label}.{target._meta.model_name}",
+            target_name=str(target),
+            region_id=region_id,
+            cluster=cluster,
+            data={"kind": self.code, "row": row},
+            diff=diff,
+        )
+        return Outcome(RowStatus.PENDING, key, preview.diff, notes=preview.notes)

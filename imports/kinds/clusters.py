@@ -34,6 +34,7 @@ from clusters.facts import (
 )
 from clusters.matching import ListReading, placeholder, read_list
 from clusters.models import Citation, Cluster, College
+from clusters.review import review_needed
 from imports.choices import ImportKind, RowStatus
 from imports.kinds.base import Context, Kind, Outcome, RowError, normalise, split_list
 from imports.kinds.organisations import COLLEGES, EMPLOYERS
@@ -213,6 +214,15 @@ class ClusterKindSpec(Kind):
         cluster = self.find(
             row, ctx, region, industry, base, values[FactKind.NAME], FactKind.INDUSTRY in implied
         )
+        if cluster is not None and review_needed(ctx.actor, cluster=cluster):
+            return self.wait_for_review(
+                row,
+                ctx,
+                key=cluster.slug,
+                target=cluster,
+                cluster=cluster,
+                region_id=cluster.region_id,
+            )
         outcome = self._cluster(row, ctx, cluster, region, values, statements, implied)
         cluster = outcome.pop("cluster")
         result: Outcome = outcome.pop("outcome")

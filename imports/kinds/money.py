@@ -11,6 +11,7 @@ from __future__ import annotations
 from clusters.choices import FigureKind, Qualifier
 from clusters.facts import Statement, figure_state
 from clusters.models import ReportedFigure
+from clusters.review import review_needed
 from funding.choices import FundingSource
 from funding.models import FundingLine
 from funding.services import funding_line_state
@@ -77,6 +78,21 @@ class FundingKind(Kind):
             raise RowError("funding_source", "обязательное поле не заполнено.")
         source = self.source(row, ctx)
         amount = self.decimal(row, "amount_rub", required=True)
+        public = (
+            review_needed(ctx.actor, cluster=cluster)
+            if cluster
+            else review_needed(ctx.actor, region_level=True)
+        )
+        if public:
+            where = cluster.slug if cluster else f"{region.code} (совокупно)"
+            return self.wait_for_review(
+                row,
+                ctx,
+                key=f"{where} · {year or 'год не указан'} · {budget}",
+                target=cluster or region,
+                cluster=cluster,
+                region_id=region.pk,
+            )
         qualifier = self.choice(row, "qualifier", Qualifier, default=Qualifier.EXACT)
         statement = Statement(
             source, self.text(row, "exact_wording"), bool(self.flag(row, "implied"))
@@ -144,6 +160,15 @@ class FigureKindSpec(Kind):
             raise RowError("kind", "обязательное поле не заполнено.")
         source = self.source(row, ctx)
         value = self.decimal(row, "value", required=True)
+        if review_needed(ctx.actor, cluster=cluster):
+            return self.wait_for_review(
+                row,
+                ctx,
+                key=f"{cluster.slug} · {FigureKind(kind).label}",
+                target=cluster,
+                cluster=cluster,
+                region_id=cluster.region_id,
+            )
         qualifier = self.choice(row, "qualifier", Qualifier, default=Qualifier.EXACT)
         _figure, status, facts = figure_state(
             actor=ctx.actor,

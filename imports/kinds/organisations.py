@@ -12,6 +12,7 @@ from clusters.choices import MergeModel
 from clusters.matching import Found, clean_name, parse_name, placeholder, preferred_name
 from clusters.merging import match_proposal_record
 from clusters.models import College, Employer
+from clusters.review import review_needed
 from imports.choices import ImportKind, RowStatus
 from imports.kinds.base import Context, Kind, Outcome, RowError
 from imports.reading import Col
@@ -137,6 +138,10 @@ class OrganisationKind(Kind):
                 outcome.new_organisations += note.new_organisations
             return outcome
         obj = self.model.objects.get(pk=found.sure.pk)
+        if review_needed(ctx.actor, entity=obj):
+            return self.wait_for_review(
+                row, ctx, key=key, target=obj, cluster=None, region_id=obj.region_id
+            )
         changes = {k: v for k, v in fields.items() if v not in (None, "") and getattr(obj, k) != v}
         if inn and obj.inn != inn:
             changes["inn"] = inn

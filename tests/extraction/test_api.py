@@ -49,6 +49,7 @@ def test_staff_get_the_smolensk_proposals_and_nothing_is_written(seed, editor_ap
         "kind": "students",
         "value": 560,
         "qualifier": "at_least",
+        "scope": "Смоленская академия профессионального образования",
         "quote": "более 560 студентов",
     } in body["figures"]
     assert (Cluster.objects.count(), Source.objects.count()) == (clusters, sources)

@@ -217,7 +217,7 @@ def test_api_shape_has_exactly_the_issue_keys():
         "year",
     }
     assert set(answer["money"][0]) == {"amount", "qualifier", "source", "scope", "quote"}
-    assert set(answer["figures"][0]) == {"kind", "value", "qualifier", "quote"}
+    assert set(answer["figures"][0]) == {"kind", "value", "qualifier", "scope", "quote"}
 
 
 def test_spans_stay_exact_in_a_text_with_windows_line_endings():
@@ -272,3 +272,197 @@ def test_network_colleges_after_a_dash_join_the_only_cluster():
         "Рыбинский полиграфический колледж",
         "Угличский индустриально-педагогический колледж",
     ]
+
+
+# --- the patterns issue 21 names, in sentences written for these tests ----------------------
+
+
+def test_network_colleges_listed_after_the_base_join_its_cluster_not_clusters_of_their_own():
+    text = (
+        "Образовательно-производственный кластер откроется на базе Тверского колледжа "
+        "транспорта и сервиса. Также в кластер войдут Ржевский технологический колледж и "
+        "Кимрский индустриальный техникум. К нему присоединились Бежецкий промышленно-"
+        "экономический колледж. На создание кластера из федерального бюджета выделено "
+        "100 млн рублей."
+    )
+    (cluster,) = extract(text).clusters
+    assert cluster.base_college.name == "Тверской колледж транспорта и сервиса"
+    assert [o.name for o in cluster.network_colleges] == [
+        "Ржевский технологический колледж",
+        "Кимрский индустриальный техникум",
+        "Бежецкий промышленно-экономический колледж",
+    ]
+    ((amount, source, scope),) = [(m.amount, m.source, m.clusters) for m in extract(text).money]
+    assert (amount, source, scope) == (Decimal(100_000_000), "federal", [cluster.key])
+
+
+@pytest.mark.parametrize(
+    "wording",
+    [
+        "Партнёрами выступят АО «Тверской вагоностроительный завод», ООО «Сплав» и ПАО «Мотор».",
+        "Индустриальные партнёры: АО «Тверской вагоностроительный завод», ООО «Сплав», ПАО «Мотор».",
+        "Кластер создан при участии АО «Тверской вагоностроительный завод», ООО «Сплав» и ПАО «Мотор».",
+    ],
+)
+def test_employers_are_read_after_any_partner_wording(wording):
+    text = "Кластер машиностроения создадут на базе Тверского политехнического колледжа. " + wording
+    (cluster,) = extract(text).clusters
+    assert {o.name for o in cluster.employers} == {
+        "АО «Тверской вагоностроительный завод»",
+        "ООО «Сплав»",
+        "ПАО «Мотор»",
+    }
+
+
+def test_employers_in_a_list_with_quotes_abbreviations_and_an_anchor():
+    text = (
+        "Кластер машиностроения создан на базе Ковровского механического техникума. "
+        "Якорным работодателем стал ВНИИ «Сигнал», партнёрами выступят «КЭМЗ», ЗиД и "
+        "«Точмаш»."
+    )
+    (cluster,) = extract(text).clusters
+    names = {o.name for o in cluster.employers}
+    assert {"ВНИИ «Сигнал»", "«КЭМЗ»", "ЗиД", "«Точмаш»"} <= names
+
+
+def test_a_base_named_in_the_body_after_a_headline_in_another_case():
+    text = (
+        "Два курганских техникума получат гранты на образовательные кластеры\n\n"
+        "Курганский технологический колледж получит 70 млн рублей на создание "
+        "образовательного кластера. Шадринский политехнический колледж — 60,5 млн рублей."
+    )
+    names = [c.base_college.name for c in extract(text).clusters]
+    assert names == ["Курганский технологический колледж", "Шадринский политехнический колледж"]
+
+
+def test_a_budget_named_once_governs_the_sums_that_follow():
+    text = (
+        "Кластеры создадут на базе Пензенского колледжа пищевой промышленности и Кузнецкого "
+        "многопрофильного колледжа. Федеральное финансирование составит: Пензенскому колледжу "
+        "пищевой промышленности — 70 млн рублей, Кузнецкому многопрофильному колледжу — "
+        "100 млн рублей."
+    )
+    extraction = extract(text)
+    assert [(m.amount, m.source, len(m.clusters)) for m in extraction.money] == [
+        (Decimal(70_000_000), "federal", 1),
+        (Decimal(100_000_000), "federal", 1),
+    ]
+    assert extraction.money[0].clusters != extraction.money[1].clusters
+
+
+def test_a_sum_repeated_in_headline_and_body_is_one_proposal_citing_both():
+    text = (
+        "Техникум получит грант 100 млн рублей\n\n"
+        "Бийский промышленно-технологический колледж выиграл грант на 100 млн рублей по "
+        "федеральному проекту «Профессионалитет»."
+    )
+    ((money,),) = [extract(text).money]
+    assert money.amount == Decimal(100_000_000) and len(money.mentions) == 2
+
+
+def test_each_of_two_partners_is_a_line_of_its_own():
+    text = (
+        "Кластеры откроются на базе Липецкого колледжа транспорта и дорожного хозяйства и "
+        "Елецкого колледжа железнодорожного транспорта. Каждый из них получит по 35 млн "
+        "рублей из областного бюджета."
+    )
+    extraction = extract(text)
+    assert sorted((m.amount, m.source, tuple(m.clusters)) for m in extraction.money) == [
+        (Decimal(35_000_000), "regional", ("c1",)),
+        (Decimal(35_000_000), "regional", ("c2",)),
+    ]
+
+
+def test_several_budgets_together_are_one_total_never_a_line_of_one():
+    text = (
+        "Кластер создан на базе Шахтинского регионального колледжа топлива и энергетики. "
+        "В проект вложено более 400 млн рублей из регионального бюджета и от бизнеса."
+    )
+    ((money,),) = [extract(text).money]
+    assert (money.source, money.is_total, str(money.qualifier)) == ("unknown", True, "at_least")
+
+
+def test_joint_money_for_three_clusters_is_joint_for_all_three():
+    text = (
+        "В области создадут три кластера: на базе Омского авиационного колледжа, Омского "
+        "технологического колледжа и Омского медицинского колледжа. На создание трёх "
+        "кластеров направят 300 млн рублей из федерального бюджета."
+    )
+    extraction = extract(text)
+    ((money,),) = [extraction.money]
+    assert len(money.clusters) == 3
+
+
+@pytest.mark.parametrize(
+    ("wording", "region"),
+    [
+        ("В Марий Эл на базе Марийского политехнического техникума", "Республика Марий Эл"),
+        (
+            "В Чебоксарах на базе Чебоксарского электромеханического колледжа",
+            "Чувашская Республика - Чувашия",
+        ),
+        ("В Йошкар-Оле на базе Марийского политехнического техникума", "Республика Марий Эл"),
+    ],
+)
+def test_region_by_its_everyday_name_or_its_centre(wording, region):
+    (cluster,) = extract(wording + " открылся образовательный кластер.").clusters
+    assert cluster.region == region
+
+
+def test_an_industry_with_a_typo_is_still_read():
+    text = "Кластер «Мащиностроение» создадут на базе Рязанского колледжа электроники."
+    (cluster,) = extract(text).clusters
+    assert cluster.industry == "mechanical-engineering"
+
+
+def test_figures_of_a_cluster_and_of_the_region_are_told_apart():
+    text = (
+        "Кластер открылся на базе Тамбовского колледжа транспорта. В него вошли семь "
+        "колледжей и 12 предприятий-партнёров, обучение начали 450 студентов. "
+        "Всего в области действуют 9 кластеров, в которых учатся более 5 тысяч студентов."
+    )
+    extraction = extract(text)
+    figures = {(f.kind, f.value, str(f.qualifier), f.scope) for f in extraction.figures}
+    assert figures == {
+        ("colleges", 7, "exact", "cluster"),
+        ("employers", 12, "exact", "cluster"),
+        ("students", 450, "exact", "cluster"),
+        ("students", 5000, "at_least", "region"),
+    }
+
+
+def test_an_area_in_square_metres_is_a_figure_of_its_cluster():
+    text = (
+        "Кластер открылся на базе Тульского колледжа строительства. Площадь мастерских "
+        "составила более 2 тыс. кв. м."
+    )
+    (figure,) = extract(text).figures
+    assert (figure.kind, figure.value, str(figure.qualifier), figure.scope) == (
+        "area",
+        2000,
+        "at_least",
+        "cluster",
+    )
+
+
+def test_parts_of_a_total_written_without_their_unit_take_the_totals_unit():
+    text = (
+        "Кластер лёгкой промышленности создадут на базе Бийского технологического колледжа. "
+        "Всего на его создание направят 130 миллионов рублей: 100 – из федерального бюджета, "
+        "10 – из регионального, 20 выделит ООО «Швейная фабрика»."
+    )
+    money = [(m.amount, m.source, m.is_total) for m in extract(text).money]
+    assert money == [
+        (Decimal(130_000_000), "unknown", True),
+        (Decimal(100_000_000), "federal", False),
+        (Decimal(10_000_000), "regional", False),
+        (Decimal(20_000_000), "employer", False),
+    ]
+
+
+def test_a_figure_repeated_in_headline_and_body_is_one_proposal():
+    text = (
+        "В крае более 8,5 тысяч студентов учатся по программе «Профессионалитет»\n\n"
+        "Всего в рамках проекта в регионе уже обучаются более 8,5 тыс. студентов."
+    )
+    assert [(f.kind, f.value) for f in extract(text).figures] == [("students", 8500)]

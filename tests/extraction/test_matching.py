@@ -90,3 +90,11 @@ def test_highlighted_segments_rebuild_the_text_exactly():
     assert "".join(s["text"] for s in segments) == text
     marked = {s["text"] for s in segments if s.get("css") == "money"}
     assert "более 22 миллионов рублей" in marked
+
+
+@pytest.mark.django_db
+def test_the_shared_matcher_decides_a_sure_match_despite_legal_form_and_quotes():
+    from extraction.services import match_existing
+
+    employer = EmployerFactory(name="АО «АвтоВАЗ»")
+    assert match_existing("employer", "АВТОВАЗ", [], None, employer.region_id) == [employer]

@@ -117,17 +117,58 @@ def test_money_of_a_cluster_waits_for_the_cluster(federal_editor):
     assert FundingLine.objects.count() == 0
 
 
-def test_a_sum_whose_source_the_text_does_not_name_is_not_guessed(federal_editor):
-    text = "В Курской области на базе Курского педагогического колледжа создан образовательный кластер по педагогике. Колледж получит 50 млн рублей."
-    source_text = source_text_create(actor=federal_editor, text=text, title="Курск")
+KURSK_50 = (
+    "В Курской области на базе Курского педагогического колледжа создан образовательный "
+    "кластер по педагогике. Колледж получит 50 млн рублей."
+)
+
+
+def test_a_sum_whose_budget_the_text_does_not_name_is_the_clusters_reported_funding(
+    federal_editor,
+):
+    source_text = source_text_create(actor=federal_editor, text=KURSK_50, title="Курск")
+    cluster = proposal_accept(actor=federal_editor, source_text=source_text, item_id="c1")
+    figure = proposal_accept(actor=federal_editor, source_text=source_text, item_id="m1")
+    # No budget is guessed: the sum is the cluster's reported funding, with its words.
+    assert (figure.cluster, figure.kind, figure.value) == (
+        cluster,
+        FigureKind.FUNDING_TOTAL_RUB,
+        Decimal(50_000_000),
+    )
+    assert figure.exact_wording == "Колледж получит 50 млн рублей."
+    assert not FundingLine.objects.filter(cluster=cluster).exists()
+
+
+def test_a_budget_staff_choose_makes_the_sum_a_funding_line(federal_editor):
+    source_text = source_text_create(actor=federal_editor, text=KURSK_50, title="Курск")
     proposal_accept(actor=federal_editor, source_text=source_text, item_id="c1")
-    with pytest.raises(ValidationError) as error:
-        proposal_accept(actor=federal_editor, source_text=source_text, item_id="m1")
-    assert "источник средств" in str(error.value)
     line = proposal_accept(
         actor=federal_editor, source_text=source_text, item_id="m1", edits={"source": "regional"}
     )
     assert (line.funding_source, line.amount_rub) == ("regional", Decimal(50_000_000))
+
+
+def test_a_cluster_whose_kind_industry_and_year_the_text_leaves_unstated_is_accepted_empty(
+    federal_editor,
+):
+    text = "В Орловской области на базе Орловского автодорожного техникума появится кластер."
+    source_text = source_text_create(actor=federal_editor, text=text, title="Орёл")
+    proposed = item(source_text, "clusters", id="c1")
+    assert proposed["unstated"] == ["industry", "kind", "year"]
+    cluster = proposal_accept(actor=federal_editor, source_text=source_text, item_id="c1")
+    assert (cluster.kind, cluster.industry, cluster.selection_year) == ("", None, None)
+    assert cluster.region.name == "Орловская область"
+    assert cluster.name == "Кластер на базе: Орловский автодорожный техникум, Орловская область"
+
+
+def test_a_new_base_college_in_an_unnamed_region_is_refused_with_the_reason(federal_editor):
+    text = "Кластер создадут на базе Северного технологического колледжа."
+    source_text = source_text_create(actor=federal_editor, text=text, title="Без субъекта")
+    assert item(source_text, "clusters", id="c1")["unstated"][0] == "region"
+    with pytest.raises(ValidationError) as error:
+        proposal_accept(actor=federal_editor, source_text=source_text, item_id="c1")
+    assert "не называет субъект" in str(error.value)
+    assert item(source_text, "clusters", id="c1")["status"] == "pending"
 
 
 def test_staff_edits_replace_what_was_proposed(federal_editor):

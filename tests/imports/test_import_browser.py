@@ -24,9 +24,7 @@ def site(transactional_db, live_server):
     return live_server.url
 
 
-@pytest.mark.parametrize(
-    ("role", "regions"), [("federal-editor", []), ("regional-editor", ["60"])]
-)
+@pytest.mark.parametrize(("role", "regions"), [("federal-editor", []), ("regional-editor", ["60"])])
 def test_an_editor_imports_a_file_saved_by_russian_excel(browser, site, tmp_path, role, regions):  # noqa: F811
     staff_user_create(username="clerk", role=role, region_codes=regions, password="pw-clerk-1")
     path = tmp_path / "кластеры.csv"

@@ -1,0 +1,508 @@
+"""Who is who in a press item: base colleges (one cluster each), network colleges and employers
+(the extractor's entities stage).
+
+A role comes from the words of the sentence around a name, never from the name itself:
+
+* base: «на базе X», «базовой организацией стал X», «ядром кластера стал X», «кластер … в X»,
+  «X получит грант …», a line of a list that pairs X with an industry («X (металлургия);»,
+  «"Машиностроение" - X.»), or the only college of a text about clusters;
+* network: «сетевыми …», «в кластер войдут / вошли …», «к нему присоединились …», «в проекте
+  участвуют …», «Среди них — …» after such a sentence;
+* employer: a name after «партнёрами выступят / стали», «работодателем …», «совместно с …»,
+  «при участии …», «опорными предприятиями …», «якорный работодатель …», «соглашение …
+  между …» — a legal form, a quoted name, an abbreviation, a name around «завод», «комбинат»…,
+  or an organisation natasha's NER finds there; placeholders («16 предприятий») are figures.
+
+A network college or employer belongs to the cluster whose base its sentence names, else to the
+nearest base named before it (or after it in the same paragraph), else to the only cluster.
+"""
+
+from __future__ import annotations
+
+import re
+
+from extraction import language as lang
+from extraction.language import Doc
+from extraction.places import Hit
+from extraction.proposals import ClusterProposal, Org
+
+_BASE_BEFORE = re.compile(
+    r"на\s+базе|базов\w+\s+(?:площадк|организаци|образовательн|профессиональн|учреждени|колледж)\w*"
+    r"|\bбаз(?:ой|а)\s+(?:\S+\s+){0,5}?(?:стан|стал|будет|явля)\w*"
+    r"|ядр(?:ом|о)\s+(?:нового\s+)?кластер\w*|флагманск\w+|базир\w+\s+(?:в|на)"
+    r"|площадк\w+\s+(?:для\s+)?(?:\w+\s+)?кластер\w*|главн\w+\s+площадк\w+",
+    re.I,
+)
+# «кластер … в X», «центр «…» при X»: the cue must end right before the name.
+_BASE_BEFORE_ADJACENT = re.compile(r"(?:кластер|центр|ОПЦ)\w*[^.;:]{0,80}?\s(?:в|во|при)\s+$", re.I)
+_BASE_AFTER = re.compile(
+    r"^[\s,–—-]*(?:[«(][^»)]{1,40}[»)]\s*)?(?:котор\w+\s+)?(?:является|стал\w*|станет|будет|–|—)?"
+    r"\s*(?:базов|основой|ядром|площадкой)"
+    # «в X появится кластер атомной отрасли», «в X открылся кластер по педагогике»
+    r"|^\s*(?:[«(][^»)]{1,40}[»)]\s*)?(?:появит\w+|появил\w+|откро\w+|открыл\w*|начал\w*\s+работу"
+    r"|заработа\w+|будет\s+создан\w*|создан\w*|работает|действует)\s+(?:\w+\s+){0,2}"
+    r"(?:кластер|центр|ОПЦ)"
+    # «…, в X — по отрасли машиностроения»: the same construction with the verb left out
+    r"|^\s*[—–-]\s*по\s+(?:отрасли|направлению)",
+    re.I,
+)
+# «X получит грант …», «X стал победителем конкурса»: the college is what the money or the
+# win is for (its sentence talks of clusters or grants, checked by the caller).
+_WINNER_AFTER = re.compile(
+    r"^[^.;]{0,60}?(?:получ\w+|выигра\w+|стал\w*\s+(?:победител|участник)|одержал\w*\s+побед"
+    r"|вош(?:ел|ёл|ли|ла)\s+в\s+число\s+победител|[–—]\s+\d)",
+    re.I,
+)
+_NETWORK_CUE = re.compile(
+    r"сетев\w*|войд\w+|вошл\w+|вош[её]л|входят|присоедин\w+|участву\w+|участник\w*|подключ\w+"
+    r"|в\s+состав\w*|объедин\w+|подпис\w+|также\s+(?:в\s+)?(?:кластер|проект)\w*",
+    re.I,
+)
+_MEMBERSHIP = re.compile(
+    r"кластер|центр|проект|ОПЦ|сетев|к\s+нему|в\s+него|к\s+ним|консорциум|соглашени|подписан"
+    r"|документ|\bв\s+(?:его|их)\s+состав",
+    re.I,
+)
+_FOLLOW_ON = re.compile(r"^\s*(?:Среди\s+них|В\s+их\s+числе|Это\b|Ими\s+стали|ИМИ\s+стали)", re.I)
+_CLUSTER_TALK = re.compile(
+    r"кластер|профессионалитет|грант|конкурсн\w+\s+отбор|образовательно-производствен"
+    r"|\bцентр\w*|\bОПЦ\b",
+    re.I,
+)
+_EMPLOYER_CUE = re.compile(
+    r"партн[её]р\w*|работодател\w*|совместно\s+с|при\s+участии|якорн\w+|опорн\w+"
+    r"|ключев\w+\s+предприяти\w+|поддержал\w*|поддерживаются|реальными\s+производствами"
+    r"|заключено\s+между|подписан\w*|соглашени\w+|вместе\s+с",
+    re.I,
+)
+_LIST_MARK = re.compile(r"^\s*(?:[-–—•▪*]|\d+[.)])\s*")
+_NOT_EMPLOYER_QUOTE_BEFORE = re.compile(
+    r"(?:кластер|направлени|отрасл|проект|программ|центр|конкурс|колледж|техникум|лице|училищ"
+    r"|академи|университет|институт|модел|канал|издани|газет|форум|чемпионат|движени|фонд"
+    r"|филиал|группы|группе)\w*[)\s-]*(?:по\s+\w+\s+)?$",
+    re.I,
+)
+_ABBREVIATION = re.compile(r"(?<![\wА-Яа-яЁё])[А-ЯЁ][А-ЯЁа-яё]?[А-ЯЁ]{1,6}(?![\wА-Яа-яЁё])")
+_NOT_EMPLOYERS = {
+    "СПО", "ОПЦ", "РФ", "ИТ", "БПЛА", "ДНР", "ЛНР", "РИА", "ТАСС", "ССУЗ", "ССУЗов", "АО", "ПАО",
+    "ООО", "ОАО", "ЗАО", "НАО", "ГК", "ЧЭТК", "ВУЗ", "ИРПО", "ФП", "НИУ", "СМИ", "ЕГЭ", "ОГЭ",
+    "ВСМПО", "ИНТЕРФАКС", "США", "ФКП", "ФГУП", "ГУП", "МУП", "НПО", "НПП", "ФГБУ", "АНО", "ЦФО", "СЗФО", "ЮФО", "СКФО", "ПФО", "УФО", "СФО", "ДФО",
+}  # fmt: skip
+_NOT_ORG_WORDS = re.compile(
+    r"^(?:мин[а-я]*|министерств|правительств|администраци|губернатор|департамент|профессионалитет"
+    r"|госдум|совет\s+министров|пресс-служб|агентств"
+    r"|центр\w*\s+(?:профессиональн|компетенц|подготовк|опережающ|развити)"
+    r"|дум[аыеу]\b|собрани|обществ\w*\s+палат|совет\s+директор)",
+    re.I,
+)
+
+
+def _cue_before(doc: Doc, start: int) -> bool:
+    sentence = doc.sentences[doc.sentence_of(start)]
+    line_start = doc.line_of(start)[0]
+    begin = max(sentence.start, line_start)
+    before = doc.text[begin:start]
+    cue = None
+    for m in _BASE_BEFORE.finditer(before):
+        cue = m
+    if cue is not None:
+        rest = before[cue.end() :]
+        if re.search(r"сетев|войд|вошл|присоедин|участву", rest, re.I):
+            return False
+        if not cue.group().lower().startswith("на") or rest.strip(" \n").count(" ") <= 1:
+            return True
+    if re.search(r"сетев|войд|вошл|присоедин|участву", before, re.I):
+        return False
+    if re.search(r"баз(?:ой|а|е)\s+(?:в|во|при)\s+$", before, re.I):
+        return True  # «с базой в Перевозском строительном колледже»
+    if _BASE_BEFORE_ADJACENT.search(before) and re.search(r"кластер|центр|ОПЦ", before, re.I):
+        return True
+    # «Два кластера открылись в Перми. Они начали работу в X и Y.»
+    index = doc.sentence_of(start)
+    return bool(
+        index > 0
+        and re.match(
+            r"\s*(?:Он[иао]?|Кластер\w*|Центр\w*|Перв\w+|Втор\w+|Трет\w+|Нов\w+|Ещ[её]\s+один)\b"
+            r"[^.;]{0,50}\s(?:в|во|при)\s+$",
+            before,
+        )
+        and re.search(r"кластер|центр|ОПЦ", doc.sentences[index - 1].text, re.I)
+    )
+
+
+def _clause_before(doc: Doc, start: int) -> str:
+    """The words of `start`'s clause before it (from the last comma, colon or sentence start)."""
+    sentence = doc.sentences[doc.sentence_of(start)]
+    before = doc.text[sentence.start : start]
+    cut = max(before.rfind(","), before.rfind(":"), before.rfind(";"))
+    return before[cut + 1 :]
+
+
+def _list_item(doc: Doc, start: int) -> tuple[int, int] | None:
+    """The line holding `start` when it is an item of a list (a marker, or a block of lines
+    under a line that ends with a colon)."""
+    line_start, line_end = doc.line_of(start)
+    line = doc.text[line_start:line_end]
+    if _LIST_MARK.match(line):
+        return line_start, line_end
+    previous_end = line_start - 1
+    while previous_end > 0:
+        previous_start = doc.text.rfind("\n", 0, previous_end) + 1
+        previous = doc.text[previous_start:previous_end].strip()
+        if previous.endswith(":"):
+            return line_start, line_end
+        if not previous or len(previous) > 160 or not previous.endswith((";", ".", ",")):
+            return None
+        previous_end = previous_start - 1
+    return None
+
+
+def find_bases(
+    doc: Doc, colleges: list[Org], industry_hits: list[Hit], cluster_talk: bool
+) -> list[tuple[Org, int]]:
+    """(college, position of the mention that makes it a base), in reading order."""
+    text = doc.text
+    bases: list[tuple[Org, int]] = []
+    cue_mentions: list[tuple[Org, int, int]] = []
+    for college in colleges:
+        for start, end in sorted(college.mentions):
+            after = text[end : min(doc.line_of(start)[1], end + 80)]
+            item = _list_item(doc, start) if cluster_talk else None
+            paired = item is not None and any(item[0] <= h.start < item[1] for h in industry_hits)
+            sentence = doc.sentences[doc.sentence_of(start)]
+            others_before = any(
+                sentence.start <= s < start
+                for other in colleges
+                if other is not college
+                for s, _e in other.mentions
+            )
+            winner = (
+                cluster_talk
+                and not others_before
+                and _WINNER_AFTER.match(after)
+                and not _NETWORK_CUE.search(text[sentence.start : start])
+            )
+            cued = cluster_talk and (_cue_before(doc, start) or _BASE_AFTER.match(after))
+            if cued or paired or winner:
+                bases.append((college, start))
+                cue_mentions.append((college, start, end))
+                break
+    if not bases and cluster_talk:
+        for college in colleges:
+            for start, _end in college.mentions:
+                if re.search(r"на\s+площадке\s+$", text[max(0, start - 20) : start].lower()):
+                    bases.append((college, start))
+                    break
+            if bases:
+                break
+        if (
+            not bases
+            and len(colleges) == 1
+            and not any(
+                _NETWORK_CUE.search(_clause_before(doc, s)) for s, _e in colleges[0].mentions
+            )
+        ):
+            bases.append((colleges[0], colleges[0].start))
+    # «на базе A и B», «на базе A, B и C»: colleges listed right after a base's cue share it.
+    changed = True
+    while changed:
+        changed = False
+        ends = [end for _college, _start, end in cue_mentions]
+        for college in colleges:
+            if any(college is b for b, _ in bases):
+                continue
+            for start, end in college.mentions:
+                if any(
+                    re.fullmatch(
+                        r"\s*(?:\([^()]{1,20}\))?\s*(?:,|и|,?\s*а\s+также)\s*", text[e:start]
+                    )
+                    for e in ends
+                    if e <= start
+                ):
+                    bases.append((college, start))
+                    cue_mentions.append((college, start, end))
+                    changed = True
+                    break
+    return sorted(bases, key=lambda b: b[1])
+
+
+def _owner(doc: Doc, position: int, clusters: list[ClusterProposal]) -> ClusterProposal | None:
+    """The cluster a member named at `position` belongs to (see the module's docstring)."""
+    if len(clusters) == 1:
+        return clusters[0]
+    si = doc.sentence_of(position)
+    sentence = doc.sentences[si]
+    here = [
+        (p, c)
+        for c in clusters
+        for p, _e in c.base_college.mentions
+        if sentence.start <= p < sentence.end
+    ]
+    before = [(p, c) for p, c in here if p < position]
+    if before:
+        return max(before, key=lambda pc: pc[0])[1]
+    if len({id(c) for _p, c in here}) == 1:
+        return here[0][1]
+    earlier = [
+        (p, c)
+        for c in clusters
+        for p, _e in c.base_college.mentions
+        if p < position and doc.sentence_of(p) >= si - 3
+    ]
+    if earlier:
+        return max(earlier, key=lambda pc: pc[0])[1]
+    paragraph = sentence.paragraph
+    later = [
+        (p, c)
+        for c in clusters
+        for p, _e in c.base_college.mentions
+        if p > position and doc.sentences[doc.sentence_of(p)].paragraph <= paragraph + 1
+    ]
+    if later:
+        return min(later, key=lambda pc: pc[0])[1]
+    return None
+
+
+def assign_network(
+    doc: Doc, colleges: list[Org], clusters: list[ClusterProposal], reference
+) -> None:
+    """Put each non-base college that a network cue names into its cluster."""
+    from extraction.places import find_industries
+
+    text = doc.text
+    bases = {id(c.base_college) for c in clusters}
+    for college in colleges:
+        if id(college) in bases:
+            continue
+        for start, end in sorted(college.mentions):
+            si = doc.sentence_of(start)
+            sentence = doc.sentences[si]
+            cue = _NETWORK_CUE.search(text[sentence.start : start])
+            context = sentence.text
+            if cue is None and si > 0 and _FOLLOW_ON.match(sentence.text):
+                cue = _NETWORK_CUE.search(doc.sentences[si - 1].text)
+                context = doc.sentences[si - 1].text
+            # «участники заседания изучили опыт … с Егорьевским техникумом»: a cue counts in a
+            # sentence about a cluster («в кластер войдут», «к нему присоединились», «сетевые»).
+            if cue is None or not _MEMBERSHIP.search(context):
+                continue
+            target = None
+            tag = re.match(r"[\s»\"]*\(([^)]{2,40})\)", text[end : end + 45])
+            if tag:
+                tag_hits = find_industries(tag.group(1), reference, [])
+                if tag_hits:
+                    target = next((c for c in clusters if c.industry == tag_hits[0].value), None)
+            target = target or _owner(doc, start, clusters)
+            if target is not None and college not in target.network_colleges:
+                target.network_colleges.append(college)
+            break
+
+
+_EVENT = re.compile(
+    r"мероприяти|сесси|форум|чемпионат|конференци|выставк|заседани|совещани|встреч", re.I
+)
+_ABOUT_CLUSTER = re.compile(
+    r"кластер|центр|ОПЦ|проект|колледж|техникум|площадк|конкурс|профессионалитет", re.I
+)
+
+
+def _segments(doc: Doc, clusters: list[ClusterProposal]) -> list[tuple[int, int]]:
+    """Stretches of text that list a cluster's employers: from an employer cue to the end of its
+    sentence (or, when the cue ends the sentence — «…, АО «Y» — партнёры кластера» — the words
+    before it), in sentences that speak of a cluster or follow one that names a base."""
+    spans = []
+    base_sentences = {doc.sentence_of(p) for c in clusters for p, _e in c.base_college.mentions}
+    for index, sentence in enumerate(doc.sentences):
+        cues = list(_EMPLOYER_CUE.finditer(sentence.text))
+        membership = _NETWORK_CUE.search(sentence.text)
+        if not cues and membership and _MEMBERSHIP.search(sentence.text):
+            # «В его состав также вошли Шадринский автоагрегатный завод, «Дельта Технология» и
+            # Катайский техникум»: a cluster's members include its companies.
+            spans.append((sentence.start + membership.start(), sentence.end))
+            continue
+        if not cues:
+            # «(они стали партнёрами проекта). Среди них — ФКП «…», АО «…»»
+            previous = doc.sentences[index - 1].text if index else ""
+            if _FOLLOW_ON.match(sentence.text) and _EMPLOYER_CUE.search(previous):
+                spans.append((sentence.start, sentence.end))
+            continue
+        near_base = index in base_sentences or (
+            index - 1 in base_sentences and doc.sentences[index - 1].paragraph == sentence.paragraph
+        )
+        # «В мероприятии принимают участие … ГК «Росатом» … и других предприятий-партнёров»:
+        # the guests of an event are nobody's partners.
+        if (
+            not near_base
+            and not _ABOUT_CLUSTER.search(sentence.text)
+            and _EVENT.search(sentence.text)
+        ):
+            continue
+        first = cues[0]
+        spans.append((sentence.start + first.start(), sentence.end))
+        became = re.search(
+            r"стал\w*\s+(?:одним\s+из\s+|одной\s+из\s+)?$", sentence.text[: first.start()], re.I
+        )
+        if first.start() > 0 and (len(sentence.text) - cues[-1].end() < 40 or became):
+            # «…, АО «Y» — партнёры кластера», «"Тольяттикаучук" стал одним из партнёров»
+            spans.append((sentence.start, sentence.start + first.start()))
+    return spans
+
+
+def _employer_name(text: str, start: int, end: int) -> str:
+    """A found name put into the nominative where it starts with adjectives and a noun."""
+    raw = text[start:end]
+    parts = raw.split()
+    head = next(
+        (
+            k
+            for k, w in enumerate(parts)
+            if w[0].isalpha() and lang.any_reading(w, "NOUN") and not lang.has_tag(w, "ADJF")
+        ),
+        None,
+    )
+    if head is None or any(not lang.any_reading(w, "ADJF") for w in parts[:head]):
+        return raw
+    return " ".join(lang.to_nominative(parts[: head + 1], head) + parts[head + 1 :])
+
+
+def _industry_name(name: str) -> bool:
+    """«Машиностроение», «Мащиностроение», «Туризм и сфера услуг»: an industry, not a company."""
+    from extraction.places import _near_industry
+    from extraction.reference import INDUSTRY_STEMS
+
+    lowered = name.lower().replace("ё", "е")
+    first = lowered.split()[0] if lowered.split() else ""
+    return any(lowered.startswith(stem) for stems in INDUSTRY_STEMS.values() for stem in stems) or (
+        len(first) >= 8 and _near_industry(first) is not None
+    )
+
+
+def morph_known(word: str) -> bool:
+    """True when the dictionary knows `word` (a common word, a place, a surname)."""
+    from common.moneywords import morph
+
+    return morph().raw.word_is_known(word.lower())
+
+
+def is_public_body(name: str) -> bool:
+    """«Минпросвещения», «Правительство края», «Профессионалитет»: not an employer."""
+    bare = name.strip('«»" ')
+    return bool(_NOT_ORG_WORDS.match(bare)) or bare in _NOT_EMPLOYERS
+
+
+def find_employers(
+    doc: Doc,
+    employers: list[Org],
+    colleges: list[Org],
+    clusters: list[ClusterProposal],
+    entities: list[tuple[int, int, str]],
+) -> list[Org]:
+    """Every employer named in an employer-listing stretch, one Org each, in reading order."""
+    text = doc.text
+    segments = _segments(doc, clusters)
+    if not segments:
+        return []
+    college_spans = [span for c in colleges for span in c.mentions]
+    taken: list[tuple[int, int]] = []
+    found: list[Org] = []
+
+    def inside(start: int) -> bool:
+        return any(s <= start < e for s, e in segments)
+
+    def free(start: int, end: int) -> bool:
+        return not any(start < e and s < end for s, e in [*college_spans, *taken])
+
+    def add(start: int, end: int, name: str, org: Org | None = None) -> None:
+        name = re.sub(r"\s+", " ", name).strip(" ,.;:-–—")
+        bare = name.strip('«»" ')
+        if not bare or _NOT_ORG_WORDS.match(bare) or bare in _NOT_EMPLOYERS:
+            return
+        key = lang.normalise_name(name)
+        same = next((o for o in found if o.key == key), None)
+        if same is not None:
+            same.mentions.append((start, end))
+        else:
+            made = org or Org("employer", name, start, end, text[start:end], key)
+            if org is None:
+                made.mentions.append((start, end))
+            found.append(made)
+        taken.append((start, end))
+
+    for org in employers:
+        for start, end in org.mentions:
+            # A name inside a company's quoted name («ФКП «Пермский пороховой завод»») is
+            # that name's part, read with its legal form below.
+            within_quote = any(qs < start and end < qe for qs, qe in doc.quotes)
+            if inside(start) and free(start, end) and not within_quote:
+                add(start, end, org.name, org)
+                break
+    for qs, qe in doc.quotes:
+        if not inside(qs) or not free(qs, qe):
+            continue
+        inner = text[qs + 1 : qe - 1].strip()
+        if not inner or not inner[0].isupper() or len(inner) > 60:
+            continue
+        before = text[max(0, qs - 40) : qs]
+        if _NOT_EMPLOYER_QUOTE_BEFORE.search(before) or _industry_name(inner):
+            continue
+        form = re.search(r"(?:^|\s)((?:[А-ЯЁ]{2,5}\s+)?(?:[А-ЯЁ]{2,5}|компани\w+))\s*$", before)
+        start = qs - len(form.group(1)) - (len(before) - form.end(1)) if form else qs
+        if form and form.group(1).lower().startswith("компани"):
+            start = qs
+        add(start, qe, text[start:qe])
+    for start, end, label in entities:
+        if label != "ORG" or not inside(start):
+            continue
+        # natasha may stop inside a quote («ПАО «Южуралзолото Группа Компаний»).
+        opened = text.count("«", start, end) - text.count("»", start, end)
+        if opened > 0:
+            close = text.find("»", end)
+            end = close + 1 if close != -1 and close - end < 40 else end
+        if not free(start, end) or text[start:end].isupper() and len(text[start:end]) > 8:
+            continue
+        if any(qs <= start and end <= qe for qs, qe in doc.quotes):
+            continue  # a quoted name is read whole, with its legal form, or not at all
+        if lang.lemma(text[start:end].split()[-1]) == "филиал":
+            continue  # «Кировский филиал АО «Апатит»»: the company is the one after it
+        add(start, end, _employer_name(text, start, end))
+    # «…, Михайловцемент, Серебрянским цементным заводом и Тяжпрессмаш»: a capitalised word
+    # the dictionary does not know, standing alone as an item of the list, is a company's name.
+    for m in re.finditer(
+        r"(?:(?<=[,:;—–-])|(?<=\sи)|(?<=\sс))\s+([А-ЯЁ][а-яё]{4,})(?=\s*(?:[,;.]|\sи\s|$))", text
+    ):
+        start, end = m.span(1)
+        if (
+            inside(start)
+            and free(start, end)
+            and not morph_known(m.group(1))
+            and not lang.any_reading(m.group(1), "ADJF")  # «… Красногвардейского и Прудовского»
+        ):
+            add(start, end, m.group(1))
+    for m in _ABBREVIATION.finditer(text):
+        if not inside(m.start()) or not free(m.start(), m.end()) or m.group() in _NOT_EMPLOYERS:
+            continue
+        if any(m.group() in c.aliases for c in colleges):
+            continue
+        if any(qs < m.start() < qe for qs, qe in doc.quotes):
+            continue  # a quoted name is read whole, with its legal form, or not at all
+        add(m.start(), m.end(), m.group())
+    return sorted(found, key=lambda o: min(s for s, _e in o.mentions))
+
+
+def assign_employers(doc: Doc, employers: list[Org], clusters: list[ClusterProposal]) -> list[Org]:
+    """Put each employer into its cluster; return those the text names for its clusters
+    together (no base near them): staff choose their cluster, nothing is guessed."""
+    unassigned = []
+    for employer in employers:
+        start = min(s for s, _e in employer.mentions)
+        target = _owner(doc, start, clusters)
+        if target is None:
+            if clusters:
+                unassigned.append(employer)
+        elif employer not in target.employers:
+            target.employers.append(employer)
+    return unassigned
+
+
+def has_cluster_talk(text: str, kind_hits: list[Hit]) -> bool:
+    return bool(kind_hits) or bool(_CLUSTER_TALK.search(text))
