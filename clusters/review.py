@@ -269,18 +269,23 @@ def _decide(change, actor, state: str, comment: str):
 
 
 def _notify_later(change_id: int) -> None:
-    """Collect the transaction's proposals; one email to the federal editors after commit."""
-    batch = getattr(connection, "_pending_review_batch", None)
-    if batch is None:
-        batch = connection._pending_review_batch = []
+    """Collect the transaction's proposals; one email to the federal editors after commit.
+    The batch lives as long as its after-commit callback: a rolled-back transaction drops
+    both, and the next proposal starts a new batch."""
+    sender = getattr(connection, "_pending_review_sender", None)
+    registered = sender is not None and any(
+        callback is sender for _ids, callback, *_rest in connection.run_on_commit
+    )
+    if not registered:
+        batch: list[int] = []
 
-        def send():
-            ids = list(connection._pending_review_batch)
-            connection._pending_review_batch = None
-            notify_publishers(ids)
+        def sender():
+            notify_publishers(batch)
 
-        transaction.on_commit(send)
-    batch.append(change_id)
+        sender.batch = batch
+        connection._pending_review_sender = sender
+        transaction.on_commit(sender)
+    connection._pending_review_sender.batch.append(change_id)
 
 
 def _publishers():

@@ -88,9 +88,15 @@ FIGURE_KINDS = {
     "graduates": "graduates",
 }
 QUALIFIER_WORDS = [
-    ("at_least", re.compile(r"более|свыше|не менее|больше|от\b|>|at least|more than", re.I)),
+    (
+        "at_least",
+        re.compile(r"более|свыше|не менее|больше|\bот\b|>|at least|more than|\bover\b", re.I),
+    ),
     ("at_most", re.compile(r"\bдо\b|не более|менее|up to|at most", re.I)),
-    ("approximately", re.compile(r"около|почти|порядка|примерно|приблизительно|≈|~|about", re.I)),
+    (
+        "approximately",
+        re.compile(r"около|почти|порядка|примерно|приблизительно|≈|~|about|around|circa", re.I),
+    ),
 ]
 # Rows the data README marks as inferred, by what they infer.
 EMPLOYERS_PAIRED_BY_ORDER = re.compile(r"kommersant\.ru/doc/7989782")
@@ -230,6 +236,26 @@ def source_row(row: dict) -> dict:
         "published_on": iso,
         "note": note,
     }
+
+
+def foreign_qualifier(wording: str, amount: int) -> str:
+    """How exact a sum is in an item in another language (an English or Italian reprint):
+    the qualifier word right before that sum («about 25 million», «more than 100 million»)."""
+    for scale, word in ((10**9, r"billion|miliard\w*"), (10**6, r"million|milion\w*|mln")):
+        if amount % (scale // 10) == 0 and amount >= scale // 10:
+            number = f"{amount / scale:g}".replace(".", "[.,]")
+            before = re.search(
+                rf"(\w+(?:\s+\w+)?)\s+(?:rub\w*\s+)?{number}\s*(?:{word})", wording, re.I
+            )
+            if before:
+                words = before[1].lower()
+                if re.search(r"about|around|approximately|circa|some", words):
+                    return "approximately"
+                if re.search(r"more than|over|at least|oltre|più di", words):
+                    return "at_least"
+                if re.search(r"up to|fino a", words):
+                    return "at_most"
+    return "exact"
 
 
 def figure_qualifier(remark: str) -> str:
@@ -386,6 +412,8 @@ def convert(rows: list[dict], industries: dict[str, str], region_codes: dict[str
             if match is not None:
                 used.add(match)
                 qualifier, words = mentions[match].qualifier, mentions[match].quote
+            elif not re.search("[а-яё]", wording, re.I):
+                qualifier = foreign_qualifier(wording, amount)
             funding[(name, code, budget, source_id, amount)] = {
                 "cluster": name,
                 "base_college": base,
@@ -405,6 +433,8 @@ def convert(rows: list[dict], industries: dict[str, str], region_codes: dict[str
                 continue
             starts = [m.start for m in mentions] + [len(wording)]
             for i, mention in enumerate(mentions):
+                if i in used:
+                    continue  # the row gives this sum to the cluster itself: not joint money
                 bounds = (starts[i - 1] if i else 0, starts[i + 1])
                 named = budgets_near(wording, mention.start, mention.end, bounds)
                 if len(named) != 1:

@@ -194,3 +194,19 @@ def test_a_regional_editor_cannot_decide_and_many_are_decided_at_once(client, wo
     )
     assert set(PendingChange.objects.values_list("state", flat=True)) == {ChangeState.RETURNED}
     assert Cluster.objects.get(slug="smo").name == "Кластер СмолАПО"
+
+
+def test_after_a_rolled_back_proposal_the_next_one_is_still_told(
+    world, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    from clusters.services import cluster_update
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        cluster_update(actor=world["regional"], cluster=world["published"], name="Отменённое")
+        raise RuntimeError("the request failed after proposing")
+    with django_capture_on_commit_callbacks(execute=True):
+        cluster_update(actor=world["regional"], cluster=world["published"], name="Новое")
+    assert [m.to for m in mail.outbox] == [["fed@example.org"]]
+    assert "Новое" in mail.outbox[0].body or "Кластер СмолАПО" in mail.outbox[0].body
