@@ -32,6 +32,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from clusters import services
 from clusters.choices import (
@@ -143,7 +144,7 @@ def _same(fact: str, a: str, b: str) -> bool:
 
 
 def _label(fact: str) -> str:
-    return str(FactKind(fact).label).capitalize()
+    return capfirst(str(FactKind(fact).label))
 
 
 # --- the rule --------------------------------------------------------------------------------
@@ -412,7 +413,7 @@ def cluster_college_state(
         membership = services.cluster_college_add(
             actor=actor, cluster=cluster, college=college, role=role
         )
-        outcome.changed[f"{CollegeRole(role).label.capitalize()} организация"] = ("", str(college))
+        outcome.changed[f"{capfirst(CollegeRole(role).label)} организация"] = ("", str(college))
         _cite(cluster=cluster, fact=FactKind.COLLEGE, value=role, st=statement, row=membership)
         return outcome
     if membership.role != role and not statement.is_implied:
@@ -543,7 +544,7 @@ def figure_state(
                 qualifier=qualifier,
                 **({"as_of": as_of} if as_of else {}),
             )
-            outcome.changed[str(FigureKind(kind).label).capitalize()] = (
+            outcome.changed[capfirst(str(FigureKind(kind).label))] = (
                 before,
                 f"{value.normalize():f}",
             )
@@ -563,7 +564,7 @@ def figure_state(
             exact_wording=statement.quote,
             note=note,
         )
-        outcome.changed[str(FigureKind(kind).label).capitalize()] = ("", f"{value.normalize():f}")
+        outcome.changed[capfirst(str(FigureKind(kind).label))] = ("", f"{value.normalize():f}")
         status = "new"
     value_text = f"{value.normalize():f}"
     if _cite(cluster=cluster, fact=FactKind.FIGURE, value=value_text, st=statement, row=figure):

@@ -25,6 +25,7 @@ from django.core.mail import send_mail
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
 from django.utils import timezone
+from django.utils.text import capfirst
 
 from clusters import gate
 from clusters.choices import ChangeState
@@ -113,7 +114,7 @@ def field_diff(instance: models.Model, fields: dict[str, Any]) -> list[list[str]
                 continue
             rows.append(
                 [
-                    str(field.verbose_name).capitalize(),
+                    capfirst(str(field.verbose_name)),
                     shown(type(instance), name, old),
                     shown(type(instance), name, new_list),
                 ]
@@ -124,7 +125,7 @@ def field_diff(instance: models.Model, fields: dict[str, Any]) -> list[list[str]
             continue
         rows.append(
             [
-                str(field.verbose_name).capitalize(),
+                capfirst(str(field.verbose_name)),
                 shown(type(instance), name, old),
                 shown(type(instance), name, new),
             ]

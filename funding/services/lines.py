@@ -19,6 +19,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.text import capfirst
 
 from clusters import gate, review
 from clusters.choices import ChangeKind
@@ -205,7 +206,7 @@ def _propose(actor: Actor, kind: str, line: FundingLine, stored: FundingLine | N
     if stored is None:
         diff = [
             [
-                str(FundingLine._meta.get_field(n).verbose_name).capitalize(),
+                capfirst(str(FundingLine._meta.get_field(n).verbose_name)),
                 "—",
                 review.shown(FundingLine, n, v),
             ]

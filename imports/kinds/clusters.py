@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.utils.text import slugify
+from django.utils.text import capfirst, slugify
 
 from clusters import services as cluster_services
 from clusters.choices import (
@@ -386,7 +386,7 @@ class ClusterKindSpec(Kind):
             old = {k: getattr(cluster, k) for k in changes}
             cluster_services.cluster_update(actor=ctx.actor, cluster=cluster, **changes)
             for fact in changes:
-                label = str(FactKind(fact).label).capitalize()
+                label = capfirst(str(FactKind(fact).label))
                 facts.changed[label] = (str(old[fact] or "—"), str(changes[fact]))
         return facts
 
