@@ -245,8 +245,12 @@ class CitationSerializer(serializers.ModelSerializer):
     """A source stating one fact of the cluster: a field (`fact` = its name, `value` as the
     source gives it), a member college or employer, or a figure."""
 
-    college_id = serializers.IntegerField(source="cluster_college.college_id", default=None)
-    employer_id = serializers.IntegerField(source="cluster_employer.employer_id", default=None)
+    college_id = serializers.IntegerField(
+        source="cluster_college.college_id", default=None, allow_null=True, read_only=True
+    )
+    employer_id = serializers.IntegerField(
+        source="cluster_employer.employer_id", default=None, allow_null=True, read_only=True
+    )
 
     class Meta:
         model = Citation
