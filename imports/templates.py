@@ -4,7 +4,6 @@ lists in the XLSX (openpyxl data validation), so a typo is caught in Excel alrea
 
 from __future__ import annotations
 
-import csv
 import io
 
 from openpyxl import Workbook
@@ -13,6 +12,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from clusters.choices import ClusterKind, ClusterStatus, FigureKind, Qualifier
+from common.spreadsheet import safe_csv, spreadsheet_safe
 from funding.choices import FundingSource
 from imports.kinds import KINDS
 from imports.kinds.clusters import IMPLIED_WORDS
@@ -72,7 +72,7 @@ def template_xlsx(kind: str, title: str) -> bytes:
         target_letter = get_column_letter(target)
         values.cell(row=1, column=target, value=column.label).font = Font(bold=True)
         for row, value in enumerate(allowed[column.code], start=2):
-            values.cell(row=row, column=target, value=value)
+            values.cell(row=row, column=target, value=spreadsheet_safe(value))
         values.column_dimensions[target_letter].width = 40
         last = len(allowed[column.code]) + 1
         rule = DataValidation(
@@ -102,8 +102,5 @@ def template_xlsx(kind: str, title: str) -> bytes:
 def template_csv(kind: str) -> bytes:
     """Header and example row, «;»-separated with a BOM: Russian Excel opens it in columns."""
     spec = KINDS[kind]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow([c.label for c in spec.columns])
-    writer.writerow([spec.example.get(c.code, "") for c in spec.columns])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    rows = [[c.label for c in spec.columns], [spec.example.get(c.code, "") for c in spec.columns]]
+    return safe_csv(rows, delimiter=";", bom=True)

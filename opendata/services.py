@@ -26,6 +26,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
+from common.spreadsheet import safe_csv, spreadsheet_unguard
 from opendata.datasets import DATASETS, STRUCTURE_VERSION, Dataset
 
 STANDARD_VERSION = "http://opendata.gosmonitor.ru/standard/3.0"
@@ -33,10 +34,9 @@ VERSION = re.compile(r"^data-(\d{8})-structure-(\d{8})\.csv$")
 
 
 def _csv(rows) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerows(rows)
-    return buffer.getvalue().encode("utf-8")
+    """A file of the set: cells guarded against formulas and quoted for `,` and `;` readers,
+    as every file the registry writes (common/spreadsheet.py)."""
+    return safe_csv(rows)
 
 
 def set_identifier(dataset: Dataset) -> str:
@@ -202,7 +202,7 @@ def opendata_load(*, read: Callable[[Dataset], bytes]) -> dict[str, int]:
         for row in reader:
             fields = {}
             for field in dataset.fields:
-                value = row[field.name]
+                value = spreadsheet_unguard(row[field.name])
                 if field.name in ("source_ids", "programme_codes"):
                     m2m.append((int(row["id"]), field.name, value))
                     continue

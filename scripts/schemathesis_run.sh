@@ -76,7 +76,7 @@ run() {  # run NAME [schemathesis options...]
   local name=$1; shift
   echo "== schemathesis: $name =="
   .venv/bin/schemathesis run "http://127.0.0.1:$PORT/api/v1/schema/" \
-    --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance \
+    --checks all \
     --max-examples "$EXAMPLES" --max-time "$MAX_TIME" --workers 1 --request-timeout 20 \
     --seed 10 --no-color --generation-database none --suppress-health-check all \
     --report junit --report-junit-path "$REPORTS/$name.xml" "$@" || status=1

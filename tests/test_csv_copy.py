@@ -60,6 +60,8 @@ HOSTILE = [
     ",",
     '"',
     " пробел в начале",
+    "Колледж;=2+5;хвост",  # Russian Excel splits on `;`: quoted in the comma CSV too
+    ";",
     "",
 ]
 
@@ -183,6 +185,7 @@ def test_the_hostile_values_reach_the_export(hostile_data, api_client, editor_ap
     body = _export(editor_api_client, "/api/v1/funding-lines/", {}).decode("utf-8")
     assert "'=HYPERLINK(" in body and "'@SUM(A1)" in body and "'\tтабуляция" in body
     assert '"кавычки ""двойные"", и запятая"' in body
+    assert "\"Колледж;'=2+5;хвост" in body and ";=2+5;" not in body  # guarded and quoted
     assert "1234567.89" in body and ",0.01," in body
     assert "+02:30:17" in body and ".123456+03:00" in body and "2024-01-01T00:00:00+03:00" in body
     assert "0999-12-31" in body

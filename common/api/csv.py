@@ -11,7 +11,6 @@ as one column: `;` between cells, Russian headers, the XLSX's typed cells as Rus
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -20,7 +19,7 @@ from rest_framework import serializers
 from rest_framework.renderers import BaseRenderer
 
 from common.api import csv_copy, rows
-from common.spreadsheet import spreadsheet_safe
+from common.spreadsheet import csv_row_writer, spreadsheet_safe
 
 BOM = "\ufeff"
 LIST_SEPARATOR = "; "
@@ -76,21 +75,14 @@ def flatten(row: dict[str, Any], columns: list[str]) -> list[str]:
     return [spreadsheet_safe(_lookup(row, column.split("."))) for column in columns]
 
 
-class _Echo:
-    """A file-like object whose write() returns the line instead of storing it."""
-
-    def write(self, value: str) -> str:
-        return value
-
-
 def csv_lines(
     columns: list[str], rows: Iterable[dict[str, Any]], *, header: list[str] | None = None
 ) -> Iterator[str]:
     """The BOM and header (the column codes unless given), then one line per row, lazily."""
-    writer = csv.writer(_Echo())
-    yield BOM + writer.writerow([spreadsheet_safe(column) for column in (header or columns)])
+    writerow = csv_row_writer()
+    yield BOM + writerow([spreadsheet_safe(column) for column in (header or columns)])
     for row in rows:
-        yield writer.writerow(flatten(row, columns))
+        yield writerow(flatten(row, columns))
 
 
 END_MARKER = "#END"
@@ -114,15 +106,15 @@ def export_cells(
 
 
 def _header_line(columns: list[str], header: list[str] | None, delimiter: str = ",") -> str:
-    writer = csv.writer(_Echo(), delimiter=delimiter)
-    return BOM + writer.writerow([spreadsheet_safe(c) for c in (header or columns)])
+    writerow = csv_row_writer(delimiter)
+    return BOM + writerow([spreadsheet_safe(c) for c in (header or columns)])
 
 
 def _end_line(count: int, delimiter: str = ",") -> str:
     """`#END,<rows>`, written only after the last row, so a response cut off on the way (a
     killed worker, a dropped connection, a database error) can be told from a complete one;
     readers that skip comment lines (`pandas.read_csv(comment="#")`) drop it."""
-    return csv.writer(_Echo(), delimiter=delimiter).writerow([END_MARKER, count])
+    return csv_row_writer(delimiter)([END_MARKER, count])
 
 
 EXCEL_RU = "excel-ru"
@@ -137,7 +129,7 @@ def csv_stream(
     delimiter: str = ",",
 ) -> Iterator[bytes]:
     """A whole export as UTF-8 chunks of a few hundred lines, ending with `#END,<rows>`."""
-    writerow = csv.writer(_Echo(), delimiter=delimiter).writerow
+    writerow = csv_row_writer(delimiter)
     batch: list[str] = [_header_line(columns, header, delimiter)]
     count = 0
     for cells in cell_rows:

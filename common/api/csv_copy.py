@@ -38,7 +38,7 @@ from rest_framework import ISO_8601, serializers
 from rest_framework.settings import api_settings
 
 from common.api.rows import CellSpec, RowPlan, _identity
-from common.spreadsheet import spreadsheet_safe_sql
+from common.spreadsheet import requote_csv_row, spreadsheet_safe_sql
 
 TEXT_COLUMNS = (models.CharField, models.TextField)  # slug, URL and e-mail fields included
 INTEGER_COLUMNS = (models.IntegerField, models.AutoField)  # every integer kind
@@ -132,8 +132,8 @@ def _datetime_sql(value: str, zone: str) -> str:
 
 
 def _number_sql(value: str) -> str:
-    """A number's text, guarded: of the formula prefixes only `-` can start it."""
-    return f"CASE WHEN {value} < 0 THEN '''' || ({value})::text ELSE ({value})::text END"
+    """A number's text, guarded by the one formula rule (a negative number starts with `-`)."""
+    return spreadsheet_safe_sql(f"({value})::text")
 
 
 @dataclass(frozen=True)
@@ -362,7 +362,8 @@ def copy_data(export: CopyExport) -> Iterator[memoryview]:
 
 
 def copy_rows(export: CopyExport) -> Iterator[bytes]:
-    """The CSV rows PostgreSQL writes for `export`, each ending in CRLF (`copy_data`)."""
+    """The CSV rows PostgreSQL writes for `export`, each ending in CRLF (`copy_data`), a row
+    holding `;` quoted as the Python path quotes it (`requote_csv_row`)."""
     with closing(copy_data(export)) as data:  # closed early: the COPY ends now, not at GC
         for row in data:
-            yield bytes(row[:-1]) + b"\r\n"
+            yield requote_csv_row(bytes(row[:-1]) + b"\r\n")
