@@ -99,13 +99,14 @@ class HostileInputMiddleware:
 
 
 class PageThrottleMiddleware:
-    """Limits the public pages per client (`pages`, and `search` for the filtered catalogue).
+    """Limits the public pages and open-data files per client (`pages`, and `search` for the
+    filtered catalogue).
 
     The API has its own throttles (DRF) and the admin its login lockout (django-axes); only
     the views of the public site's namespaces are counted here.
     """
 
-    namespaces = frozenset({"common", "clusters", "regions"})
+    namespaces = frozenset({"common", "clusters", "regions", "opendata"})
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

@@ -1,18 +1,28 @@
-"""Rate limits for the API and the public pages, counted in the shared cache.
+"""Rate limits for the API, the public pages and the open-data files, counted in the shared cache.
 
 The counters live in the `default` cache: Redis in production and tests (`CACHE_URL`), so every
 worker and machine counts against one limit; local memory in the embedded default. A client is
 its user when authenticated, else its real address: the one the outermost of
 `TRUSTED_PROXY_COUNT` proxies saw, so a forged `X-Forwarded-For` changes nothing.
+
+A counter counts and expires in one Redis round trip (`count_request`: a Lua script, which
+Redis runs as one command): a fixed window that starts with the client's first request. DRF's
+own throttle reads a list of timestamps and writes it back in two calls, so concurrent
+requests of one client all read the same list and many more than the limit passed (issue 20).
 """
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
 import logging
+import time
 
 from django.conf import settings
+from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.http import HttpRequest
+from redis.exceptions import NoScriptError
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
@@ -45,6 +55,49 @@ def client_ip(request: HttpRequest) -> str:
         return str(ipaddress.ip_address(candidate))
     except ValueError:
         return remote
+
+
+# INCR, and the window's expiry set with the first count (or if a counter was ever left
+# without one): one command for Redis, so no request of another worker comes between.
+COUNT_SCRIPT = """
+local count = redis.call('INCR', KEYS[1])
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl < 0 then
+  redis.call('PEXPIRE', KEYS[1], ARGV[1])
+  ttl = tonumber(ARGV[1])
+end
+return {count, ttl}
+"""
+COUNT_SCRIPT_SHA = hashlib.sha1(COUNT_SCRIPT.encode()).hexdigest()  # noqa: S324 — Redis's id
+
+
+def count_request(key: str, window_seconds: int, *, cache=None) -> tuple[int, float]:
+    """Count one request under `key` in a window of `window_seconds` that starts with the
+    first one: (requests in this window so far, this one included; seconds until it ends).
+
+    Redis: one EVALSHA of COUNT_SCRIPT. Another cache (the embedded default's local memory):
+    `add` and `incr` under that cache's own lock, with the window's end kept beside it.
+    """
+    cache = caches["default"] if cache is None else cache
+    window_ms = max(1, int(window_seconds * 1000))
+    if isinstance(cache, RedisCache):
+        full_key = cache.make_and_validate_key(key)
+        client = cache._cache.get_client(full_key, write=True)
+        try:
+            count, ttl_ms = client.evalsha(COUNT_SCRIPT_SHA, 1, full_key, window_ms)
+        except NoScriptError:  # the first call since Redis started: it learns the script
+            count, ttl_ms = client.eval(COUNT_SCRIPT, 1, full_key, window_ms)
+        return int(count), int(ttl_ms) / 1000
+    now = time.time()
+    cache.add(f"{key}:ends", now + window_seconds, window_seconds)
+    cache.add(key, 0, window_seconds)
+    try:
+        count = cache.incr(key)
+    except ValueError:  # the window ended between the two calls: this request starts one
+        cache.set(key, 1, window_seconds)
+        count = 1
+    ends = cache.get(f"{key}:ends") or now + window_seconds
+    return count, max(0.0, ends - now)
 
 
 def _is_analyst(user) -> bool:
@@ -84,11 +137,19 @@ class ScopedRateThrottle(SimpleRateThrottle):
         if self.rate is None:
             return True
         self.num_requests, self.duration = self.parse_rate(self.rate)
+        self.key = self.get_cache_key(request, view)
+        if self.key is None:
+            return True
         try:
-            return super().allow_request(request, view)
+            count, self.remaining = count_request(self.key, self.duration)
         except Exception:  # noqa: BLE001 — a cache outage must not become a 500
             logger.warning("throttle cache unavailable; %s not counted", self.scope, exc_info=True)
             return True
+        return count <= self.num_requests
+
+    def wait(self) -> float:
+        """Seconds until this client's window ends (the `Retry-After`)."""
+        return max(1.0, getattr(self, "remaining", self.duration))
 
 
 class RegistryAPIThrottle(ScopedRateThrottle):
@@ -104,7 +165,8 @@ class RegistryAPIThrottle(ScopedRateThrottle):
 
 
 class PageRateThrottle(ScopedRateThrottle):
-    """Public pages: `pages` for every page, the stricter `search` for a catalogue search.
+    """Public pages and the open-data files: `pages` for every one, the stricter `search` for a
+    catalogue search.
 
     Staff logged into the admin are not limited on the public pages.
     """
