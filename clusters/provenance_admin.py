@@ -17,6 +17,7 @@ from django.utils.html import format_html
 from clusters import facts, merging
 from clusters.choices import ConflictState, MatchState, MergeModel
 from clusters.models import Citation, FactConflict, MatchProposal, Merge
+from common.models import NoHiddenCharacters
 
 
 def _refusal(exc: Exception) -> str:
@@ -49,7 +50,9 @@ class ConflictDecisionForm(forms.Form):
         ],
     )
     comment = forms.CharField(
-        label="Обоснование", widget=forms.Textarea(attrs={"rows": 3, "cols": 60})
+        label="Обоснование",
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        validators=[NoHiddenCharacters(multiline=True)],
     )
 
     def __init__(self, *args, conflict: FactConflict, **kwargs):
@@ -228,7 +231,11 @@ class MergeAdmin(_ReadOnlyGatedAdmin):
 
 class MergeForm(forms.Form):
     kept = forms.TypedChoiceField(label="Оставить запись", coerce=int, widget=forms.RadioSelect)
-    reason = forms.CharField(label="Обоснование", widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(
+        label="Обоснование",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        validators=[NoHiddenCharacters(multiline=True)],
+    )
 
 
 class MergeActionMixin:

@@ -19,6 +19,7 @@ from django.urls import path, reverse
 from clusters import gate, review, services
 from clusters.choices import ChangeState, ReviewState
 from clusters.models import Cluster, PendingChange
+from common.models import NoHiddenCharacters
 
 QUEUE_QUERY = f"review_state__exact={ReviewState.IN_REVIEW}"
 
@@ -119,6 +120,7 @@ class DecisionForm(forms.Form):
     comment = forms.CharField(
         label="Комментарий (обязателен, если возвращаете)",
         required=False,
+        validators=[NoHiddenCharacters(multiline=True)],
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
     )
 

@@ -1,20 +1,79 @@
 import re
+import unicodedata
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.deconstruct import deconstructible
 
-# Characters no registry text may hold: C0 controls and DEL, C1 controls, and the invisible
-# bidirectional marks, embeddings, overrides and isolates that make «ОПЦ» read as something
-# else (CVE-2021-42574, "Trojan Source"). Line breaks and tabs are allowed in long text only.
-_BIDI = "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069"
-_FORBIDDEN_IN_LINE = re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI}\u2028\u2029\ufeff]")
-_FORBIDDEN_IN_TEXT = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_BIDI}\u2028\u2029\ufeff]")
+# Characters no registry text may hold — one rule for every door (models, admin forms, API
+# serializers, the import), since each of them validates through `hidden_character`:
+# - C0 controls and DEL, C1 controls (line breaks and tabs are allowed in long text only);
+# - the bidirectional marks, embeddings, overrides and isolates that make «ОПЦ» read as
+#   something else (CVE-2021-42574, "Trojan Source"), and the line/paragraph separators;
+# - invisible and format characters that make two equal-looking names differ or hide text:
+#   every format character of Unicode (category Cf: zero-width space, non-joiner and joiner,
+#   word joiner, soft hyphen, U+180E, the BOM, the invisible operators, tag characters
+#   U+E0000–E007F...), and the blank letters (Hangul fillers U+115F, U+1160, U+3164, U+FFA0,
+#   the combining grapheme joiner U+034F, Khmer's U+17B4/U+17B5).
+_CONTROLS_IN_LINE = "\x00-\x1f\x7f-\x9f"
+_CONTROLS_IN_TEXT = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+_FORMAT = (  # Unicode 15's category Cf, ranges merged (tests/security/test_control_characters)
+    "\u00ad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u180e\u200b-\u200f"
+    "\u202a-\u202e\u2060-\u2064\u2066-\u206f\ufeff\ufff9-\ufffb"
+    "\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3"
+    "\U0001d173-\U0001d17a\U000e0000-\U000e007f"
+)
+_BLANK_LETTERS = "\u034f\u115f\u1160\u17b4\u17b5\u3164\uffa0\u2028\u2029"
+_FORBIDDEN_IN_LINE = re.compile(f"[{_CONTROLS_IN_LINE}{_FORMAT}{_BLANK_LETTERS}]")
+_FORBIDDEN_IN_TEXT = re.compile(f"[{_CONTROLS_IN_TEXT}{_FORMAT}{_BLANK_LETTERS}]")
+
+# The ones people meet, by their Russian names; any other is named by its code alone.
+CHARACTER_NAMES = {
+    "\u00ad": "мягкий перенос",
+    "\u034f": "невидимый соединитель графем",
+    "\u061c": "арабская метка направления",
+    "\u115f": "корейский заполнитель",
+    "\u1160": "корейский заполнитель",
+    "\u180e": "монгольский разделитель гласных",
+    "\u200b": "пробел нулевой ширины",
+    "\u200c": "несоединитель нулевой ширины",
+    "\u200d": "соединитель нулевой ширины",
+    "\u200e": "метка направления слева направо",
+    "\u200f": "метка направления справа налево",
+    "\u2028": "разделитель строк",
+    "\u2029": "разделитель абзацев",
+    "\u202a": "переключатель направления текста",
+    "\u202b": "переключатель направления текста",
+    "\u202c": "переключатель направления текста",
+    "\u202d": "переключатель направления текста",
+    "\u202e": "переключатель направления текста (переворот)",
+    "\u2060": "невидимый соединитель слов",
+    "\u2066": "изоляция направления текста",
+    "\u2067": "изоляция направления текста",
+    "\u2068": "изоляция направления текста",
+    "\u2069": "изоляция направления текста",
+    "\u3164": "корейский заполнитель",
+    "\ufeff": "метка порядка байтов (BOM)",
+    "\uffa0": "корейский заполнитель",
+}
 
 CONTROL_CHARACTERS_MESSAGE = (
     "Текст содержит недопустимый управляющий символ {char} (позиция {position}): "
     "невидимые символы и переключатели направления текста могут исказить название. "
     "Удалите его."
 )
+
+
+def character_label(char: str) -> str:
+    """`U+200B «пробел нулевой ширины»`: the code and, where it has one, the Russian name."""
+    code = f"U+{ord(char):04X}"
+    if char in CHARACTER_NAMES:
+        return f"{code} «{CHARACTER_NAMES[char]}»"
+    if 0xE0000 <= ord(char) <= 0xE007F:
+        return f"{code} «невидимый символ-тег»"
+    if unicodedata.category(char) == "Cc":
+        return f"{code} «управляющий символ»"
+    return f"{code} «невидимый символ»"
 
 
 def forbidden_character(value: str, *, multiline: bool) -> tuple[int, str] | None:
@@ -26,11 +85,41 @@ def forbidden_character(value: str, *, multiline: bool) -> tuple[int, str] | Non
     return match.start() + 1, match.group()
 
 
+def hidden_character_error(value: str, *, multiline: bool) -> ValidationError | None:
+    """The Russian refusal of `value` (naming the character and its place), or None."""
+    found = forbidden_character(value, multiline=multiline)
+    if found is None:
+        return None
+    position, char = found
+    return ValidationError(
+        CONTROL_CHARACTERS_MESSAGE.format(char=character_label(char), position=position),
+        code="control_character",
+    )
+
+
+@deconstructible
+class NoHiddenCharacters:
+    """The same rule as a field validator, for the form fields no model field backs (review
+    comments, reasons): `forms.CharField(validators=[NoHiddenCharacters(multiline=True)])`."""
+
+    def __init__(self, *, multiline: bool = False):
+        self.multiline = multiline
+
+    def __call__(self, value) -> None:
+        if isinstance(value, str):
+            error = hidden_character_error(value, multiline=self.multiline)
+            if error is not None:
+                raise error
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, NoHiddenCharacters) and other.multiline == self.multiline
+
+
 class TimeStampedModel(models.Model):
     """Adds the created/updated timestamps every registry table carries.
 
-    Its clean_fields() also refuses control and bidirectional-override characters in every
-    text field, so every door that calls full_clean() (admin, API, import, extraction) does.
+    Its clean_fields() also refuses control, bidirectional-override and invisible characters
+    in every text field, so every door that calls full_clean() (admin, API, import, extraction) does.
     """
 
     created_at = models.DateTimeField("создано", auto_now_add=True)
@@ -53,16 +142,8 @@ class TimeStampedModel(models.Model):
             value = getattr(self, field.attname)
             if not isinstance(value, str):
                 continue
-            found = forbidden_character(value, multiline=isinstance(field, models.TextField))
-            if found is not None:
-                position, char = found
-                errors[field.name] = [
-                    ValidationError(
-                        CONTROL_CHARACTERS_MESSAGE.format(
-                            char=f"U+{ord(char):04X}", position=position
-                        ),
-                        code="control_character",
-                    )
-                ]
+            error = hidden_character_error(value, multiline=isinstance(field, models.TextField))
+            if error is not None:
+                errors[field.name] = [error]
         if errors:
             raise ValidationError(errors)
