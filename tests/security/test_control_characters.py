@@ -172,9 +172,7 @@ def test_import_refuses_a_hangul_filler_in_a_name(admin_client_logged):
 
     RegionFactory(code="38", name="Иркутская область", slug="irkutsk")
     header = ["ИНН", "Полное наименование", "Субъект РФ (код)"]
-    upload = SimpleUploadedFile(
-        "colleges.csv", csv_bytes(header, ["", "Колледж\u3164связи", "38"])
-    )
+    upload = SimpleUploadedFile("colleges.csv", csv_bytes(header, ["", "Колледж\u3164связи", "38"]))
     response = admin_client_logged.post(
         reverse("admin:imports_importjob_add"), {"kind": "colleges", "file": upload}
     )
