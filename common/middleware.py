@@ -106,7 +106,7 @@ class PageThrottleMiddleware:
     the views of the public site's namespaces are counted here.
     """
 
-    namespaces = frozenset({"common", "clusters", "regions", "opendata"})
+    namespaces = frozenset({"overview", "clusters", "regions", "opendata"})
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
