@@ -5,13 +5,17 @@ from __future__ import annotations
 import copy
 
 import django_filters as filters
+from django import forms
+from django.db import models
 from django.http import QueryDict
 from django_filters.filters import (
     AllValuesFilter,
     AllValuesMultipleFilter,
     FilterMethod,
+    NumberFilter,
     QuerySetRequestMixin,
 )
+from django_filters.utils import get_model_field
 
 from common.widgets import quick_selects
 
@@ -22,6 +26,19 @@ def _static(filter_: filters.Filter) -> bool:
     if isinstance(filter_, AllValuesFilter | AllValuesMultipleFilter):
         return False
     return not (isinstance(filter_, QuerySetRequestMixin) and callable(filter_.queryset))
+
+
+def _integer_number(filter_: filters.Filter, model) -> bool:
+    """Whether a number filter stands for an integer: its column (followed through relations:
+    a foreign key is its target's key) is one, or it is a year (a method filter's own name)."""
+    if type(filter_) is not NumberFilter:
+        return False
+    field = get_model_field(model, filter_.field_name) if model is not None else None
+    if field is not None and field.is_relation:
+        field = field.target_field
+    if field is not None:
+        return isinstance(field, models.IntegerField | models.AutoField)
+    return filter_.field_name.endswith("_year")
 
 
 class RegistryFilterSet(filters.FilterSet):
@@ -35,6 +52,16 @@ class RegistryFilterSet(filters.FilterSet):
     once per FilterSet class when every filter's field is static (`_static`). Its fields are
     then shared the way any declared Django form's are: each form deep-copies them
     (`BaseForm.__init__`), so no request sees another's field, widget or queryset."""
+
+    @classmethod
+    def get_filters(cls):
+        """django-filter's filters, a number filter on an integer column reading integers: a
+        year of 0.5 is an error (400), not a filter no row meets (issue 20)."""
+        found = super().get_filters()
+        for filter_ in found.values():
+            if _integer_number(filter_, cls._meta.model):
+                filter_.field_class = forms.IntegerField
+        return found
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None):
         if queryset is None:

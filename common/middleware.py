@@ -22,6 +22,7 @@ _PATH_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f]")
 
 MESSAGES = {
     400: "Неверный запрос: в адресе или параметрах есть недопустимые символы.",
+    "repeated": "Параметр «{name}» указан несколько раз: у каждого параметра одно значение.",
     404: "Страница не найдена.",
     413: "Слишком большой запрос: тело превышает допустимый размер ({limit} байт).",
     429: "Слишком много запросов. Повторите попытку через {wait} с.",
@@ -58,12 +59,22 @@ def _has_nul(request: HttpRequest) -> bool:
     return False
 
 
+def _repeated_parameter(request: HttpRequest) -> str | None:
+    """The first query parameter given more than once (the API takes one value each: lists
+    are comma-separated, as `ordering`), or None."""
+    for key, values in request.GET.lists():
+        if len(values) > 1:
+            return key
+    return None
+
+
 def _is_html(response: HttpResponse) -> bool:
     return response.get("Content-Type", "").startswith("text/html")
 
 
 class HostileInputMiddleware:
-    """Refuses control characters in the path (404) and NUL in the query string (400),
+    """Refuses control characters in the path (404), NUL in the query string (400) and, under
+    /api/, a query parameter given twice (400: the schema gives each one value),
     announces an oversize body as 413 before anything reads it, and turns a database
     refusal of a value (NUL, an integer past the column's range) into a 400."""
 
@@ -75,6 +86,9 @@ class HostileInputMiddleware:
             return error_response(request, 404, MESSAGES[404])
         if _has_nul(request):
             return error_response(request, 400, MESSAGES[400])
+        repeated = _repeated_parameter(request) if is_api(request) else None
+        if repeated is not None:
+            return error_response(request, 400, MESSAGES["repeated"].format(name=repeated[:100]))
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)

@@ -75,7 +75,7 @@ status=0
 run() {  # run NAME [schemathesis options...]
   local name=$1; shift
   echo "== schemathesis: $name =="
-  .venv/bin/schemathesis run "http://127.0.0.1:$PORT/api/v1/schema/" \
+  .venv/bin/schemathesis --config-file scripts/schemathesis.toml run "http://127.0.0.1:$PORT/api/v1/schema/" \
     --checks all \
     --max-examples "$EXAMPLES" --max-time "$MAX_TIME" --workers 1 --request-timeout 20 \
     --seed 10 --no-color --generation-database none --suppress-health-check all \

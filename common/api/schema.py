@@ -147,6 +147,54 @@ FILTER_SCHEMAS = {
 }
 
 
+# Query parameters naming a row of a reference table (a handful of rows every deployment
+# loads): the schema lists the values the database holds when it is served, as the API
+# accepts exactly those (any other is a 400).
+REFERENCE_PARAMETERS = {
+    "region": ("regions.Region", "code"),
+    "federal_district": ("regions.FederalDistrict", "code"),
+    "industry": ("clusters.Industry", "slug"),
+}
+# No query value may hold NUL (common/middleware.py answers 400 before any view).
+NO_NUL = "^[^\\u0000]*$"
+
+
+def _reference_values(label: str, column: str) -> list[str] | None:
+    """The values the table holds, or None where there is no database to ask (a schema
+    written offline): then the parameter stays a free text."""
+    from django.apps import apps
+    from django.db import DatabaseError
+
+    model = apps.get_model(label)
+    try:
+        return sorted(model._default_manager.values_list(column, flat=True))
+    except DatabaseError:
+        return None
+
+
+def query_parameter_truths(parameter: dict) -> dict:
+    """A query parameter as the API reads it (issue 20): an empty value is the parameter not
+    given (django-filter, DRF's paging, ordering and format all skip it); a free text holds no
+    NUL; a reference row is one of the values the database holds; a page number and a page
+    size start at 1."""
+    parameter = {**parameter, "schema": dict(parameter.get("schema") or {})}
+    schema = parameter["schema"]
+    name = parameter["name"]
+    if not parameter.get("required"):
+        parameter["allowEmptyValue"] = True
+    if schema.get("type") == "string" and "enum" not in schema:
+        values = (
+            _reference_values(*REFERENCE_PARAMETERS[name]) if name in REFERENCE_PARAMETERS else None
+        )
+        if values:
+            schema["enum"] = values
+        else:
+            schema["pattern"] = NO_NUL
+    if name in ("page", "page_size") and schema.get("type") == "integer":
+        schema.setdefault("minimum", 1)
+    return parameter
+
+
 class RegistryAutoSchema(AutoSchema):
     """drf-spectacular's AutoSchema, told the registry's truths (see the methods)."""
 
@@ -194,6 +242,12 @@ class RegistryAutoSchema(AutoSchema):
                 },
             )
         return responses
+
+    def _get_parameters(self):
+        return [
+            query_parameter_truths(parameter) if parameter.get("in") == "query" else parameter
+            for parameter in super()._get_parameters()
+        ]
 
     def get_override_parameters(self):
         parameters = super().get_override_parameters()

@@ -9,7 +9,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
-def schema(django_db_blocker):
+def schema(django_db_setup, django_db_blocker):
     from drf_spectacular.generators import SchemaGenerator
 
     with django_db_blocker.unblock():
@@ -90,3 +90,56 @@ def test_served_schema_is_valid_openapi(api_client):
     response = api_client.get("/api/v1/schema/")
     assert response.status_code == 200
     validate(yaml.safe_load(response.content))
+
+
+# Issue 20: what schemathesis --checks all found the schema and the API disagreeing on.
+def _query(schema, path, name):
+    operation = schema["paths"][path]["get"]
+    return next(p for p in operation["parameters"] if p["name"] == name and p["in"] == "query")
+
+
+def test_query_parameters_say_how_the_api_reads_them(seed, api_client):
+    schema = yaml.safe_load(api_client.get("/api/v1/schema/").content)
+    region = _query(schema, "/api/v1/clusters/", "region")
+    assert "38" in region["schema"]["enum"] and "x" not in region["schema"]["enum"]
+    assert _query(schema, "/api/v1/stats/", "industry")["schema"]["enum"]
+    q = _query(schema, "/api/v1/clusters/", "q")
+    assert q["allowEmptyValue"] is True and q["schema"]["pattern"] == "^[^\\u0000]*$"
+    assert _query(schema, "/api/v1/changes/", "page")["schema"]["minimum"] == 1
+    size = _query(schema, "/api/v1/colleges/", "page_size")["schema"]
+    assert (size["minimum"], size["maximum"]) == (1, 500)
+
+
+@pytest.mark.parametrize("value", ["501", "0", "-1", "abc", "1.5"])
+def test_a_page_size_out_of_its_range_is_refused(api_client, seed, value):
+    response = api_client.get("/api/v1/colleges/", {"page_size": value})
+    assert response.status_code == 400
+    assert "от 1 до 500" in response.json()["page_size"][0]
+
+
+@pytest.mark.parametrize(("value", "status"), [("", 200), ("500", 200), ("7", 200)])
+def test_a_page_size_in_range_or_empty_is_taken(api_client, seed, value, status):
+    assert api_client.get("/api/v1/colleges/", {"page_size": value}).status_code == status
+
+
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("/api/v1/clusters/", {"selection_year": "0.5"}),
+        ("/api/v1/clusters/", {"fiscal_year": "2023.5"}),
+        ("/api/v1/clusters/", {"college": "1.5"}),
+        ("/api/v1/funding-lines/", {"fiscal_year": "0.5"}),
+        ("/api/v1/stats/", {"fiscal_year": "0.5"}),
+    ],
+)
+def test_a_year_or_id_that_is_not_an_integer_is_refused(api_client, seed, path, params):
+    response = api_client.get(path, params)
+    assert response.status_code == 400
+    assert list(params) == list(response.json())
+
+
+def test_a_parameter_given_twice_is_refused(api_client, seed):
+    response = api_client.get("/api/v1/clusters/?selection_year=2023&selection_year=2024")
+    assert response.status_code == 400
+    assert "«selection_year» указан несколько раз" in response.json()["detail"]
+    assert api_client.get("/api/v1/clusters/?selection_year=&q=").status_code == 200
