@@ -233,3 +233,13 @@ def test_a_window_counts_from_the_first_request_and_says_when_it_ends():
     assert count_request(key, 60)[0] == 1
     count, remaining = count_request(key, 60)
     assert count == 2 and 58 < remaining <= 60
+
+
+def test_the_extract_door_counts_against_the_staff_limit(django_user_model, seed):
+    """POST /api/v1/extract/ (the costly one) is throttled like every API door: the count runs
+    before the method is looked at, so even refused methods count."""
+    user = django_user_model.objects.create_user(
+        f"x-{uuid.uuid4().hex[:8]}", password="pw", is_staff=True
+    )
+    statuses = _statuses(_token_client(user), "/api/v1/extract/", 9)
+    assert statuses == [405] * 8 + [429]
