@@ -6,11 +6,13 @@ import copy
 
 import django_filters as filters
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import QueryDict
 from django_filters.filters import (
     AllValuesFilter,
     AllValuesMultipleFilter,
+    BooleanFilter,
     FilterMethod,
     NumberFilter,
     QuerySetRequestMixin,
@@ -26,6 +28,34 @@ def _static(filter_: filters.Filter) -> bool:
     if isinstance(filter_, AllValuesFilter | AllValuesMultipleFilter):
         return False
     return not (isinstance(filter_, QuerySetRequestMixin) and callable(filter_.queryset))
+
+
+_TRUE = ("true", "True", "1", "2")  # "2"/"3": what Django's yes/no select sends
+_FALSE = ("false", "False", "0", "3")
+_UNSET = (None, "", "unknown")
+
+
+class StrictNullBooleanSelect(forms.NullBooleanSelect):
+    """Django's yes/no select, handing the field what was sent (Django's maps anything it
+    does not know to «not given»)."""
+
+    def value_from_datadict(self, data, files, name):
+        return data.get(name)
+
+
+class StrictNullBooleanField(forms.NullBooleanField):
+    """Yes, no or not given; anything else is an error (400 in the API), not «not given»."""
+
+    widget = StrictNullBooleanSelect
+
+    def to_python(self, value):
+        if value in _UNSET:
+            return None
+        if value is True or value in _TRUE:
+            return True
+        if value is False or value in _FALSE:
+            return False
+        raise ValidationError("Ожидается true или false.", code="invalid")
 
 
 def _integer_number(filter_: filters.Filter, model) -> bool:
@@ -55,12 +85,15 @@ class RegistryFilterSet(filters.FilterSet):
 
     @classmethod
     def get_filters(cls):
-        """django-filter's filters, a number filter on an integer column reading integers: a
-        year of 0.5 is an error (400), not a filter no row meets (issue 20)."""
+        """django-filter's filters, strict where django-filter is lenient (issue 20): a number
+        filter on an integer column reads integers (a year of 0.5 is a 400, not a filter no
+        row meets), a yes/no filter reads yes, no or nothing (not «not given» for any text)."""
         found = super().get_filters()
         for filter_ in found.values():
             if _integer_number(filter_, cls._meta.model):
                 filter_.field_class = forms.IntegerField
+            elif type(filter_) is BooleanFilter:
+                filter_.field_class = StrictNullBooleanField
         return found
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None):

@@ -1,3 +1,4 @@
+from rest_framework.exceptions import ValidationError
 from rest_framework.filters import OrderingFilter
 
 
@@ -5,6 +6,7 @@ class StableOrderingFilter(OrderingFilter):
     """`?ordering=` with the primary key as the last tie-breaker, so pages never overlap."""
 
     def get_ordering(self, request, queryset, view):
+        self._refuse_unknown_fields(request, queryset, view)
         ordering = super().get_ordering(request, queryset, view)
         if ordering is None:
             return None
@@ -19,3 +21,21 @@ class StableOrderingFilter(OrderingFilter):
             model = view.get_queryset().model
             ordering = tuple(model._meta.ordering)
         return ordering or None
+
+    def _refuse_unknown_fields(self, request, queryset, view) -> None:
+        """A field the list cannot be ordered by is a 400 naming it (the schema lists the
+        fields), where DRF would drop it quietly (issue 20)."""
+        params = request.query_params.get(self.ordering_param, "")
+        if not params:
+            return
+        valid = {item[0] for item in self.get_valid_fields(queryset, view, {"request": request})}
+        for term in (t.strip() for t in params.split(",")):
+            if term and term.removeprefix("-") not in valid:
+                allowed = ", ".join(sorted(valid))
+                raise ValidationError(
+                    {
+                        self.ordering_param: [
+                            f"Нельзя упорядочить по «{term[:50]}»; можно: {allowed}."
+                        ]
+                    }
+                )

@@ -177,6 +177,7 @@ class RegistryViewSetMixin(ConditionalGetMixin):
 
     def list(self, request, *args, **kwargs):
         """A page of rows planned from the serializer (common/api/rows.py), else DRF's list."""
+        self._check_export_parameters()
         renderer_format = getattr(request.accepted_renderer, "format", None)
         if renderer_format == CSVRenderer.format:
             return self.stream_csv()
@@ -199,6 +200,18 @@ class RegistryViewSetMixin(ConditionalGetMixin):
             return self.get_paginated_response(plan.rows(list(page), using=values.db))
         return Response(plan.rows(list(values), using=values.db))
 
+    def _check_export_parameters(self) -> None:
+        """`dialect` and `labels` take their one value or none, in every format (the schema
+        lists them for every list): anything else is a 400, not quietly the default."""
+        params = self.request.query_params
+        dialect, labels = params.get("dialect", ""), params.get("labels", "")
+        if dialect and dialect not in DIALECTS:
+            raise ValidationError(
+                {"dialect": [f"Неизвестный вид CSV: «{dialect[:50]}»; есть excel-ru."]}
+            )
+        if labels and labels != "ru":
+            raise ValidationError({"labels": [f"Неизвестные подписи: «{labels[:50]}»; есть ru."]})
+
     def _export_queryset(self):
         """The filtered list as a whole export reads it: in id order unless `?ordering=` says
         otherwise (the index gives the first row at once, where the list's default order would
@@ -217,11 +230,8 @@ class RegistryViewSetMixin(ConditionalGetMixin):
         The last line is `#END,<rows>`: a response cut off on the way has no such line.
         """
         serializer = self.get_serializer(many=True)
+        self._check_export_parameters()
         dialect = self.request.query_params.get("dialect")
-        if dialect and dialect not in DIALECTS:
-            raise ValidationError(
-                {"dialect": [f"Неизвестный вид CSV: «{dialect}»; есть excel-ru."]}
-            )
         if dialect == EXCEL_RU:
             chunks = export_people_csv(
                 serializer, self._export_queryset(), chunk_size=CSV_CHUNK_SIZE

@@ -143,3 +143,25 @@ def test_a_parameter_given_twice_is_refused(api_client, seed):
     assert response.status_code == 400
     assert "«selection_year» указан несколько раз" in response.json()["detail"]
     assert api_client.get("/api/v1/clusters/?selection_year=&q=").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "field"),
+    [
+        ("/api/v1/clusters/", {"has_employers": "maybe"}, "has_employers"),
+        ("/api/v1/funding-lines/", {"has_cluster": "да"}, "has_cluster"),
+        ("/api/v1/regions/", {"ordering": "name,password"}, "ordering"),
+        ("/api/v1/colleges/", {"dialect": "excel"}, "dialect"),
+        ("/api/v1/colleges/", {"labels": "en", "format": "csv"}, "labels"),
+    ],
+)
+def test_a_value_the_schema_does_not_allow_is_refused(api_client, seed, path, params, field):
+    response = api_client.get(path, params)
+    assert response.status_code == 400
+    assert field in response.json()
+
+
+@pytest.mark.parametrize("value", ["true", "false", "", "unknown"])
+def test_yes_no_filters_still_take_yes_no_or_nothing(api_client, client, seed, value):
+    assert api_client.get("/api/v1/clusters/", {"has_employers": value}).status_code == 200
+    assert client.get("/clusters/", {"has_employers": value}).status_code == 200
