@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS
@@ -30,7 +31,26 @@ class VisiblePrimaryKeyRelatedField(_VisibleMixin, serializers.PrimaryKeyRelated
     pass
 
 
-class FullCleanModelSerializer(serializers.ModelSerializer):
+class StrictStringsMixin:
+    """Text fields take JSON strings only, as the schema says (`type: string`): DRF's CharField
+    would quietly write the number 0 as the name «0» (issue 20)."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, Mapping):
+            errors = {
+                name: ["Ожидается строка."]
+                for name, field in self.fields.items()
+                if isinstance(field, serializers.CharField)
+                and not field.read_only
+                and data.get(name) is not None
+                and not isinstance(data.get(name), str)
+            }
+            if errors:
+                raise serializers.ValidationError(errors)
+        return super().to_internal_value(data)
+
+
+class FullCleanModelSerializer(StrictStringsMixin, serializers.ModelSerializer):
     """Parses input, then runs the model's full_clean() on the would-be row before saving.
 
     DRF's own unique validators are dropped so that every message is the model's (the same

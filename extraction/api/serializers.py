@@ -1,12 +1,13 @@
 from rest_framework import serializers
 
 from clusters.choices import Qualifier
+from common.api.serializers import StrictStringsMixin
 from extraction.extractor import UNKNOWN
 
 MAX_TEXT = 200_000  # characters: a long press release is ~20 000
 
 
-class ExtractRequestSerializer(serializers.Serializer):
+class ExtractRequestSerializer(StrictStringsMixin, serializers.Serializer):
     text = serializers.CharField(max_length=MAX_TEXT, trim_whitespace=False)
 
 

@@ -21,7 +21,7 @@ from funding.api.serializers import (
 from funding.choices import FundingSource
 from funding.filtersets import FundingLineFilterSet
 from funding.models import FundingLine
-from funding.stats import FILTERS, StatsQueryError, funding_stats
+from funding.stats import DIMENSIONS, FILTERS, SCOPES, StatsQueryError, funding_stats
 
 
 @lookup_schema("id", "Числовой id строки финансирования.")
@@ -48,7 +48,18 @@ class FundingLineViewSet(RegistryModelViewSet):
 _STATS_PARAMETERS = [
     OpenApiParameter(
         "group_by",
-        OpenApiTypes.STR,
+        # Distinct dimensions, at most one of the three scopes: what funding_stats accepts.
+        {
+            "type": "array",
+            "items": {"type": "string", "enum": list(DIMENSIONS)},
+            "uniqueItems": True,
+            "anyOf": [
+                {"items": {"enum": [d for d in DIMENSIONS if d not in SCOPES or d == scope]}}
+                for scope in SCOPES
+            ],
+        },
+        style="form",
+        explode=False,
         description=(
             "Измерения через запятую: federal_district, region, industry (не более одного из "
             "этих трёх), fiscal_year, funding_source. Пусто — один итог."
