@@ -30,8 +30,8 @@ def _static(filter_: filters.Filter) -> bool:
     return not (isinstance(filter_, QuerySetRequestMixin) and callable(filter_.queryset))
 
 
-_TRUE = ("true", "True", "1", "2")  # "2"/"3": what Django's yes/no select sends
-_FALSE = ("false", "False", "0", "3")
+_TRUE = ("true",)  # what the schema (boolean) and the pages' yes/no select send
+_FALSE = ("false",)
 _UNSET = (None, "", "unknown")
 
 

@@ -1,13 +1,14 @@
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 
-PAGE_SIZE_MESSAGE = "Размер страницы — целое число от 1 до {maximum}."
+PAGE_SIZE_MESSAGE = "Размер страницы — целое число больше нуля (больше {maximum} — это {maximum})."
 
 
 class RegistryPagination(PageNumberPagination):
-    """Page-number pagination; clients choose `page_size` from 1 to a bound. Any other value
-    is refused (400), as the schema says, rather than quietly replaced (issue 20); an empty
-    one is the default."""
+    """Page-number pagination; clients choose `page_size`, a positive integer, and get at most
+    `max_page_size` rows (a larger size is that bound, as the schema says). Anything else is
+    refused (400) rather than quietly replaced by the default (issue 20); an empty value is
+    the default."""
 
     page_size = 50
     page_size_query_param = "page_size"
@@ -21,7 +22,7 @@ class RegistryPagination(PageNumberPagination):
             size = int(raw)
         except ValueError:
             size = 0
-        if not 1 <= size <= self.max_page_size:
+        if size < 1:
             message = PAGE_SIZE_MESSAGE.format(maximum=self.max_page_size)
             raise ValidationError({self.page_size_query_param: [message]})
-        return size
+        return min(size, self.max_page_size)

@@ -6,6 +6,7 @@ with (all JSON `{"detail": ...}` or field messages), and filters carry their rea
 allowed values, so a generated client or a fuzzer (schemathesis in .ci/run) can rely on it.
 """
 
+from django_filters.filters import NumberFilter
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -182,6 +183,10 @@ def query_parameter_truths(parameter: dict) -> dict:
     name = parameter["name"]
     if not parameter.get("required"):
         parameter["allowEmptyValue"] = True
+    if schema.get("type") == "integer" and name in REFERENCE_PARAMETERS:  # the row's id
+        values = _reference_values(REFERENCE_PARAMETERS[name][0], "pk")
+        if values:
+            schema["enum"] = values
     if schema.get("type") == "string" and "enum" not in schema:
         values = (
             _reference_values(*REFERENCE_PARAMETERS[name]) if name in REFERENCE_PARAMETERS else None
@@ -263,7 +268,19 @@ class RegistryAutoSchema(AutoSchema):
                 self._ordering_schema(parameter)
             elif name in FILTER_SCHEMAS and "enum" not in parameter.get("schema", {}):
                 parameter["schema"] = {**parameter.get("schema", {}), **FILTER_SCHEMAS[name]}
+            self._number_bound(parameter)
         return parameters
+
+    def _number_bound(self, parameter: dict) -> None:
+        """A number filter refuses values past django-filter's bound (1e50, against overflow):
+        the schema says so."""
+        filterset_class = getattr(self.view, "filterset_class", None)
+        filter_ = getattr(filterset_class, "base_filters", {}).get(parameter.get("name"))
+        if not isinstance(filter_, NumberFilter):
+            return
+        bound = filter_.get_max_validator()
+        if bound is not None and parameter.get("schema", {}).get("type") in ("number", "integer"):
+            parameter["schema"] = {**parameter["schema"], "maximum": bound.limit_value}
 
     def _ordering_schema(self, parameter: dict) -> None:
         fields = getattr(self.view, "ordering_fields", None)
@@ -285,9 +302,9 @@ class RegistryAutoSchema(AutoSchema):
             if parameter.get("name") == "page":
                 parameter["schema"] = {"type": "integer", "minimum": 1}
             elif parameter.get("name") == getattr(paginator, "page_size_query_param", None):
-                parameter["schema"] = {
-                    "type": "integer",
-                    "minimum": 1,
-                    "maximum": getattr(paginator, "max_page_size", None) or 500,
-                }
+                maximum = getattr(paginator, "max_page_size", None) or 500
+                parameter["schema"] = {"type": "integer", "minimum": 1}
+                parameter["description"] = (
+                    f"Строк на странице: целое число больше нуля; больше {maximum} — {maximum}."
+                )
         return parameters
