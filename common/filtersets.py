@@ -7,6 +7,7 @@ import copy
 import django_filters as filters
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.http import QueryDict
 from django_filters.filters import (
@@ -58,6 +59,13 @@ class StrictNullBooleanField(forms.NullBooleanField):
         raise ValidationError("Ожидается true или false.", code="invalid")
 
 
+INTEGER_BOUND = 10**50
+
+
+def _integer_bound() -> MaxValueValidator:
+    return MaxValueValidator(INTEGER_BOUND)
+
+
 def _integer_number(filter_: filters.Filter, model) -> bool:
     """Whether a number filter stands for an integer: its column (followed through relations:
     a foreign key is its target's key) is one, or it is a year (a method filter's own name)."""
@@ -92,6 +100,8 @@ class RegistryFilterSet(filters.FilterSet):
         for filter_ in found.values():
             if _integer_number(filter_, cls._meta.model):
                 filter_.field_class = forms.IntegerField
+                # django-filter's bound against overflow, as an exact integer (1e50 is a float)
+                filter_.get_max_validator = _integer_bound
             elif type(filter_) is BooleanFilter:
                 filter_.field_class = StrictNullBooleanField
         return found

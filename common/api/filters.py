@@ -22,6 +22,17 @@ class StableOrderingFilter(OrderingFilter):
             ordering = tuple(model._meta.ordering)
         return ordering or None
 
+    def get_valid_fields(self, queryset, view, context=None):
+        """The view's fields, and the primary key (`pk`, and `id` where it is the key's name):
+        the tie-breaker every list ends with may also lead."""
+        fields = list(super().get_valid_fields(queryset, view, context or {}))
+        names = {name for name, _ in fields}
+        for name in ("pk", queryset.model._meta.pk.name):
+            if name not in names:
+                fields.append((name, name))
+                names.add(name)
+        return fields
+
     def _refuse_unknown_fields(self, request, queryset, view) -> None:
         """A field the list cannot be ordered by is a 400 naming it (the schema lists the
         fields), where DRF would drop it quietly (issue 20)."""

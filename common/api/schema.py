@@ -286,6 +286,9 @@ class RegistryAutoSchema(AutoSchema):
         fields = getattr(self.view, "ordering_fields", None)
         if not fields or fields == "__all__":
             return
+        queryset = getattr(self.view, "queryset", None)
+        key = queryset.model._meta.pk.name if queryset is not None else None
+        fields = [*fields, key] if key and key not in fields else fields  # the tie-breaker
         names = [name for field in fields for name in (field, f"-{field}")]
         parameter["schema"] = {"type": "array", "items": {"type": "string", "enum": names}}
         parameter["style"] = "form"

@@ -20,7 +20,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.http import parse_etags, quote_etag
 from django_filters.rest_framework import DjangoFilterBackend
 from rest_framework import status, viewsets
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.response import Response
 
@@ -211,6 +211,9 @@ class RegistryViewSetMixin(ConditionalGetMixin):
             )
         if labels and labels != "ru":
             raise ValidationError({"labels": [f"Неизвестные подписи: «{labels[:50]}»; есть ru."]})
+        page = params.get("page", "")
+        if page and not (page.isdigit() and int(page) >= 1):  # an export has no pages, but a
+            raise NotFound("Неверная страница.")  # wrong number is wrong as in JSON (404)
 
     def _export_queryset(self):
         """The filtered list as a whole export reads it: in id order unless `?ordering=` says
