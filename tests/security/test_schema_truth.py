@@ -170,3 +170,42 @@ def test_a_value_the_schema_does_not_allow_is_refused(api_client, seed, path, pa
 def test_yes_no_filters_still_take_yes_no_or_nothing(api_client, client, seed, value):
     assert api_client.get("/api/v1/clusters/", {"has_employers": value}).status_code == 200
     assert client.get("/clusters/", {"has_employers": value}).status_code == 200
+
+
+def test_ordering_by_the_primary_key_is_taken_and_listed(api_client, seed):
+    rows = api_client.get("/api/v1/colleges/", {"ordering": "-id"}).json()["results"]
+    assert [r["id"] for r in rows] == sorted((r["id"] for r in rows), reverse=True)
+    assert api_client.get("/api/v1/colleges/", {"ordering": "-pk"}).status_code == 200
+    schema = yaml.safe_load(api_client.get("/api/v1/schema/").content)
+    assert "-id" in _query(schema, "/api/v1/clusters/", "ordering")["schema"]["items"]["enum"]
+
+
+def test_an_export_checks_its_page_number_as_json_does(api_client, seed):
+    assert api_client.get("/api/v1/colleges/", {"format": "csv", "page": "true"}).status_code == 404
+    assert api_client.get("/api/v1/colleges/", {"page": "true"}).status_code == 404
+    assert api_client.get("/api/v1/colleges/", {"format": "csv", "page": "1"}).status_code == 200
+
+
+def test_a_text_field_takes_a_string_not_a_number(editor_api_client, seed):
+    response = editor_api_client.post(
+        "/api/v1/employers/", {"name": 0, "region": None}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json()["name"] == ["Ожидается строка."]
+    response = editor_api_client.post("/api/v1/extract/", {"text": 0}, format="json")
+    assert response.status_code == 400 and "text" in response.json()
+
+
+def test_stats_group_by_lists_its_dimensions(api_client, seed):
+    schema = yaml.safe_load(api_client.get("/api/v1/schema/").content)
+    group_by = _query(schema, "/api/v1/stats/", "group_by")
+    assert group_by["schema"]["items"]["enum"] == [
+        "federal_district",
+        "region",
+        "industry",
+        "fiscal_year",
+        "funding_source",
+    ]
+    assert group_by["schema"]["uniqueItems"] is True and group_by["explode"] is False
+    assert api_client.get("/api/v1/stats/", {"group_by": "region,industry"}).status_code == 400
+    assert api_client.get("/api/v1/stats/", {"group_by": "region,fiscal_year"}).status_code == 200
