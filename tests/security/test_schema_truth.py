@@ -209,3 +209,10 @@ def test_stats_group_by_lists_its_dimensions(api_client, seed):
     assert group_by["schema"]["uniqueItems"] is True and group_by["explode"] is False
     assert api_client.get("/api/v1/stats/", {"group_by": "region,industry"}).status_code == 400
     assert api_client.get("/api/v1/stats/", {"group_by": "region,fiscal_year"}).status_code == 200
+
+
+def test_the_catalogue_source_filter_takes_only_a_known_source(api_client, client, seed):
+    response = api_client.get("/api/v1/clusters/", {"funding_source": "-58800"})
+    assert response.status_code == 400 and "funding_source" in response.json()
+    assert api_client.get("/api/v1/clusters/", {"funding_source": "federal"}).status_code == 200
+    assert client.get("/clusters/", {"funding_source": "federal"}).status_code == 200
