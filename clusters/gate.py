@@ -34,6 +34,10 @@ VIEW_DRAFT = "clusters.view_draft"
 PUBLISH = "clusters.publish_cluster"
 EDIT_ALL_REGIONS = "clusters.edit_all_regions"
 
+# The one refusal of a write outside the user's regions: it must not tell a record that
+# exists from one that does not, nor which right is missing (issue 20).
+REFUSED = "Недостаточно прав на записи этого субъекта."
+
 # Matches nothing, as a Q (an empty `Q()` matches everything).
 NOTHING = Q(pk__in=[])
 
