@@ -96,7 +96,7 @@ class RegistryFilterSet(filters.FilterSet):
     inside the relation (GatedRelationFilter), for the request's user — or `user` when there
     is no request (a service filtering for someone); with neither, the public's view. A
     `method=` filter is the method's own: a test refuses one whose path crosses a gated
-    model (tests/security/test_gated_filters.py), so no filter can skip the gate."""
+    model (tests/security/test_gated_doors.py), so no filter can skip the gate."""
 
     def __init__(self, data=None, queryset=None, *, request=None, prefix=None, user=None):
         if queryset is None:

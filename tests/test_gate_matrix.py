@@ -556,9 +556,7 @@ def test_the_public_filters_still_find_what_published_clusters_hold(world, perso
     """The gate inside the relation takes away only what is hidden."""
     body = api.get("/api/v1/colleges/", {"industry": "test-industry"}).json()
     names = {row["full_name"] for row in body["results"]}
-    published = {
-        c.cluster_colleges.get().college.full_name for c in world["published"].values()
-    }
+    published = {c.cluster_colleges.get().college.full_name for c in world["published"].values()}
     assert published <= names
 
 
