@@ -683,7 +683,7 @@ def test_revert_of_public_data_by_a_regional_editor_is_a_pending_change(world_an
     from clusters.services import cluster_update
 
     users = world_and_users[1]
-    cluster = world["published"]["92"]
+    cluster = Cluster.objects.get(pk=world["published"]["92"].pk)  # as stored, not as cached
     old_name = cluster.name
     cluster_update(actor=users["federal"], cluster=cluster, name="Новое имя")
     version = cluster.history.filter(name=old_name).earliest("history_date")
