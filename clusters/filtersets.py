@@ -127,7 +127,7 @@ class ClusterFilterSet(PageFilterSet):
     def filter_fiscal_year(self, queryset, name, value):
         return queryset  # applied with funding_source in filter_queryset, on the same line
 
-    def filter_funding_source(self, queryset, name, value):
+    def filter_funding_source(self, queryset, name, value: str):
         return queryset  # see filter_fiscal_year
 
     # Conditions on related rows are EXISTS subqueries, never joins: a cluster is one row of

@@ -136,6 +136,14 @@ def _export(client, url, params) -> bytes:
     return b"".join(response.streaming_content)
 
 
+def _orderable(prefix: str, variants: list[dict]) -> list[dict]:
+    """The variants whose `ordering` the list takes (its fields, or the key: issue 20 refuses
+    any other with a 400, where it used to be dropped quietly)."""
+    viewset = next(v for p, v, _ in router.registry if p == prefix)
+    fields = {*(getattr(viewset, "ordering_fields", None) or ()), "id", "pk"}
+    return [v for v in variants if v.get("ordering", "id").removeprefix("-") in fields]
+
+
 @pytest.mark.parametrize("prefix", LIST_ENDPOINTS)
 def test_copy_writes_the_python_paths_bytes_for_every_list(
     hostile_data, persona_client, monkeypatch, prefix
@@ -145,7 +153,9 @@ def test_copy_writes_the_python_paths_bytes_for_every_list(
     copies = []
     copy_rows = csv_copy.copy_rows
     monkeypatch.setattr(csv_copy, "copy_rows", lambda *a: copies.append(a) or copy_rows(*a))
-    for params in [{}, {"ordering": "-id"}, {"labels": "ru"}, {"ordering": "-updated_at"}]:
+    for params in _orderable(
+        prefix, [{}, {"ordering": "-id"}, {"labels": "ru"}, {"ordering": "-updated_at"}]
+    ):
         copies.clear()
         copied = _export(persona_client, url, params)
         assert bool(copies) == (prefix not in PYTHON_ONLY), "COPY where it can be, only there"

@@ -31,6 +31,7 @@ from common.api.xlsx import (
     drop_non_xml,
     xlsx_columns,
 )
+from config.api import router
 from funding.models import FundingLine
 from regions.api.serializers import RegionSerializer
 from regions.models import Region
@@ -109,6 +110,14 @@ def _python_export(monkeypatch, client, url, params) -> bytes:
         return _export(client, url, params)
 
 
+def _orderable(prefix: str, variants: list[dict]) -> list[dict]:
+    """The variants whose `ordering` the list takes (its fields, or the key: issue 20 refuses
+    any other with a 400, where it used to be dropped quietly)."""
+    viewset = next(v for p, v, _ in router.registry if p == prefix)
+    fields = {*(getattr(viewset, "ordering_fields", None) or ()), "id", "pk"}
+    return [v for v in variants if v.get("ordering", "id").removeprefix("-") in fields]
+
+
 @pytest.mark.parametrize("prefix", LIST_ENDPOINTS)
 def test_sql_writes_the_python_paths_sheet_for_every_list(
     xml_hostile_data, persona_client, monkeypatch, prefix
@@ -118,7 +127,7 @@ def test_sql_writes_the_python_paths_sheet_for_every_list(
     copies = []
     copy_rows = xlsx_copy.copy_rows
     monkeypatch.setattr(xlsx_copy, "copy_rows", lambda *a: copies.append(a) or copy_rows(*a))
-    for params in [{}, {"ordering": "-id"}, {"ordering": "-updated_at"}]:
+    for params in _orderable(prefix, [{}, {"ordering": "-id"}, {"ordering": "-updated_at"}]):
         copies.clear()
         copied = _parts(_export(persona_client, url, params))
         assert bool(copies) == (prefix not in PYTHON_ONLY), "COPY where it can be, only there"
