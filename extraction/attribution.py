@@ -90,7 +90,9 @@ SOURCE_CUES: list[tuple[re.Pattern, str, bool]] = [
     (
         re.compile(
             r"правительств\w*\s+(?:области|края|республики|округа|региона|[А-ЯЁ]\w+ской\s+области)"
-            r"|из\s+регион\w*|регион\w*\s+(?:выделил|направил|добавил)",
+            r"|из\s+регион\w*|регион\w*\s+(?:выдел|направ|добав|вложи|инвестир)\w*"
+            # «ещё 50 млн направит регион», «добавит область»: the payer after its verb
+            r"|(?:выдел|направ|добав|вложи|инвестир)\w*\s+(?:регион|област[ьи]|кра[йя]|республик[аи])\b",
             re.I,
         ),
         "regional",
@@ -506,7 +508,7 @@ FIGURE_NOUNS = {
         "ребята",
     },
     "graduates": {"выпускник"},
-    "intake": {"абитуриент", "первокурсник"},
+    "intake": {"абитуриент", "первокурсник", "место"},
     "workshops": {"мастерская", "лаборатория", "зона", "площадка", "полигон"},
     "employers": {
         "предприятие", "работодатель", "компания", "партнёр", "партнер", "организация-партнёр",
@@ -598,7 +600,12 @@ def _figure_kind(noun_words: list[str], sentence: str) -> str | None:
             if not re.search(r"спо|профессиональн|образовательн|учебн|профобраз|среднего", joined):
                 continue
         if kind == "employers" and "организация" in candidates:
-            if not re.search(r"партн|производств", joined):
+            # «12 ведущих организаций здравоохранения»: the employers of a medical cluster.
+            if not re.search(r"партн|производств|здравоохран|медицинск", joined):
+                continue
+        if kind == "intake" and "место" in candidates:
+            # «275 бюджетных мест»: places of the year's intake, not seats of a hall.
+            if not re.search(r"бюджетн|бесплатн|(?:для|на)\s+(?:при[её]м|набор|поступ)", joined):
                 continue
         if kind == "students" and _INTAKE.search(sentence):
             return "intake"

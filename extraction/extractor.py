@@ -291,15 +291,30 @@ def _distance(hit: Hit, college: Org, position: int) -> int:
     return max(0, position - hit.end)
 
 
+_NAMED_BY = re.compile(r"(?:кластер|центр|ОПЦ)\w*\s*$", re.I)
+
+
+def _cluster_names(doc: Doc) -> set[str]:
+    """Keys of the names the text gives its clusters («кластер «Профимед»»): wherever they
+    recur («На организацию «Профимеда» университет получил …») they name no company."""
+    return {
+        lang.normalise_name(doc.text[qs + 1 : qe - 1])
+        for qs, qe in doc.quotes
+        if _NAMED_BY.search(doc.text[max(0, qs - 20) : qs])
+    } - {""}
+
+
 def attribute(doc: Doc, mentions: Mentions, clusters: list[ClusterProposal]) -> Extraction:
     """Money and figures attributed to budgets and clusters; the proposals (stages 4 and 5)."""
     colleges = [span for o in mentions.colleges for span in o.mentions]
+    names = _cluster_names(doc)
     companies = [span for o in mentions.employers for span in o.mentions] + [
         (s, e)
         for s, e, label in mentions.entities
         if label == "ORG"
         and not any(s < ce and cs < e for cs, ce in colleges)
         and not roles.is_public_body(doc.text[s:e])
+        and lang.normalise_name(doc.text[s:e]) not in names
     ]
     money = attribute_money(doc, mentions.money, clusters, companies)
     money_spans = [(m.start, m.end) for m in mentions.money]

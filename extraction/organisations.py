@@ -11,7 +11,19 @@ from extraction import language as lang
 from extraction.language import Word
 from extraction.proposals import Org
 
-COLLEGE_HEADS = {"колледж", "техникум", "академия", "училище", "лицей", "институт", "университет"}
+COLLEGE_HEADS = {
+    "колледж",
+    "техникум",
+    "академия",
+    "училище",
+    "лицей",
+    "институт",
+    "университет",
+    # compounds the press writes for short: «кировский медколледж», «политехникум»
+    "медколледж",
+    "политехникум",
+    "медучилище",
+}
 COLLEGE_FORMS = {
     "гапоу",
     "гбпоу",
@@ -76,6 +88,12 @@ EMPLOYER_FORM_WORDS = {
 # preceded by these lemmas are bodies, not organisations to register.
 _NOT_ORG_BEFORE = {"федеральный", "министерство", "правительство"}
 _GENITIVE_LINKS = {"и"}
+# Capitalised titles between «имени» and the person: «Героя Советского Союза», «Героя
+# Социалистического Труда», «Героя России», «Маршала Советского Союза».
+_TITLE = re.compile(
+    r"(?:дважды\s+)?(?:Геро[яй]|Маршал[аи]|Адмирал[аи]|Генерал[аи])"
+    r"(?:\s+(?:Советского\s+Союза|Социалистического\s+Труда|Российской\s+Федерации|России|РФ|СССР))?\s+"
+)
 
 
 def _quote_at(spans: list[tuple[int, int]], start: int) -> tuple[int, int] | None:
@@ -248,9 +266,23 @@ def find_organisations(text: str, ws: list[Word]) -> list[Org]:
                 m += 1
             if m < len(ws) and ws[m].is_word and not ws[m].is_capitalised and len(ws[m].text) > 3:
                 m += 1  # a title: «адмирала», «академика»
+            title = _TITLE.match(text, ws[m].start) if m < len(ws) else None
+            if title:
+                # «имени Героя Советского Союза Н.Я. Анфиногенова», «имени дважды Героя …»
+                while m < len(ws) and ws[m].start < title.end():
+                    m += 1
             initials = m
             while m < len(ws) and (
-                ws[m].text == "." or (len(ws[m].text) == 1 and ws[m].text.isupper())
+                ws[m].text == "."
+                or (len(ws[m].text) == 1 and ws[m].text.isupper())
+                # «имени Е.А. и М.Е. Черепановых»: two people's initials, one surname
+                or (
+                    ws[m].lower == "и"
+                    and m > initials
+                    and m + 1 < len(ws)
+                    and len(ws[m + 1].text) == 1
+                    and ws[m + 1].text.isupper()
+                )
             ):
                 m += 1
             had_initials = m > initials
@@ -296,6 +328,9 @@ def find_organisations(text: str, ws: list[Word]) -> list[Org]:
         if left > 0 and lang.lemma(ws[left - 1].text) in _NOT_ORG_BEFORE:
             continue
         start, end = ws[left].start, ws[right].end
+        number = re.match(r"\s*№\s*\d{1,3}(?!\d)", text[end : end + 12])
+        if number:
+            end += number.end()  # «Колледж связи № 54», «Профессиональное училище № 3»
         if left > 0 and lang.lemma(ws[left - 1].text) == "филиал" and kind == "college":
             # «в филиале Уральского колледжа …»: the branch is the organisation.
             add(kind, ws[left - 1].start, end, "филиал " + text[start:end])

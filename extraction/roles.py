@@ -30,14 +30,17 @@ _BASE_BEFORE = re.compile(
     r"на\s+базе|базов\w+\s+(?:площадк|организаци|образовательн|профессиональн|учреждени|колледж)\w*"
     r"|\bбаз(?:ой|а)\s+(?:\S+\s+){0,5}?(?:стан|стал|будет|явля)\w*"
     r"|ядр(?:ом|о)\s+(?:нового\s+)?кластер\w*|флагманск\w+|базир\w+\s+(?:в|на)"
-    r"|площадк\w+\s+(?:для\s+)?(?:\w+\s+)?кластер\w*|главн\w+\s+площадк\w+",
+    r"|площадк\w+\s+(?:для\s+)?(?:\w+\s+)?кластер\w*|главн\w+\s+площадк\w+"
+    # «Победителями отбора стали X и Y», «Грант получили X и Y»: the winners are the bases
+    r"|(?:победител|получател)\w*\s+(?:[а-яё]+\s+){0,4}?(?:стал\w*|станут|являются)"
+    r"|\bгрант\w*\s+(?:[а-яё]+\s+){0,3}?получ\w+",
     re.I,
 )
 # «кластер … в X», «центр «…» при X»: the cue must end right before the name.
 _BASE_BEFORE_ADJACENT = re.compile(r"(?:кластер|центр|ОПЦ)\w*[^.;:]{0,80}?\s(?:в|во|при)\s+$", re.I)
 _BASE_AFTER = re.compile(
     r"^[\s,–—-]*(?:[«(][^»)]{1,40}[»)]\s*)?(?:котор\w+\s+)?(?:является|стал\w*|станет|будет|–|—)?"
-    r"\s*(?:базов|основой|ядром|площадкой)"
+    r"\s*(?:базов|базой|основой|ядром|площадкой)"
     # «в X появится кластер атомной отрасли», «в X открылся кластер по педагогике»
     r"|^\s*(?:[«(][^»)]{1,40}[»)]\s*)?(?:появит\w+|появил\w+|откро\w+|открыл\w*|начал\w*\s+работу"
     r"|заработа\w+|будет\s+создан\w*|создан\w*|работает|действует)\s+(?:\w+\s+){0,2}"
@@ -55,7 +58,8 @@ _WINNER_AFTER = re.compile(
 )
 _NETWORK_CUE = re.compile(
     r"сетев\w*|войд\w+|вошл\w+|вош[её]л|входят|присоедин\w+|участву\w+|участник\w*|подключ\w+"
-    r"|в\s+состав\w*|объедин\w+|подпис\w+|также\s+(?:в\s+)?(?:кластер|проект)\w*",
+    r"|в\s+состав\w*|объедин\w+|подпис\w+|также\s+(?:в\s+)?(?:кластер|проект)\w*"
+    r"|(?:прим|приня|принима|прин)\w*\s+участие",
     re.I,
 )
 _MEMBERSHIP = re.compile(
@@ -164,6 +168,9 @@ def find_bases(
     text = doc.text
     bases: list[tuple[Org, int]] = []
     cue_mentions: list[tuple[Org, int, int]] = []
+    # Bases made so by the words after them («X откроет кластер», «X получит грант»): names
+    # coordinated right before such a name share its role («В A и B колледжах откроются …»).
+    subjects: list[int] = []
     for college in colleges:
         for start, end in sorted(college.mentions):
             after = text[end : min(doc.line_of(start)[1], end + 80)]
@@ -182,10 +189,13 @@ def find_bases(
                 and _WINNER_AFTER.match(after)
                 and not _NETWORK_CUE.search(text[sentence.start : start])
             )
-            cued = cluster_talk and (_cue_before(doc, start) or _BASE_AFTER.match(after))
+            cued_before = cluster_talk and _cue_before(doc, start)
+            cued = cued_before or (cluster_talk and _BASE_AFTER.match(after))
             if cued or paired or winner:
                 bases.append((college, start))
                 cue_mentions.append((college, start, end))
+                if not cued_before and not paired:
+                    subjects.append(start)
                 break
     if not bases and cluster_talk:
         for college in colleges:
@@ -218,7 +228,7 @@ def find_bases(
                     )
                     for e in ends
                     if e <= start
-                ):
+                ) or any(re.fullmatch(r"\s*(?:,|и)\s*", text[end:s]) for s in subjects if end <= s):
                     bases.append((college, start))
                     cue_mentions.append((college, start, end))
                     changed = True
@@ -370,6 +380,8 @@ def _industry_name(name: str) -> bool:
     from extraction.places import _near_industry
     from extraction.reference import INDUSTRY_STEMS
 
+    if "«" in name:
+        return False  # «Агрокомплекс «Иванисово»»: a company named with its own quoted name
     lowered = name.lower().replace("ё", "е")
     first = lowered.split()[0] if lowered.split() else ""
     return any(lowered.startswith(stem) for stems in INDUSTRY_STEMS.values() for stem in stems) or (
@@ -432,7 +444,8 @@ def find_employers(
         for start, end in org.mentions:
             # A name inside a company's quoted name («ФКП «Пермский пороховой завод»») is
             # that name's part, read with its legal form below.
-            within_quote = any(qs < start and end < qe for qs, qe in doc.quotes)
+            # (A quoted speech listing companies is no name: «Среди подписантов — АО «…», …».)
+            within_quote = any(qs < start and end < qe and qe - qs <= 80 for qs, qe in doc.quotes)
             if inside(start) and free(start, end) and not within_quote:
                 add(start, end, org.name, org)
                 break
