@@ -159,8 +159,12 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
         elif char == "»" and opened:
             start = opened.pop()
             # Quotes inside a quotation are kept when it is a whole speech, not a name with a
-            # quoted part («АО «Завод»»).
-            if not opened or index - opened[0] > 80:
+            # quoted part: «АО «Завод»» (the inner quote closes right before the outer one),
+            # «АО «ОХК «Уралхим»» (one closing quote for two, the inner one close to the first).
+            speech = (
+                start - opened[0] > 30 and text[index + 1 : index + 2] != "»" if opened else False
+            )
+            if not opened or index - opened[0] > 80 or speech:
                 spans.append((start, index + 1))
     for match in re.finditer(r'"([^"\n]{1,120})"', text):
         spans.append((match.start(), match.end()))
