@@ -50,7 +50,10 @@ SOURCE_CUES: list[tuple[re.Pattern, str, bool]] = [
     (re.compile(r"грант\w*", re.I), "federal", True),
     (
         re.compile(
-            r"(?:краев|областн|регионал\w*|республиканск|окружн)\w*\s+(?:бюджет|казн|средств|финансир|миллион|финансов\w+\s+поддержк)",
+            r"(?:краев|областн|регионал\w*|республиканск|окружн)\w*\s+(?:бюджет|казн|средств|финансир"
+            r"|софинансир|миллион|финансов\w+\s+поддержк)"
+            # «100 млн из федерального бюджета и 20 млн из областного»: the noun left out
+            r"|\bиз\s+(?:краев|областн|регионал|республиканск|окружн)\w+(?!\s+[а-яё])",
             re.I,
         ),
         "regional",
@@ -278,8 +281,44 @@ def _named_in(doc: Doc, k: int, clusters: list[ClusterProposal]) -> list[str]:
     ]
 
 
+def _paired_base(
+    doc: Doc, si: int, clusters: list[ClusterProposal], mention: MoneyMention, group
+) -> str | None:
+    """In a sentence that names each base with its own sums — «X (100 млн рублей), Y (70 млн
+    рублей)», «X получит 100 млн, Y — 60,5 млн», «Грант в 100 млн получит X, 60,5 млн — Y» —
+    the base a sum goes with: the one before it when the sentence starts with a base, the one
+    after it when it starts with a sum. None when the names and sums do not alternate so."""
+    sentence = doc.sentences[si]
+    events = sorted(
+        [
+            (p, "base", c.key)
+            for c in clusters
+            for p, _e in c.base_college.mentions
+            if sentence.start <= p < sentence.end
+        ]
+        + [(m.start, "sum", id(m)) for m in group]
+    )
+    runs: list[list[tuple[int, str, object]]] = []
+    for event in events:
+        if runs and runs[-1][0][1] == event[1]:
+            runs[-1].append(event)
+        else:
+            runs.append([event])
+    base_runs = [r for r in runs if r[0][1] == "base"]
+    if len(base_runs) < 2 or any(len(r) != 1 for r in base_runs):
+        return None  # «на базе A и B …»: names listed together share their sums
+    sums_first = runs[0][0][1] == "sum"
+    if (sums_first and runs[-1][0][1] != "base") or (not sums_first and runs[0][0][1] != "base"):
+        return None
+    for index, run in enumerate(runs):
+        if run[0][1] == "sum" and any(e[2] == id(mention) for e in run):
+            neighbour = runs[index + 1] if sums_first else runs[index - 1]
+            return neighbour[0][2] if neighbour[0][1] == "base" else None
+    return None
+
+
 def money_scope(
-    doc: Doc, si: int, clusters: list[ClusterProposal], mention: MoneyMention
+    doc: Doc, si: int, clusters: list[ClusterProposal], mention: MoneyMention, group=()
 ) -> list[str]:
     """The clusters a sum is for: see the module's docstring. [] for none."""
     if not clusters:
@@ -288,6 +327,9 @@ def money_scope(
     if _NATIONAL.search(sentence.text):
         return []
     named = _named_in(doc, si, clusters)
+    paired = _paired_base(doc, si, clusters, mention, group or [mention]) if named else None
+    if paired is not None and not _EACH_WORDS.search(sentence.text):
+        return [paired]
     if named:
         # «Орловский автодорожный техникум получит 60,5 млн …»: in a sentence naming several
         # bases, the base named last before the sum.
@@ -403,7 +445,7 @@ def attribute_money(
             if is_total and source == "employer" and loose is not None and not loose[2]:
                 # «общая сумма инвестиций …»: a loose word names no payer of a total.
                 source, cue = UNKNOWN, ""
-            scope = money_scope(doc, si, clusters, mention)
+            scope = money_scope(doc, si, clusters, mention, group)
             year = None
             ym = YEAR.search(text, sentence.start, sentence.end)
             if ym and len(set(YEAR.findall(text[sentence.start : sentence.end]))) == 1:

@@ -230,6 +230,8 @@ def find_organisations(text: str, ws: list[Word]) -> list[Org]:
                     or lang.any_reading(w.text, "ADJF", "gent")
                 )
                 and lang.lemma(w.text) not in COLLEGE_HEADS | EMPLOYER_HEADS
+                # «… техникум стали победителями»: a verb, not the genitive of «сталь»
+                and not lang.any_reading(w.text, "VERB")
             ):
                 if lang.any_reading(w.text, "NOUN", "gent") and not lang.has_tag(w.text, "ADJF"):
                     right = j

@@ -33,7 +33,9 @@ _BASE_BEFORE = re.compile(
     r"|площадк\w+\s+(?:для\s+)?(?:\w+\s+)?кластер\w*|главн\w+\s+площадк\w+"
     # «Победителями отбора стали X и Y», «Грант получили X и Y»: the winners are the bases
     r"|(?:победител|получател)\w*\s+(?:[а-яё]+\s+){0,4}?(?:стал\w*|станут|являются)"
-    r"|\bгрант\w*\s+(?:[а-яё]+\s+){0,3}?получ\w+",
+    r"|\bгрант\w*[^.;]{0,50}?\sполуч\w+"
+    # «…, 60,5 млн рублей — Курский базовый медицинский колледж»: a sum given to a name
+    r"|(?:млн|млрд|миллион\w*|миллиард\w*)\.?\s+(?:рублей|руб\.?)\s*[—–]\s*$",
     re.I,
 )
 # «кластер … в X», «центр «…» при X»: the cue must end right before the name.
@@ -41,6 +43,8 @@ _BASE_BEFORE_ADJACENT = re.compile(r"(?:кластер|центр|ОПЦ)\w*[^.;
 _BASE_AFTER = re.compile(
     r"^[\s,–—-]*(?:[«(][^»)]{1,40}[»)]\s*)?(?:котор\w+\s+)?(?:является|стал\w*|станет|будет|–|—)?"
     r"\s*(?:базов|базой|основой|ядром|площадкой)"
+    # «Курганский технологический колледж (базовая организация), …»
+    r"|^\s*\(\s*(?:базов|ядро\b|основн\w+\s+организаци)"
     # «в X появится кластер атомной отрасли», «в X открылся кластер по педагогике»
     r"|^\s*(?:[«(][^»)]{1,40}[»)]\s*)?(?:появит\w+|появил\w+|откро\w+|открыл\w*|начал\w*\s+работу"
     r"|заработа\w+|будет\s+создан\w*|создан\w*|работает|действует)\s+(?:\w+\s+){0,2}"
@@ -109,6 +113,14 @@ def _cue_before(doc: Doc, start: int) -> bool:
     cue = None
     for m in _BASE_BEFORE.finditer(before):
         cue = m
+    if (
+        cue is not None
+        and before.rfind("(", 0, cue.start()) > before.rfind(")", 0, cue.start())
+        and ")" in before[cue.end() :]
+    ):
+        # «X (базовая организация), Y и Z»: a cue in brackets closed before this name is the
+        # name's before it («(с базовой организацией Павловский техникум)» is this one's).
+        return False
     if cue is not None:
         rest = before[cue.end() :]
         if re.search(r"сетев|войд|вошл|присоедин|участву", rest, re.I):
@@ -224,7 +236,8 @@ def find_bases(
             for start, end in college.mentions:
                 if any(
                     re.fullmatch(
-                        r"\s*(?:\([^()]{1,20}\))?\s*(?:,|и|,?\s*а\s+также)\s*", text[e:start]
+                        r"\s*(?:\((?![^()]*баз)[^()]{1,20}\))?\s*(?:,|и|,?\s*а\s+также)\s*",
+                        text[e:start],
                     )
                     for e in ends
                     if e <= start

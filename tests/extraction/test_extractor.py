@@ -559,3 +559,62 @@ def test_budget_places_are_the_intake_and_healthcare_organisations_are_employers
     )
     figures = [(f.kind, f.value) for f in extract(text).figures]
     assert figures == [("intake", 275), ("employers", 12)]
+
+
+def test_a_base_marked_in_brackets_is_the_base_and_the_names_after_it_are_network():
+    text = (
+        "Кластер объединит Курганский технологический колледж (базовая организация), "
+        "Шадринский политехнический колледж и Катайский профессионально-педагогический техникум."
+    )
+    (cluster,) = extract(text).clusters
+    assert cluster.base_college.name == "Курганский технологический колледж"
+    assert [o.name for o in cluster.network_colleges] == [
+        "Шадринский политехнический колледж",
+        "Катайский профессионально-педагогический техникум",
+    ]
+
+
+def test_a_verb_after_a_name_is_not_read_as_its_genitive():
+    text = (
+        "Орловский автодорожный техникум и Орловский технологический техникум стали "
+        "победителями отбора «Профессионалитета»."
+    )
+    assert [c.base_college.name for c in extract(text).clusters] == [
+        "Орловский автодорожный техникум",
+        "Орловский технологический техникум",
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "В области начнут работу три кластера: на базе Брянского строительного колледжа "
+        "(100 млн рублей), Брянского аграрного техникума (70 млн рублей) и Брянского "
+        "медицинского колледжа (60,5 млн рублей).",
+        "Грант в размере 100 млн рублей получит Брянский строительный колледж, 70 млн рублей — "
+        "Брянский аграрный техникум, 60,5 млн рублей — Брянский медицинский колледж.",
+    ],
+)
+def test_each_base_named_with_its_own_sum_in_one_sentence_gets_that_sum(text):
+    extraction = extract(text)
+    bases = {c.key: c.base_college.name for c in extraction.clusters}
+    assert [(m.amount, bases[m.clusters[0]]) for m in extraction.money] == [
+        (Decimal(100_000_000), "Брянский строительный колледж"),
+        (Decimal(70_000_000), "Брянский аграрный техникум"),
+        (Decimal(60_500_000), "Брянский медицинский колледж"),
+    ]
+    assert all(len(m.clusters) == 1 for m in extraction.money)
+
+
+def test_regional_co_financing_and_a_budget_whose_noun_is_left_out_are_regional():
+    text = (
+        "На базе Ижевского политехнического колледжа создадут кластер (федеральный грант — "
+        "100 млн рублей, региональное софинансирование — 30 млн рублей). На оснащение "
+        "направят ещё 50 млн рублей из федерального бюджета и 20 млн рублей из областного."
+    )
+    assert [(m.amount, m.source) for m in extract(text).money] == [
+        (Decimal(100_000_000), "federal"),
+        (Decimal(30_000_000), "regional"),
+        (Decimal(50_000_000), "federal"),
+        (Decimal(20_000_000), "regional"),
+    ]
