@@ -34,6 +34,8 @@ _BASE_BEFORE = re.compile(
     # «Победителями отбора стали X и Y», «Грант получили X и Y»: the winners are the bases
     r"|(?:победител|получател)\w*\s+(?:[а-яё]+\s+){0,4}?(?:стал\w*|станут|являются)"
     r"|\bгрант\w*[^.;]{0,50}?\sполуч\w+"
+    # «Ещё 60,5 млн рублей получит X», «По 100 млн рублей получат X и Y»
+    r"|(?:рубл\w*|руб\.?)\s+(?:[а-яё]+\s+){0,2}?получ\w+\s+$"
     # «…, 60,5 млн рублей — Курский базовый медицинский колледж»: a sum given to a name
     r"|(?:млн|млрд|миллион\w*|миллиард\w*)\.?\s+(?:рублей|руб\.?)\s*[—–]\s*$",
     re.I,
@@ -68,7 +70,7 @@ _NETWORK_CUE = re.compile(
 )
 _MEMBERSHIP = re.compile(
     r"кластер|центр|проект|ОПЦ|сетев|к\s+нему|в\s+него|к\s+ним|консорциум|соглашени|подписан"
-    r"|документ|\bв\s+(?:его|их)\s+состав",
+    r"|документ|\bв\s+(?:его|их)\s+(?:состав|создани)",
     re.I,
 )
 _FOLLOW_ON = re.compile(r"^\s*(?:Среди\s+них|В\s+их\s+числе|Это\b|Ими\s+стали|ИМИ\s+стали)", re.I)
@@ -79,7 +81,8 @@ _CLUSTER_TALK = re.compile(
 )
 _EMPLOYER_CUE = re.compile(
     r"партн[её]р\w*|работодател\w*|совместно\s+с|при\s+участии|якорн\w+|опорн\w+"
-    r"|ключев\w+\s+предприяти\w+|поддержал\w*|поддерживаются|реальными\s+производствами"
+    r"|ключев\w+\s+предприяти\w+|поддержал\w*|поддержива\w+|при\s+поддержке"
+    r"|реальными\s+производствами"
     r"|заключено\s+между|подписан\w*|соглашени\w+|вместе\s+с",
     re.I,
 )
@@ -385,6 +388,8 @@ def _employer_name(text: str, start: int, end: int) -> str:
     )
     if head is None or any(not lang.any_reading(w, "ADJF") for w in parts[:head]):
         return raw
+    if parts[head].isupper():
+        return raw  # «РУСАЛ»: an abbreviation is no word to inflect
     return " ".join(lang.to_nominative(parts[: head + 1], head) + parts[head + 1 :])
 
 
@@ -511,7 +516,12 @@ def find_employers(
             continue
         if any(qs < m.start() < qe for qs, qe in doc.quotes):
             continue  # a quoted name is read whole, with its legal form, or not at all
-        add(m.start(), m.end(), m.group())
+        end = m.end()
+        # «ЕВРАЗ ЗСМК», «ЕВРАЗ НТМК»: a group's name and its plant's, one company
+        joined = _ABBREVIATION.match(text, end + 1) if text[end : end + 1] == " " else None
+        if joined and joined.group() not in _NOT_EMPLOYERS and free(joined.start(), joined.end()):
+            end = joined.end()
+        add(m.start(), end, text[m.start() : end])
     return sorted(found, key=lambda o: min(s for s, _e in o.mentions))
 
 
