@@ -124,6 +124,7 @@ def find_organisations(text: str, ws: list[Word]) -> list[Org]:
     index_of = {w.start: i for i, w in enumerate(ws)}
 
     # 1. A form or head followed by a quoted name: ГАПОУ «…», колледж «Энергия», АО «БТК групп».
+    shared_head: tuple[int, str] | None = None  # a plural head's last quote: (its end, head)
     for qs, qe in quotes:
         before = [w for w in ws if w.end <= qs][-5:]
         inner = text[qs + 1 : qe - 1].strip()
@@ -143,12 +144,15 @@ def find_organisations(text: str, ws: list[Word]) -> list[Org]:
             and not re.search(r"\bв\s+рамках|\bпроекта\s*$|\bпрограммы\s*$", inner)
         ):
             has_form = prev is not None and prev.lower in COLLEGE_FORMS
-            # «модели «Эффективный колледж»»: a quote named by the noun before it is no college.
+            # «модели «Эффективный колледж»»: a quote named by the noun before it is no college;
+            # but «… профессионального образовательного учреждения «Пермский авиационный
+            # техникум»» spells the legal form out.
             if (
                 not has_form
                 and prev is not None
                 and prev.is_word
                 and lang.has_tag(prev.text, "NOUN")
+                and lang.lemma(prev.text) not in {"учреждение", "организация"}
             ):
                 used.append((qs, qe))
                 continue
@@ -163,6 +167,16 @@ def find_organisations(text: str, ws: list[Word]) -> list[Org]:
         ):
             start, label = _with_adjectives(text, ws, index_of[prev.start], prev_lemma)
             add("college", start, qe, label + " " + text[qs:qe])
+            if prev_lemma in COLLEGE_HEADS and lang.has_tag(prev.text, "plur"):
+                shared_head = (qe, prev_lemma)  # «колледжей «Энергия» и «Сфера»»
+            continue
+        if (
+            shared_head is not None
+            and re.fullmatch(r"\s*(?:,|и)\s*", text[shared_head[0] : qs])
+            and inner_words[0].is_capitalised
+        ):
+            add("college", qs, qe, shared_head[1] + " " + text[qs:qe])
+            shared_head = (qe, shared_head[1])
             continue
         if prev.lower == "пк" or (prev.text == "ПК"):
             add("college", prev.start, qe, "ПК " + text[qs:qe])
