@@ -61,7 +61,11 @@ SOURCE_CUES: list[tuple[re.Pattern, str, bool]] = [
     ),
     (
         re.compile(
-            r"бюджет\w*\s+(?:субъекта|региона|края|области|республики|округа|[А-ЯЁ]\w+ской\s+области)",
+            r"бюджет\w*\s+(?:субъекта|региона|края|области|республики|округа|[А-ЯЁ]\w+ской\s+области"
+            # a federal city's budget is its subject's: «из бюджета города Москвы»
+            r"|(?:города\s+)?(?:Москвы|Санкт-Петербурга|Севастополя))"
+            r"|со\s+стороны\s+(?:региона|области|края|республики|субъекта|правительства\s+(?:области"
+            r"|края|республики|региона))",
             re.I,
         ),
         "regional",
@@ -69,7 +73,9 @@ SOURCE_CUES: list[tuple[re.Pattern, str, bool]] = [
     ),
     (
         re.compile(
-            r"средств\w*\s+(?:работодател|предприят|компани|партнер|партнёр|бизнес|инвестор)", re.I
+            r"(?:средств\w*|со\s+стороны)\s+(?:работодател|предприят|компани|партнер|партнёр|бизнес"
+            r"|инвестор)",
+            re.I,
         ),
         "employer",
         True,
@@ -211,6 +217,13 @@ def money_source(
         cue = cue_in(piece)
         if cue:
             return cue[0], cue[1], mixed
+    cue = cue_in(after_own[len(after) :]) if after_own != after else None
+    if cue and cue[2]:
+        return (
+            cue[0],
+            cue[1],
+            mixed,
+        )  # «… 100 млн рублей. Деньги поступили из федерального бюджета.»
     return UNKNOWN, "", mixed
 
 
@@ -400,7 +413,12 @@ def attribute_money(
     for si, group in sorted(by_sentence.items()):
         sentence = doc.sentences[si]
         following = doc.sentences[si + 1].text if si + 1 < len(doc.sentences) else ""
-        follow = following if re.match(r"(?:Это|Эти)\s", following) else ""
+        # «… получил 100 млн рублей. Деньги поступили из федерального бюджета.»
+        follow = (
+            following
+            if re.match(r"(?:Это|Эти|Деньги|Средства|Эти\s+средства|Эта\s+сумма)\s", following)
+            else ""
+        )
         for i, mention in enumerate(group):
             source, cue, mixed = money_source(
                 text, sentence, group, i, follow if i == len(group) - 1 else ""
@@ -412,7 +430,16 @@ def attribute_money(
                     ) : mention.start
                 ]
             ) or bool(_TOTAL_AFTER.match(text[mention.end : mention.end + 20]))
-            if source == UNKNOWN and not mixed:
+            cofinancing = bool(
+                re.search(
+                    r"софинансир\w*\s*(?:[—–-]|составит|состав|$)",
+                    text[max(sentence.start, mention.start - 40) : mention.start],
+                    re.I,
+                )
+            )
+            if source == UNKNOWN and not mixed and not cofinancing:
+                # («средства софинансирования — 10 млн»: another budget than the one named
+                # before, which the text does not name: none governs it.)
                 begin = group[i - 1].end if i else sentence.start
                 end = group[i + 1].start if i + 1 < len(group) else sentence.end
                 # A total is no company's («130 млн: …, 20 выделит «БТК Групп»»).

@@ -134,6 +134,12 @@ def _place_cluster(
     # Industry: on the base's line of a list, else the closest industry word in its sentence,
     # else in the neighbouring ones (not those naming another base).
     other_bases = [p for p in base_positions if p != position]
+    # Every mention of another base, not only the one that made it a base: a sentence that
+    # comes back to another cluster («Кластер машиностроения на базе электромеханического
+    # техникума …») names that cluster's industry, not this one's.
+    other_mentions = other_bases + [
+        s for other in all_bases if other is not cluster.base_college for s, _e in other.mentions
+    ]
     line = doc.line_of(position)
     in_line = [h for h in mentions.industries if line[0] <= h.start < line[1] and h.strong]
     in_line = [h for h in in_line if not any(line[0] <= p < line[1] for p in other_bases)]
@@ -144,7 +150,9 @@ def _place_cluster(
         ]
         if k != si:
             found = [
-                h for h in found if not any(sents[k].start <= p < sents[k].end for p in other_bases)
+                h
+                for h in found
+                if not any(sents[k].start <= p < sents[k].end for p in other_mentions)
             ]
             if several_clusters(sents[k].text):
                 found = []  # «Ранее два кластера создали …»: a sentence about other clusters

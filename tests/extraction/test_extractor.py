@@ -679,3 +679,32 @@ def test_a_sum_before_its_verb_and_base_goes_to_that_base():
 )
 def test_a_spelled_out_legal_form_and_a_plural_head_before_quoted_names(text, bases):
     assert [c.base_college.name for c in extract(text).clusters] == bases
+
+
+@pytest.mark.parametrize(
+    ("wording", "source"),
+    [
+        ("Из бюджета города Москвы на оснащение выделено 120 млн рублей.", "regional"),
+        ("Софинансирование со стороны региона составит 120 млн рублей.", "regional"),
+        (
+            "Колледж получил 120 млн рублей на создание кластера. Деньги поступили из "
+            "федерального бюджета.",
+            "federal",
+        ),
+    ],
+)
+def test_a_budget_named_around_the_sum_in_the_wordings_of_the_second_pass(wording, source):
+    text = "Кластер создан на базе Московского колледжа связи и информатики. " + wording
+    ((amount, found),) = [(m.amount, m.source) for m in extract(text).money]
+    assert (amount, found) == (Decimal(120_000_000), source)
+
+
+def test_co_financing_is_not_the_budget_named_before_it():
+    text = (
+        "Кластер создан на базе Тульского политехнического колледжа. Средства федерального "
+        "гранта — 100 млн рублей, средства софинансирования — 10 млн рублей."
+    )
+    assert [(m.amount, m.source) for m in extract(text).money] == [
+        (Decimal(100_000_000), "federal"),
+        (Decimal(10_000_000), "unknown"),
+    ]
