@@ -353,6 +353,25 @@ def money_scope(
             if sentence.start <= p < mention.start
         ]
         if len(named) > 1 and before and not _TOGETHER.search(sentence.text):
+            # «A, B и C получили суммарно 285,1 млн»: bases listed together before the sum
+            # share it (joint, never split); else the base named last before it.
+            spans = sorted(
+                (p, e, c.key)
+                for c in clusters
+                for p, e in c.base_college.mentions
+                if sentence.start <= p < mention.start
+            )
+            listed = [spans[-1]]
+            for span in reversed(spans[:-1]):
+                if re.fullmatch(
+                    r"(?:\s+[А-ЯЁ][а-яё-]+)?\s*(?:,|и)\s*", doc.text[span[1] : listed[-1][0]]
+                ):
+                    listed.append(span)
+                else:
+                    break
+            keys = list(dict.fromkeys(key for _p, _e, key in reversed(listed)))
+            if len(keys) > 1:
+                return keys
             return [max(before)[1]]
         return named
     if len(clusters) == 1:
@@ -637,7 +656,8 @@ _ONE_CLUSTER = re.compile(
 )
 _INTAKE = re.compile(
     r"приступ\w*\s+к\s+(?:обучению|занятиям)|к\s+(?:обучению|занятиям)\s+приступ"
-    r"|начн\w+\s+обучени|начал\w*\s+обучени|набор\w*",
+    r"|начн\w+\s+обучени|начал\w*\s+обучени|набор\w*"
+    r"|поступивш\w*|поступил\w*\s+на\s+(?:первый|1)\s+курс",
     re.I,
 )
 _WINNERS = re.compile(r"победител|получ\w+|выигра\w+|заявк", re.I)

@@ -323,12 +323,24 @@ def find_organisations(text: str, ws: list[Word]) -> list[Org]:
                     break  # a surname or noun ends the name
             if last is not None:
                 right = last
+        # «колледж сервиса Оренбурга»: a lower-case name that carries its city in the genitive
+        # right after it is a name (not a body: «… Минобразования Чувашии»); the city stays
+        # out of the name, as the registry writes it.
+        k = right + 1
+        city = (
+            k < len(ws)
+            and ws[k].is_word
+            and ws[k].is_capitalised
+            and not text[ws[right].end : ws[k].start].strip()
+            and lang.any_reading(ws[k].text, "Geox", "gent")
+            and not lang.any_reading(ws[k].text, "Orgn")
+        )
         has_left = left < i and ws[left].is_capitalised
         # A lower-case name where its context says it is one: «на базе колледжа информационных
         # технологий», «кластер … в колледже водного транспорта», «(технологический колледж)»,
         # «A и автодорожный техникум».
         if not has_left and not word.is_capitalised and (left < i or right > i):
-            has_left = _named_by_context(text, ws, left, used)
+            has_left = city or _named_by_context(text, ws, left, used)
         # «на базе Колледжа строительства и профессиональных технологий»: a capitalised head
         # with its genitive dependents is a name too (not at a sentence start, where any
         # word is capitalised).

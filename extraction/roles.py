@@ -176,6 +176,21 @@ def _list_item(doc: Doc, start: int) -> tuple[int, int] | None:
     return None
 
 
+def _listed_before(
+    text: str, colleges: list[Org], college: Org, start: int
+) -> set[tuple[int, int]]:
+    """Mentions of other colleges listed right before `start` («A, B и C»): A's and B's."""
+    spans = sorted(span for other in colleges if other is not college for span in other.mentions)
+    fellows: set[tuple[int, int]] = set()
+    edge = start
+    for s, e in reversed(spans):
+        # («… техникум Орска и …»: a city in the genitive may stand between)
+        if e <= edge and re.fullmatch(r"(?:\s+[А-ЯЁ][а-яё-]+)?\s*(?:,|и)\s*", text[e:edge]):
+            fellows.add((s, e))
+            edge = s
+    return fellows
+
+
 def find_bases(
     doc: Doc, colleges: list[Org], industry_hits: list[Hit], cluster_talk: bool
 ) -> list[tuple[Org, int]]:
@@ -192,11 +207,14 @@ def find_bases(
             item = _list_item(doc, start) if cluster_talk else None
             paired = item is not None and any(item[0] <= h.start < item[1] for h in industry_hits)
             sentence = doc.sentences[doc.sentence_of(start)]
+            # (Names listed right before this one — «A, B и C получили …» — are its fellow
+            # subjects, not others it is said of.)
+            fellows = _listed_before(text, colleges, college, start)
             others_before = any(
-                sentence.start <= s < start
+                sentence.start <= s < start and (s, e) not in fellows
                 for other in colleges
                 if other is not college
-                for s, _e in other.mentions
+                for s, e in other.mentions
             )
             winner = (
                 cluster_talk

@@ -708,3 +708,31 @@ def test_co_financing_is_not_the_budget_named_before_it():
         (Decimal(100_000_000), "federal"),
         (Decimal(10_000_000), "unknown"),
     ]
+
+
+def test_bases_listed_before_one_sum_share_it_as_joint_money():
+    text = (
+        "В области появятся новые кластеры «Профессионалитета». Губернатор отметил, что "
+        "Оренбургский колледж экономики и информатики, Орский нефтяной техникум и "
+        "Оренбургский областной медицинский колледж получили суммарно 285,1 млн рублей."
+    )
+    extraction = extract(text)
+    assert [c.base_college.name for c in extraction.clusters] == [
+        "Оренбургский колледж экономики и информатики",
+        "Орский нефтяной техникум",
+        "Оренбургский областной медицинский колледж",
+    ]
+    ((amount, scope),) = [(m.amount, m.clusters) for m in extraction.money]
+    assert (amount, scope) == (Decimal("285100000"), ["c1", "c2", "c3"])
+
+
+def test_a_federal_citys_adjective_names_the_city_and_new_students_are_the_intake():
+    text = (
+        "Железнодорожный кластер открылся на площадке Санкт-Петербургского техникума "
+        "железнодорожного транспорта. Лаборатории подготовлены для первых 160 студентов, "
+        "поступивших на первый курс."
+    )
+    extraction = extract(text)
+    (cluster,) = extraction.clusters
+    assert cluster.region == "Санкт-Петербург"
+    assert [(f.kind, f.value) for f in extraction.figures] == [("intake", 160)]
