@@ -383,6 +383,14 @@ def _segments(doc: Doc, clusters: list[ClusterProposal]) -> list[tuple[int, int]
             continue
         first = cues[0]
         spans.append((sentence.start + first.start(), sentence.end))
+        if sentence.text.rstrip().endswith(":"):
+            # «Партнерами выступают:» and a list under it, one item a line
+            previous = sentence.text
+            for item in doc.sentences[index + 1 :]:
+                if not (_LIST_MARK.match(item.text) or previous.rstrip().endswith((":", ";", ","))):
+                    break
+                spans.append((item.start, item.end))
+                previous = item.text
         became = re.search(
             r"стал\w*\s+(?:одним\s+из\s+|одной\s+из\s+)?$", sentence.text[: first.start()], re.I
         )

@@ -736,3 +736,17 @@ def test_a_federal_citys_adjective_names_the_city_and_new_students_are_the_intak
     (cluster,) = extraction.clusters
     assert cluster.region == "Санкт-Петербург"
     assert [(f.kind, f.value) for f in extraction.figures] == [("intake", 160)]
+
+
+def test_employers_listed_one_a_line_under_a_partner_cue_and_compound_heads():
+    text = (
+        "Кластер создан на базе Пермского химико-технологического техникума. "
+        "Партнерами выступают:\n- ООО «ЛУКОЙЛ-Пермь»;\n- АО «Сорбент»;\n"
+        "- Ижевский мотозавод «Аксион-холдинг».\n\nОбучение начнётся 1 сентября."
+    )
+    (cluster,) = extract(text).clusters
+    assert [o.name for o in cluster.employers] == [
+        "ООО «ЛУКОЙЛ-Пермь»",
+        "АО «Сорбент»",
+        "Ижевский мотозавод «Аксион-холдинг»",
+    ]
