@@ -151,6 +151,13 @@ _SEVERAL = re.compile(
 )
 
 
+_ONE_RECIPIENT = re.compile(
+    r"\b(?:колледж|техникум|кластер|центр|учреждение|академия|училище|он|она)\s+(?:[а-яё]+\s+)?"
+    r"(?:получ|привл[её]к|выигра)\w*",
+    re.I,
+)
+
+
 _SEVERAL_CLUSTERS = re.compile(
     r"кластер(?:ов|ы|ам|ах)\b|центр(?:ов|ы|ам|ах)\b"
     r"|\b(?:дв|тр|четыр|пят|шест|сем|восем)\w*\s+(?:[а-яё-]+\s+){0,2}(?:кластер|центр)",
@@ -375,8 +382,11 @@ def money_scope(
             return [max(before)[1]]
         return named
     if len(clusters) == 1:
-        # «200 млн на создание двух кластеров» with one base found: the region's, not its.
-        return [] if _SEVERAL.search(sentence.text) else [clusters[0].key]
+        # «200 млн на создание двух кластеров» with one base found: the region's, not its;
+        # but «В рамках программы создания кластеров колледж получил 100 млн»: one recipient.
+        if _SEVERAL.search(sentence.text) and not _ONE_RECIPIENT.search(sentence.text):
+            return []
+        return [clusters[0].key]
     if _TOGETHER.search(sentence.text):
         # «на эти цели»: the clusters the sentences before speak of, else all of them.
         for k in range(si - 1, max(-1, si - 3), -1):

@@ -30,6 +30,7 @@ _BASE_BEFORE = re.compile(
     r"на\s+базе|базов\w+\s+(?:площадк|организаци|образовательн|профессиональн|учреждени|колледж)\w*"
     r"|\bбаз(?:ой|а)\s+(?:\S+\s+){0,5}?(?:стан|стал|будет|явля)\w*"
     r"|ядр(?:ом|о)\s+(?:нового\s+)?кластер\w*|флагманск\w+|базир\w+\s+(?:в|на)"
+    r"|(?:оператор|координатор)\w*\s+(?:нового\s+)?(?:кластер|центр|проект)\w*"
     r"|площадк\w+\s+(?:для\s+)?(?:\w+\s+)?кластер\w*|главн\w+\s+площадк\w+"
     # «Победителями отбора стали X и Y», «Грант получили X и Y»: the winners are the bases
     r"|(?:победител|получател)\w*\s+(?:[а-яё]+\s+){0,4}?(?:стал\w*|станут|являются)"
@@ -44,7 +45,8 @@ _BASE_BEFORE = re.compile(
 _BASE_BEFORE_ADJACENT = re.compile(r"(?:кластер|центр|ОПЦ)\w*[^.;:]{0,80}?\s(?:в|во|при)\s+$", re.I)
 _BASE_AFTER = re.compile(
     r"^[\s,–—-]*(?:[«(][^»)]{1,40}[»)]\s*)?(?:котор\w+\s+)?(?:является|стал\w*|станет|будет|–|—)?"
-    r"\s*(?:базов|базой|основой|ядром|площадкой)"
+    r"\s*(?:базов|базой|основой|ядром|площадкой|оператором\s+(?:кластер|центр)|координатором\s+"
+    r"(?:кластер|центр))"
     # «Курганский технологический колледж (базовая организация), …»
     r"|^\s*\(\s*(?:базов|ядро\b|основн\w+\s+организаци)"
     # «в X появится кластер атомной отрасли», «в X открылся кластер по педагогике»
@@ -58,7 +60,9 @@ _BASE_AFTER = re.compile(
 # «X получит грант …», «X стал победителем конкурса»: the college is what the money or the
 # win is for (its sentence talks of clusters or grants, checked by the caller).
 _WINNER_AFTER = re.compile(
-    r"^[^.;]{0,60}?(?:получ\w+|выигра\w+|стал\w*\s+(?:победител|участник)|одержал\w*\s+побед"
+    r"^[^.;]{0,60}?(?:получ\w+|выигра\w+|стал\w*\s+(?:(?:одним|одной)\s+из\s+)?(?:победител"
+    r"|участник)|одержал\w*\s+побед|победил\w*"
+    r"|признан\w*\s+(?:одним\s+из\s+)?победител|прош[её]л\w*\s+(?:конкурсн\w+\s+)?отбор"
     r"|вош(?:ел|ёл|ли|ла)\s+в\s+число\s+победител|[–—]\s+\d)",
     re.I,
 )
@@ -108,6 +112,13 @@ _NOT_ORG_WORDS = re.compile(
 )
 
 
+_SPELLED_FORM = re.compile(
+    r"(?:(?:государственн|бюджетн|автономн|казенн|казённ|профессиональн|образовательн|краев"
+    r"|областн|республиканск|муниципальн|частн|негосударственн|федеральн|окружн)\w*\s+)+"
+    r"(?:учреждени|организаци)\w*|(?<![А-ЯЁа-яё])[А-ЯЁ]{2,7}(?:\s+[А-ЯЁ]{2,3})?(?=\s*$)",
+)
+
+
 def _cue_before(doc: Doc, start: int) -> bool:
     sentence = doc.sentences[doc.sentence_of(start)]
     line_start = doc.line_of(start)[0]
@@ -125,10 +136,19 @@ def _cue_before(doc: Doc, start: int) -> bool:
         # name's before it («(с базовой организацией Павловский техникум)» is this one's).
         return False
     if cue is not None:
-        rest = before[cue.end() :]
+        # «на базе государственного бюджетного профессионального образовательного учреждения
+        # «…»», «на базе ГБПОУ ИО «…»»: a legal form between the cue and the name is the name's
+        rest = _SPELLED_FORM.sub(" ", before[cue.end() :])
         if re.search(r"сетев|войд|вошл|присоедин|участву", rest, re.I):
             return False
         if not cue.group().lower().startswith("на") or rest.strip(" \n").count(" ") <= 1:
+            return True
+        # «на базе двух колледжей — X и Y», «на базе трёх техникумов: X, Y и Z»
+        if re.fullmatch(
+            r"\s*(?:[а-яё]+\s+){0,3}?(?:колледж|техникум|организаци|учреждени)\w*\s*[—–:-]\s*",
+            rest,
+            re.I,
+        ):
             return True
     if re.search(r"сетев|войд|вошл|присоедин|участву", before, re.I):
         return False
@@ -174,6 +194,28 @@ def _list_item(doc: Doc, start: int) -> tuple[int, int] | None:
             return None
         previous_end = previous_start - 1
     return None
+
+
+_HEADER_CUE = re.compile(
+    r"(?:победител|получател|базов|на\s+базе|участник)\w*[^.;\n]{0,60}:\s*$", re.I
+)
+
+
+def _header_cue(doc: Doc, start: int, item: tuple[int, int] | None) -> bool:
+    """A line of a list under a header that names its items bases or winners
+    («Победителями отбора стали:», «Кластеры откроются на базе:»)."""
+    if item is None:
+        return False
+    position = item[0] - 1
+    while position > 0:
+        header_start = doc.text.rfind("\n", 0, position) + 1
+        header = doc.text[header_start:position].strip()
+        if header.endswith(":"):
+            return bool(_HEADER_CUE.search(header)) and not _NETWORK_CUE.search(header)
+        if not header:
+            return False
+        position = header_start - 1
+    return False
 
 
 def _listed_before(
@@ -222,7 +264,9 @@ def find_bases(
                 and _WINNER_AFTER.match(after)
                 and not _NETWORK_CUE.search(text[sentence.start : start])
             )
-            cued_before = cluster_talk and _cue_before(doc, start)
+            cued_before = cluster_talk and (
+                _cue_before(doc, start) or _header_cue(doc, start, item)
+            )
             cued = cued_before or (cluster_talk and _BASE_AFTER.match(after))
             if cued or paired or winner:
                 bases.append((college, start))

@@ -750,3 +750,33 @@ def test_employers_listed_one_a_line_under_a_partner_cue_and_compound_heads():
         "АО «Сорбент»",
         "Ижевский мотозавод «Аксион-холдинг»",
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "В конкурсе «Профессионалитета» Орловский автодорожный техникум и Мценский техникум "
+        "победили. Они получат гранты.",
+        "Новые кластеры «Профессионалитета». Победителями отбора стали:\n"
+        "Орловский автодорожный техникум;\nМценский техникум.",
+        "Кластеры «Профессионалитета» создадут на базе двух колледжей — Орловского "
+        "автодорожного техникума и Мценского техникума.",
+        "Кластеры «Профессионалитета»: Орловский автодорожный техникум стал одним из "
+        "победителей отбора. Мценский техникум стал одним из победителей тоже.",
+    ],
+)
+def test_winners_in_the_wordings_of_the_second_pass_are_bases(text):
+    assert [c.base_college.name for c in extract(text).clusters] == [
+        "Орловский автодорожный техникум",
+        "Мценский техникум",
+    ]
+
+
+def test_one_colleges_sum_stays_its_own_though_the_sentence_speaks_of_clusters():
+    text = (
+        "Кластер создан на базе Курганского технологического колледжа. В рамках программы "
+        "создания кластеров колледж получил 100 млн рублей из федерального бюджета."
+    )
+    extraction = extract(text)
+    ((amount, scope),) = [(m.amount, m.clusters) for m in extraction.money]
+    assert (amount, scope) == (Decimal(100_000_000), [extraction.clusters[0].key])
