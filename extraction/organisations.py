@@ -97,6 +97,7 @@ EMPLOYER_FORM_WORDS = {
 # preceded by these lemmas are bodies, not organisations to register.
 _NOT_ORG_BEFORE = {"федеральный", "министерство", "правительство"}
 _GENITIVE_LINKS = {"и"}
+_PARENT = re.compile(r"\s+(?:ФГБОУ|ФГАОУ|ФГКОУ|ГБОУ|ГАОУ|АНО)(?:\s+(?:ВО|ВПО|ДПО))?\s+«")
 # Capitalised titles between «имени» and the person: «Героя Советского Союза», «Героя
 # Социалистического Труда», «Героя России», «Маршала Советского Союза».
 _TITLE = re.compile(
@@ -241,6 +242,23 @@ def find_organisations(text: str, ws: list[Word]) -> list[Org]:
             if w.text.isupper() and 2 <= len(w.text) <= 6 and j == i + 1:
                 right = j  # «колледж КГТА», «колледж ТИУ»: the parent's abbreviation
                 break
+            if j == i + 1 and re.fullmatch(r"[А-ЯЁA-Z][а-яёa-z]+(?:[А-ЯЁA-Z][а-яёa-z]*)+", w.text):
+                right = j  # «техникум ТрансСтройТех»: a brand written in one word
+                break
+            if (
+                j == i + 1
+                and word.is_capitalised
+                and w.is_capitalised
+                and lang.any_reading(w.text, "NOUN", "gent")
+                and not lang.any_reading(w.text, "ADJF")
+                and not lang.any_reading(w.text, "Geox")
+                and not lang.any_reading(w.text, "Orgn")
+                and i > 0
+                and ws[i - 1].text not in {".", "!", "?", "…", "«", '"'}
+            ):
+                right = j  # «Колледжа Архитектуры, дизайна и реинжиниринга № 26»
+                j += 1
+                continue
             if w.is_capitalised:
                 # «… и Сокольского педагогического колледжа»: the next name begins;
                 # «… техникум Минобразования Чувашии»: a body's name, not this one's.
@@ -368,6 +386,15 @@ def find_organisations(text: str, ws: list[Word]) -> list[Org]:
         number = re.match(r"\s*№\s*\d{1,3}(?!\d)", text[end : end + 12])
         if number:
             end += number.end()  # «Колледж связи № 54», «Профессиональное училище № 3»
+        parent = _PARENT.match(text, ws[i].end) if kind == "college" else None
+        quote = next((q for q in quotes if parent and q[0] == parent.end() - 1), None)
+        if quote is not None:
+            # «Многопрофильный колледж ФГБОУ ВО «Магнитогорский государственный технический
+            # университет»»: a university's college, one organisation named with its parent.
+            for org in [o for o in orgs if quote[0] <= o.start and o.end <= quote[1]]:
+                orgs.remove(org)
+                used.remove((org.start, org.end))
+            end = quote[1]
         if left > 0 and lang.lemma(ws[left - 1].text) == "филиал" and kind == "college":
             # «в филиале Уральского колледжа …»: the branch is the organisation.
             add(kind, ws[left - 1].start, end, "филиал " + text[start:end])

@@ -780,3 +780,28 @@ def test_one_colleges_sum_stays_its_own_though_the_sentence_speaks_of_clusters()
     extraction = extract(text)
     ((amount, scope),) = [(m.amount, m.clusters) for m in extraction.money]
     assert (amount, scope) == (Decimal(100_000_000), [extraction.clusters[0].key])
+
+
+@pytest.mark.parametrize(
+    ("text", "bases"),
+    [
+        (
+            "Кластер откроется на базе Чебоксарского техникума ТрансСтройТех.",
+            ["Чебоксарский техникум ТрансСтройТех"],
+        ),
+        (
+            "Кластер откроется на базе Колледжа Архитектуры, дизайна и реинжиниринга № 26.",
+            ["Колледж Архитектуры, дизайна и реинжиниринга № 26"],
+        ),
+        (
+            "Кластер откроется на базе Многопрофильного колледжа ФГБОУ ВО «Магнитогорский "
+            "государственный технический университет им. Г.И. Носова».",
+            [
+                "Многопрофильный колледж ФГБОУ ВО «Магнитогорский государственный технический "
+                "университет им. Г.И. Носова»"
+            ],
+        ),
+    ],
+)
+def test_names_with_a_brand_a_capitalised_dependent_or_their_parent_university(text, bases):
+    assert [c.base_college.name for c in extract(text).clusters] == bases
