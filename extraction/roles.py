@@ -582,8 +582,8 @@ def find_employers(
     for m in _ABBREVIATION.finditer(text):
         if not inside(m.start()) or not free(m.start(), m.end()) or m.group() in _NOT_EMPLOYERS:
             continue
-        if any(m.group() in c.aliases for c in colleges):
-            continue
+        if any(m.group() in c.aliases for c in [*colleges, *employers]):
+            continue  # «Новолипецкий металлургический комбинат (НЛМК)»: the name's own alias
         if any(qs < m.start() < qe for qs, qe in doc.quotes):
             continue  # a quoted name is read whole, with its legal form, or not at all
         end = m.end()

@@ -805,3 +805,12 @@ def test_one_colleges_sum_stays_its_own_though_the_sentence_speaks_of_clusters()
 )
 def test_names_with_a_brand_a_capitalised_dependent_or_their_parent_university(text, bases):
     assert [c.base_college.name for c in extract(text).clusters] == bases
+
+
+def test_an_employers_abbreviation_in_brackets_is_its_alias_not_another_employer():
+    text = (
+        "Кластер создан на базе Липецкого металлургического колледжа. Работодателем "
+        "выступает Новолипецкий металлургический комбинат (НЛМК)."
+    )
+    (cluster,) = extract(text).clusters
+    assert [o.name for o in cluster.employers] == ["Новолипецкий металлургический комбинат"]
