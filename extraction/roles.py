@@ -282,14 +282,14 @@ def find_bases(
                     break
             if bases:
                 break
-        if (
-            not bases
-            and len(colleges) == 1
-            and not any(
-                _NETWORK_CUE.search(_clause_before(doc, s)) for s, _e in colleges[0].mentions
-            )
-        ):
-            bases.append((colleges[0], colleges[0].start))
+        # The only college no network cue names, in a text about a cluster: its base.
+        candidates = [
+            college
+            for college in colleges
+            if not any(_NETWORK_CUE.search(_clause_before(doc, s)) for s, _e in college.mentions)
+        ]
+        if not bases and len(candidates) == 1:
+            bases.append((candidates[0], candidates[0].start))
     # «на базе A и B», «на базе A, B и C»: colleges listed right after a base's cue share it.
     changed = True
     while changed:

@@ -814,3 +814,16 @@ def test_an_employers_abbreviation_in_brackets_is_its_alias_not_another_employer
     )
     (cluster,) = extract(text).clusters
     assert [o.name for o in cluster.employers] == ["Новолипецкий металлургический комбинат"]
+
+
+def test_the_only_college_no_network_cue_names_is_the_base_of_a_cluster_text():
+    text = (
+        "Кластер «Профессионалитета» по сельскому хозяйству открылся в области. "
+        "Обучение будет вести Тотемский политехнический колледж, к кластеру "
+        "присоединился Вологодский аграрно-экономический колледж."
+    )
+    (cluster,) = extract(text).clusters
+    assert cluster.base_college.name == "Тотемский политехнический колледж"
+    assert [o.name for o in cluster.network_colleges] == [
+        "Вологодский аграрно-экономический колледж"
+    ]
