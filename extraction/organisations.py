@@ -217,6 +217,15 @@ def find_organisations(text: str, ws: list[Word]) -> list[Org]:
         if not word.is_word or overlaps(word.start, word.end):
             continue
         head = lang.lemma(word.text)
+        if head not in COLLEGE_HEADS and "-" in word.text:
+            head = lang.lemma(word.text.split("-")[0])  # «колледжа-интерната»
+        if (
+            head == "комплекс"
+            and i > 0
+            and lang.lemma(ws[i - 1].text) == "образовательный"
+            and ws[i - 1].end + 2 >= word.start
+        ):
+            head = "колледж"  # «Первый Московский образовательный комплекс»
         if head in COLLEGE_HEADS:
             kind = "college"
         elif head in EMPLOYER_HEADS - {"компания", "предприятие", "объединение", "банк"}:
@@ -300,6 +309,13 @@ def find_organisations(text: str, ws: list[Word]) -> list[Org]:
                 j += 1
                 continue
             break
+        if (
+            right + 2 < len(ws)
+            and ws[right + 1].text == "№"
+            and ws[right + 2].text.isdigit()
+            and len(ws[right + 2].text) <= 3
+        ):
+            right += 2  # «Педагогический колледж № 1 им. Н.А. Некрасова»
         # «им. М.И. Щадова», «имени П. П. Аносова», «имени адмирала Г.И. Невельского»,
         # «имени Красной Армии»
         k = right + 1
@@ -400,7 +416,13 @@ def find_organisations(text: str, ws: list[Word]) -> list[Org]:
             add(kind, ws[left - 1].start, end, "филиал " + text[start:end])
             continue
         parts = [w.text for w in ws[left : i + 1]]
-        head_words = lang.to_nominative(parts, len(parts) - 1)
+        first, _dash, rest = parts[-1].partition("-")
+        if rest and lang.lemma(first) in COLLEGE_HEADS:
+            # «Кадетского колледжа-интерната» → «Кадетский колледж-интернат»: each part
+            head_words = lang.to_nominative([*parts[:-1], first], len(parts) - 1)
+            head_words[-1] += "-" + lang.to_nominative([rest], 0)[0]
+        else:
+            head_words = lang.to_nominative(parts, len(parts) - 1)
         tail = text[ws[i].end : end]
         add(kind, start, end, " ".join(head_words) + tail)
 

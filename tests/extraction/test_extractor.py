@@ -827,3 +827,24 @@ def test_the_only_college_no_network_cue_names_is_the_base_of_a_cluster_text():
     assert [o.name for o in cluster.network_colleges] == [
         "Вологодский аграрно-экономический колледж"
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "bases"),
+    [
+        (
+            "Кластер откроется на базе Первого Московского образовательного комплекса.",
+            ["Первый Московский образовательный комплекс"],
+        ),
+        (
+            "Кластер откроется на базе Педагогического колледжа № 1 им. Н.А. Некрасова.",
+            ["Педагогический колледж № 1 им. Н.А. Некрасова"],
+        ),
+        (
+            "Кластер откроется на базе Кадетского колледжа-интерната.",
+            ["Кадетский колледж-интернат"],
+        ),
+    ],
+)
+def test_an_educational_complex_a_number_before_imeni_and_a_hyphenated_head(text, bases):
+    assert [c.base_college.name for c in extract(text).clusters] == bases
