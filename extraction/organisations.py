@@ -97,6 +97,8 @@ EMPLOYER_FORM_WORDS = {
 # preceded by these lemmas are bodies, not organisations to register.
 _NOT_ORG_BEFORE = {"федеральный", "министерство", "правительство"}
 _GENITIVE_LINKS = {"и"}
+# Abbreviations after a head that name no parent: news agencies, «техникум СПО».
+_NOT_PARENTS = {"ТАСС", "РИА", "СПО", "РФ", "ИА", "ОПЦ", "ДНР", "ЛНР", "НСО"}
 _PARENT = re.compile(r"\s+(?:ФГБОУ|ФГАОУ|ФГКОУ|ГБОУ|ГАОУ|АНО)(?:\s+(?:ВО|ВПО|ДПО))?\s+«")
 # Capitalised titles between «имени» and the person: «Героя Советского Союза», «Героя
 # Социалистического Труда», «Героя России», «Маршала Советского Союза».
@@ -249,7 +251,8 @@ def find_organisations(text: str, ws: list[Word]) -> list[Org]:
             ):
                 break
             if w.text.isupper() and 2 <= len(w.text) <= 6 and j == i + 1:
-                right = j  # «колледж КГТА», «колледж ТИУ»: the parent's abbreviation
+                if w.text not in _NOT_PARENTS:
+                    right = j  # «колледж КГТА», «колледж ТИУ»: the parent's abbreviation
                 break
             if j == i + 1 and re.fullmatch(r"[А-ЯЁA-Z][а-яёa-z]+(?:[А-ЯЁA-Z][а-яёa-z]*)+", w.text):
                 right = j  # «техникум ТрансСтройТех»: a brand written in one word
@@ -291,7 +294,15 @@ def find_organisations(text: str, ws: list[Word]) -> list[Org]:
                 w.text == ","
                 and j + 1 < len(ws)
                 and not ws[j + 1].is_capitalised
-                and lang.any_reading(ws[j + 1].text, "NOUN", "gent")
+                and (
+                    lang.any_reading(ws[j + 1].text, "NOUN", "gent")
+                    # «колледж торговли, общественного питания и сервиса»
+                    or (
+                        lang.any_reading(ws[j + 1].text, "ADJF", "gent")
+                        and j + 2 < len(ws)
+                        and lang.any_reading(ws[j + 2].text, "NOUN", "gent")
+                    )
+                )
                 and lang.lemma(ws[j + 1].text) not in COLLEGE_HEADS | EMPLOYER_HEADS
                 and any(x.lower == "и" for x in ws[j + 2 : j + 5])
             ):
@@ -359,6 +370,11 @@ def find_organisations(text: str, ws: list[Word]) -> list[Org]:
                 m += 1
                 if had_initials:
                     break  # «им. Н.В. Никольского»: initials and one surname
+                if (
+                    lang.any_reading(ws[last].text, "Name")
+                    or lang.any_reading(ws[last].text, "Patr")
+                ) and m < len(ws) and ws[m].is_capitalised:
+                    continue  # «имени Никиты Демидова», «имени Василия Константиновича Штильке»
                 if lang.has_tag(ws[last].text, "NOUN") and not lang.any_reading(
                     ws[last].text, "ADJF"
                 ):

@@ -848,3 +848,29 @@ def test_the_only_college_no_network_cue_names_is_the_base_of_a_cluster_text():
 )
 def test_an_educational_complex_a_number_before_imeni_and_a_hyphenated_head(text, bases):
     assert [c.base_college.name for c in extract(text).clusters] == bases
+
+
+@pytest.mark.parametrize(
+    ("text", "bases"),
+    [
+        (
+            "Кластер откроется на базе Тульского государственного машиностроительного колледжа "
+            "имени Никиты Демидова.",
+            ["Тульский государственный машиностроительный колледж имени Никиты Демидова"],
+        ),
+        (
+            "Кластер откроется на базе Тамбовского колледжа торговли, общественного питания и "
+            "сервиса.",
+            ["Тамбовский колледж торговли, общественного питания и сервиса"],
+        ),
+        (
+            "Кластер откроется на базе Сокольского лесопромышленного политехнического "
+            "техникума ТАСС сообщает.",
+            ["Сокольский лесопромышленный политехнический техникум"],
+        ),
+    ],
+)
+def test_a_full_name_after_imeni_a_listed_adjective_dependent_and_no_agency_as_parent(
+    text, bases
+):
+    assert [c.base_college.name for c in extract(text).clusters] == bases
