@@ -371,9 +371,13 @@ def find_organisations(text: str, ws: list[Word]) -> list[Org]:
                 if had_initials:
                     break  # «им. Н.В. Никольского»: initials and one surname
                 if (
-                    lang.any_reading(ws[last].text, "Name")
-                    or lang.any_reading(ws[last].text, "Patr")
-                ) and m < len(ws) and ws[m].is_capitalised:
+                    (
+                        lang.any_reading(ws[last].text, "Name")
+                        or lang.any_reading(ws[last].text, "Patr")
+                    )
+                    and m < len(ws)
+                    and ws[m].is_capitalised
+                ):
                     continue  # «имени Никиты Демидова», «имени Василия Константиновича Штильке»
                 if lang.has_tag(ws[last].text, "NOUN") and not lang.any_reading(
                     ws[last].text, "ADJF"

@@ -870,7 +870,5 @@ def test_an_educational_complex_a_number_before_imeni_and_a_hyphenated_head(text
         ),
     ],
 )
-def test_a_full_name_after_imeni_a_listed_adjective_dependent_and_no_agency_as_parent(
-    text, bases
-):
+def test_a_full_name_after_imeni_a_listed_adjective_dependent_and_no_agency_as_parent(text, bases):
     assert [c.base_college.name for c in extract(text).clusters] == bases
