@@ -872,3 +872,30 @@ def test_an_educational_complex_a_number_before_imeni_and_a_hyphenated_head(text
 )
 def test_a_full_name_after_imeni_a_listed_adjective_dependent_and_no_agency_as_parent(text, bases):
     assert [c.base_college.name for c in extract(text).clusters] == bases
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Базами для будущих кластеров станут Верхнеднепровский технологический техникум и "
+        "Козловский многопрофильный аграрный колледж.",
+        "Участниками кластера станут колледжи области, в том числе грантополучатели проекта - "
+        "Верхнеднепровский технологический техникум и Козловский многопрофильный аграрный "
+        "колледж.",
+    ],
+)
+def test_bases_named_as_the_bases_of_future_clusters_or_as_grant_recipients(text):
+    assert [c.base_college.name for c in extract(text).clusters] == [
+        "Верхнеднепровский технологический техникум",
+        "Козловский многопрофильный аграрный колледж",
+    ]
+
+
+def test_a_college_used_as_the_clusters_base():
+    text = (
+        "Образовательно-производственный кластер будет использовать в качестве базы "
+        "Колледж электроники и приборостроения."
+    )
+    assert [c.base_college.name for c in extract(text).clusters] == [
+        "Колледж электроники и приборостроения"
+    ]
