@@ -38,9 +38,7 @@ def _require_region(actor: Actor, action: str, region_id: int | None) -> None:
     regions = gate.editable_region_ids(actor, f"funding.{action}_fundingline")
     if regions is None or region_id in regions:
         return
-    raise PermissionDenied(
-        "Недостаточно прав: строка финансирования другого субъекта или нет права на изменение."
-    )
+    raise PermissionDenied(gate.REFUSED)
 
 
 def _stored_scopes(pks: Iterable[int]) -> Scopes:
