@@ -30,6 +30,8 @@ _BASE_BEFORE = re.compile(
     r"на\s+базе|базов\w+\s+(?:площадк|организаци|образовательн|профессиональн|учреждени|колледж)\w*"
     r"|\bбаз(?:ой|а|ами)\s+(?:\S+\s+){0,5}?(?:стан|стал|будет|будут|явля)\w*"
     r"|в\s+качестве\s+(?:базы|базов\w+\s+\w+|площадки)"
+    # «кластер, ядром которого будет Красноярский институт …», «базой которого стал …»
+    r"|(?:ядром|базой|основой)\s+котор\w+\s+(?:будет|стал\w*|станет|является)"
     # «в том числе грантополучатели проекта - Шуйский многопрофильный колледж»
     r"|(?:победител|получател|грантополучател)\w*[^.;]{0,40}?\s[-–—:]\s*$"
     r"|ядр(?:ом|о)\s+(?:нового\s+)?кластер\w*|флагманск\w+|базир\w+\s+(?:в|на)"
@@ -461,8 +463,8 @@ def _employer_name(text: str, start: int, end: int) -> str:
     )
     if head is None or any(not lang.any_reading(w, "ADJF") for w in parts[:head]):
         return raw
-    if parts[head].isupper():
-        return raw  # «РУСАЛ»: an abbreviation is no word to inflect
+    if parts[head].isupper() or re.search(r"[а-яёa-z][А-ЯЁA-Z]", parts[head]):
+        return raw  # «РУСАЛ», «КрасЖД»: an abbreviation is no word to inflect
     return " ".join(lang.to_nominative(parts[: head + 1], head) + parts[head + 1 :])
 
 

@@ -899,3 +899,15 @@ def test_a_college_used_as_the_clusters_base():
     assert [c.base_college.name for c in extract(text).clusters] == [
         "Колледж электроники и приборостроения"
     ]
+
+
+def test_a_base_named_in_a_relative_clause_and_a_camel_case_company_kept_as_written():
+    text = (
+        "Соглашение о создании кластера подписано. Согласно документу в кластер, ядром "
+        "которого будет Красноярский институт железнодорожного транспорта, войдут КрасЖД и "
+        "Боготольский техникум транспорта."
+    )
+    (cluster,) = extract(text).clusters
+    assert cluster.base_college.name == "Красноярский институт железнодорожного транспорта"
+    assert [o.name for o in cluster.network_colleges] == ["Боготольский техникум транспорта"]
+    assert [o.name for o in cluster.employers] == ["КрасЖД"]
