@@ -26,7 +26,6 @@ from clusters.models import (
 from clusters.provenance_admin import MergeActionMixin
 from clusters.review_admin import ClusterReviewMixin
 from common.admin import GatedInlineMixin, RegistryModelAdmin, form_fields, tell_if_pending
-from common.admin_widgets import RegionByDistrictFilter
 from common.templatetags.ru_format import total_caption
 from funding import services as funding_lines
 from funding.choices import FundingSource
@@ -34,6 +33,7 @@ from funding.forms import ClusterFundingLineFormSet, FundingLineForm
 from funding.models import ClusterFundingTotal, FundingLine
 from funding.services import funding_totals_recompute_for_clusters
 from history.admin import ClusterHistoryMixin, ReadableHistoryMixin
+from regions.admin_widgets import RegionByDistrictFilter
 
 
 @admin.register(Industry)

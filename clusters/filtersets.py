@@ -6,6 +6,7 @@ Filter names are a public contract (bookmarked URLs, API clients): readable code
 
 import django_filters as filters
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from drf_spectacular.utils import extend_schema_field
 
 from clusters.choices import (
     ClusterKind,
@@ -25,6 +26,7 @@ from clusters.models import (
     Programme,
 )
 from common.filtersets import PageFilterSet, RegistryFilterSet
+from funding.choices import FundingSource
 from regions.models import FederalDistrict, Region
 
 # The option lists of the pages' selects read what an option shows — its value (code or
@@ -114,9 +116,12 @@ class ClusterFilterSet(PageFilterSet):
         # A kind the sources do not give is stored empty (not NULL): «тип не указан».
         return queryset.filter(kind="" if value == NOT_GIVEN else value)
 
-    def filter_fiscal_year(self, queryset, name, value):
+    def filter_fiscal_year(self, queryset, name, value: int):  # int: the API schema's type
         return queryset  # applied with funding_source in filter_queryset, on the same line
 
+    @extend_schema_field(
+        {"type": "string", "enum": list(FundingSource.values), "description": "Источник средств"}
+    )
     def filter_funding_source(self, queryset, name, value):
         return queryset  # see filter_fiscal_year
 

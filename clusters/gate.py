@@ -26,11 +26,10 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q
 
+from common.access import EDIT_ALL_REGIONS, PUBLISH, VIEW_DRAFT
+
 User = AbstractBaseUser | AnonymousUser | None
 
-VIEW_DRAFT = "clusters.view_draft"
-PUBLISH = "clusters.publish_cluster"
-EDIT_ALL_REGIONS = "clusters.edit_all_regions"
 
 # Matches nothing, as a Q (an empty `Q()` matches everything).
 NOTHING = Q(pk__in=[])

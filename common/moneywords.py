@@ -31,7 +31,7 @@ from yargy.predicates import dictionary, eq, gram, in_caseless
 from yargy.predicates import type as token_type
 from yargy.tokenizer import MorphTokenizer
 
-from clusters.choices import Qualifier
+from common.qualifiers import Qualifier
 
 __all__ = ["AT_MOST", "MoneyMention", "find_money", "parse_money"]
 

@@ -6,9 +6,10 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from clusters.choices import ClusterKind, Qualifier
+from clusters.choices import ClusterKind
 from clusters.models import Industry
 from common.moneywords import AT_MOST
+from common.qualifiers import Qualifier
 from extraction.models import SourceText
 from extraction.services import (
     ACCEPTED,

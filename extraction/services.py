@@ -18,9 +18,10 @@ from django.utils import timezone
 
 from clusters import matching
 from clusters import services as cluster_services
-from clusters.choices import ClusterKind, CollegeRole, FigureKind, Qualifier
+from clusters.choices import ClusterKind, CollegeRole, FigureKind
 from clusters.models import Cluster, College, Employer, Industry
 from common.moneywords import AT_MOST
+from common.qualifiers import Qualifier
 from extraction import language as lang
 from extraction.extractor import UNKNOWN, Extraction, Reference, extract
 from extraction.models import SourceText

@@ -11,10 +11,9 @@ from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
 from clusters import gate
-from clusters.choices import Qualifier
 from clusters.models import Cluster, Industry, Source
 from common.models import TimeStampedModel
-from common.qualifiers import TotalQualifier, note
+from common.qualifiers import Qualifier, TotalQualifier, note
 from common.querysets import RegistryQuerySet
 from common.templatetags.ru_format import format_money
 from funding.choices import FundingSource

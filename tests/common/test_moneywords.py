@@ -4,8 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-from clusters.choices import Qualifier
 from common.moneywords import AT_MOST, find_money, parse_money
+from common.qualifiers import Qualifier
 
 EXACT = Qualifier.EXACT
 APPROX = Qualifier.APPROXIMATELY

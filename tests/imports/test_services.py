@@ -6,8 +6,9 @@ from decimal import Decimal
 import pytest
 
 from accounts.services import staff_user_create
-from clusters.choices import CollegeRole, FigureKind, Qualifier
+from clusters.choices import CollegeRole, FigureKind
 from clusters.models import Cluster, College, Employer, ReportedFigure, Source
+from common.qualifiers import Qualifier
 from funding.choices import FundingSource
 from funding.models import FundingLine
 from imports.choices import RowStatus
