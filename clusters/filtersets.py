@@ -6,7 +6,6 @@ Filter names are a public contract (bookmarked URLs, API clients): readable code
 
 import django_filters as filters
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from drf_spectacular.utils import extend_schema_field
 
 from clusters.choices import (
     ClusterKind,
@@ -105,6 +104,9 @@ class ClusterFilterSet(PageFilterSet):
     is_published = filters.BooleanFilter(label="Опубликован")
     review_state = filters.ChoiceFilter(choices=ReviewState.choices, label="Состояние проверки")
 
+    # The API schema of the method filters that mean one set of values (common/api/schema.py).
+    parameter_schemas = {"funding_source": {"type": "string", "enum": list(FundingSource.values)}}
+
     class Meta:
         model = Cluster
         fields: list[str] = []
@@ -119,9 +121,6 @@ class ClusterFilterSet(PageFilterSet):
     def filter_fiscal_year(self, queryset, name, value: int):  # int: the API schema's type
         return queryset  # applied with funding_source in filter_queryset, on the same line
 
-    @extend_schema_field(
-        {"type": "string", "enum": list(FundingSource.values), "description": "Источник средств"}
-    )
     def filter_funding_source(self, queryset, name, value):
         return queryset  # see filter_fiscal_year
 

@@ -196,10 +196,15 @@ class RegistryAutoSchema(AutoSchema):
 
     def _get_filter_parameters(self):
         parameters = super()._get_filter_parameters()
+        # A FilterSet declares the values of its loose (method) filters in `parameter_schemas`.
+        filterset = getattr(self.view, "filterset_class", None)
+        declared = getattr(filterset, "parameter_schemas", {})
         for parameter in parameters:
             name = parameter.get("name")
             if name == "ordering":
                 self._ordering_schema(parameter)
+            elif name in declared and "enum" not in parameter.get("schema", {}):
+                parameter["schema"] = {**parameter.get("schema", {}), **declared[name]}
         return parameters
 
     def _ordering_schema(self, parameter: dict) -> None:
