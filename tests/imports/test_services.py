@@ -12,6 +12,7 @@ from common.qualifiers import Qualifier
 from funding.choices import FundingSource
 from funding.models import FundingLine
 from imports.choices import RowStatus
+from tests import money_cases
 from tests.imports.conftest import part, run
 
 pytestmark = pytest.mark.django_db
@@ -259,3 +260,21 @@ def test_an_import_never_matches_a_draft_its_user_may_not_see(
     system = run(part("funding", FUNDING_HEADER, by_name, by_slug), commit=False)
     assert statuses(system) == [RowStatus.NEW, RowStatus.NEW]
     assert not FundingLine.objects.filter(cluster=draft).exists()
+
+
+@pytest.mark.parametrize(("typed", "read"), money_cases.READ)
+def test_an_imported_sum_is_read_as_the_admin_reads_it(region, source, typed, read):
+    row = ["", "38", "2024", "regional", typed, "", "Новость", ""]
+    assert statuses(run(part("funding", FUNDING_HEADER, row))) == [RowStatus.NEW]
+    assert FundingLine.objects.get().amount_rub == read
+
+
+@pytest.mark.parametrize(("typed", "explained"), money_cases.REFUSED)
+def test_an_imported_sum_the_admin_refuses_is_refused_saying_what_was_read(
+    region, source, typed, explained
+):
+    row = ["", "38", "2024", "regional", typed, "", "Новость", ""]
+    result = run(part("funding", FUNDING_HEADER, row), commit=False)
+    assert statuses(result) == [RowStatus.ERROR]
+    assert f"Сумма «{typed}» не прочитана" in result.rows[0]["errors"][0]
+    assert explained in result.rows[0]["errors"][0]
