@@ -26,7 +26,7 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q
 
-from common.access import EDIT_ALL_REGIONS, PUBLISH, VIEW_DRAFT
+from common.access import EDIT_ALL_REGIONS, PUBLISH, VIEW_DRAFT, holds
 
 User = AbstractBaseUser | AnonymousUser | None
 
@@ -45,15 +45,15 @@ def _active(user: User) -> bool:
 
 
 def can_view_drafts(user: User) -> bool:
-    return _active(user) and user.has_perm(VIEW_DRAFT)
+    return holds(user, VIEW_DRAFT)
 
 
 def can_publish(user: User) -> bool:
-    return _active(user) and user.has_perm(PUBLISH)
+    return holds(user, PUBLISH)
 
 
 def edits_all_regions(user: User) -> bool:
-    return _active(user) and user.has_perm(EDIT_ALL_REGIONS)
+    return holds(user, EDIT_ALL_REGIONS)
 
 
 def profile_region_ids(user: User) -> frozenset[int]:
@@ -75,7 +75,7 @@ def profile_region_ids(user: User) -> frozenset[int]:
 
 def editable_region_ids(user: User, perm: str) -> frozenset[int] | None:
     """Regions whose rows `user` may change with model permission `perm`; None means all."""
-    if not _active(user) or not user.has_perm(perm):
+    if not holds(user, perm):
         return frozenset()
     if edits_all_regions(user):
         return None

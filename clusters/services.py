@@ -37,6 +37,7 @@ from clusters.models import (
     ReportedFigure,
     Source,
 )
+from common.access import holds
 
 Actor = Any  # a user, or None for the system
 
@@ -562,7 +563,7 @@ def entity_delete(*, actor: Actor, entity: College | Employer) -> None:
 
 
 def _require_perm(actor: Actor, perm: str) -> None:
-    if actor is not None and not (actor.is_active and actor.has_perm(perm)):
+    if actor is not None and not holds(actor, perm):
         raise PermissionDenied("Недостаточно прав.")
 
 

@@ -14,3 +14,11 @@ VIEW_DRAFT = "clusters.view_draft"
 PUBLISH = "clusters.publish_cluster"
 EDIT_ALL_REGIONS = "clusters.edit_all_regions"
 CHANGE_FEED = "history.view_change"  # the feed of all changes (history/admin.py, /api/v1/changes/)
+
+
+def holds(user, perm: str) -> bool:
+    """Whether `user` is a signed-in, active account holding `perm` — the one test of a
+    permission (the gate, the services' checks and reference rows' `editable_by` ask it)."""
+    return bool(
+        user is not None and user.is_authenticated and user.is_active and user.has_perm(perm)
+    )

@@ -77,3 +77,47 @@ def test_the_check_sees_an_import_inside_a_function(tmp_path):
     module = tmp_path / "m.py"
     module.write_text("def f():\n    from funding.models import FundingLine\n    import imports\n")
     assert imported_apps(module) == [(2, "funding"), (3, "imports")]
+
+
+def _modules():
+    for app in sorted(APPS | {"common", "config"}):
+        for path in sorted((ROOT / app).rglob("*.py")):
+            if "migrations" not in path.parts:
+                yield path
+
+
+def test_role_and_permission_names_are_written_once():
+    """The gate, the roles and the throttle share common/access.py's names; none of them
+    writes a name of its own that could drift from it."""
+    from common import access
+
+    names = {v for k, v in vars(access).items() if k.isupper() and isinstance(v, str)}
+    wrong = [
+        f"{path.relative_to(ROOT)}:{node.lineno} {node.value!r}"
+        for path in _modules()
+        if path != ROOT / "common" / "access.py"
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Constant) and node.value in names
+    ]
+    assert wrong == []
+
+
+def test_every_permission_the_gate_asks_about_is_granted_by_a_role():
+    from accounts.roles import role_permissions
+    from common import access
+
+    granted = {perm for perms in role_permissions().values() for perm in perms}
+    assert {access.VIEW_DRAFT, access.PUBLISH, access.EDIT_ALL_REGIONS} <= granted
+    assert access.CHANGE_FEED in granted
+
+
+def test_a_permission_is_tested_in_one_place():
+    """«Active and holds the permission» is common/access.holds: nothing else calls has_perm."""
+    wrong = [
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for path in _modules()
+        if path != ROOT / "common" / "access.py"
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Attribute) and node.attr == "has_perm"
+    ]
+    assert wrong == []
