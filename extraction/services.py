@@ -21,7 +21,6 @@ from clusters import services as cluster_services
 from clusters.choices import ClusterKind, CollegeRole, FigureKind
 from clusters.models import Cluster, College, Employer, Industry
 from common.money import parse_rub
-from common.moneywords import AT_MOST
 from common.qualifiers import Qualifier
 from extraction import language as lang
 from extraction.extractor import UNKNOWN, Extraction, Reference, extract
@@ -44,7 +43,7 @@ FIGURE_KINDS = {
     "programmes": FigureKind.PROGRAMMES,
     "area": FigureKind.AREA_SQM,
 }
-QUALIFIERS = {Qualifier.EXACT, Qualifier.APPROXIMATELY, Qualifier.AT_LEAST, AT_MOST}
+QUALIFIERS = set(Qualifier.values)
 KIND_SHORT = {
     ClusterKind.PRODUCTION_CENTER: "ОПЦ",
     ClusterKind.EDUCATION_CLUSTER: "Образовательный кластер",
