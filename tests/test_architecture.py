@@ -121,3 +121,17 @@ def test_a_permission_is_tested_in_one_place():
         if isinstance(node, ast.Attribute) and node.attr == "has_perm"
     ]
     assert wrong == []
+
+
+def test_the_totals_read_publication_through_the_gate():
+    """The totals' «published only» is the gate's public rule, never a filter of their own."""
+    wrong = [
+        f"{path.relative_to(ROOT)}:{node.lineno}"
+        for path in sorted((ROOT / "funding" / "services").rglob("*.py"))
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in {"filter", "exclude"}
+        and any(k.arg and k.arg.split("__")[-1] == "is_published" for k in node.keywords)
+    ]
+    assert wrong == []

@@ -516,7 +516,10 @@ def _published_parts(cluster_ids: Iterable[int]) -> set[Any]:
     parts: set[Any] = set()
     for chunk in _chunks(cluster_ids):
         parts |= set(
-            ClusterYearFundingTotal.objects.filter(cluster_id__in=chunk, is_published=True)
+            # The public rule of the gate (its anonymous view) on the copied `is_published`.
+            ClusterYearFundingTotal.objects.filter(
+                gate.cluster_visible_q(None), cluster_id__in=chunk
+            )
             .order_by()
             .values_list("region_id", "industry_id", "fiscal_year")
             .distinct()
