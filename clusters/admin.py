@@ -64,7 +64,7 @@ class SourceAdmin(ReadableHistoryMixin, RegistryModelAdmin):
             services.source_create(actor=request.user, instance=obj)
 
     def service_delete(self, request, obj):
-        obj.delete()  # the database protects a source that facts still cite
+        return services.source_delete(actor=request.user, source=obj)
 
 
 class _EntityAdmin(RegistryModelAdmin):

@@ -584,6 +584,18 @@ def source_update(*, actor: Actor, source: Source, **fields: Any) -> Source:
     return _clean_and_save(source)
 
 
+@transaction.atomic
+def source_delete(*, actor: Actor, source: Source) -> None:
+    """Delete a source no fact cites (the database protects the rest: a clear refusal)."""
+    _require_perm(actor, "clusters.delete_source")
+    try:
+        source.delete()
+    except models.ProtectedError:
+        raise ValidationError(
+            f"Источник «{source}» не удалён: на него ссылаются сведения реестра."
+        ) from None
+
+
 # --- writing what a federal editor approved (clusters/review.py) -----------------------------
 
 

@@ -203,3 +203,22 @@ def test_one_region_check_refuses_a_cluster_and_a_funding_line_alike(regions, re
     with pytest.raises(PermissionDenied) as delete_refusal:
         funding_services.funding_line_delete(actor=regional, line=line)
     assert str(line_refusal.value) == str(delete_refusal.value) == str(cluster_refusal.value)
+
+
+def test_a_source_is_deleted_through_its_service(regions, regional, federal, client):
+    """The admin deletes a source through clusters.services.source_delete: the right to
+    delete is asked, and a cited source is refused with a clear reason, never a 500."""
+    from clusters.models import Source
+    from tests.funding.factories import FundingLineFactory
+
+    free = SourceFactory(title="Ничья новость")
+    cited = FundingLineFactory(cluster=None, region=regions[0]).source
+    with pytest.raises(PermissionDenied):
+        services.source_delete(actor=regional, source=free)
+    with pytest.raises(ValidationError, match="ссылаются сведения реестра"):
+        services.source_delete(actor=federal, source=cited)
+    client.force_login(federal)
+    response = client.post(f"/admin/clusters/source/{free.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not Source.objects.filter(pk=free.pk).exists()
+    assert Source.objects.filter(pk=cited.pk).exists()
