@@ -30,7 +30,7 @@ from common.templatetags.ru_format import total_caption
 from funding import services as funding_lines
 from funding.choices import FundingSource
 from funding.forms import ClusterFundingLineFormSet, FundingLineForm
-from funding.models import ClusterFundingTotal, FundingLine
+from funding.models import LINE_FIELDS_OF_A_CLUSTER, ClusterFundingTotal, FundingLine
 from funding.services import funding_totals_recompute_for_clusters
 from history.admin import ClusterHistoryMixin, ReadableHistoryMixin
 from regions.admin_widgets import RegionByDistrictFilter
@@ -149,15 +149,7 @@ class FundingLineInline(GatedInlineMixin, admin.TabularInline):
     formset = ClusterFundingLineFormSet
     formfield_overrides = COMPACT_TEXT
     autocomplete_fields = ["source"]
-    fields = [
-        "fiscal_year",
-        "funding_source",
-        "amount_rub",
-        "qualifier",
-        "source",
-        "exact_wording",
-        "note",
-    ]
+    fields = LINE_FIELDS_OF_A_CLUSTER
     extra = 0
     classes = ["collapse"]
     verbose_name_plural = "строки финансирования (субъект — как у кластера)"

@@ -315,6 +315,22 @@ class FundingTotal(models.Model):
         return note(self.qualifier)
 
 
+# The fields a funding line is written with, in the order every door shows them: the admin
+# form and inline, the API's read and write serializers, a review's proposed change.
+LINE_FIELDS = [
+    "cluster",
+    "region",
+    "fiscal_year",
+    "funding_source",
+    "amount_rub",
+    "qualifier",
+    "source",
+    "exact_wording",
+    "note",
+]
+# Beside its cluster (the admin inline) a line takes the cluster's region.
+LINE_FIELDS_OF_A_CLUSTER = [name for name in LINE_FIELDS if name not in ("cluster", "region")]
+
 # `FundingTotal.has_data` as a filter: the stored rows some line stands behind.
 HAS_DATA = Q(line_count__gt=0)
 

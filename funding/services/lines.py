@@ -25,7 +25,7 @@ from clusters import review
 from clusters.choices import ChangeKind
 from clusters.models import Cluster
 from clusters.services import ClusterPlacement, require_region
-from funding.models import FundingLine, FundingLineCitation
+from funding.models import LINE_FIELDS, FundingLine, FundingLineCitation
 from funding.scopes import TOUCH_FIELDS, Scopes, scopes_from_touch_rows, scopes_of_lines
 from funding.services.scheduling import funding_totals_schedule
 
@@ -169,18 +169,6 @@ def _cites_its_source(lines: list[FundingLine]) -> None:
 
 
 # --- public money waits for review (clusters/review.py) --------------------------------------
-
-LINE_FIELDS = [
-    "cluster",
-    "region",
-    "fiscal_year",
-    "funding_source",
-    "amount_rub",
-    "qualifier",
-    "source",
-    "exact_wording",
-    "note",
-]
 
 
 def _review_needed(actor: Actor, line: FundingLine) -> bool:
