@@ -290,6 +290,21 @@ def cluster_withdraw(*, actor: Actor, cluster: Cluster, comment: str = "") -> Cl
     return cluster
 
 
+def cluster_publication_set(*, actor: Actor, cluster: Cluster, publish: bool | None) -> bool:
+    """Bring a cluster to the publication a door's flag asks for (`is_published` in the API or
+    a spreadsheet): publish or withdraw through the services above; None leaves it as it is.
+    Returns whether the publication changed (`cluster` is refreshed)."""
+    if publish is None or bool(publish) == cluster.is_published:
+        return False
+    if publish:
+        changed = cluster_publish(actor=actor, cluster=cluster)
+    else:
+        changed = cluster_withdraw(actor=actor, cluster=cluster)
+    cluster.review_state, cluster.is_published = changed.review_state, changed.is_published
+    cluster.review_comment, cluster.updated_at = changed.review_comment, changed.updated_at
+    return True
+
+
 @transaction.atomic
 def cluster_submit_for_review(*, actor: Actor, cluster: Cluster, comment: str = "") -> Cluster:
     """Mark a draft (or a returned cluster) «на проверке» for the federal editors' queue.

@@ -432,11 +432,11 @@ class ClusterKindSpec(Kind):
             problems = cluster_services.cluster_publication_problems(cluster)
             if problems:
                 raise RowError("is_published", "опубликовать нельзя: " + " ".join(problems))
-            cluster_services.cluster_publish(actor=ctx.actor, cluster=cluster)
-            result.diff["Опубликован"] = ("нет", "да")
-        elif publish is False and cluster.is_published:
-            cluster_services.cluster_withdraw(actor=ctx.actor, cluster=cluster)
-            result.diff["Опубликован"] = ("да", "нет")
+        was = "да" if cluster.is_published else "нет"
+        if cluster_services.cluster_publication_set(
+            actor=ctx.actor, cluster=cluster, publish=publish
+        ):
+            result.diff["Опубликован"] = (was, "да" if cluster.is_published else "нет")
 
 
 CLUSTERS = ClusterKindSpec()
