@@ -1,9 +1,9 @@
 """The statements of a recompute: what the rows of some scopes should hold beside what they
 hold (one round trip), the writes of the rows that differ, and the whole-table check.
 
-Each kind's SELECT is compiled once per process (`_aggregate_head`, `full_check_sql`,
-`full_diff_sql` are cached per kind and vendor); a recompute only adds its scopes' WHERE
-and parameters.
+Each kind's SELECT is compiled once per process (`_HEADS`, at import; `full_check_sql` and
+`full_diff_sql` cached per kind and vendor); a recompute only adds its scopes' WHERE and
+parameters.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any
 
 from django.db import connection
 
-from funding.services.kinds import KIND_BY_NAME, TotalKind
+from funding.services.kinds import KIND_BY_NAME, KINDS, TotalKind
 from funding.services.values import values_sql
 
 CENT = Decimal("0.01")
@@ -28,16 +28,13 @@ def aggregate_select_sql(kind: TotalKind, scope_where: str, *, from_lines: bool 
 
     `from_lines`: straight from the lines even for a roll-up (the stale path's comparison).
     """
-    select, where_sql, group = _aggregate_head(kind.name, from_lines, connection.vendor)
+    select, where_sql, group = _HEADS[kind.name, from_lines]
     where = " AND ".join(f"({w})" for w in (where_sql, scope_where) if w)
     return f"{select}{' WHERE ' + where if where else ''} GROUP BY {group}"
 
 
-@cache
-def _aggregate_head(name: str, from_lines: bool, vendor: str) -> tuple[str, str, str]:
-    """A kind's SELECT ... FROM, its own WHERE and its GROUP BY, compiled once (`vendor`
-    keys the cache: the qualifier SQL differs between PostgreSQL and SQLite)."""
-    kind = KIND_BY_NAME[name]
+def _aggregate_head(kind: TotalKind, from_lines: bool) -> tuple[str, str, str]:
+    """A kind's SELECT ... FROM, its own WHERE and its GROUP BY."""
     if from_lines:
         key_exprs, from_sql = kind.lines_key_exprs, kind.lines_from_sql
         where_sql = kind.lines_where_sql
@@ -49,6 +46,13 @@ def _aggregate_head(name: str, from_lines: bool, vendor: str) -> tuple[str, str,
     aliased = ", ".join(f"{column} AS c{i}" for i, column in enumerate(columns))
     group = ", ".join((*key_exprs, *kind.extra_exprs))
     return f"SELECT {aliased} FROM {from_sql}", where_sql, group
+
+
+# Every kind's statement head, compiled once per process when the module is imported (as
+# KINDS are, for this process's database): a recompute only adds its scopes' WHERE.
+_HEADS = {
+    (kind.name, lines): _aggregate_head(kind, lines) for kind in KINDS for lines in (False, True)
+}
 
 
 def scope_where(keys: list[Any], exprs: tuple[str, ...]) -> tuple[str, list]:
