@@ -172,30 +172,20 @@ class ClusterFilterSet(PageFilterSet):
         return queryset.filter(partners if value else ~partners)
 
 
-def _visible_cluster_filter(field_name: str) -> filters.CharFilter:
-    return filters.CharFilter(
-        field_name=field_name, method="filter_visible_cluster", label="Кластер (slug)"
-    )
+def _cluster_filter(field_name: str) -> filters.CharFilter:
+    # Gated by the base FilterSet (common/filtersets.py): only clusters the user may see, so
+    # a draft's members cannot be discovered by guessing its slug.
+    return filters.CharFilter(field_name=f"{field_name}__slug", label="Кластер (slug)")
 
 
-class VisibleClusterFilterMixin:
-    """`?cluster=<slug>` matches only clusters the requesting user may see, so a draft's
-    members cannot be discovered by guessing its slug."""
-
-    def filter_visible_cluster(self, queryset, name, value):
-        user = getattr(getattr(self, "request", None), "user", None)
-        clusters = Cluster.objects.visible_to(user).filter(slug=value)
-        return queryset.filter(**{f"{name}__in": clusters})
-
-
-class CollegeFilterSet(VisibleClusterFilterMixin, PageFilterSet):
+class CollegeFilterSet(PageFilterSet):
     q = filters.CharFilter(method="search", label="Поиск")
     federal_district = _district_filter("region__federal_district")
     region = _region_filter()
     inn = filters.CharFilter(label="ИНН")
     ogrn = filters.CharFilter(label="ОГРН")
     town = filters.CharFilter(lookup_expr="icontains", label="Населённый пункт")
-    cluster = _visible_cluster_filter("cluster_colleges__cluster")
+    cluster = _cluster_filter("cluster_colleges__cluster")
     industry = filters.ModelChoiceFilter(
         field_name="cluster_colleges__cluster__industry",
         queryset=Industry.objects.only("slug", "name").order_by("name"),
@@ -220,14 +210,14 @@ class CollegeFilterSet(VisibleClusterFilterMixin, PageFilterSet):
         )
 
 
-class EmployerFilterSet(VisibleClusterFilterMixin, PageFilterSet):
+class EmployerFilterSet(PageFilterSet):
     q = filters.CharFilter(method="search", label="Поиск")
     federal_district = _district_filter("region__federal_district")
     region = _region_filter()
     industry = _industry_filter()
     inn = filters.CharFilter(label="ИНН")
     ogrn = filters.CharFilter(label="ОГРН")
-    cluster = _visible_cluster_filter("cluster_employers__cluster")
+    cluster = _cluster_filter("cluster_employers__cluster")
     cluster_kind = filters.ChoiceFilter(
         field_name="cluster_employers__cluster__kind",
         choices=ClusterKind.choices,

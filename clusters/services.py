@@ -86,9 +86,7 @@ def require_region(actor: Actor, model: type[models.Model], action: str, region_
     regions = gate.editable_region_ids(actor, _perm(model, action))
     if regions is None or region_id in regions:
         return
-    # One wording for every refusal: it must not tell a record that exists from one that
-    # does not, nor which right is missing (issue 20).
-    raise PermissionDenied("Недостаточно прав на записи этого субъекта.")
+    raise PermissionDenied(gate.REFUSED)
 
 
 def _require_publisher(actor: Actor) -> None:

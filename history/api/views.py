@@ -55,7 +55,9 @@ class ChangeListView(APIView):
     def get(self, request):
         page = _positive(request.query_params.get("page"), 1, "page")
         size = min(_positive(request.query_params.get("page_size"), 50, "page_size"), MAX_PAGE_SIZE)
-        filterset, changes, has_next = feed(request.query_params, page=page, page_size=size)
+        filterset, changes, has_next = feed(
+            request.query_params, user=request.user, page=page, page_size=size
+        )
         if not filterset.is_valid():
             raise ValidationError(filterset.errors)
         return Response(
