@@ -911,3 +911,13 @@ def test_a_base_named_in_a_relative_clause_and_a_camel_case_company_kept_as_writ
     assert cluster.base_college.name == "Красноярский институт железнодорожного транспорта"
     assert [o.name for o in cluster.network_colleges] == ["Боготольский техникум транспорта"]
     assert [o.name for o in cluster.employers] == ["КрасЖД"]
+
+
+def test_a_figure_reads_the_qualifier_words_of_a_sum():
+    """The figures' qualifier words are moneywords' (one list): «ориентировочно», «от»."""
+    text = (
+        "Кластер открылся на базе Тамбовского колледжа транспорта. В него вошли "
+        "ориентировочно 12 предприятий-партнёров, обучение начали от 450 студентов."
+    )
+    figures = {(f.kind, f.value, str(f.qualifier)) for f in extract(text).figures}
+    assert figures == {("employers", 12, "approximately"), ("students", 450, "at_least")}
