@@ -25,6 +25,7 @@ from clusters.models import (
     Programme,
 )
 from common.filtersets import PageFilterSet, RegistryFilterSet
+from funding.choices import FundingSource
 from regions.models import FederalDistrict, Region
 
 # The option lists of the pages' selects read what an option shows — its value (code or
@@ -113,6 +114,9 @@ class ClusterFilterSet(PageFilterSet):
     is_published = filters.BooleanFilter(label="Опубликован")
     review_state = filters.ChoiceFilter(choices=ReviewState.choices, label="Состояние проверки")
 
+    # The API schema of the method filters that mean one set of values (common/api/schema.py).
+    parameter_schemas = {"funding_source": {"type": "string", "enum": list(FundingSource.values)}}
+
     class Meta:
         model = Cluster
         fields: list[str] = []
@@ -124,7 +128,7 @@ class ClusterFilterSet(PageFilterSet):
         # A kind the sources do not give is stored empty (not NULL): «тип не указан».
         return queryset.filter(kind="" if value == NOT_GIVEN else value)
 
-    def filter_fiscal_year(self, queryset, name, value):
+    def filter_fiscal_year(self, queryset, name, value: int):  # int: the API schema's type
         return queryset  # applied with funding_source in filter_queryset, on the same line
 
     def filter_funding_source(self, queryset, name, value: str):

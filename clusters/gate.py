@@ -28,11 +28,10 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q
 
+from common.access import EDIT_ALL_REGIONS, PUBLISH, VIEW_DRAFT, holds
+
 User = AbstractBaseUser | AnonymousUser | None
 
-VIEW_DRAFT = "clusters.view_draft"
-PUBLISH = "clusters.publish_cluster"
-EDIT_ALL_REGIONS = "clusters.edit_all_regions"
 
 # The one refusal of a write outside the user's regions: it must not tell a record that
 # exists from one that does not, nor which right is missing (issue 20).
@@ -52,15 +51,15 @@ def _active(user: User) -> bool:
 
 
 def can_view_drafts(user: User) -> bool:
-    return _active(user) and user.has_perm(VIEW_DRAFT)
+    return holds(user, VIEW_DRAFT)
 
 
 def can_publish(user: User) -> bool:
-    return _active(user) and user.has_perm(PUBLISH)
+    return holds(user, PUBLISH)
 
 
 def edits_all_regions(user: User) -> bool:
-    return _active(user) and user.has_perm(EDIT_ALL_REGIONS)
+    return holds(user, EDIT_ALL_REGIONS)
 
 
 def profile_region_ids(user: User) -> frozenset[int]:
@@ -82,7 +81,7 @@ def profile_region_ids(user: User) -> frozenset[int]:
 
 def editable_region_ids(user: User, perm: str) -> frozenset[int] | None:
     """Regions whose rows `user` may change with model permission `perm`; None means all."""
-    if not _active(user) or not user.has_perm(perm):
+    if not holds(user, perm):
         return frozenset()
     if edits_all_regions(user):
         return None

@@ -38,8 +38,7 @@ from django.db import connections, router
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
-from clusters import gate
-from clusters.models import Cluster
+from common import gating
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +63,7 @@ def data_version(alias: str) -> str | None:
 
 def read_alias() -> str:
     """The database this request's registry reads go to (a replica, or the primary)."""
-    return router.db_for_read(Cluster)
+    return router.db_for_read(gating.cluster_model())
 
 
 def request_version(request: HttpRequest, *, read: bool = True) -> str | None:
@@ -91,7 +90,9 @@ def request_key(request: HttpRequest, *, audience: str, media_type: str) -> str 
 
 
 def user_key(request: HttpRequest, *, media_type: str) -> str | None:
-    return request_key(request, audience=gate.audience_key(request.user), media_type=media_type)
+    return request_key(
+        request, audience=gating.gate().audience_key(request.user), media_type=media_type
+    )
 
 
 @dataclass(frozen=True)

@@ -31,10 +31,9 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, Model, Q, Q
 from django.utils import timezone
 
 from clusters import gate
-from clusters.choices import Qualifier
 from clusters.filtersets import ClusterFilterSet
 from clusters.models import Cluster
-from common.qualifiers import combine
+from common.qualifiers import Qualifier, combine
 from funding.choices import FundingSource
 from funding.filtersets import FundingLineFilterSet
 from funding.models import (

@@ -16,11 +16,11 @@ from clusters.choices import (
     EmployerRole,
     FigureKind,
     ProgrammeLevel,
-    Qualifier,
     ReviewState,
 )
 from clusters.validators import validate_inn, validate_not_placeholder, validate_ogrn
 from common.models import TimeStampedModel
+from common.qualifiers import Qualifier
 from common.querysets import RegistryQuerySet
 from regions.models import FederalDistrict, Region
 
