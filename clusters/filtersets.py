@@ -68,14 +68,6 @@ def _industry_filter(
     )
 
 
-def _funding_sources():
-    """The sources a funding line has (read when the form is built: funding sits above
-    clusters, as the FundingLine read in `funding_line_conditions`)."""
-    from funding.choices import FundingSource
-
-    return FundingSource.choices
-
-
 class ClusterFilterSet(PageFilterSet):
     q = filters.CharFilter(method="search", label="Поиск")
     federal_district = _district_filter("region__federal_district")
@@ -93,7 +85,7 @@ class ClusterFilterSet(PageFilterSet):
     launch_year = filters.NumberFilter(label="Год первого набора")
     fiscal_year = filters.NumberFilter(method="filter_fiscal_year", label="Финансовый год")
     funding_source = filters.ChoiceFilter(
-        choices=_funding_sources, method="filter_funding_source", label="Источник средств"
+        choices=FundingSource.choices, method="filter_funding_source", label="Источник средств"
     )
     has_employers = filters.BooleanFilter(
         method="filter_has_employers", label="Есть работодатели-партнёры"
