@@ -242,10 +242,22 @@ class RegistryAutoSchema(AutoSchema):
         return responses
 
     def _get_parameters(self):
-        return [
+        parameters = [
             query_parameter_truths(parameter) if parameter.get("in") == "query" else parameter
             for parameter in super()._get_parameters()
         ]
+        # A reference filter that also finds rows with no value («Отрасль не указана») takes
+        # that filter's null value beside the rows' values.
+        filterset_class = getattr(self.view, "filterset_class", None)
+        base_filters = getattr(filterset_class, "base_filters", {})
+        for parameter in parameters:
+            filter_ = base_filters.get(parameter.get("name"))
+            enum = parameter.get("schema", {}).get("enum")
+            if parameter.get("in") != "query" or filter_ is None or enum is None:
+                continue
+            if filter_.extra.get("null_label") and filter_.null_value not in enum:
+                parameter["schema"]["enum"] = [*enum, filter_.null_value]
+        return parameters
 
     def get_override_parameters(self):
         parameters = super().get_override_parameters()

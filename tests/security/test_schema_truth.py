@@ -216,3 +216,10 @@ def test_the_catalogue_source_filter_takes_only_a_known_source(api_client, clien
     assert response.status_code == 400 and "funding_source" in response.json()
     assert api_client.get("/api/v1/clusters/", {"funding_source": "federal"}).status_code == 200
     assert client.get("/clusters/", {"funding_source": "federal"}).status_code == 200
+
+
+def test_a_reference_filter_lists_its_not_given_value(api_client, seed):
+    schema = yaml.safe_load(api_client.get("/api/v1/schema/").content)
+    industry = _query(schema, "/api/v1/clusters/", "industry")["schema"]["enum"]
+    assert "none" in industry and "mechanical-engineering" in industry
+    assert api_client.get("/api/v1/clusters/", {"industry": "none"}).status_code == 200
