@@ -68,12 +68,12 @@ def _parameter(schema, path, name):
 
 
 def test_filters_carry_their_types_and_allowed_values(schema):
-    assert _parameter(schema, "/api/v1/clusters/", "funding_source")["schema"]["enum"] == [
+    assert set(_parameter(schema, "/api/v1/clusters/", "funding_source")["schema"]["enum"]) == {
         "federal",
         "regional",
         "employer",
         "extrabudgetary",
-    ]
+    }
     assert _parameter(schema, "/api/v1/clusters/", "fiscal_year")["schema"]["type"] == "integer"
     assert _parameter(schema, "/api/v1/clusters/", "kind")["schema"]["enum"]
     page_size = _parameter(schema, "/api/v1/clusters/", "page_size")["schema"]
