@@ -170,6 +170,7 @@ class Stored:
             response[name] = value
         if self.etag:
             response["ETag"] = self.etag
+        response["X-Cache"] = "hit"  # for operators and the soak (bench/soak.py)
         return response
 
 
