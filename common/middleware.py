@@ -105,7 +105,7 @@ class PageThrottleMiddleware:
     the views of the public site's namespaces are counted here.
     """
 
-    namespaces = frozenset({"common", "clusters", "regions"})
+    namespaces = frozenset({"overview", "clusters", "regions"})
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

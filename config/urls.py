@@ -10,12 +10,12 @@ admin.site.enable_nav_sidebar = False
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api")),
-    path("", include("common.urls")),
+    path("", include("overview.urls")),
     path("", include("clusters.urls")),
     path("", include("regions.urls")),
     path("", include("opendata.urls")),
 ]
 
 # A crash answers in Russian: JSON under /api/, the site's own page elsewhere, built without
-# the database or any context processor (common/views.server_error).
-handler500 = "common.views.server_error"
+# the database or any context processor (overview/views.server_error).
+handler500 = "overview.views.server_error"

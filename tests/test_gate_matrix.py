@@ -209,7 +209,7 @@ def test_public_pages_show_the_draft_only_to_those_who_may_see_it(world, persona
 def test_counts_on_home_industry_list_district_and_region_follow_the_gate(world, persona, web):
     who, _ = persona
     expected = 3 if who.sees_draft else 2
-    home = web.get(reverse("common:home"))
+    home = web.get(reverse("overview:home"))
     assert home.context["stats"]["clusters"] == expected
     industries = web.get(reverse("clusters:industries")).context["industries"]
     assert {i.slug: i.cluster_count for i in industries}["test-industry"] == expected
@@ -226,7 +226,7 @@ def test_public_money_never_shows_the_drafts_sum_or_year(world, persona, web):
     total, in the cluster rows of those who may see it."""
     who, _ = persona
     for url in [
-        reverse("common:home"),
+        reverse("overview:home"),
         world["a"].get_absolute_url(),
         world["district"].get_absolute_url(),
         world["industry"].get_absolute_url(),

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "opendata",
     "extraction",
     "history",
+    "overview",
 ]
 
 MIDDLEWARE = [

@@ -1,10 +1,10 @@
 from django.contrib.sitemaps.views import index, sitemap
 from django.urls import path
 
-from common import feeds, views
-from common.sitemaps import SITEMAPS
+from overview import feeds, views
+from overview.sitemaps import SITEMAPS
 
-app_name = "common"
+app_name = "overview"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
@@ -17,7 +17,7 @@ urlpatterns = [
     path(
         "sitemap.xml",
         index,
-        {"sitemaps": SITEMAPS, "sitemap_url_name": "common:sitemap_section"},
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "overview:sitemap_section"},
         name="sitemap",
     ),
     path(

@@ -25,11 +25,11 @@ class StaticPagesSitemap(Sitemap):
 
     def items(self):
         return [
-            "common:home",
+            "overview:home",
             "clusters:list",
             "regions:list",
             "clusters:industries",
-            "common:open_data",
+            "overview:open_data",
         ]
 
     def location(self, item):

@@ -1,4 +1,4 @@
-"""Site-wide public pages: the home page, the open-data page and robots.txt."""
+"""The pages that read the registry as a whole: home, completeness, open data, robots.txt."""
 
 from __future__ import annotations
 
@@ -164,7 +164,7 @@ def robots_txt(request):
         "Disallow: /admin/",
         "Disallow: /api/",
         "Allow: /api/v1/docs/",
-        f"Sitemap: {request.build_absolute_uri(reverse('common:sitemap'))}",
+        f"Sitemap: {request.build_absolute_uri(reverse('overview:sitemap'))}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 

@@ -86,7 +86,7 @@ def published_changes(region: Region | None = None) -> list[Change]:
                 guid=f"source-{source.pk}",
                 title=f"Новый источник: {source.title}",
                 description=", ".join(filter(None, [source.publisher, source.url])) or source.title,
-                link=source.url or reverse("common:home"),
+                link=source.url or reverse("overview:home"),
                 updated=source.created_at,
                 published=source.created_at,
             )
@@ -104,7 +104,7 @@ class ChangesFeed(Feed):
     author_name = "Реестр «Профессионалитета»"  # Atom requires an author of the feed
 
     def link(self):
-        return reverse("common:home")
+        return reverse("overview:home")
 
     def items(self):
         return published_changes()

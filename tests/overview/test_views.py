@@ -99,7 +99,7 @@ def test_sitemap_lists_published_clusters_only(client, seeded):
 
 
 def test_sitemap_is_an_index_of_bounded_pages(client, seeded, monkeypatch):
-    from common import sitemaps
+    from overview import sitemaps
 
     monkeypatch.setattr(sitemaps.ClusterSitemap, "limit", 3)
     index = client.get("/sitemap.xml").content.decode()
@@ -129,7 +129,7 @@ def _crash(*args, **kwargs):
 
 
 def test_a_crash_on_the_site_is_the_russian_500_page_in_the_site_layout(client, db, monkeypatch):
-    from common.views import HomeView
+    from overview.views import HomeView
 
     monkeypatch.setattr(HomeView, "get_context_data", _crash)
     client.raise_request_exception = False
@@ -155,7 +155,7 @@ def test_the_500_page_renders_without_the_database(rf, django_assert_num_queries
     # The database may be what broke: no query, no context processor, no request in context.
     from django.db.backends.base.base import BaseDatabaseWrapper
 
-    from common.views import server_error
+    from overview.views import server_error
 
     def no_database(*args, **kwargs):
         raise AssertionError("the 500 page touched the database")
