@@ -146,6 +146,7 @@ def soak(database: str, seconds: float, clients: int, *, writes_per_second: floa
     env = {
         **_env(database),  # production settings (DEBUG off), one cache shared by the workers
         "CACHE_URL": CACHE_URL,
+        "RESPONSE_CACHE_VERSION": "soak",  # as production: the workers of a release share entries
         "CACHE_KEY_PREFIX": f"soak-{os.getpid()}",
         "CELERY_BROKER_URL": "",
         "PAGE_THROTTLE_RATE": "100000000/minute",

@@ -257,8 +257,8 @@ CACHES = {
     )
 }
 
-# Whole public responses (API JSON, anonymous pages) cached in CACHES["default"], keyed by
-# the database snapshot, so any committed write is seen at once (common/response_cache.py).
+# Whole public responses (API JSON, anonymous pages) cached in CACHES["default"], each with
+# the versions of the tables it read, so any committed write is seen at once (common/response_cache.py).
 # 0 turns it off. RESPONSE_CACHE_VERSION names the release (unset: one per process).
 RESPONSE_CACHE_SECONDS = env_int("RESPONSE_CACHE_SECONDS", 300)
 RESPONSE_CACHE_VERSION = env_str("RESPONSE_CACHE_VERSION", "")
