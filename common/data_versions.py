@@ -158,8 +158,6 @@ def install(using: str = "default", **kwargs) -> None:
                 "ON CONFLICT DO NOTHING",
                 [table],
             )
-    known_tables.cache_clear()
-    tables_in.cache_clear()
 
 
 def read(using: str) -> dict[str, int] | None:
@@ -202,14 +200,25 @@ _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 @lru_cache(maxsize=4096)
-def tables_in(sql: str, alias: str = "default") -> frozenset[str]:
-    """The tables of database `alias` that statement `sql` names (an over-approximation: any
-    word equal to a table's name counts, which can only add a dependency)."""
-    return frozenset(_WORD.findall(sql)) & known_tables(alias)
+def tables_in(sql: str, known: frozenset[str]) -> frozenset[str]:
+    """The tables of `known` that statement `sql` names (an over-approximation: any word equal
+    to a table's name counts, which can only add a dependency). `known` is every versioned
+    table and `UNVERSIONED`: `install` versions every other table after each migrate."""
+    return frozenset(_WORD.findall(sql)) & known
 
 
-@lru_cache(maxsize=16)
-def known_tables(alias: str) -> frozenset[str]:
-    connection = connections[alias]
-    with connection.cursor() as cursor:
-        return frozenset(connection.introspection.table_names(cursor))
+_KNOWN: dict[tuple[str, frozenset[str]], frozenset[str]] = {}
+
+
+def known_tables(alias: str, versions: dict[str, int]) -> frozenset[str]:
+    """The tables a statement is checked against: every table of database `alias` (listed once
+    per process) and every versioned one (one frozenset per distinct set, so `tables_in`'s
+    cache keys stay few). Call it outside any statement wrapper: the first call queries."""
+    tables = frozenset(versions)
+    found = _KNOWN.get((alias, tables))
+    if found is None:
+        connection = connections[alias]
+        with connection.cursor() as cursor:
+            listed = frozenset(connection.introspection.table_names(cursor))
+        found = _KNOWN[(alias, tables)] = tables | listed | UNVERSIONED
+    return found

@@ -66,11 +66,12 @@ class DataState:
     """What a request's response depends on: the table versions read when it began, and the
     tables its statements have named since (`recording()`)."""
 
-    __slots__ = ("alias", "versions", "tables", "armed")
+    __slots__ = ("alias", "versions", "known", "tables", "armed")
 
     def __init__(self, alias: str, versions: dict[str, int]):
         self.alias = alias
         self.versions = versions
+        self.known = data_versions_module.known_tables(alias, versions)
         self.tables: set[str] = set()
         self.armed = False
 
@@ -143,14 +144,12 @@ def recording(request: HttpRequest) -> Iterator[None]:
         yield
         return
     alias = read_alias()
-    data_versions_module.known_tables(alias)  # read once per process, never inside `record`
-
     request = getattr(request, "_request", request)
 
     def record(execute, sql, params, many, context):
         state = getattr(request, "_registry_data_state", None)
         if state is not None and state.armed:
-            state.note(data_versions_module.tables_in(sql, alias))
+            state.note(data_versions_module.tables_in(sql, state.known))
         return execute(sql, params, many, context)
 
     with connections[alias].execute_wrapper(record):
@@ -230,7 +229,7 @@ def cached_count(queryset: QuerySet, state: DataState | None) -> int:
         sql, params = queryset.query.get_compiler(using=queryset.db).as_sql()
     except EmptyResultSet:
         return 0
-    tables = data_versions_module.tables_in(sql, queryset.db)
+    tables = data_versions_module.tables_in(sql, state.known)
     try:
         versions = tuple(sorted((table, state.versions[table]) for table in tables))
     except KeyError:

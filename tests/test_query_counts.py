@@ -90,10 +90,10 @@ PAGES = {
     "employer": 2,
     # a static page
     "open-data": 0,
-    # the sitemap index: a COUNT for each of 6 sections (the static pages need none); the
-    # clusters' latest change (one MAX)
-    "sitemap": 7,
-    # one section: its paginator's COUNT, then its page (slug and date only)
+    # the sitemap index: each of 6 sections' least and greatest key (one index probe each; the
+    # static pages need none), no COUNT, no latest change
+    "sitemap": 6,
+    # one section: its table's least and greatest key, then its page's key range (slug, date)
     "sitemap-clusters": 2,
     # the registry beside the national figures: clusters, regions, industries in one
     # aggregate, employers; the national reported counts; every gap counted in one aggregate
