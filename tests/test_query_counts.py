@@ -210,3 +210,19 @@ def test_a_list_page_asked_again_is_planned_once_per_connection(seed, api_client
             ["%json_build_object%"],
         )
         assert cursor.fetchone()[0] >= 1
+
+
+@pytest.mark.django_db
+def test_an_api_list_builds_its_gated_queryset_once(api_client, monkeypatch, settings):
+    """The gate, the filters and the ordering are applied to one queryset per request (the
+    ordering's default no longer builds a second one just to learn the model)."""
+    from clusters.models import ClusterQuerySet
+
+    settings.RESPONSE_CACHE_SECONDS = 0
+    calls = []
+    real = ClusterQuerySet.visible_to
+    monkeypatch.setattr(
+        ClusterQuerySet, "visible_to", lambda self, user: calls.append(user) or real(self, user)
+    )
+    assert api_client.get("/api/v1/clusters/", HTTP_ACCEPT="application/json").status_code == 200
+    assert len(calls) == 1
