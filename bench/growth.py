@@ -25,7 +25,7 @@ from urllib.parse import quote
 import psycopg
 
 from bench.api_bench import _env, _get, _start, _wait, free_port
-from bench.demo_data import database_url, generate, migrate
+from bench.demo_data import database_url, generate, migrate, recompute_totals
 from bench.results import record
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -90,6 +90,7 @@ def main() -> None:
             migrate(database)
         else:
             generate(database, clusters=size)
+        recompute_totals(database)
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
         cwd=ROOT, env=_env(databases[args.small]), check=True,

@@ -35,7 +35,7 @@ from pathlib import Path
 import psycopg
 
 from bench.api_bench import _env, _start, _wait, free_port
-from bench.demo_data import database_url, generate, migrate
+from bench.demo_data import database_url, generate, migrate, recompute_totals
 from bench.results import record
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -213,6 +213,7 @@ def main() -> None:
         migrate(args.database)
     else:
         generate(args.database, clusters=args.clusters)
+    recompute_totals(args.database)
     soak(args.database, args.seconds, args.clients, writes_per_second=0 if args.no_writes else 1)
 
 

@@ -22,7 +22,7 @@ import re
 
 import snowballstemmer
 from django.contrib.postgres.search import SearchQuery, SearchVectorField
-from django.db.models import F, Func, QuerySet, TextField
+from django.db.models import BooleanField, F, Func, QuerySet, TextField
 
 WORD = re.compile(r"[^\W_]+")
 MAX_WORDS = 8
@@ -74,6 +74,15 @@ class RussianVector(Func):
     template = "to_tsvector('russian'::regconfig, %(expressions)s)"
     arg_joiner = " || ' ' || "
     output_field = SearchVectorField()
+
+
+class WordSimilar(Func):
+    """`query <% name`: pg_trgm's word similarity at least the connection's threshold, the
+    form its GIN index answers (`word_similarity(…) >= x` is computed for every row)."""
+
+    template = "%(expressions)s"
+    arg_joiner = " <%% "
+    output_field = BooleanField()
 
 
 class SqliteStems(Func):

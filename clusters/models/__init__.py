@@ -327,10 +327,15 @@ class ClusterQuerySet(RegistryQuerySet):
             # Nothing in any word form: forgive a typo in a name (pg_trgm word similarity).
             from django.contrib.postgres.search import TrigramWordSimilarity
 
-            typed = models.Value(" ".join(search.words(text)))
-            return self.annotate(
-                _name_similarity=TrigramWordSimilarity(typed, models.F("name"))
-            ).filter(_name_similarity__gte=search.TRIGRAM_THRESHOLD)
+            typed_text = " ".join(search.words(text))
+            typed = models.Value(typed_text)
+            return (
+                self.annotate(_name_similarity=TrigramWordSimilarity(typed, models.F("name")))
+                # `name %> typed` lets the trigram GIN index find the candidates (its threshold
+                # is the connection's, config/settings/base.py); the exact rule follows.
+                .filter(search.WordSimilar(typed, models.F("name")))
+                .filter(_name_similarity__gte=search.TRIGRAM_THRESHOLD)
+            )
         return found
 
     def for_cards(self) -> ClusterQuerySet:

@@ -174,3 +174,12 @@ def test_postgresql_search_uses_its_gin_index_on_50000_clusters(demo_table, caps
     with capsys.disabled():
         print(f"\nsearch «тамбовская академия» on {DEMO_CLUSTERS} DEMO clusters: p50 {p50:.1f} ms")
     assert p50 < 2000  # a sanity bound on a shared CI machine; the plan is the real check
+
+
+def test_the_connections_trigram_threshold_is_the_search_threshold(seed):
+    """The index-assisted `%>` must let through every name the exact rule keeps."""
+    from clusters import search
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('pg_trgm.word_similarity_threshold')::float")
+        assert cursor.fetchone()[0] <= search.TRIGRAM_THRESHOLD
