@@ -89,9 +89,12 @@ bench-export: venv
 	$(PY) -m bench.export_bench $(BENCH_EXPORT_ARGS)
 
 # Catalogue page vs the API for the same 20 rows (reuses bench-api's database), and an admin
-# cluster save with inlines on SQLite and PostgreSQL.
+# cluster save with inlines on SQLite and PostgreSQL; then pages at 1 000 and 100 000 DEMO
+# clusters and their growth, and the searched catalogue (bench/growth.py; smaller:
+# BENCH_GROWTH_ARGS="--large 10000", or "--reuse" for databases already built).
 bench-pages: venv
 	$(PY) -m bench.page_bench $(BENCH_PAGES_ARGS)
+	$(PY) -m bench.growth $(BENCH_GROWTH_ARGS)
 
 # The response cache under mixed reads with one funding-line write a second (5 minutes, 10 000
 # DEMO clusters in perf_bench_soak): hit ratio, errors, Redis memory. Shorter:
