@@ -183,3 +183,15 @@ def test_the_connections_trigram_threshold_is_the_search_threshold(seed):
     with connection.cursor() as cursor:
         cursor.execute("SELECT current_setting('pg_trgm.word_similarity_threshold')::float")
         assert cursor.fetchone()[0] <= search.TRIGRAM_THRESHOLD
+
+
+def test_the_searched_catalogue_runs_the_search_once(seed, client, settings):
+    """The list, its count and every facet read the ids the one search matched."""
+    from django.test.utils import CaptureQueriesContext
+
+    settings.RESPONSE_CACHE_SECONDS = 0
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/clusters/", {"q": "смоленск", "kind": "production_center"})
+    assert response.status_code == 200
+    assert "smo-mechanical-engineering" in response.content.decode()
+    assert sum("to_tsvector" in q["sql"] for q in queries.captured_queries) == 1
