@@ -6,17 +6,24 @@
 * «Рецензент» reads everything, drafts included, and writes nothing;
 * «Аналитик» reads the public data through an API token at a higher rate limit.
 
-What each permission lets a user do is decided in one place, clusters/gate.py.
+What each permission lets a user do is decided in one place, clusters/gate.py; the names of
+the roles and permissions are common/access.py.
 """
 
 from __future__ import annotations
 
 from django.contrib.auth.models import Group, Permission
 
-FEDERAL_EDITOR = "Федеральный редактор"
-REGIONAL_EDITOR = "Региональный редактор"
-REVIEWER = "Рецензент"
-ANALYST = "Аналитик"
+from common.access import (
+    ANALYST,
+    CHANGE_FEED,
+    EDIT_ALL_REGIONS,
+    FEDERAL_EDITOR,
+    PUBLISH,
+    REGIONAL_EDITOR,
+    REVIEWER,
+    VIEW_DRAFT,
+)
 
 # Models whose rows belong to a region (directly or through their cluster).
 REGIONAL_MODELS = {
@@ -42,10 +49,6 @@ REFERENCE_MODELS = {
         "nationalfundingtotal",
     ],
 }
-DRAFTS = "clusters.view_draft"
-PUBLISH = "clusters.publish_cluster"
-ALL_REGIONS = "clusters.edit_all_regions"
-CHANGE_FEED = "history.view_change"  # the feed of all changes (history/admin.py, /api/v1/changes/)
 
 
 def _model_perms(models: dict[str, list[str]], actions: list[str]) -> list[str]:
@@ -70,9 +73,9 @@ def role_permissions() -> dict[str, list[str]]:
             *_model_perms({"clusters": ["industry", "programme", "source"]}, crud),
             *_model_perms({"regions": ["reportedcount"]}, crud),
             *_model_perms({"extraction": ["sourcetext"]}, ["add", "change", "view"]),
-            DRAFTS,
+            VIEW_DRAFT,
             PUBLISH,
-            ALL_REGIONS,
+            EDIT_ALL_REGIONS,
             CHANGE_FEED,
         ],
         REGIONAL_EDITOR: [
@@ -83,7 +86,7 @@ def role_permissions() -> dict[str, list[str]]:
             "clusters.add_source",
             *_model_perms({"extraction": ["sourcetext"]}, ["add", "change", "view"]),
         ],
-        REVIEWER: [*view_all, *_model_perms(PROVENANCE_MODELS, ["view"]), DRAFTS, CHANGE_FEED],
+        REVIEWER: [*view_all, *_model_perms(PROVENANCE_MODELS, ["view"]), VIEW_DRAFT, CHANGE_FEED],
         ANALYST: [],
     }
 

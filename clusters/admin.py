@@ -26,14 +26,14 @@ from clusters.models import (
 from clusters.provenance_admin import MergeActionMixin
 from clusters.review_admin import ClusterReviewMixin
 from common.admin import GatedInlineMixin, RegistryModelAdmin, form_fields, tell_if_pending
-from common.admin_widgets import RegionByDistrictFilter
 from common.templatetags.ru_format import total_caption
 from funding import services as funding_lines
 from funding.choices import FundingSource
 from funding.forms import ClusterFundingLineFormSet, FundingLineForm
-from funding.models import ClusterFundingTotal, FundingLine
+from funding.models import LINE_FIELDS_OF_A_CLUSTER, ClusterFundingTotal, FundingLine
 from funding.services import funding_totals_recompute_for_clusters
 from history.admin import ClusterHistoryMixin, ReadableHistoryMixin
+from regions.admin_widgets import RegionByDistrictFilter
 
 
 @admin.register(Industry)
@@ -64,7 +64,7 @@ class SourceAdmin(ReadableHistoryMixin, RegistryModelAdmin):
             services.source_create(actor=request.user, instance=obj)
 
     def service_delete(self, request, obj):
-        obj.delete()  # the database protects a source that facts still cite
+        return services.source_delete(actor=request.user, source=obj)
 
 
 class _EntityAdmin(RegistryModelAdmin):
@@ -149,15 +149,7 @@ class FundingLineInline(GatedInlineMixin, admin.TabularInline):
     formset = ClusterFundingLineFormSet
     formfield_overrides = COMPACT_TEXT
     autocomplete_fields = ["source"]
-    fields = [
-        "fiscal_year",
-        "funding_source",
-        "amount_rub",
-        "qualifier",
-        "source",
-        "exact_wording",
-        "note",
-    ]
+    fields = LINE_FIELDS_OF_A_CLUSTER
     extra = 0
     classes = ["collapse"]
     verbose_name_plural = "строки финансирования (субъект — как у кластера)"

@@ -36,16 +36,7 @@ class ProgrammeLevel(models.TextChoices):
     SPECIALTY = "specialty", "специальность"
 
 
-class Qualifier(models.TextChoices):
-    """How exact a figure is, as its source words it («почти» → approximately)."""
-
-    EXACT = "exact", "точно"
-    APPROXIMATELY = "approximately", "приблизительно"
-    AT_LEAST = "at_least", "не менее"
-    AT_MOST = "at_most", "не более"  # an upper bound: «до 100 млн»
-
-
-# How qualifiers mark numbers and combine in totals: common/qualifiers.py.
+# How exact a figure is (Qualifier) is vocabulary of every app: common/qualifiers.py.
 
 
 class FigureKind(models.TextChoices):

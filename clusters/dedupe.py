@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections import Counter
 from decimal import Decimal
 
-from clusters.choices import CollegeRole, FactKind, FigureKind, Qualifier
+from clusters.choices import CollegeRole, FactKind, FigureKind
 from clusters.matching import OrgIndex, PlaceholderKind, clean_name, placeholder
 from clusters.merging import Models, merge_run
+from common.qualifiers import Qualifier
 
 
 def citations_backfill(m: Models) -> Counter:

@@ -14,8 +14,10 @@ The rule:
   holds `clusters.edit_all_regions` (federal editors) or keeps the row's region on their
   StaffProfile (regional editors);
 * memberships, partnerships, figures and funding lines follow their cluster; region-level
-  funding lines (joint money, no cluster) are public facts of their region; a college or
-  employer is hidden while every cluster it belongs to is hidden from the user.
+  funding lines (joint money, no cluster) are public facts of their region;
+* a college or employer is seen only through a cluster the user may see (so it is public
+  only through a published cluster: one in no cluster, or only in drafts, is not), and by
+  the editors of its region.
 
 Public funding totals (region, district, industry, national) are the anonymous view, so the
 totals SQL uses `PUBLIC_CLUSTER_SQL` — the same rule for a user who may see no draft.
@@ -26,11 +28,14 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q
 
+from common.access import EDIT_ALL_REGIONS, PUBLISH, VIEW_DRAFT, holds
+
 User = AbstractBaseUser | AnonymousUser | None
 
-VIEW_DRAFT = "clusters.view_draft"
-PUBLISH = "clusters.publish_cluster"
-EDIT_ALL_REGIONS = "clusters.edit_all_regions"
+
+# The one refusal of a write outside the user's regions: it must not tell a record that
+# exists from one that does not, nor which right is missing (issue 20).
+REFUSED = "Недостаточно прав на записи этого субъекта."
 
 # Matches nothing, as a Q (an empty `Q()` matches everything).
 NOTHING = Q(pk__in=[])
@@ -46,15 +51,15 @@ def _active(user: User) -> bool:
 
 
 def can_view_drafts(user: User) -> bool:
-    return _active(user) and user.has_perm(VIEW_DRAFT)
+    return holds(user, VIEW_DRAFT)
 
 
 def can_publish(user: User) -> bool:
-    return _active(user) and user.has_perm(PUBLISH)
+    return holds(user, PUBLISH)
 
 
 def edits_all_regions(user: User) -> bool:
-    return _active(user) and user.has_perm(EDIT_ALL_REGIONS)
+    return holds(user, EDIT_ALL_REGIONS)
 
 
 def profile_region_ids(user: User) -> frozenset[int]:
@@ -76,7 +81,7 @@ def profile_region_ids(user: User) -> frozenset[int]:
 
 def editable_region_ids(user: User, perm: str) -> frozenset[int] | None:
     """Regions whose rows `user` may change with model permission `perm`; None means all."""
-    if not _active(user) or not user.has_perm(perm):
+    if not holds(user, perm):
         return frozenset()
     if edits_all_regions(user):
         return None
@@ -111,6 +116,20 @@ def cluster_visible_q(user: User, prefix: str = "") -> Q:
 def sees_some_drafts(user: User) -> bool:
     """Whether `user` sees more than the public does (any draft at all)."""
     return cluster_visible_q(user) != Q(is_published=True)
+
+
+def organisation_visible_q(user: User, memberships, member_field: str, perm: str) -> Q:
+    """Colleges or employers `user` may see, as a Q on their table: members (through
+    `memberships`, their membership rows, by `member_field`) of a cluster the user may see,
+    and the rows of the regions the user may change with `perm`. Never public on their own."""
+    if can_view_drafts(user):
+        return Q()
+    in_visible = (
+        memberships.order_by()
+        .filter(cluster_visible_q(user, "cluster__"))
+        .values_list(member_field)
+    )
+    return Q(pk__in=in_visible) | region_q(editable_region_ids(user, perm), "region")
 
 
 def funding_line_visible_q(user: User, prefix: str = "") -> Q:

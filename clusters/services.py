@@ -37,6 +37,7 @@ from clusters.models import (
     ReportedFigure,
     Source,
 )
+from common.access import holds
 
 Actor = Any  # a user, or None for the system
 
@@ -85,9 +86,7 @@ def require_region(actor: Actor, model: type[models.Model], action: str, region_
     regions = gate.editable_region_ids(actor, _perm(model, action))
     if regions is None or region_id in regions:
         return
-    # One wording for every refusal: it must not tell a record that exists from one that
-    # does not, nor which right is missing (issue 20).
-    raise PermissionDenied("Недостаточно прав на записи этого субъекта.")
+    raise PermissionDenied(gate.REFUSED)
 
 
 def _require_publisher(actor: Actor) -> None:
@@ -287,6 +286,21 @@ def cluster_withdraw(*, actor: Actor, cluster: Cluster, comment: str = "") -> Cl
     _set_state(cluster, ReviewState.DRAFT, actor=actor, event="withdraw", comment=comment.strip())
     _notify("updated", cluster, before)
     return cluster
+
+
+def cluster_publication_set(*, actor: Actor, cluster: Cluster, publish: bool | None) -> bool:
+    """Bring a cluster to the publication a door's flag asks for (`is_published` in the API or
+    a spreadsheet): publish or withdraw through the services above; None leaves it as it is.
+    Returns whether the publication changed (`cluster` is refreshed)."""
+    if publish is None or bool(publish) == cluster.is_published:
+        return False
+    if publish:
+        changed = cluster_publish(actor=actor, cluster=cluster)
+    else:
+        changed = cluster_withdraw(actor=actor, cluster=cluster)
+    cluster.review_state, cluster.is_published = changed.review_state, changed.is_published
+    cluster.review_comment, cluster.updated_at = changed.review_comment, changed.updated_at
+    return True
 
 
 @transaction.atomic
@@ -562,7 +576,7 @@ def entity_delete(*, actor: Actor, entity: College | Employer) -> None:
 
 
 def _require_perm(actor: Actor, perm: str) -> None:
-    if actor is not None and not (actor.is_active and actor.has_perm(perm)):
+    if actor is not None and not holds(actor, perm):
         raise PermissionDenied("Недостаточно прав.")
 
 
@@ -581,6 +595,18 @@ def source_update(*, actor: Actor, source: Source, **fields: Any) -> Source:
     _require_perm(actor, "clusters.change_source")
     _assign(source, fields, ())
     return _clean_and_save(source)
+
+
+@transaction.atomic
+def source_delete(*, actor: Actor, source: Source) -> None:
+    """Delete a source no fact cites (the database protects the rest: a clear refusal)."""
+    _require_perm(actor, "clusters.delete_source")
+    try:
+        source.delete()
+    except models.ProtectedError:
+        raise ValidationError(
+            f"Источник «{source}» не удалён: на него ссылаются сведения реестра."
+        ) from None
 
 
 # --- writing what a federal editor approved (clusters/review.py) -----------------------------

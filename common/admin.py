@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from simple_history.admin import SimpleHistoryAdmin
 
-from clusters import gate
+from common import gating
 from common.pending import pending_of
 
 
@@ -26,10 +26,9 @@ def _is_autocomplete(request) -> bool:
 
 def region_choices_for(user, model: type[models.Model]):
     """Regions `user` may put rows of `model` in (all of them for federal staff)."""
-    from regions.models import Region
-
+    Region = gating.region_model()  # noqa: N806 — a model class
     meta = model._meta
-    regions = gate.editable_region_ids(user, f"{meta.app_label}.add_{meta.model_name}")
+    regions = gating.gate().editable_region_ids(user, f"{meta.app_label}.add_{meta.model_name}")
     if regions is None:
         return Region.objects.all()
     return Region.objects.filter(pk__in=sorted(regions))
@@ -66,13 +65,10 @@ class GatedAdminMixin:
         return queryset
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        from clusters.models import Cluster
-        from regions.models import Region
-
-        if db_field.related_model is Region:
+        if db_field.related_model is gating.region_model():
             kwargs["queryset"] = region_choices_for(request.user, db_field.model)
-        elif db_field.related_model is Cluster:
-            kwargs["queryset"] = Cluster.objects.editable_by(request.user)
+        elif db_field.related_model is gating.cluster_model():
+            kwargs["queryset"] = db_field.related_model.objects.editable_by(request.user)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     # --- writes through the services -------------------------------------------------------
@@ -190,8 +186,6 @@ class GatedInlineMixin:
         return super().has_delete_permission(request, obj) and self._parent_editable(request, obj)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        from regions.models import Region
-
-        if db_field.related_model is Region:
+        if db_field.related_model is gating.region_model():
             kwargs["queryset"] = region_choices_for(request.user, db_field.model)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)

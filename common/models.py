@@ -16,6 +16,11 @@ CONTROL_CHARACTERS_MESSAGE = (
     "Удалите его."
 )
 
+# The one answer for a unique value (slug, ИНН, ОГРН, code) some row already holds. It names
+# neither the row nor its region: the row may be one the user may not see (a draft of another
+# region), and the answer must not tell that one from a row the user sees (issue 20).
+UNIQUE_TAKEN = "Это значение уже занято в реестре; укажите другое."
+
 
 def forbidden_character(value: str, *, multiline: bool) -> tuple[int, str] | None:
     """The first character of `value` no registry text may hold, with its 1-based position."""
@@ -66,3 +71,9 @@ class TimeStampedModel(models.Model):
                 ]
         if errors:
             raise ValidationError(errors)
+
+    def unique_error_message(self, model_class, unique_check):
+        # Django's «<Model> с таким <field> уже существует.»: the same meaning, one neutral
+        # wording for every door (admin, API, import), see UNIQUE_TAKEN.
+        error = super().unique_error_message(model_class, unique_check)
+        return ValidationError(UNIQUE_TAKEN, code=error.code, params=error.params)

@@ -3,7 +3,14 @@
 Accepted: `17000000`, `17 000 000` (plain, no-break or narrow no-break spaces between groups
 of three), `17 000 000,50` (kopecks after a comma, or a dot followed by one or two digits),
 an optional trailing «₽» or «руб.». Everything else is refused with a message that says what
-was read: «17млн» is not 17 ₽, and «17.000.000,5,0» is not a number at all.
+was read: «17млн» is not 17 ₽, «17.000.000,5,0» is not a number at all, «1,234» may be
+thousands and «1e6» is not how anyone types a sum. A sum or a count is never negative.
+
+`parse_rub` is the registry's one reader of a typed amount: the admin's fields
+(common/forms.py), the spreadsheet import (imports/kinds/base.py `decimal`) and the assistant's
+accepted proposals (extraction/services.py) all read through it, so a text is read alike at
+every door. Numbers that are already numbers (a spreadsheet cell, a proposal's JSON) are
+written out in full first, so 1.7E+8 reads as 170 000 000.
 """
 
 from __future__ import annotations
@@ -34,12 +41,21 @@ def _refuse(heading: str, text: str, why: str) -> NoReturn:
     )
 
 
-def parse_rub(raw: str, heading: str = AMOUNT) -> Decimal | None:
+def _as_text(raw: object) -> str:
+    """`raw` as typed; a number written out in full (1.7E+8 → 170000000; NaN stays «NaN»)."""
+    if raw is None:
+        return ""
+    if isinstance(raw, int | float | Decimal) and not isinstance(raw, bool):
+        return format(Decimal(str(raw)), "f")
+    return str(raw)
+
+
+def parse_rub(raw: object, heading: str = AMOUNT) -> Decimal | None:
     """The exact amount in `raw`, `None` for an empty field; raises ValidationError when unsure.
 
     `heading` starts the refusal: «Сумма «…» не прочитана» (AMOUNT) or NUMBER for counts.
     """
-    text = (raw or "").translate(SPACES).strip()
+    text = _as_text(raw).translate(SPACES).strip()
     if not text:
         return None
     shown = re.sub(r" +", " ", text)
@@ -48,8 +64,9 @@ def parse_rub(raw: str, heading: str = AMOUNT) -> Decimal | None:
     if match:
         digits = match["whole"].replace(" ", "")
         kopecks = (match["kop"] or "").ljust(2, "0")
-        number = Decimal(f"{digits}.{kopecks}" if kopecks else digits)
-        return -number if match["sign"] else number
+        if match["sign"]:
+            _refuse(heading, shown, "знак «минус»: сумма и число не бывают отрицательными.")
+        return Decimal(f"{digits}.{kopecks}" if kopecks else digits)
 
     letters = re.findall(r"[^\W\d_]+", body)
     leading = re.match(r"^[-−]?\d[\d ]*", body)

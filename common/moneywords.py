@@ -31,13 +31,9 @@ from yargy.predicates import dictionary, eq, gram, in_caseless
 from yargy.predicates import type as token_type
 from yargy.tokenizer import MorphTokenizer
 
-from clusters.choices import Qualifier
+from common.qualifiers import Qualifier
 
-__all__ = ["AT_MOST", "MoneyMention", "find_money", "parse_money"]
-
-# The lead adds Qualifier.AT_MOST («не более») on main; until it lands the plain value stands in,
-# equal to the enum member once it exists (TextChoices members are str).
-AT_MOST: str = getattr(Qualifier, "AT_MOST", "at_most")
+__all__ = ["QUALIFIER_WORDS", "MoneyMention", "find_money", "parse_money"]
 
 
 @dataclass(frozen=True)
@@ -75,8 +71,14 @@ _APPROX = {"почти", "около", "порядка", "примерно", "п
 _AT_LEAST_WORDS = {"более", "больше", "свыше", "от", "превысит", "превысили", "превысила"}
 _AT_LEAST_WORDS |= {"превысил", "превысило", "превышает", "превышают"}
 _AT_MOST_WORDS = {"до", "менее", "меньше"}
+# A word just before a number, as the qualifier it gives (also the extractor's figures').
+QUALIFIER_WORDS: dict[str, str] = {
+    **dict.fromkeys(_APPROX, Qualifier.APPROXIMATELY),
+    **dict.fromkeys(_AT_LEAST_WORDS, Qualifier.AT_LEAST),
+    **dict.fromkeys(_AT_MOST_WORDS, Qualifier.AT_MOST),
+}
 _SIGNS = {"~": Qualifier.APPROXIMATELY, "≈": Qualifier.APPROXIMATELY, ">": Qualifier.AT_LEAST}
-_SIGNS |= {"<": AT_MOST, "≥": Qualifier.AT_LEAST, "≤": AT_MOST}
+_SIGNS |= {"<": Qualifier.AT_MOST, "≥": Qualifier.AT_LEAST, "≤": Qualifier.AT_MOST}
 
 _MULTIPLIERS = {
     "тыс": 10**3,
@@ -220,7 +222,7 @@ def _qualifier(words: list[str], before: str) -> str:
     if joined in {"не менее", "не меньше", "более чем", "больше чем"}:
         return Qualifier.AT_LEAST
     if joined in {"не более", "не больше", "не свыше"}:
-        return AT_MOST
+        return Qualifier.AT_MOST
     if not words:
         return Qualifier.EXACT
     word = words[-1]
@@ -234,7 +236,7 @@ def _qualifier(words: list[str], before: str) -> str:
         # «выросло с 50 до 100 млн»: «до» ends a change, the amount is what it became.
         if _FROM_BEFORE.search(before):
             return Qualifier.EXACT
-        return AT_MOST
+        return Qualifier.AT_MOST
     return Qualifier.EXACT
 
 
@@ -381,7 +383,9 @@ def _find_in_line(text: str, full: str, offset: int) -> list[MoneyMention]:
                 False,
             )
         )
-        mentions.append(_mention(text, tokens[until].span.start, end, high, AT_MOST, False))
+        mentions.append(
+            _mention(text, tokens[until].span.start, end, high, Qualifier.AT_MOST, False)
+        )
         taken.append((start, end))
     for match in money_parser.findall(text):
         start, end = match.span.start, match.span.stop

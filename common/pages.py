@@ -13,8 +13,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from clusters import gate
-from common import response_cache
+from common import gating, response_cache
 
 
 class GatedViewMixin:
@@ -42,4 +41,4 @@ class GatedViewMixin:
 
     def visible_q(self, prefix: str = "") -> Q:
         """The cluster rule as a Q on `prefix` (e.g. "clusters__" inside a Count)."""
-        return gate.cluster_visible_q(self.request.user, prefix)
+        return gating.gate().cluster_visible_q(self.request.user, prefix)

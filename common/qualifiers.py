@@ -1,6 +1,6 @@
 """The one definition of how exact a sum is, given how exact its parts are.
 
-A figure says how exact it is (`clusters.choices.Qualifier`: exact, «≈», «не менее»,
+A figure says how exact it is (`Qualifier` below: exact, «≈», «не менее»,
 «не более»). A total made of several figures says exactly what its parts allow, and no
 more (`TotalQualifier`):
 
@@ -22,7 +22,14 @@ from collections.abc import Iterable
 
 from django.db import models
 
-from clusters.choices import Qualifier
+
+class Qualifier(models.TextChoices):
+    """How exact a figure is, as its source words it («почти» → approximately)."""
+
+    EXACT = "exact", "точно"
+    APPROXIMATELY = "approximately", "приблизительно"
+    AT_LEAST = "at_least", "не менее"
+    AT_MOST = "at_most", "не более"  # an upper bound: «до 100 млн»
 
 
 class TotalQualifier(models.TextChoices):

@@ -11,6 +11,8 @@ from typing import Self
 
 from django.db import models
 
+from common.access import holds
+
 
 class RegistryQuerySet(models.QuerySet):
     def visible_to(self, user) -> Self:
@@ -21,6 +23,6 @@ class RegistryQuerySet(models.QuerySet):
         """Rows `user` may change (reference data: all, with the model's change permission)."""
         meta = self.model._meta
         perm = f"{meta.app_label}.change_{meta.model_name}"
-        if user is not None and user.is_active and user.has_perm(perm):
+        if holds(user, perm):
             return self.all()
         return self.none()

@@ -47,9 +47,8 @@ from django.db import connections, router
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
-from clusters import gate
-from clusters.models import Cluster
 from common import data_versions as data_versions_module
+from common import gating
 
 logger = logging.getLogger(__name__)
 
@@ -97,7 +96,7 @@ def data_versions(alias: str) -> dict[str, int] | None:
 
 def read_alias() -> str:
     """The database this request's registry reads go to (a replica, or the primary)."""
-    return router.db_for_read(Cluster)
+    return router.db_for_read(gating.cluster_model())
 
 
 def request_state(request: HttpRequest, *, read: bool = True) -> DataState | None:
@@ -133,7 +132,9 @@ def request_key(request: HttpRequest, *, audience: str, media_type: str) -> str 
 
 
 def user_key(request: HttpRequest, *, media_type: str) -> str | None:
-    return request_key(request, audience=gate.audience_key(request.user), media_type=media_type)
+    return request_key(
+        request, audience=gating.gate().audience_key(request.user), media_type=media_type
+    )
 
 
 @contextmanager

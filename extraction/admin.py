@@ -6,9 +6,9 @@ from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from clusters.choices import ClusterKind, Qualifier
+from clusters.choices import ClusterKind
 from clusters.models import Industry
-from common.moneywords import AT_MOST
+from common.qualifiers import Qualifier
 from extraction.models import SourceText
 from extraction.services import (
     ACCEPTED,
@@ -21,9 +21,7 @@ from extraction.services import (
 from funding.choices import FundingSource
 from regions.models import Region
 
-QUALIFIER_CHOICES = [*Qualifier.choices]
-if AT_MOST not in Qualifier.values:
-    QUALIFIER_CHOICES.append((AT_MOST, "не более"))
+QUALIFIER_CHOICES = Qualifier.choices
 FIGURE_CHOICES = [
     ("students", "студенты"),
     ("graduates", "выпускники"),

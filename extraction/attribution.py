@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from common.moneywords import AT_MOST, MoneyMention
+from common.moneywords import QUALIFIER_WORDS, MoneyMention
 from extraction import language as lang
 from extraction.language import Doc, Sentence
 from extraction.places import YEAR
@@ -525,19 +525,8 @@ _COUNTED_PARTICIPLES = {
     "обучающихся",
     "учащихся",
 }
-_FIGURE_QUALIFIERS = {
-    "более": "at_least",
-    "свыше": "at_least",
-    "больше": "at_least",
-    "почти": "approximately",
-    "около": "approximately",
-    "порядка": "approximately",
-    "примерно": "approximately",
-    "превысит": "at_least",
-    "превысил": "at_least",
-    "превышает": "at_least",
-    "до": AT_MOST,
-}
+# The qualifier words of a figure are those of a sum (common/moneywords.py).
+_FIGURE_QUALIFIERS = QUALIFIER_WORDS
 _NUMBER = re.compile(
     r"(?<![\d,.])(\d{1,3}(?:[ \u00a0]\d{3})+|\d{1,9})(?:,(\d{1,2}))?(?![\d.]\d)(?!,\d{3})"
 )

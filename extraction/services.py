@@ -8,7 +8,7 @@ unpublished and schedule the totals. Nothing here writes a registry table direct
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -18,9 +18,10 @@ from django.utils import timezone
 
 from clusters import matching
 from clusters import services as cluster_services
-from clusters.choices import ClusterKind, CollegeRole, FigureKind, Qualifier
+from clusters.choices import ClusterKind, CollegeRole, FigureKind
 from clusters.models import Cluster, College, Employer, Industry
-from common.moneywords import AT_MOST
+from common.money import parse_rub
+from common.qualifiers import Qualifier
 from extraction import language as lang
 from extraction.extractor import UNKNOWN, Extraction, Reference, extract
 from extraction.models import SourceText
@@ -42,7 +43,7 @@ FIGURE_KINDS = {
     "programmes": FigureKind.PROGRAMMES,
     "area": FigureKind.AREA_SQM,
 }
-QUALIFIERS = {Qualifier.EXACT, Qualifier.APPROXIMATELY, Qualifier.AT_LEAST, AT_MOST}
+QUALIFIERS = set(Qualifier.values)
 KIND_SHORT = {
     ClusterKind.PRODUCTION_CENTER: "ОПЦ",
     ClusterKind.EDUCATION_CLUSTER: "Образовательный кластер",
@@ -509,12 +510,13 @@ def _accepted_cluster(source_text: SourceText, key: str, actor: Actor) -> Cluste
 
 
 def _amount(value: Any) -> Decimal:
+    """A proposal's sum as the member edited it, read as the admin reads it (parse_rub)."""
     try:
-        amount = Decimal(str(value).replace(" ", "").replace("\u00a0", "").replace(",", "."))
-    except InvalidOperation as error:
-        raise ValidationError({"amount": "Введите сумму в рублях."}) from error
-    if amount < 0:
-        raise ValidationError({"amount": "Сумма не может быть отрицательной."})
+        amount = parse_rub(value)
+    except ValidationError as error:
+        raise ValidationError({"amount": error.messages}) from None
+    if amount is None:
+        raise ValidationError({"amount": "Введите сумму в рублях."})
     return amount
 
 

@@ -2,7 +2,6 @@ from django.contrib import admin
 
 from clusters import gate
 from common.admin import RegistryModelAdmin, form_fields
-from common.admin_widgets import RegionByDistrictFilter
 from common.templatetags.ru_format import money
 from funding import services as lines
 from funding.choices import FundingSource
@@ -17,6 +16,7 @@ from funding.models import (
     RegionFundingTotal,
 )
 from history.admin import ReadableHistoryMixin
+from regions.admin_widgets import RegionByDistrictFilter
 
 
 @admin.register(FundingLine)

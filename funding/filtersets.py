@@ -1,8 +1,8 @@
 import django_filters as filters
 
-from clusters.choices import Qualifier
 from clusters.models import Industry
 from common.filtersets import RegistryFilterSet
+from common.qualifiers import Qualifier
 from funding.choices import FundingSource
 from funding.models import FundingLine
 from regions.models import FederalDistrict, Region

@@ -5,7 +5,7 @@ from django.forms import BaseInlineFormSet
 
 from common.forms import RubleAmountField
 from common.templatetags.ru_format import format_rub
-from funding.models import FundingLine
+from funding.models import LINE_FIELDS, FundingLine
 
 TENFOLD = Decimal(10)
 
@@ -25,17 +25,7 @@ class FundingLineForm(forms.ModelForm):
 
     class Meta:
         model = FundingLine
-        fields = [
-            "cluster",
-            "region",
-            "fiscal_year",
-            "funding_source",
-            "amount_rub",
-            "qualifier",
-            "source",
-            "exact_wording",
-            "note",
-        ]
+        fields = LINE_FIELDS
         field_classes = {"amount_rub": RubleAmountField}
 
     def __init__(self, *args, **kwargs):

@@ -11,10 +11,9 @@ from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
 from clusters import gate
-from clusters.choices import Qualifier
 from clusters.models import Cluster, Industry, Source
 from common.models import TimeStampedModel
-from common.qualifiers import TotalQualifier, note
+from common.qualifiers import Qualifier, TotalQualifier, note
 from common.querysets import RegistryQuerySet
 from common.templatetags.ru_format import format_money
 from funding.choices import FundingSource
@@ -315,6 +314,22 @@ class FundingTotal(models.Model):
         """One line explaining the overall qualifier when its mark cannot («» otherwise)."""
         return note(self.qualifier)
 
+
+# The fields a funding line is written with, in the order every door shows them: the admin
+# form and inline, the API's read and write serializers, a review's proposed change.
+LINE_FIELDS = [
+    "cluster",
+    "region",
+    "fiscal_year",
+    "funding_source",
+    "amount_rub",
+    "qualifier",
+    "source",
+    "exact_wording",
+    "note",
+]
+# Beside its cluster (the admin inline) a line takes the cluster's region.
+LINE_FIELDS_OF_A_CLUSTER = [name for name in LINE_FIELDS if name not in ("cluster", "region")]
 
 # `FundingTotal.has_data` as a filter: the stored rows some line stands behind.
 HAS_DATA = Q(line_count__gt=0)

@@ -31,10 +31,9 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, Model, Q, Q
 from django.utils import timezone
 
 from clusters import gate
-from clusters.choices import Qualifier
 from clusters.filtersets import ClusterFilterSet
 from clusters.models import Cluster
-from common.qualifiers import combine
+from common.qualifiers import Qualifier, combine
 from funding.choices import FundingSource
 from funding.filtersets import FundingLineFilterSet
 from funding.models import (
@@ -286,8 +285,9 @@ def _cluster_counts(
     return {_values_key(row, group_by, _CLUSTER_VALUES): row["n"] for row in rows}
 
 
-def _line_filters(params: dict[str, Any], queryset: QuerySet[FundingLine]) -> QuerySet:
-    return FundingLineFilterSet({k: v for k, v in params.items() if k in FILTERS}, queryset).qs
+def _line_filters(params: dict[str, Any], queryset: QuerySet[FundingLine], user) -> QuerySet:
+    wanted = {k: v for k, v in params.items() if k in FILTERS}
+    return FundingLineFilterSet(wanted, queryset, user=user).qs
 
 
 def _sort_key(key: tuple) -> tuple:
@@ -323,7 +323,9 @@ def funding_stats(
     # the others too unless a draft they may see has money inside the asked scope.
     drafts_in_scope = gate.sees_some_drafts(user) and (
         _line_filters(
-            params, FundingLine.objects.visible_to(user).exclude(gate.funding_line_visible_q(None))
+            params,
+            FundingLine.objects.visible_to(user).exclude(gate.funding_line_visible_q(None)),
+            user,
         ).exists()
     )
 
@@ -337,7 +339,7 @@ def funding_stats(
         basis = BASIS_TOTALS
     else:
         visible = FundingLine.objects.visible_to(user)
-        cells = _money_from_lines(_line_filters(params, visible), group_by)
+        cells = _money_from_lines(_line_filters(params, visible, user), group_by)
         computed_at, is_stale = timezone.now(), False
         basis = BASIS_LINES
 

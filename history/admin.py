@@ -1,8 +1,11 @@
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path
+from django.urls import path, reverse
 
 from history.changes import Change
 from history.models import Change as ChangeEntry
@@ -12,10 +15,18 @@ PAGE_SIZE = 50
 
 
 class ReadableHistoryMixin:
-    """An object's «История» as people read it: who, when, why, and each field before → after.
+    """The history doors of an admin: its «История» as people read it, the version page and
+    revert of django-simple-history — all through the gate (clusters/gate.py).
 
-    Put it first among a ModelAdmin's bases; it replaces django-simple-history's list of
-    raw rows (English headers, truncated diffs) with the registry's own page.
+    Put it first among the bases of every admin with a history (a test checks that every
+    registered SimpleHistoryAdmin has it). It replaces django-simple-history's list of raw
+    rows (English headers, truncated diffs) with the registry's own page, and:
+
+    * a row the user may not see (`visible_to`) answers 404 on every history URL — the same
+      as an id that does not exist, so history ids cannot enumerate drafts;
+    * revert is a save of the current row with the version's values, through the admin's
+      write service (`save_model`), for a row the user may change (`editable_by`): for a
+      user without the publish right a change of public data becomes a pending change.
     """
 
     object_history_template = "admin/history/object_history.html"
@@ -23,12 +34,20 @@ class ReadableHistoryMixin:
     def history_changes(self, obj) -> list[Change]:
         return object_changes(obj)
 
+    def history_object(self, request, object_id):
+        """The live row behind a history URL if `request.user` may see it; else 404."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied  # the same for every id: no model right at all
+        queryset = self.get_queryset(request).visible_to(request.user)
+        field = self.model._meta.pk
+        try:
+            value = field.to_python(unquote(object_id))
+            return queryset.get(**{field.attname: value})
+        except (self.model.DoesNotExist, ValidationError, ValueError, TypeError):
+            raise Http404 from None
+
     def history_view(self, request, object_id, extra_context=None):
-        obj = self.get_object(request, unquote(object_id))
-        if obj is None:
-            return self._get_obj_does_not_exist_redirect(request, self.opts, object_id)
-        if not self.has_view_or_change_permission(request, obj):
-            raise PermissionDenied
+        obj = self.history_object(request, object_id)
         context = {
             **self.admin_site.each_context(request),
             "title": f"История изменений: {obj}",
@@ -40,6 +59,42 @@ class ReadableHistoryMixin:
             **(extra_context or {}),
         }
         return TemplateResponse(request, self.object_history_template, context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        obj = self.history_object(request, object_id)
+        try:
+            version = self.model.history.get(id=obj.pk, history_id=int(version_id))
+        except (self.model.history.model.DoesNotExist, ValueError, TypeError):
+            raise Http404 from None
+        if request.method == "POST":
+            return self.history_revert(request, obj, version)
+        return super().history_form_view(request, str(obj.pk), version.history_id, extra_context)
+
+    def history_revert(self, request, obj, version):
+        """Save `obj` with the submitted values of the version page, as its change page
+        would: the same form, the same write service, the same refusals."""
+        if self.revert_disabled(request, obj) or not self.has_change_permission(request, obj):
+            raise PermissionDenied
+        form = self.get_form(request, obj, change=True)(request.POST, request.FILES, instance=obj)
+        version_url = reverse(
+            f"{self.admin_site.name}:{self.opts.app_label}_{self.opts.model_name}_simple_history",
+            args=[obj.pk, version.history_id],
+        )
+        if not form.is_valid():
+            errors = "; ".join(" ".join(e) for e in form.errors.values())
+            self.message_user(request, f"Не сохранено: {errors}", messages.ERROR)
+            return redirect(version_url)
+        try:
+            with transaction.atomic():
+                new_object = self.save_form(request, form, change=True)
+                self.save_model(request, new_object, form, change=True)
+                self.save_related(request, form, [], change=True)
+        except (PermissionDenied, ValidationError) as exc:
+            reason = " ".join(getattr(exc, "messages", [str(exc)]))
+            self.message_user(request, f"Не сохранено: {reason}", messages.ERROR)
+            return redirect(version_url)
+        self.log_change(request, new_object, self.construct_change_message(request, form, []))
+        return self.response_change(request, new_object)
 
 
 class ClusterHistoryMixin(ReadableHistoryMixin):
@@ -78,7 +133,9 @@ class ChangeFeedAdmin(admin.ModelAdmin):
             page = max(1, int(request.GET.get("page", 1)))
         except ValueError:
             page = 1
-        filterset, changes, has_next = feed(request.GET, page=page, page_size=PAGE_SIZE)
+        filterset, changes, has_next = feed(
+            request.GET, user=request.user, page=page, page_size=PAGE_SIZE
+        )
         query = request.GET.copy()
         query.pop("page", None)
         context = {

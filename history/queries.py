@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from clusters import gate
 from clusters.models import Cluster
 from history.changes import Change, describe, with_previous
 from history.filtersets import ChangeFilterSet
@@ -30,14 +31,25 @@ def cluster_changes(cluster: Cluster) -> list[Change]:
     return describe(records)[:OBJECT_LIMIT]
 
 
-def feed(data, *, page: int = 1, page_size: int = 50) -> tuple[ChangeFilterSet, list[Change], bool]:
+def visible_history(model: type[models.Model], user) -> models.QuerySet:
+    """The history rows of `model` that `user` may read: those of the rows the gate shows
+    the user (clusters/gate.py); every row's, deleted ones included, for those who see all."""
+    records = model.history.all()
+    if gate.can_view_drafts(user):
+        return records
+    return records.filter(id__in=model._default_manager.visible_to(user).values("pk"))
+
+
+def feed(
+    data, *, user, page: int = 1, page_size: int = 50
+) -> tuple[ChangeFilterSet, list[Change], bool]:
     """A page of all changes matching the filters, newest first, and whether more follow.
 
     Each model's history table is filtered and cut to the rows this page could need; the
     keys are merged, and only the page's rows are loaded and described.
     """
     data = data if data is not None else {}
-    filtersets = [(m, ChangeFilterSet(data, queryset=m.history.all())) for m in TRACKED]
+    filtersets = [(m, ChangeFilterSet(data, queryset=visible_history(m, user))) for m in TRACKED]
     first = filtersets[0][1]
     if not first.is_valid():
         return first, [], False

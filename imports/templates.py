@@ -12,7 +12,8 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from clusters.choices import ClusterKind, ClusterStatus, FigureKind, Qualifier
+from clusters.choices import ClusterKind, ClusterStatus, FigureKind
+from common.qualifiers import Qualifier
 from funding.choices import FundingSource
 from imports.kinds import KINDS
 from imports.kinds.clusters import IMPLIED_WORDS

@@ -86,13 +86,11 @@ def _public_sources() -> QuerySet:
 
 
 def _colleges() -> QuerySet:
-    members = ClusterCollege.objects.filter(cluster__in=_public_clusters())
-    return College.objects.filter(pk__in=members.values("college"))
+    return College.objects.visible_to(None)  # the gate: only through a published cluster
 
 
 def _employers() -> QuerySet:
-    partners = ClusterEmployer.objects.filter(cluster__in=_public_clusters())
-    return Employer.objects.filter(pk__in=partners.values("employer"))
+    return Employer.objects.visible_to(None)
 
 
 INT, DEC, DATE = "integer", "decimal", "date"
@@ -230,7 +228,7 @@ DATASETS: tuple[Dataset, ...] = (
             Field("college_id", "Организация (идентификатор)", INT),
             Field("role", "Роль (base — базовая, network — сетевая)"),
         ),
-        lambda: ClusterCollege.objects.filter(cluster__in=_public_clusters()),
+        lambda: ClusterCollege.objects.visible_to(None),
     ),
     Dataset(
         "cluster-employers",
@@ -244,7 +242,7 @@ DATASETS: tuple[Dataset, ...] = (
             Field("role", "Роль"),
             Field("note", "Примечание"),
         ),
-        lambda: ClusterEmployer.objects.filter(cluster__in=_public_clusters()),
+        lambda: ClusterEmployer.objects.visible_to(None),
     ),
     Dataset(
         "reported-figures",

@@ -323,7 +323,8 @@ class Names:
 
 def convert(rows: list[dict], industries: dict[str, str], region_codes: dict[str, str]):
     from clusters.matching import parse_name
-    from common.moneywords import AT_MOST, find_money
+    from common.moneywords import find_money
+    from common.qualifiers import Qualifier
 
     bases = seed_bases()
     industry_names = {slug: name.capitalize() for name, slug in industries.items()}
@@ -459,14 +460,14 @@ def convert(rows: list[dict], industries: dict[str, str], region_codes: dict[str
         elif not wording.startswith("region:") and not used and len(mentions) == 1:
             mention = mentions[0]
             named = budgets_near(wording, mention.start, mention.end, (0, len(wording)))
-            if mention.qualifier == AT_MOST and named == {"federal"}:
+            if mention.qualifier == Qualifier.AT_MOST and named == {"federal"}:
                 funding[(name, code, "federal", source_id, mention.amount)] = {
                     "cluster": name,
                     "base_college": base,
                     "region": code,
                     "funding_source": "federal",
                     "amount_rub": str(mention.amount),
-                    "qualifier": str(AT_MOST),
+                    "qualifier": str(Qualifier.AT_MOST),
                     "source": source_id,
                     "exact_wording": mention.quote,
                     "note": "Верхняя граница («до»), не сумма гранта.",

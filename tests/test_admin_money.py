@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from funding.models import FundingLine
+from tests import money_cases
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +63,7 @@ def test_the_amount_is_a_text_input_showing_the_sum_grouped(smolensk_regional, a
         ("17 000 000,50", Decimal("17000000.50")),
         ("17000000,50", Decimal("17000000.50")),
         ("17 000 000 ₽", Decimal("17000000")),
+        *money_cases.READ,
     ],
 )
 def test_a_sum_typed_the_russian_way_is_saved_exactly(
@@ -85,6 +87,7 @@ def test_a_sum_typed_the_russian_way_is_saved_exactly(
         ("17.000", "после «.» стоит «000»"),
         ("17 00 000", "группа цифр «00»"),
         ("17 000 000,505", "после «,» стоит «505»"),
+        *money_cases.REFUSED,
     ],
 )
 def test_a_sum_that_cannot_be_read_exactly_is_refused_saying_what_was_read(

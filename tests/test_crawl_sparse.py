@@ -19,8 +19,9 @@ pytestmark = pytest.mark.django_db
 
 def sparse_registry() -> None:
     """The reference lists (subjects, districts, industries) and the barest registry on them."""
-    from clusters.choices import ClusterKind, CollegeRole, FigureKind, Qualifier
+    from clusters.choices import ClusterKind, CollegeRole, FigureKind
     from clusters.models import Source
+    from common.qualifiers import Qualifier
     from funding.choices import FundingSource
     from funding.services import funding_totals_recompute_all
     from regions.models import Region

@@ -485,3 +485,238 @@ def test_admin_inline_edit_of_the_drafts_money(world, persona, web):
     assert response.status_code == 302, response.content.decode()[:2000]
     line.refresh_from_db()
     assert line.amount_rub == Decimal("778000000")
+
+
+# --- side doors (issue 20): history, relation filters, organisations in no cluster ---------
+
+
+def _draft_with_published_members(world):
+    """A second draft in region A, of an industry and a kind no published cluster has, that
+    lists region A's published base college and partner: every relation filter naming the
+    draft's industry, kind or slug must list them only to those who may see the draft."""
+    from clusters.choices import ClusterKind
+
+    published = world["published"]["91"]
+    college = published.cluster_colleges.get().college
+    employer = published.cluster_employers.get().employer
+    industry = IndustryFactory(slug="draft-only", name="Отрасль только черновика")
+    draft = ClusterFactory(
+        region=world["a"],
+        industry=industry,
+        kind=ClusterKind.EDUCATION_CLUSTER,
+        slug="second-secret",
+        name="Второй черновик",
+        is_published=False,
+    )
+    ClusterCollegeFactory(cluster=draft, college=college, role=CollegeRole.NETWORK)
+    ClusterEmployerFactory(cluster=draft, employer=employer)
+    FundingLineFactory(cluster=draft, fiscal_year=2024, amount_rub=Decimal("5"))
+    return draft, college, employer
+
+
+RELATION_FILTERS = [
+    # (API list, page or None, filter, value): each names only the second draft
+    ("colleges", "clusters:colleges", "industry", "draft-only"),
+    ("colleges", "clusters:colleges", "cluster_kind", "education_cluster"),
+    ("colleges", "clusters:colleges", "cluster", "second-secret"),
+    ("employers", "clusters:employers", "cluster_kind", "education_cluster"),
+    ("employers", "clusters:employers", "cluster", "second-secret"),
+    ("cluster-colleges", None, "cluster", "second-secret"),
+    ("cluster-employers", None, "cluster", "second-secret"),
+    ("funding-lines", None, "industry", "draft-only"),
+    ("funding-lines", None, "cluster", "second-secret"),
+]
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "page", "name", "value"),
+    RELATION_FILTERS,
+    ids=[f"{e}?{n}" for e, _, n, _ in RELATION_FILTERS],
+)
+def test_relation_filters_apply_the_gate_inside_the_relation(
+    world, persona, api, web, endpoint, page, name, value
+):
+    """A published college or employer that a draft includes is never listed by the draft's
+    industry, kind or slug to those who may not see the draft: JSON, CSV and the page."""
+    who, _ = persona
+    _draft_with_published_members(world)
+    url = f"/api/v1/{endpoint}/"
+    body = api.get(url, {name: value}).json()
+    assert (body["count"] > 0) == who.sees_draft, (who.name, body)
+    rows = b"".join(api.get(url, {name: value, "format": "csv"}).streaming_content).decode()
+    data = [line for line in rows.strip().splitlines()[1:] if not line.startswith("#END")]
+    assert bool(data) == who.sees_draft, (who.name, rows)
+    if page is not None:
+        response = web.get(reverse(page), {name: value})
+        assert response.status_code == 200
+        assert (len(response.context["object_list"]) > 0) == who.sees_draft, who.name
+
+
+def test_the_public_filters_still_find_what_published_clusters_hold(world, persona, api):
+    """The gate inside the relation takes away only what is hidden."""
+    body = api.get("/api/v1/colleges/", {"industry": "test-industry"}).json()
+    names = {row["full_name"] for row in body["results"]}
+    published = {c.cluster_colleges.get().college.full_name for c in world["published"].values()}
+    assert published <= names
+
+
+def test_a_college_and_an_employer_in_no_cluster_are_not_public(world, persona, api, web):
+    """Public only through a published cluster: one in no cluster is seen by those who see
+    drafts and by the editors of its region, in every door."""
+    from tests.clusters.factories import CollegeFactory, EmployerFactory
+
+    who, _ = persona
+    college = CollegeFactory(full_name="Колледж вне кластеров", region=world["a"])
+    employer = EmployerFactory(name="ООО «Вне кластеров»", region=world["a"])
+    for kind, obj in [("colleges", college), ("employers", employer)]:
+        detail = api.get(f"/api/v1/{kind}/{obj.pk}/")
+        assert detail.status_code == (200 if who.sees_draft else 404), (who.name, kind)
+        listed = api.get(f"/api/v1/{kind}/", {"page_size": 500}).content.decode()
+        assert (str(obj) in listed) == who.sees_draft, (who.name, kind)
+        csv = b"".join(api.get(f"/api/v1/{kind}/", {"format": "csv"}).streaming_content)
+        assert (str(obj) in csv.decode()) == who.sees_draft, (who.name, kind)
+        xlsx = api.get(f"/api/v1/{kind}/", {"format": "xlsx"})
+        assert xlsx.status_code == 200
+        page = web.get(obj.get_absolute_url())
+        assert page.status_code == (200 if who.sees_draft else 404), (who.name, kind)
+        directory = web.get(reverse(f"clusters:{kind}")).content.decode()
+        assert (str(obj) in directory) == who.sees_draft, (who.name, kind)
+    sitemaps = "".join(
+        web.get(f"/sitemap-{kind}.xml").content.decode() for kind in ("colleges", "employers")
+    )
+    assert college.get_absolute_url() not in sitemaps
+    assert employer.get_absolute_url() not in sitemaps
+
+
+def test_open_data_never_holds_an_organisation_in_no_cluster(world):
+    from opendata.datasets import DATASETS
+    from tests.clusters.factories import CollegeFactory, EmployerFactory
+
+    college = CollegeFactory(full_name="Колледж вне кластеров", region=world["a"])
+    employer = EmployerFactory(name="ООО «Вне кластеров»", region=world["a"])
+    rows = {d.model: set(d.rows().values_list("pk", flat=True)) for d in DATASETS}
+    assert college.pk not in rows[type(college)]
+    assert employer.pk not in rows[type(employer)]
+    published = world["published"]["91"].cluster_colleges.get().college
+    assert published.pk in rows[type(published)]
+
+
+# History: the list, a version page and revert, for the draft of region A.
+
+HISTORY_ADMINS = [
+    ("clusters", "cluster", lambda w: w["draft"]),
+    ("clusters", "college", lambda w: w["draft"].cluster_colleges.get().college),
+    ("funding", "fundingline", lambda w: w["draft"].funding_lines.get()),
+]
+
+
+def _version_form_data(form) -> dict:
+    data = {}
+    for name in form.fields:
+        value = form.initial.get(name)
+        if value is None:
+            continue
+        if isinstance(value, list | tuple):
+            value = [getattr(v, "pk", v) for v in value]
+        data[name] = getattr(value, "pk", value)
+    return data
+
+
+@pytest.mark.parametrize(("app", "model", "target"), HISTORY_ADMINS, ids=lambda x: str(x))
+def test_history_list_version_page_and_revert_follow_the_gate(
+    world, persona, web, app, model, target
+):
+    who, _ = persona
+    obj = target(world)
+    version = obj.history.earliest("history_date")
+    listing = reverse(f"admin:{app}_{model}_history", args=[obj.pk])
+    page = reverse(f"admin:{app}_{model}_simple_history", args=[obj.pk, version.history_id])
+    missing_listing = reverse(f"admin:{app}_{model}_history", args=[99_999_999])
+    missing_page = reverse(
+        f"admin:{app}_{model}_simple_history", args=[99_999_999, version.history_id]
+    )
+    if not _is_admin_user(who):
+        # No admin, or no right on the model at all: the same answer for every id.
+        for url, missing in [(listing, missing_listing), (page, missing_page)]:
+            seen, none = web.get(url), web.get(missing)
+            assert seen.status_code == none.status_code and seen.status_code in (302, 403)
+            assert not _secrets_in(seen.content.decode())
+        return
+    if not who.sees_draft:
+        # Another region's draft: 404, exactly as an id that does not exist.
+        for url, missing in [(listing, missing_listing), (page, missing_page)]:
+            seen, none = web.get(url), web.get(missing)
+            assert seen.status_code == none.status_code == 404, (who.name, url)
+            assert seen.content == none.content
+        assert web.post(page, {"name": "Икс"}).status_code == 404
+        return
+    assert web.get(listing).status_code == 200
+    response = web.get(page)
+    assert response.status_code == 200, who.name
+    data = _version_form_data(response.context["adminform"].form)
+    reverted = web.post(page, data)
+    if who.edits_draft:
+        assert reverted.status_code == 302, (who.name, reverted.content.decode()[:3000])
+    else:
+        assert reverted.status_code == 403, who.name
+
+
+def test_a_version_id_of_another_object_is_not_found(world, persona, web):
+    """A version page shows only versions of its own object: a draft's history id under a
+    published cluster's URL is 404 for everyone."""
+    who, _ = persona
+    if not who.sees_draft:
+        return
+    draft_version = world["draft"].history.earliest("history_date")
+    published = world["published"]["91"]
+    url = reverse(
+        "admin:clusters_cluster_simple_history", args=[published.pk, draft_version.history_id]
+    )
+    assert web.get(url).status_code == 404
+
+
+def test_revert_of_public_data_by_a_regional_editor_is_a_pending_change(world_and_users, world):
+    """Region B's editor reverts B's published cluster to an earlier name: it goes through
+    the write service, so it waits for a federal editor; the public keeps the name."""
+    from django.test import Client
+
+    from clusters.services import cluster_update
+
+    users = world_and_users[1]
+    cluster = Cluster.objects.get(pk=world["published"]["92"].pk)  # as stored, not as cached
+    old_name = cluster.name
+    cluster_update(actor=users["federal"], cluster=cluster, name="Новое имя")
+    version = cluster.history.filter(name=old_name).earliest("history_date")
+    client = Client()
+    client.force_login(users["regional_b"])
+    url = reverse("admin:clusters_cluster_simple_history", args=[cluster.pk, version.history_id])
+    data = _version_form_data(client.get(url).context["adminform"].form)
+    assert data["name"] == old_name
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    cluster.refresh_from_db()
+    assert cluster.name == "Новое имя"
+    change = PendingChange.objects.get()
+    assert ["Название", "Новое имя", old_name] in change.diff
+
+
+def test_the_change_feed_shows_only_the_rows_its_reader_may_see(world_and_users, world):
+    """Even a holder of `history.view_change` who may not see drafts reads no draft there."""
+    from django.test import Client
+
+    users = world_and_users[1]
+    regional_b = users["regional_b"]
+    regional_b.user_permissions.add(Permission.objects.get(codename="view_change"))
+    regional_b = type(regional_b).objects.get(pk=regional_b.pk)
+    client = Client()
+    client.force_login(regional_b)
+    feed = client.get(reverse("admin:history_change_changelist"))
+    assert feed.status_code == 200
+    assert not _secrets_in(feed.content.decode())
+    api = APIClient()
+    api.force_authenticate(regional_b)
+    body = api.get("/api/v1/changes/", {"page_size": 200}).content.decode()
+    assert not _secrets_in(body)
+    federal = Client()
+    federal.force_login(users["federal"])
+    assert SECRET_NAME in federal.get(reverse("admin:history_change_changelist")).content.decode()

@@ -396,3 +396,46 @@ def test_compaction_keeps_every_version(world):
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT count(*) FROM {data_versions.CHANGE_TABLE}")
         assert cursor.fetchone()[0] == 0
+
+
+def _regional_editor(username: str, region):
+    from accounts.services import staff_user_create
+
+    user, _ = staff_user_create(
+        username=username, role="regional-editor", region_codes=[region.code]
+    )
+    return user
+
+
+def _count(client, **params) -> int:
+    response = client.get("/api/v1/funding-lines/", params, HTTP_ACCEPT="application/json")
+    assert response.status_code == 200, response.content
+    return response.json()["count"]
+
+
+def test_a_cached_count_keeps_the_filters_parameters(lines):
+    """The key holds the statement's parameters, not only its text: `?fiscal_year=2024`
+    after `?fiscal_year=2023` is the same SQL with another value, and counts its own rows
+    (issue 20: a key without them answered 5 — or 7 — for the one line of 2024)."""
+    from tests.funding.factories import FundingLineFactory
+
+    FundingLineFactory(cluster=lines["published"], fiscal_year=2024)
+    editor = APIClient()
+    editor.force_authenticate(_regional_editor("regional", lines["published"].region))
+    assert _count(editor, fiscal_year=2023, page_size=2) == 7  # the draft is their region's
+    assert _count(editor, fiscal_year=2024, page_size=2) == 1
+    public = APIClient()
+    assert _count(public, fiscal_year=2023, page_size=2) == 5
+    assert _count(public, fiscal_year=2024, page_size=2) == 1
+
+
+def test_a_cached_count_keeps_the_audience_of_regional_editors(lines):
+    """Two regional editors run the very same SQL text with their own regions as its
+    parameters: each gets the count of what the gate shows them."""
+    own = APIClient()
+    own.force_authenticate(_regional_editor("own", lines["published"].region))
+    other = APIClient()
+    other.force_authenticate(_regional_editor("other", RegionFactory()))
+    assert _count(own, fiscal_year=2023, page_size=2) == 7
+    assert _count(other, fiscal_year=2023, page_size=2) == 5
+    assert _count(own, fiscal_year=2023, page_size=2, page=2) == 7

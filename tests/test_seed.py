@@ -7,8 +7,9 @@ from django.apps import apps
 from django.core.management import call_command
 from django.db import connection, models, transaction
 
-from clusters.choices import CollegeRole, FigureKind, Qualifier
+from clusters.choices import CollegeRole, FigureKind
 from clusters.models import Cluster, ReportedFigure
+from common.qualifiers import Qualifier
 from funding.choices import FundingSource
 from funding.models import FundingLine
 from regions.models import FederalDistrict, Region

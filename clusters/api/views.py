@@ -42,17 +42,13 @@ from funding.models import FundingLine, FundingLineCitation
 
 def _cluster_create(*, actor, is_published=None, **fields):
     cluster = services.cluster_create(actor=actor, **fields)
-    if is_published:
-        cluster = services.cluster_publish(actor=actor, cluster=cluster)
+    services.cluster_publication_set(actor=actor, cluster=cluster, publish=is_published or None)
     return cluster
 
 
 def _cluster_update(actor, cluster, *, is_published=None, **fields):
     cluster = services.cluster_update(actor=actor, cluster=cluster, **fields)
-    if is_published is True and not cluster.is_published:
-        cluster = services.cluster_publish(actor=actor, cluster=cluster)
-    elif is_published is False and cluster.is_published:
-        cluster = services.cluster_withdraw(actor=actor, cluster=cluster)
+    services.cluster_publication_set(actor=actor, cluster=cluster, publish=is_published)
     return cluster
 
 

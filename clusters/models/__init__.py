@@ -4,7 +4,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
@@ -17,11 +17,11 @@ from clusters.choices import (
     EmployerRole,
     FigureKind,
     ProgrammeLevel,
-    Qualifier,
     ReviewState,
 )
 from clusters.validators import validate_inn, validate_not_placeholder, validate_ogrn
 from common.models import TimeStampedModel
+from common.qualifiers import Qualifier
 from common.querysets import RegistryQuerySet
 from regions.models import FederalDistrict, Region
 
@@ -130,34 +130,22 @@ class LegalEntity(TimeStampedModel):
 
 
 class _MemberEntityQuerySet(RegistryQuerySet):
-    """Colleges and employers: hidden while every cluster they belong to is hidden."""
+    """Colleges and employers: public only through a published cluster (clusters/gate.py)."""
 
     membership_model: str = ""  # "ClusterCollege" / "ClusterEmployer"
     member_field: str = ""  # its foreign key to this model
 
     def visible_to(self, user):
-        if gate.can_view_drafts(user):
-            return self.all()
-        # Visible: a visible membership, or none at all. As one `pk IN (… UNION ALL …)` the
-        # database joins it as a set (a hash semi-join, which scales and spills to disk);
-        # `EXISTS … OR NOT EXISTS …` would run two subqueries per row (4–5× slower at 30 000
-        # colleges), and `NOT IN` can degrade to a nested scan per row.
-        memberships = globals()[self.membership_model].objects.order_by()
-        with_visible = memberships.filter(gate.cluster_visible_q(user, "cluster__")).values_list(
-            self.member_field
-        )
-        without_any = (
-            self.model.objects.order_by()
-            .filter(~Exists(memberships.filter(**{self.member_field: OuterRef("pk")})))
-            .values_list("pk")
-        )
-        visible = Q(pk__in=with_visible.union(without_any, all=True))
-        return self.filter(visible | self._editable_q(user))
+        memberships = globals()[self.membership_model].objects
+        rule = gate.organisation_visible_q(user, memberships, self.member_field, self._perm())
+        return self.filter(rule) if rule != Q() else self.all()
+
+    def _perm(self) -> str:
+        meta = self.model._meta
+        return f"{meta.app_label}.change_{meta.model_name}"
 
     def _editable_q(self, user) -> Q:
-        meta = self.model._meta
-        perm = f"{meta.app_label}.change_{meta.model_name}"
-        return gate.region_q(gate.editable_region_ids(user, perm), "region")
+        return gate.region_q(gate.editable_region_ids(user, self._perm()), "region")
 
     def editable_by(self, user):
         rule = self._editable_q(user)

@@ -17,7 +17,6 @@ from drf_spectacular.utils import (
 from rest_framework import permissions
 
 from common.api.permissions import StaffModelPermissionsOrReadOnly
-from funding.choices import FundingSource
 
 IF_MATCH = OpenApiParameter(
     "If-Match",
@@ -140,12 +139,6 @@ READ_ERRORS = ("400", "401", "404", "406", "429")
 WRITE_ERRORS = ("400", "401", "403", "404", "406", "409", "413", "415", "429")
 CHANGE_ERRORS = (*WRITE_ERRORS, "412")
 
-# Filters whose FilterSet declares them loosely (a method filter) but mean one set of values.
-FILTER_SCHEMAS = {
-    "funding_source": {"type": "string", "enum": list(FundingSource.values)},
-    "fiscal_year": {"type": "integer"},
-}
-
 
 class RegistryAutoSchema(AutoSchema):
     """drf-spectacular's AutoSchema, told the registry's truths (see the methods)."""
@@ -203,12 +196,15 @@ class RegistryAutoSchema(AutoSchema):
 
     def _get_filter_parameters(self):
         parameters = super()._get_filter_parameters()
+        # A FilterSet declares the values of its loose (method) filters in `parameter_schemas`.
+        filterset = getattr(self.view, "filterset_class", None)
+        declared = getattr(filterset, "parameter_schemas", {})
         for parameter in parameters:
             name = parameter.get("name")
             if name == "ordering":
                 self._ordering_schema(parameter)
-            elif name in FILTER_SCHEMAS and "enum" not in parameter.get("schema", {}):
-                parameter["schema"] = {**parameter.get("schema", {}), **FILTER_SCHEMAS[name]}
+            elif name in declared and "enum" not in parameter.get("schema", {}):
+                parameter["schema"] = {**parameter.get("schema", {}), **declared[name]}
         return parameters
 
     def _ordering_schema(self, parameter: dict) -> None:

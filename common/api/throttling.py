@@ -16,7 +16,7 @@ from django.http import HttpRequest
 from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
-from accounts.roles import ANALYST
+from common.access import ANALYST
 
 logger = logging.getLogger(__name__)
 

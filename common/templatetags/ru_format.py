@@ -21,8 +21,7 @@ from django import template
 from django.utils import timezone
 from django.utils.html import format_html
 
-from clusters.choices import Qualifier
-from common.qualifiers import TotalQualifier, mark, note
+from common.qualifiers import Qualifier, TotalQualifier, mark, note
 
 register = template.Library()
 

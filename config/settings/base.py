@@ -47,6 +47,12 @@ INSTALLED_APPS = [
     "overview",
 ]
 
+# The one gate and the models it is about, named here so that common/ (the ground floor)
+# reaches them without importing an app (common/gating.py).
+REGISTRY_GATE = "clusters.gate"
+REGISTRY_CLUSTER_MODEL = "clusters.Cluster"
+REGISTRY_REGION_MODEL = "regions.Region"
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Outermost of ours, so every response (static files and errors included) carries them.
@@ -382,7 +388,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_SETTINGS": {"deepLinking": False},
     # One schema enum per choice set, whatever field uses it.
     "ENUM_NAME_OVERRIDES": {
-        "QualifierEnum": "clusters.choices.Qualifier",
+        "QualifierEnum": "common.qualifiers.Qualifier",
         "TotalQualifierEnum": "common.qualifiers.TotalQualifier",
         "ClusterKindEnum": "clusters.choices.ClusterKind",
         "ClusterStatusEnum": "clusters.choices.ClusterStatus",

@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from clusters.choices import Qualifier
+from common.qualifiers import Qualifier
 from extraction.extractor import UNKNOWN
 
 MAX_TEXT = 200_000  # characters: a long press release is ~20 000

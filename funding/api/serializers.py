@@ -9,7 +9,7 @@ from clusters.models import Cluster, Source
 from common.api.serializers import FullCleanModelSerializer, VisibleSlugRelatedField
 from common.qualifiers import TotalQualifier
 from funding.choices import FundingSource
-from funding.models import FundingLine
+from funding.models import LINE_FIELDS, FundingLine
 from regions.api.serializers import FederalDistrictSummarySerializer, RegionSummarySerializer
 from regions.models import Region
 
@@ -27,21 +27,9 @@ class FundingLineSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = FundingLine
-        fields = [
-            "id",
-            "cluster",
-            "region",
-            "federal_district",
-            "industry",
-            "fiscal_year",
-            "funding_source",
-            "amount_rub",
-            "qualifier",
-            "source",
-            "exact_wording",
-            "note",
-            "updated_at",
-        ]
+        # The written fields, with where the line lies (district, industry) after its place.
+        fields = ["id", *LINE_FIELDS[:2], "federal_district", "industry", *LINE_FIELDS[2:]]
+        fields += ["updated_at"]
 
 
 class FundingLineWriteSerializer(FullCleanModelSerializer):
@@ -58,17 +46,7 @@ class FundingLineWriteSerializer(FullCleanModelSerializer):
 
     class Meta:
         model = FundingLine
-        fields = [
-            "cluster",
-            "region",
-            "fiscal_year",
-            "funding_source",
-            "amount_rub",
-            "qualifier",
-            "source",
-            "exact_wording",
-            "note",
-        ]
+        fields = LINE_FIELDS
         constraint_fields = {
             "funding_fundingline_amount_non_negative": "amount_rub",
             "funding_fundingline_source_valid": "funding_source",

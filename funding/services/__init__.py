@@ -1,6 +1,8 @@
 """Funding services: the only writers of the totals tables (`*FundingTotal`).
 
-By job: `sql` (how each table is computed from the lines, and its locks), `recompute`
+By job: `kinds` (the totals tables as data), `values` (their value columns' SQL),
+`statements` (the compiled statements of a recompute), `locks` (who writes which rows,
+when), `runs` (a scoped and a whole-table recompute), `recompute`
 (exact scopes, everything, stale flags), `checks` (the invariant and the reconcile),
 `scheduling` (after-commit batching and enqueueing), `lines` (every write of funding lines,
 and how funding follows cluster writes). Every public name is re-exported here,
@@ -14,6 +16,7 @@ from funding.services.checks import (
     funding_totals_reconcile,
 )
 from funding.services.facts import funding_line_state
+from funding.services.kinds import KIND_BY_NAME, KINDS, TotalKind
 from funding.services.lines import (
     cluster_follow,
     funding_line_create,
@@ -30,7 +33,7 @@ from funding.services.recompute import (
     funding_totals_sweep_stale,
 )
 from funding.services.scheduling import funding_totals_enqueue, funding_totals_schedule
-from funding.services.sql import KIND_BY_NAME, KINDS, SOURCES, VALUE_FIELDS, TotalKind
+from funding.services.values import SOURCES, VALUE_FIELDS
 
 __all__ = [
     "KINDS",

@@ -14,8 +14,9 @@ from common.qualifiers import FLAG, from_flags
 from funding.models import (
     FundingLine,
 )
+from funding.services.kinds import KINDS, TotalKind
 from funding.services.recompute import RecomputeReport, funding_totals_recompute_all
-from funding.services.sql import KINDS, SOURCES, VALUE_FIELDS, TotalKind
+from funding.services.values import SOURCES, VALUE_FIELDS
 
 logger = logging.getLogger(__name__)
 

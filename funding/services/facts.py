@@ -25,10 +25,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 
-from clusters.choices import Qualifier
 from clusters.facts import FactOutcome, Statement, conflict_appliers, conflict_raise
 from clusters.models import Cluster, FactConflict
-from common.qualifiers import mark
+from common.qualifiers import Qualifier, mark
 from funding.choices import FundingSource
 from funding.models import FundingLine, FundingLineCitation
 from funding.services.lines import funding_line_create, funding_line_update

@@ -17,30 +17,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import capfirst
 
-from clusters import gate, review
+from clusters import review
 from clusters.choices import ChangeKind
 from clusters.models import Cluster
-from clusters.services import ClusterPlacement
-from funding.models import FundingLine, FundingLineCitation
+from clusters.services import ClusterPlacement, require_region
+from funding.models import LINE_FIELDS, FundingLine, FundingLineCitation
 from funding.scopes import TOUCH_FIELDS, Scopes, scopes_from_touch_rows, scopes_of_lines
 from funding.services.scheduling import funding_totals_schedule
 
 Actor = Any
-
-
-def _require_region(actor: Actor, action: str, region_id: int | None) -> None:
-    if actor is None:
-        return
-    regions = gate.editable_region_ids(actor, f"funding.{action}_fundingline")
-    if regions is None or region_id in regions:
-        return
-    raise PermissionDenied(
-        "Недостаточно прав: строка финансирования другого субъекта или нет права на изменение."
-    )
 
 
 def _stored_scopes(pks: Iterable[int]) -> Scopes:
@@ -70,7 +59,7 @@ def funding_line_create(
     for name, value in fields.items():
         setattr(line, name, value)
     line = _prepare(line)
-    _require_region(actor, "add", line.region_id)
+    require_region(actor, FundingLine, "add", line.region_id)
     if _review_needed(actor, line):
         line.pending_change = _propose(actor, ChangeKind.LINE_CREATE, line, None)
         return line
@@ -88,14 +77,14 @@ def funding_line_update(*, actor: Actor, line: FundingLine, **fields: Any) -> Fu
     """
     before = _stored_scopes([line.pk])
     stored_region = FundingLine.objects.filter(pk=line.pk).values_list("region_id", flat=True)
-    _require_region(actor, "change", stored_region.get())
+    require_region(actor, FundingLine, "change", stored_region.get())
     if "cluster" in fields and "region" not in fields and fields["cluster"] is not None:
         fields["region"] = fields["cluster"].region
     stored = FundingLine.objects.select_related("cluster").get(pk=line.pk)
     for name, value in fields.items():
         setattr(line, name, value)
     _prepare(line)
-    _require_region(actor, "change", line.region_id)
+    require_region(actor, FundingLine, "change", line.region_id)
     if _review_needed(actor, stored) or _review_needed(actor, line):
         proposed = stored
         proposed.pending_change = _propose(actor, ChangeKind.LINE_UPDATE, line, stored)
@@ -110,7 +99,7 @@ def funding_line_update(*, actor: Actor, line: FundingLine, **fields: Any) -> Fu
 def funding_line_delete(*, actor: Actor, line: FundingLine):
     """Delete a money fact. Effect: schedules the recompute of the scopes it counted in.
     Returns the PendingChange instead when the deletion waits for review."""
-    _require_region(actor, "delete", line.region_id)
+    require_region(actor, FundingLine, "delete", line.region_id)
     if _review_needed(actor, line):
         return _propose(actor, ChangeKind.LINE_DELETE, line, line)
     scopes = _stored_scopes([line.pk])
@@ -132,7 +121,7 @@ def funding_lines_bulk_create(*, actor: Actor, lines: list[dict[str, Any]]) -> l
     for index, fields in enumerate(lines):
         try:
             line = _prepare(FundingLine(**fields))
-            _require_region(actor, "add", line.region_id)
+            require_region(actor, FundingLine, "add", line.region_id)
             objects.append(line)
         except ValidationError as exc:
             errors[f"строка {index + 1}"] = exc.messages
@@ -180,18 +169,6 @@ def _cites_its_source(lines: list[FundingLine]) -> None:
 
 
 # --- public money waits for review (clusters/review.py) --------------------------------------
-
-LINE_FIELDS = [
-    "cluster",
-    "region",
-    "fiscal_year",
-    "funding_source",
-    "amount_rub",
-    "qualifier",
-    "source",
-    "exact_wording",
-    "note",
-]
 
 
 def _review_needed(actor: Actor, line: FundingLine) -> bool:

@@ -16,17 +16,10 @@ from funding.models import (
     FundingLine,
 )
 from funding.scopes import Scopes, scopes_of_lines
-from funding.services.sql import (
-    CHUNK,
-    KINDS,
-    TotalKind,
-    _chunks,
-    _computed_and_stored,
-    _lock,
-    _recompute_all,
-    _recompute_kind,
-    _recompute_scopes,
-)
+from funding.services.kinds import KINDS, TotalKind
+from funding.services.locks import lock
+from funding.services.runs import CHUNK, _chunks, _recompute_all, _recompute_kind, _recompute_scopes
+from funding.services.statements import computed_and_stored
 
 logger = logging.getLogger(__name__)
 
@@ -79,7 +72,7 @@ def funding_totals_recompute_all(*, now: datetime | None = None) -> RecomputeRep
     Effect: each totals table, in dependency order (from the lines, or rolled up from the
     table before it): one set-based statement finds every row that differs from what the
     lines give, is stale, missing or vanished, and only those scopes are rewritten, each
-    under its per-scope locks (PostgreSQL; see sql._recompute_kind_all; sql._recompute_all
+    under its per-scope locks (PostgreSQL; see runs._recompute_kind_all; runs._recompute_all
     runs the cluster×year check beside the cluster and region×industry ones, on a second
     connection) — no table lock, so scoped recomputes never wait for it. An empty table is filled by one INSERT ... SELECT.
     Clears every stale flag and removes rows of vanished scopes.
@@ -133,8 +126,8 @@ def _mark_kind_stale(kind: TotalKind, keys: set[Any]) -> int:
     width = len(kind.key_columns)
     extra = len(kind.extra_columns)
     for chunk in _chunks(keys):
-        _lock(kind, chunk)
-        computed, stored = _computed_and_stored(kind, chunk, from_lines=True)
+        lock(kind, chunk)
+        computed, stored = computed_and_stored(kind, chunk, from_lines=True)
         stale_pks = [
             pk
             for key, (pk, values, is_stale) in stored.items()

@@ -4,6 +4,7 @@ from rest_framework.permissions import BasePermission
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from common.access import CHANGE_FEED, holds
 from history.api.serializers import ChangePageSerializer
 from history.queries import feed
 
@@ -15,9 +16,7 @@ class CanReadChangeFeed(BasePermission):
 
     def has_permission(self, request, view) -> bool:
         user = request.user
-        return bool(
-            user and user.is_active and user.is_staff and user.has_perm("history.view_change")
-        )
+        return bool(user and user.is_staff and holds(user, CHANGE_FEED))
 
 
 def _positive(value: str | None, default: int, name: str) -> int:
@@ -56,7 +55,9 @@ class ChangeListView(APIView):
     def get(self, request):
         page = _positive(request.query_params.get("page"), 1, "page")
         size = min(_positive(request.query_params.get("page_size"), 50, "page_size"), MAX_PAGE_SIZE)
-        filterset, changes, has_next = feed(request.query_params, page=page, page_size=size)
+        filterset, changes, has_next = feed(
+            request.query_params, user=request.user, page=page, page_size=size
+        )
         if not filterset.is_valid():
             raise ValidationError(filterset.errors)
         return Response(

@@ -7,15 +7,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Model
 
 from clusters.facts import FactOutcome, Statement
 from clusters.matching import Found, OrgIndex, college_names, employer_names, parse_name
 from clusters.models import Cluster, College, Employer, Industry, Source
+from common.money import AMOUNT, NUMBER, parse_rub
 from imports.choices import RowStatus
 from imports.reading import Col
 from regions.models import Region
@@ -220,20 +222,13 @@ class Kind:
         return int(value)
 
     def decimal(self, row: dict, code: str, *, required: bool = False) -> Decimal | None:
-        value = re.sub(r"[\s\u00a0\u202f]", "", row.get(code, "")).replace(",", ".")
-        value = value.removesuffix("₽").removesuffix("руб.").removesuffix("руб")
-        if not value:
-            if required:
-                raise RowError(code, "обязательное поле не заполнено.")
-            return None
+        """A sum or a count, read as the admin reads it (common/money.parse_rub)."""
         try:
-            number = Decimal(value)
-        except InvalidOperation:
-            raise RowError(code, f"«{row[code]}» — не число.") from None
-        if not number.is_finite():
-            raise RowError(code, f"«{row[code]}» — не число.")
-        if number < 0:
-            raise RowError(code, "не может быть отрицательным.")
+            number = parse_rub(row.get(code, ""), AMOUNT if code.endswith("_rub") else NUMBER)
+        except ValidationError as error:
+            raise RowError(code, " ".join(error.messages)) from None
+        if number is None and required:
+            raise RowError(code, "обязательное поле не заполнено.")
         return number
 
     def day(self, row: dict, code: str) -> date | None:

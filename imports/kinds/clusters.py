@@ -15,14 +15,7 @@ from typing import Any
 from django.utils.text import capfirst, slugify
 
 from clusters import services as cluster_services
-from clusters.choices import (
-    ClusterKind,
-    ClusterStatus,
-    CollegeRole,
-    FactKind,
-    FigureKind,
-    Qualifier,
-)
+from clusters.choices import ClusterKind, ClusterStatus, CollegeRole, FactKind, FigureKind
 from clusters.facts import (
     MERGED_FIELDS,
     FactOutcome,
@@ -35,6 +28,7 @@ from clusters.facts import (
 from clusters.matching import ListReading, placeholder, read_list
 from clusters.models import Citation, Cluster, College
 from clusters.review import review_needed
+from common.qualifiers import Qualifier
 from imports.choices import ImportKind, RowStatus
 from imports.kinds.base import Context, Kind, Outcome, RowError, normalise, split_list
 from imports.kinds.organisations import COLLEGES, EMPLOYERS
@@ -438,11 +432,11 @@ class ClusterKindSpec(Kind):
             problems = cluster_services.cluster_publication_problems(cluster)
             if problems:
                 raise RowError("is_published", "опубликовать нельзя: " + " ".join(problems))
-            cluster_services.cluster_publish(actor=ctx.actor, cluster=cluster)
-            result.diff["Опубликован"] = ("нет", "да")
-        elif publish is False and cluster.is_published:
-            cluster_services.cluster_withdraw(actor=ctx.actor, cluster=cluster)
-            result.diff["Опубликован"] = ("да", "нет")
+        was = "да" if cluster.is_published else "нет"
+        if cluster_services.cluster_publication_set(
+            actor=ctx.actor, cluster=cluster, publish=publish
+        ):
+            result.diff["Опубликован"] = (was, "да" if cluster.is_published else "нет")
 
 
 CLUSTERS = ClusterKindSpec()

@@ -8,10 +8,11 @@ clusters/facts.py (the same figure again gains a citation).
 
 from __future__ import annotations
 
-from clusters.choices import FigureKind, Qualifier
+from clusters.choices import FigureKind
 from clusters.facts import Statement, figure_state
 from clusters.models import ReportedFigure
 from clusters.review import review_needed
+from common.qualifiers import Qualifier
 from funding.choices import FundingSource
 from funding.models import FundingLine
 from funding.services import funding_line_state

@@ -186,3 +186,39 @@ def test_a_member_college_of_drafts_only_is_hidden_until_publication(regions, fe
     draft.sources.add(SourceFactory())
     services.cluster_publish(actor=federal, cluster=draft)
     assert college in College.objects.visible_to(None)
+
+
+def test_one_region_check_refuses_a_cluster_and_a_funding_line_alike(regions, regional):
+    """clusters/services.require_region is the one region check: a funding line of another
+    region is refused with the same words as a cluster there (nothing said of which right)."""
+    from funding import services as funding_services
+    from tests.funding.factories import FundingLineFactory
+
+    other = ClusterFactory(region=regions[1], is_published=False)
+    line = FundingLineFactory(cluster=None, region=regions[1])
+    with pytest.raises(PermissionDenied) as cluster_refusal:
+        services.cluster_update(actor=regional, cluster=other, name="Чужое")
+    with pytest.raises(PermissionDenied) as line_refusal:
+        funding_services.funding_line_update(actor=regional, line=line, amount_rub=1)
+    with pytest.raises(PermissionDenied) as delete_refusal:
+        funding_services.funding_line_delete(actor=regional, line=line)
+    assert str(line_refusal.value) == str(delete_refusal.value) == str(cluster_refusal.value)
+
+
+def test_a_source_is_deleted_through_its_service(regions, regional, federal, client):
+    """The admin deletes a source through clusters.services.source_delete: the right to
+    delete is asked, and a cited source is refused with a clear reason, never a 500."""
+    from clusters.models import Source
+    from tests.funding.factories import FundingLineFactory
+
+    free = SourceFactory(title="Ничья новость")
+    cited = FundingLineFactory(cluster=None, region=regions[0]).source
+    with pytest.raises(PermissionDenied):
+        services.source_delete(actor=regional, source=free)
+    with pytest.raises(ValidationError, match="ссылаются сведения реестра"):
+        services.source_delete(actor=federal, source=cited)
+    client.force_login(federal)
+    response = client.post(f"/admin/clusters/source/{free.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 302
+    assert not Source.objects.filter(pk=free.pk).exists()
+    assert Source.objects.filter(pk=cited.pk).exists()

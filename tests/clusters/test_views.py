@@ -7,8 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from clusters.choices import CollegeRole, FigureKind, Qualifier
+from clusters.choices import CollegeRole, FigureKind
 from clusters.models import Cluster, College, Employer
+from common.qualifiers import Qualifier
 from tests.clusters.factories import (
     ClusterCollegeFactory,
     ClusterEmployerFactory,

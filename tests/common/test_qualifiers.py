@@ -5,8 +5,15 @@ from itertools import combinations_with_replacement
 import pytest
 from django.db import connection
 
-from clusters.choices import Qualifier
-from common.qualifiers import QUALIFIER_MARK, TotalQualifier, combine, combine_sql, mark, note
+from common.qualifiers import (
+    QUALIFIER_MARK,
+    Qualifier,
+    TotalQualifier,
+    combine,
+    combine_sql,
+    mark,
+    note,
+)
 
 E, A, L, M = (
     Qualifier.EXACT,

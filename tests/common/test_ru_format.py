@@ -7,8 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.template import Context, Template
 
-from clusters.choices import Qualifier
-from common.qualifiers import TotalQualifier
+from common.qualifiers import Qualifier, TotalQualifier
 from common.templatetags.ru_format import (
     format_date,
     format_number,

@@ -466,3 +466,13 @@ def test_a_figure_repeated_in_headline_and_body_is_one_proposal():
         "Всего в рамках проекта в регионе уже обучаются более 8,5 тыс. студентов."
     )
     assert [(f.kind, f.value) for f in extract(text).figures] == [("students", 8500)]
+
+
+def test_a_figure_reads_the_qualifier_words_of_a_sum():
+    """The figures' qualifier words are moneywords' (one list): «ориентировочно», «от»."""
+    text = (
+        "Кластер открылся на базе Тамбовского колледжа транспорта. В него вошли "
+        "ориентировочно 12 предприятий-партнёров, обучение начали от 450 студентов."
+    )
+    figures = {(f.kind, f.value, str(f.qualifier)) for f in extract(text).figures}
+    assert figures == {("employers", 12, "approximately"), ("students", 450, "at_least")}

@@ -12,6 +12,7 @@ from clusters.models import Cluster, College, ReportedFigure
 from extraction.models import SourceText
 from extraction.services import proposal_accept, proposal_reject, source_text_create
 from funding.models import FundingLine
+from tests import money_cases
 
 SEEDS = Path(__file__).resolve().parent / "seeds"
 
@@ -270,3 +271,31 @@ def test_every_seed_accepts_into_drafts_that_cite_it(federal_editor, name):
     assert not lines.exclude(source=source).exists()
     assert not ReportedFigure.objects.exclude(source=source).exists()
     assert ReportedFigure.objects.count() == totals.count() + len(proposals["figures"])
+
+
+@pytest.mark.parametrize(("typed", "read"), money_cases.READ)
+def test_an_edited_sum_is_read_as_the_admin_reads_it(federal_editor, typed, read):
+    source_text = pasted(federal_editor, "001_8001ba0a9021a267")
+    joint = item(source_text, "money", amount="200000000")
+    line = proposal_accept(
+        actor=federal_editor, source_text=source_text, item_id=joint["id"], edits={"amount": typed}
+    )
+    assert line.amount_rub == read
+
+
+@pytest.mark.parametrize(("typed", "explained"), money_cases.REFUSED)
+def test_an_edited_sum_the_admin_refuses_is_refused_saying_what_was_read(
+    federal_editor, typed, explained
+):
+    source_text = pasted(federal_editor, "001_8001ba0a9021a267")
+    joint = item(source_text, "money", amount="200000000")
+    with pytest.raises(ValidationError) as refused:
+        proposal_accept(
+            actor=federal_editor,
+            source_text=source_text,
+            item_id=joint["id"],
+            edits={"amount": typed},
+        )
+    message = " ".join(refused.value.message_dict["amount"])
+    assert f"Сумма «{typed}» не прочитана" in message and explained in message
+    assert not FundingLine.objects.exists()

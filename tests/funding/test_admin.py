@@ -80,3 +80,18 @@ def test_staff_can_list_only_stale_totals(seed, admin_client_logged):
     page = admin_client_logged.get(url, {"is_stale__exact": "1"})
     assert page.status_code == 200
     assert page.context["cl"].result_count == 2
+
+
+def test_every_door_writes_a_funding_line_with_the_same_fields():
+    """funding.models.LINE_FIELDS, once: the admin form and inline, the API's read and write
+    serializers show the same fields of a line (the inline takes its cluster's place)."""
+    from clusters.admin import FundingLineInline
+    from funding.api.serializers import FundingLineSerializer, FundingLineWriteSerializer
+    from funding.forms import FundingLineForm
+    from funding.models import LINE_FIELDS
+
+    assert list(FundingLineForm().fields) == LINE_FIELDS
+    assert list(FundingLineWriteSerializer().fields) == LINE_FIELDS
+    read = [f for f in FundingLineSerializer().fields if f in LINE_FIELDS]
+    assert read == LINE_FIELDS
+    assert ["cluster", "region", *FundingLineInline.fields] == LINE_FIELDS

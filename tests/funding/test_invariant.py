@@ -12,8 +12,9 @@ from django.db.models import Sum
 
 from bench.demo_data import DEMO_SOURCE_TITLE, SQL
 from clusters import services as cluster_services
-from clusters.choices import Qualifier, ReviewState
+from clusters.choices import ReviewState
 from clusters.models import Cluster, Industry, Source
+from common.qualifiers import Qualifier
 from funding.choices import FundingSource
 from funding.models import (
     ClusterFundingTotal,

@@ -5,9 +5,8 @@ from decimal import Decimal
 import pytest
 from django.db.models import QuerySet
 
-from clusters.choices import Qualifier
 from clusters.models import Cluster
-from common.qualifiers import TotalQualifier
+from common.qualifiers import Qualifier, TotalQualifier
 from funding.choices import FundingSource
 from funding.models import (
     ClusterFundingTotal,

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
-from clusters.choices import CollegeRole, FactKind, FigureKind, Qualifier
+from clusters.choices import CollegeRole, FactKind, FigureKind
 from clusters.models import (
     Citation,
     Cluster,
@@ -15,6 +15,7 @@ from clusters.models import (
     Employer,
     ReportedFigure,
 )
+from common.qualifiers import Qualifier
 from funding.choices import FundingSource
 from funding.models import FundingLine
 from imports.press import _converter, press_sample_load

@@ -6,11 +6,13 @@ from decimal import Decimal
 import pytest
 
 from accounts.services import staff_user_create
-from clusters.choices import CollegeRole, FigureKind, Qualifier
+from clusters.choices import CollegeRole, FigureKind
 from clusters.models import Cluster, College, Employer, ReportedFigure, Source
+from common.qualifiers import Qualifier
 from funding.choices import FundingSource
 from funding.models import FundingLine
 from imports.choices import RowStatus
+from tests import money_cases
 from tests.imports.conftest import part, run
 
 pytestmark = pytest.mark.django_db
@@ -258,3 +260,50 @@ def test_an_import_never_matches_a_draft_its_user_may_not_see(
     system = run(part("funding", FUNDING_HEADER, by_name, by_slug), commit=False)
     assert statuses(system) == [RowStatus.NEW, RowStatus.NEW]
     assert not FundingLine.objects.filter(cluster=draft).exists()
+
+
+@pytest.mark.parametrize(("typed", "read"), money_cases.READ)
+def test_an_imported_sum_is_read_as_the_admin_reads_it(region, source, typed, read):
+    row = ["", "38", "2024", "regional", typed, "", "Новость", ""]
+    assert statuses(run(part("funding", FUNDING_HEADER, row))) == [RowStatus.NEW]
+    assert FundingLine.objects.get().amount_rub == read
+
+
+@pytest.mark.parametrize(("typed", "explained"), money_cases.REFUSED)
+def test_an_imported_sum_the_admin_refuses_is_refused_saying_what_was_read(
+    region, source, typed, explained
+):
+    row = ["", "38", "2024", "regional", typed, "", "Новость", ""]
+    result = run(part("funding", FUNDING_HEADER, row), commit=False)
+    assert statuses(result) == [RowStatus.ERROR]
+    assert f"Сумма «{typed}» не прочитана" in result.rows[0]["errors"][0]
+    assert explained in result.rows[0]["errors"][0]
+
+
+def test_a_publication_flag_is_applied_by_one_service_at_every_door(region, industry, source):
+    """`is_published` of a spreadsheet row and of an API write both go through
+    clusters.services.cluster_publication_set: publish, then withdraw."""
+    from unittest import mock
+
+    from rest_framework.test import APIClient
+
+    from clusters import services as cluster_services
+
+    federal = staff_user_create(username="fed", role="federal-editor", password="pw")[0]
+    with mock.patch.object(
+        cluster_services,
+        "cluster_publication_set",
+        wraps=cluster_services.cluster_publication_set,
+    ) as dispatch:
+        run(part("clusters", CLUSTER_HEADER, cluster_row()), actor=federal)
+        cluster = Cluster.objects.get()
+        assert cluster.is_published
+        client = APIClient()
+        client.force_authenticate(federal)
+        response = client.patch(
+            f"/api/v1/clusters/{cluster.slug}/", {"is_published": False}, format="json"
+        )
+        assert response.status_code == 200, response.json()
+    cluster.refresh_from_db()
+    assert not cluster.is_published and response.json()["is_published"] is False
+    assert [c.kwargs["publish"] for c in dispatch.call_args_list] == [True, False]
