@@ -50,7 +50,10 @@ SOURCE_CUES: list[tuple[re.Pattern, str, bool]] = [
     (re.compile(r"грант\w*", re.I), "federal", True),
     (
         re.compile(
-            r"(?:краев|областн|регионал\w*|республиканск|окружн)\w*\s+(?:бюджет|казн|средств|финансир|миллион|финансов\w+\s+поддержк)",
+            r"(?:краев|областн|регионал\w*|республиканск|окружн)\w*\s+(?:бюджет|казн|средств|финансир"
+            r"|софинансир|миллион|финансов\w+\s+поддержк)"
+            # «100 млн из федерального бюджета и 20 млн из областного»: the noun left out
+            r"|\bиз\s+(?:краев|областн|регионал|республиканск|окружн)\w+(?!\s+[а-яё])",
             re.I,
         ),
         "regional",
@@ -58,7 +61,11 @@ SOURCE_CUES: list[tuple[re.Pattern, str, bool]] = [
     ),
     (
         re.compile(
-            r"бюджет\w*\s+(?:субъекта|региона|края|области|республики|округа|[А-ЯЁ]\w+ской\s+области)",
+            r"бюджет\w*\s+(?:субъекта|региона|края|области|республики|округа|[А-ЯЁ]\w+ской\s+области"
+            # a federal city's budget is its subject's: «из бюджета города Москвы»
+            r"|(?:города\s+)?(?:Москвы|Санкт-Петербурга|Севастополя))"
+            r"|со\s+стороны\s+(?:региона|области|края|республики|субъекта|правительства\s+(?:области"
+            r"|края|республики|региона))",
             re.I,
         ),
         "regional",
@@ -66,7 +73,9 @@ SOURCE_CUES: list[tuple[re.Pattern, str, bool]] = [
     ),
     (
         re.compile(
-            r"средств\w*\s+(?:работодател|предприят|компани|партнер|партнёр|бизнес|инвестор)", re.I
+            r"(?:средств\w*|со\s+стороны)\s+(?:работодател|предприят|компани|партнер|партнёр|бизнес"
+            r"|инвестор)",
+            re.I,
         ),
         "employer",
         True,
@@ -90,7 +99,9 @@ SOURCE_CUES: list[tuple[re.Pattern, str, bool]] = [
     (
         re.compile(
             r"правительств\w*\s+(?:области|края|республики|округа|региона|[А-ЯЁ]\w+ской\s+области)"
-            r"|из\s+регион\w*|регион\w*\s+(?:выделил|направил|добавил)",
+            r"|из\s+регион\w*|регион\w*\s+(?:выдел|направ|добав|вложи|инвестир)\w*"
+            # «ещё 50 млн направит регион», «добавит область»: the payer after its verb
+            r"|(?:выдел|направ|добав|вложи|инвестир)\w*\s+(?:регион|област[ьи]|кра[йя]|республик[аи])\b",
             re.I,
         ),
         "regional",
@@ -136,6 +147,13 @@ _TOGETHER = re.compile(
 _SEVERAL = re.compile(
     r"\b(?:дв(?:а|ух|ум)|тр(?:и|ех|ём)|четыр\w+|пят\w+|обоих|обе)\s+(?:[а-яё-]+\s+){0,3}?"
     r"(?:колледж|техникум|кластер|центр|учреждени|проект)\w*|кластер(?:ов|ам|ах)\b",
+    re.I,
+)
+
+
+_ONE_RECIPIENT = re.compile(
+    r"\b(?:колледж|техникум|кластер|центр|учреждение|академия|училище|он|она)\s+(?:[а-яё]+\s+)?"
+    r"(?:получ|привл[её]к|выигра)\w*",
     re.I,
 )
 
@@ -206,6 +224,13 @@ def money_source(
         cue = cue_in(piece)
         if cue:
             return cue[0], cue[1], mixed
+    cue = cue_in(after_own[len(after) :]) if after_own != after else None
+    if cue and cue[2]:
+        return (
+            cue[0],
+            cue[1],
+            mixed,
+        )  # «… 100 млн рублей. Деньги поступили из федерального бюджета.»
     return UNKNOWN, "", mixed
 
 
@@ -276,8 +301,44 @@ def _named_in(doc: Doc, k: int, clusters: list[ClusterProposal]) -> list[str]:
     ]
 
 
+def _paired_base(
+    doc: Doc, si: int, clusters: list[ClusterProposal], mention: MoneyMention, group
+) -> str | None:
+    """In a sentence that names each base with its own sums — «X (100 млн рублей), Y (70 млн
+    рублей)», «X получит 100 млн, Y — 60,5 млн», «Грант в 100 млн получит X, 60,5 млн — Y» —
+    the base a sum goes with: the one before it when the sentence starts with a base, the one
+    after it when it starts with a sum. None when the names and sums do not alternate so."""
+    sentence = doc.sentences[si]
+    events = sorted(
+        [
+            (p, "base", c.key)
+            for c in clusters
+            for p, _e in c.base_college.mentions
+            if sentence.start <= p < sentence.end
+        ]
+        + [(m.start, "sum", id(m)) for m in group]
+    )
+    runs: list[list[tuple[int, str, object]]] = []
+    for event in events:
+        if runs and runs[-1][0][1] == event[1]:
+            runs[-1].append(event)
+        else:
+            runs.append([event])
+    base_runs = [r for r in runs if r[0][1] == "base"]
+    if len(base_runs) < 2 or any(len(r) != 1 for r in base_runs):
+        return None  # «на базе A и B …»: names listed together share their sums
+    sums_first = runs[0][0][1] == "sum"
+    if (sums_first and runs[-1][0][1] != "base") or (not sums_first and runs[0][0][1] != "base"):
+        return None
+    for index, run in enumerate(runs):
+        if run[0][1] == "sum" and any(e[2] == id(mention) for e in run):
+            neighbour = runs[index + 1] if sums_first else runs[index - 1]
+            return neighbour[0][2] if neighbour[0][1] == "base" else None
+    return None
+
+
 def money_scope(
-    doc: Doc, si: int, clusters: list[ClusterProposal], mention: MoneyMention
+    doc: Doc, si: int, clusters: list[ClusterProposal], mention: MoneyMention, group=()
 ) -> list[str]:
     """The clusters a sum is for: see the module's docstring. [] for none."""
     if not clusters:
@@ -286,6 +347,9 @@ def money_scope(
     if _NATIONAL.search(sentence.text):
         return []
     named = _named_in(doc, si, clusters)
+    paired = _paired_base(doc, si, clusters, mention, group or [mention]) if named else None
+    if paired is not None and not _EACH_WORDS.search(sentence.text):
+        return [paired]
     if named:
         # «Орловский автодорожный техникум получит 60,5 млн …»: in a sentence naming several
         # bases, the base named last before the sum.
@@ -296,11 +360,33 @@ def money_scope(
             if sentence.start <= p < mention.start
         ]
         if len(named) > 1 and before and not _TOGETHER.search(sentence.text):
+            # «A, B и C получили суммарно 285,1 млн»: bases listed together before the sum
+            # share it (joint, never split); else the base named last before it.
+            spans = sorted(
+                (p, e, c.key)
+                for c in clusters
+                for p, e in c.base_college.mentions
+                if sentence.start <= p < mention.start
+            )
+            listed = [spans[-1]]
+            for span in reversed(spans[:-1]):
+                if re.fullmatch(
+                    r"(?:\s+[А-ЯЁ][а-яё-]+)?\s*(?:,|и)\s*", doc.text[span[1] : listed[-1][0]]
+                ):
+                    listed.append(span)
+                else:
+                    break
+            keys = list(dict.fromkeys(key for _p, _e, key in reversed(listed)))
+            if len(keys) > 1:
+                return keys
             return [max(before)[1]]
         return named
     if len(clusters) == 1:
-        # «200 млн на создание двух кластеров» with one base found: the region's, not its.
-        return [] if _SEVERAL.search(sentence.text) else [clusters[0].key]
+        # «200 млн на создание двух кластеров» with one base found: the region's, not its;
+        # but «В рамках программы создания кластеров колледж получил 100 млн»: one recipient.
+        if _SEVERAL.search(sentence.text) and not _ONE_RECIPIENT.search(sentence.text):
+            return []
+        return [clusters[0].key]
     if _TOGETHER.search(sentence.text):
         # «на эти цели»: the clusters the sentences before speak of, else all of them.
         for k in range(si - 1, max(-1, si - 3), -1):
@@ -356,7 +442,12 @@ def attribute_money(
     for si, group in sorted(by_sentence.items()):
         sentence = doc.sentences[si]
         following = doc.sentences[si + 1].text if si + 1 < len(doc.sentences) else ""
-        follow = following if re.match(r"(?:Это|Эти)\s", following) else ""
+        # «… получил 100 млн рублей. Деньги поступили из федерального бюджета.»
+        follow = (
+            following
+            if re.match(r"(?:Это|Эти|Деньги|Средства|Эти\s+средства|Эта\s+сумма)\s", following)
+            else ""
+        )
         for i, mention in enumerate(group):
             source, cue, mixed = money_source(
                 text, sentence, group, i, follow if i == len(group) - 1 else ""
@@ -368,7 +459,16 @@ def attribute_money(
                     ) : mention.start
                 ]
             ) or bool(_TOTAL_AFTER.match(text[mention.end : mention.end + 20]))
-            if source == UNKNOWN and not mixed:
+            cofinancing = bool(
+                re.search(
+                    r"софинансир\w*\s*(?:[—–-]|составит|состав|$)",
+                    text[max(sentence.start, mention.start - 40) : mention.start],
+                    re.I,
+                )
+            )
+            if source == UNKNOWN and not mixed and not cofinancing:
+                # («средства софинансирования — 10 млн»: another budget than the one named
+                # before, which the text does not name: none governs it.)
                 begin = group[i - 1].end if i else sentence.start
                 end = group[i + 1].start if i + 1 < len(group) else sentence.end
                 # A total is no company's («130 млн: …, 20 выделит «БТК Групп»»).
@@ -401,7 +501,7 @@ def attribute_money(
             if is_total and source == "employer" and loose is not None and not loose[2]:
                 # «общая сумма инвестиций …»: a loose word names no payer of a total.
                 source, cue = UNKNOWN, ""
-            scope = money_scope(doc, si, clusters, mention)
+            scope = money_scope(doc, si, clusters, mention, group)
             year = None
             ym = YEAR.search(text, sentence.start, sentence.end)
             if ym and len(set(YEAR.findall(text[sentence.start : sentence.end]))) == 1:
@@ -506,7 +606,7 @@ FIGURE_NOUNS = {
         "ребята",
     },
     "graduates": {"выпускник"},
-    "intake": {"абитуриент", "первокурсник"},
+    "intake": {"абитуриент", "первокурсник", "место"},
     "workshops": {"мастерская", "лаборатория", "зона", "площадка", "полигон"},
     "employers": {
         "предприятие", "работодатель", "компания", "партнёр", "партнер", "организация-партнёр",
@@ -555,7 +655,8 @@ _ONE_CLUSTER = re.compile(
 )
 _INTAKE = re.compile(
     r"приступ\w*\s+к\s+(?:обучению|занятиям)|к\s+(?:обучению|занятиям)\s+приступ"
-    r"|начн\w+\s+обучени|начал\w*\s+обучени|набор\w*",
+    r"|начн\w+\s+обучени|начал\w*\s+обучени|набор\w*"
+    r"|поступивш\w*|поступил\w*\s+на\s+(?:первый|1)\s+курс",
     re.I,
 )
 _WINNERS = re.compile(r"победител|получ\w+|выигра\w+|заявк", re.I)
@@ -587,7 +688,12 @@ def _figure_kind(noun_words: list[str], sentence: str) -> str | None:
             if not re.search(r"спо|профессиональн|образовательн|учебн|профобраз|среднего", joined):
                 continue
         if kind == "employers" and "организация" in candidates:
-            if not re.search(r"партн|производств", joined):
+            # «12 ведущих организаций здравоохранения»: the employers of a medical cluster.
+            if not re.search(r"партн|производств|здравоохран|медицинск", joined):
+                continue
+        if kind == "intake" and "место" in candidates:
+            # «275 бюджетных мест»: places of the year's intake, not seats of a hall.
+            if not re.search(r"бюджетн|бесплатн|(?:для|на)\s+(?:при[её]м|набор|поступ)", joined):
                 continue
         if kind == "students" and _INTAKE.search(sentence):
             return "intake"

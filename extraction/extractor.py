@@ -134,6 +134,12 @@ def _place_cluster(
     # Industry: on the base's line of a list, else the closest industry word in its sentence,
     # else in the neighbouring ones (not those naming another base).
     other_bases = [p for p in base_positions if p != position]
+    # Every mention of another base, not only the one that made it a base: a sentence that
+    # comes back to another cluster («Кластер машиностроения на базе электромеханического
+    # техникума …») names that cluster's industry, not this one's.
+    other_mentions = other_bases + [
+        s for other in all_bases if other is not cluster.base_college for s, _e in other.mentions
+    ]
     line = doc.line_of(position)
     in_line = [h for h in mentions.industries if line[0] <= h.start < line[1] and h.strong]
     in_line = [h for h in in_line if not any(line[0] <= p < line[1] for p in other_bases)]
@@ -144,7 +150,9 @@ def _place_cluster(
         ]
         if k != si:
             found = [
-                h for h in found if not any(sents[k].start <= p < sents[k].end for p in other_bases)
+                h
+                for h in found
+                if not any(sents[k].start <= p < sents[k].end for p in other_mentions)
             ]
             if several_clusters(sents[k].text):
                 found = []  # «Ранее два кластера создали …»: a sentence about other clusters
@@ -291,15 +299,30 @@ def _distance(hit: Hit, college: Org, position: int) -> int:
     return max(0, position - hit.end)
 
 
+_NAMED_BY = re.compile(r"(?:кластер|центр|ОПЦ)\w*\s*$", re.I)
+
+
+def _cluster_names(doc: Doc) -> set[str]:
+    """Keys of the names the text gives its clusters («кластер «Профимед»»): wherever they
+    recur («На организацию «Профимеда» университет получил …») they name no company."""
+    return {
+        lang.normalise_name(doc.text[qs + 1 : qe - 1])
+        for qs, qe in doc.quotes
+        if _NAMED_BY.search(doc.text[max(0, qs - 20) : qs])
+    } - {""}
+
+
 def attribute(doc: Doc, mentions: Mentions, clusters: list[ClusterProposal]) -> Extraction:
     """Money and figures attributed to budgets and clusters; the proposals (stages 4 and 5)."""
     colleges = [span for o in mentions.colleges for span in o.mentions]
+    names = _cluster_names(doc)
     companies = [span for o in mentions.employers for span in o.mentions] + [
         (s, e)
         for s, e, label in mentions.entities
         if label == "ORG"
         and not any(s < ce and cs < e for cs, ce in colleges)
         and not roles.is_public_body(doc.text[s:e])
+        and lang.normalise_name(doc.text[s:e]) not in names
     ]
     money = attribute_money(doc, mentions.money, clusters, companies)
     money_spans = [(m.start, m.end) for m in mentions.money]

@@ -159,8 +159,12 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
         elif char == "»" and opened:
             start = opened.pop()
             # Quotes inside a quotation are kept when it is a whole speech, not a name with a
-            # quoted part («АО «Завод»»).
-            if not opened or index - opened[0] > 80:
+            # quoted part: «АО «Завод»» (the inner quote closes right before the outer one),
+            # «АО «ОХК «Уралхим»» (one closing quote for two, the inner one close to the first).
+            speech = (
+                start - opened[0] > 30 and text[index + 1 : index + 2] != "»" if opened else False
+            )
+            if not opened or index - opened[0] > 80 or speech:
                 spans.append((start, index + 1))
     for match in re.finditer(r'"([^"\n]{1,120})"', text):
         spans.append((match.start(), match.end()))
@@ -200,5 +204,28 @@ class Doc:
         return start, len(self.text) if end == -1 else end
 
 
+_OPENERS = {"„": "“", "“": "”", "‚": "‘"}  # opening quote → its closing one
+
+
+def standard_quotes(text: str) -> str:
+    """The text with „…“, “…” and ‚…‘ written as «…» (one character for one, so every span
+    stays where it was): names are read the same whichever quotes a page uses
+    («АО „Предприятие ‚Емельяновка‘“» is «АО «Предприятие «Емельяновка»»»)."""
+    if not any(char in text for char in _OPENERS):
+        return text
+    chars = list(text)
+    opened: list[str] = []
+    for index, char in enumerate(chars):
+        if opened and char == _OPENERS[opened[-1]]:
+            opened.pop()
+            chars[index] = "»"
+        elif char in _OPENERS and (char != "‚" or text[index + 1 : index + 2].isalpha()):
+            opened.append(char)
+            chars[index] = "«"
+    return "".join(chars)
+
+
 def read(text: str) -> Doc:
+    """Stage 1: words, sentences and quotations of a text (quotes of any style read as «»)."""
+    text = standard_quotes(text)
     return Doc(text, words(text), sentences(text), quoted_spans(text))

@@ -11,7 +11,19 @@ from extraction import language as lang
 from extraction.language import Word
 from extraction.proposals import Org
 
-COLLEGE_HEADS = {"колледж", "техникум", "академия", "училище", "лицей", "институт", "университет"}
+COLLEGE_HEADS = {
+    "колледж",
+    "техникум",
+    "академия",
+    "училище",
+    "лицей",
+    "институт",
+    "университет",
+    # compounds the press writes for short: «кировский медколледж», «политехникум»
+    "медколледж",
+    "политехникум",
+    "медучилище",
+}
 COLLEGE_FORMS = {
     "гапоу",
     "гбпоу",
@@ -50,6 +62,14 @@ EMPLOYER_HEADS = {
     "банк",
     "агрохолдинг",
     "group",
+    # compounds: «Ижевский мотозавод «Аксион-холдинг»», «Ярославский радиозавод»
+    "автозавод",
+    "мотозавод",
+    "радиозавод",
+    "нефтезавод",
+    "электрозавод",
+    "машзавод",
+    "агрокомбинат",
 }
 EMPLOYER_FORMS = {
     "ао",
@@ -65,6 +85,7 @@ EMPLOYER_FORMS = {
     "нпо",
     "нпп",
     "пк",
+    "хк",
 }
 EMPLOYER_FORM_WORDS = {
     ("акционерный", "общество"): "АО",
@@ -76,6 +97,15 @@ EMPLOYER_FORM_WORDS = {
 # preceded by these lemmas are bodies, not organisations to register.
 _NOT_ORG_BEFORE = {"федеральный", "министерство", "правительство"}
 _GENITIVE_LINKS = {"и"}
+# Abbreviations after a head that name no parent: news agencies, «техникум СПО».
+_NOT_PARENTS = {"ТАСС", "РИА", "СПО", "РФ", "ИА", "ОПЦ", "ДНР", "ЛНР", "НСО"}
+_PARENT = re.compile(r"\s+(?:ФГБОУ|ФГАОУ|ФГКОУ|ГБОУ|ГАОУ|АНО)(?:\s+(?:ВО|ВПО|ДПО))?\s+«")
+# Capitalised titles between «имени» and the person: «Героя Советского Союза», «Героя
+# Социалистического Труда», «Героя России», «Маршала Советского Союза».
+_TITLE = re.compile(
+    r"(?:дважды\s+)?(?:Геро[яй]|Маршал[аи]|Адмирал[аи]|Генерал[аи])"
+    r"(?:\s+(?:Советского\s+Союза|Социалистического\s+Труда|Российской\s+Федерации|России|РФ|СССР))?\s+"
+)
 
 
 def _quote_at(spans: list[tuple[int, int]], start: int) -> tuple[int, int] | None:
@@ -105,6 +135,7 @@ def find_organisations(text: str, ws: list[Word]) -> list[Org]:
     index_of = {w.start: i for i, w in enumerate(ws)}
 
     # 1. A form or head followed by a quoted name: ГАПОУ «…», колледж «Энергия», АО «БТК групп».
+    shared_head: tuple[int, str] | None = None  # a plural head's last quote: (its end, head)
     for qs, qe in quotes:
         before = [w for w in ws if w.end <= qs][-5:]
         inner = text[qs + 1 : qe - 1].strip()
@@ -124,12 +155,15 @@ def find_organisations(text: str, ws: list[Word]) -> list[Org]:
             and not re.search(r"\bв\s+рамках|\bпроекта\s*$|\bпрограммы\s*$", inner)
         ):
             has_form = prev is not None and prev.lower in COLLEGE_FORMS
-            # «модели «Эффективный колледж»»: a quote named by the noun before it is no college.
+            # «модели «Эффективный колледж»»: a quote named by the noun before it is no college;
+            # but «… профессионального образовательного учреждения «Пермский авиационный
+            # техникум»» spells the legal form out.
             if (
                 not has_form
                 and prev is not None
                 and prev.is_word
                 and lang.has_tag(prev.text, "NOUN")
+                and lang.lemma(prev.text) not in {"учреждение", "организация"}
             ):
                 used.append((qs, qe))
                 continue
@@ -144,6 +178,16 @@ def find_organisations(text: str, ws: list[Word]) -> list[Org]:
         ):
             start, label = _with_adjectives(text, ws, index_of[prev.start], prev_lemma)
             add("college", start, qe, label + " " + text[qs:qe])
+            if prev_lemma in COLLEGE_HEADS and lang.has_tag(prev.text, "plur"):
+                shared_head = (qe, prev_lemma)  # «колледжей «Энергия» и «Сфера»»
+            continue
+        if (
+            shared_head is not None
+            and re.fullmatch(r"\s*(?:,|и)\s*", text[shared_head[0] : qs])
+            and inner_words[0].is_capitalised
+        ):
+            add("college", qs, qe, shared_head[1] + " " + text[qs:qe])
+            shared_head = (qe, shared_head[1])
             continue
         if prev.lower == "пк" or (prev.text == "ПК"):
             add("college", prev.start, qe, "ПК " + text[qs:qe])
@@ -175,6 +219,15 @@ def find_organisations(text: str, ws: list[Word]) -> list[Org]:
         if not word.is_word or overlaps(word.start, word.end):
             continue
         head = lang.lemma(word.text)
+        if head not in COLLEGE_HEADS and "-" in word.text:
+            head = lang.lemma(word.text.split("-")[0])  # «колледжа-интерната»
+        if (
+            head == "комплекс"
+            and i > 0
+            and lang.lemma(ws[i - 1].text) == "образовательный"
+            and ws[i - 1].end + 2 >= word.start
+        ):
+            head = "колледж"  # «Первый Московский образовательный комплекс»
         if head in COLLEGE_HEADS:
             kind = "college"
         elif head in EMPLOYER_HEADS - {"компания", "предприятие", "объединение", "банк"}:
@@ -198,8 +251,26 @@ def find_organisations(text: str, ws: list[Word]) -> list[Org]:
             ):
                 break
             if w.text.isupper() and 2 <= len(w.text) <= 6 and j == i + 1:
-                right = j  # «колледж КГТА», «колледж ТИУ»: the parent's abbreviation
+                if w.text not in _NOT_PARENTS:
+                    right = j  # «колледж КГТА», «колледж ТИУ»: the parent's abbreviation
                 break
+            if j == i + 1 and re.fullmatch(r"[А-ЯЁA-Z][а-яёa-z]+(?:[А-ЯЁA-Z][а-яёa-z]*)+", w.text):
+                right = j  # «техникум ТрансСтройТех»: a brand written in one word
+                break
+            if (
+                j == i + 1
+                and word.is_capitalised
+                and w.is_capitalised
+                and lang.any_reading(w.text, "NOUN", "gent")
+                and not lang.any_reading(w.text, "ADJF")
+                and not lang.any_reading(w.text, "Geox")
+                and not lang.any_reading(w.text, "Orgn")
+                and i > 0
+                and ws[i - 1].text not in {".", "!", "?", "…", "«", '"'}
+            ):
+                right = j  # «Колледжа Архитектуры, дизайна и реинжиниринга № 26»
+                j += 1
+                continue
             if w.is_capitalised:
                 # «… и Сокольского педагогического колледжа»: the next name begins;
                 # «… техникум Минобразования Чувашии»: a body's name, not this one's.
@@ -212,6 +283,8 @@ def find_organisations(text: str, ws: list[Word]) -> list[Org]:
                     or lang.any_reading(w.text, "ADJF", "gent")
                 )
                 and lang.lemma(w.text) not in COLLEGE_HEADS | EMPLOYER_HEADS
+                # «… техникум стали победителями»: a verb, not the genitive of «сталь»
+                and not lang.any_reading(w.text, "VERB")
             ):
                 if lang.any_reading(w.text, "NOUN", "gent") and not lang.has_tag(w.text, "ADJF"):
                     right = j
@@ -221,7 +294,15 @@ def find_organisations(text: str, ws: list[Word]) -> list[Org]:
                 w.text == ","
                 and j + 1 < len(ws)
                 and not ws[j + 1].is_capitalised
-                and lang.any_reading(ws[j + 1].text, "NOUN", "gent")
+                and (
+                    lang.any_reading(ws[j + 1].text, "NOUN", "gent")
+                    # «колледж торговли, общественного питания и сервиса»
+                    or (
+                        lang.any_reading(ws[j + 1].text, "ADJF", "gent")
+                        and j + 2 < len(ws)
+                        and lang.any_reading(ws[j + 2].text, "NOUN", "gent")
+                    )
+                )
                 and lang.lemma(ws[j + 1].text) not in COLLEGE_HEADS | EMPLOYER_HEADS
                 and any(x.lower == "и" for x in ws[j + 2 : j + 5])
             ):
@@ -239,6 +320,13 @@ def find_organisations(text: str, ws: list[Word]) -> list[Org]:
                 j += 1
                 continue
             break
+        if (
+            right + 2 < len(ws)
+            and ws[right + 1].text == "№"
+            and ws[right + 2].text.isdigit()
+            and len(ws[right + 2].text) <= 3
+        ):
+            right += 2  # «Педагогический колледж № 1 им. Н.А. Некрасова»
         # «им. М.И. Щадова», «имени П. П. Аносова», «имени адмирала Г.И. Невельского»,
         # «имени Красной Армии»
         k = right + 1
@@ -248,9 +336,23 @@ def find_organisations(text: str, ws: list[Word]) -> list[Org]:
                 m += 1
             if m < len(ws) and ws[m].is_word and not ws[m].is_capitalised and len(ws[m].text) > 3:
                 m += 1  # a title: «адмирала», «академика»
+            title = _TITLE.match(text, ws[m].start) if m < len(ws) else None
+            if title:
+                # «имени Героя Советского Союза Н.Я. Анфиногенова», «имени дважды Героя …»
+                while m < len(ws) and ws[m].start < title.end():
+                    m += 1
             initials = m
             while m < len(ws) and (
-                ws[m].text == "." or (len(ws[m].text) == 1 and ws[m].text.isupper())
+                ws[m].text == "."
+                or (len(ws[m].text) == 1 and ws[m].text.isupper())
+                # «имени Е.А. и М.Е. Черепановых»: two people's initials, one surname
+                or (
+                    ws[m].lower == "и"
+                    and m > initials
+                    and m + 1 < len(ws)
+                    and len(ws[m + 1].text) == 1
+                    and ws[m + 1].text.isupper()
+                )
             ):
                 m += 1
             had_initials = m > initials
@@ -268,18 +370,39 @@ def find_organisations(text: str, ws: list[Word]) -> list[Org]:
                 m += 1
                 if had_initials:
                     break  # «им. Н.В. Никольского»: initials and one surname
+                if (
+                    (
+                        lang.any_reading(ws[last].text, "Name")
+                        or lang.any_reading(ws[last].text, "Patr")
+                    )
+                    and m < len(ws)
+                    and ws[m].is_capitalised
+                ):
+                    continue  # «имени Никиты Демидова», «имени Василия Константиновича Штильке»
                 if lang.has_tag(ws[last].text, "NOUN") and not lang.any_reading(
                     ws[last].text, "ADJF"
                 ):
                     break  # a surname or noun ends the name
             if last is not None:
                 right = last
+        # «колледж сервиса Оренбурга»: a lower-case name that carries its city in the genitive
+        # right after it is a name (not a body: «… Минобразования Чувашии»); the city stays
+        # out of the name, as the registry writes it.
+        k = right + 1
+        city = (
+            k < len(ws)
+            and ws[k].is_word
+            and ws[k].is_capitalised
+            and not text[ws[right].end : ws[k].start].strip()
+            and lang.any_reading(ws[k].text, "Geox", "gent")
+            and not lang.any_reading(ws[k].text, "Orgn")
+        )
         has_left = left < i and ws[left].is_capitalised
         # A lower-case name where its context says it is one: «на базе колледжа информационных
         # технологий», «кластер … в колледже водного транспорта», «(технологический колледж)»,
         # «A и автодорожный техникум».
         if not has_left and not word.is_capitalised and (left < i or right > i):
-            has_left = _named_by_context(text, ws, left, used)
+            has_left = city or _named_by_context(text, ws, left, used)
         # «на базе Колледжа строительства и профессиональных технологий»: a capitalised head
         # with its genitive dependents is a name too (not at a sentence start, where any
         # word is capitalised).
@@ -296,12 +419,30 @@ def find_organisations(text: str, ws: list[Word]) -> list[Org]:
         if left > 0 and lang.lemma(ws[left - 1].text) in _NOT_ORG_BEFORE:
             continue
         start, end = ws[left].start, ws[right].end
+        number = re.match(r"\s*№\s*\d{1,3}(?!\d)", text[end : end + 12])
+        if number:
+            end += number.end()  # «Колледж связи № 54», «Профессиональное училище № 3»
+        parent = _PARENT.match(text, ws[i].end) if kind == "college" else None
+        quote = next((q for q in quotes if parent and q[0] == parent.end() - 1), None)
+        if quote is not None:
+            # «Многопрофильный колледж ФГБОУ ВО «Магнитогорский государственный технический
+            # университет»»: a university's college, one organisation named with its parent.
+            for org in [o for o in orgs if quote[0] <= o.start and o.end <= quote[1]]:
+                orgs.remove(org)
+                used.remove((org.start, org.end))
+            end = quote[1]
         if left > 0 and lang.lemma(ws[left - 1].text) == "филиал" and kind == "college":
             # «в филиале Уральского колледжа …»: the branch is the organisation.
             add(kind, ws[left - 1].start, end, "филиал " + text[start:end])
             continue
         parts = [w.text for w in ws[left : i + 1]]
-        head_words = lang.to_nominative(parts, len(parts) - 1)
+        first, _dash, rest = parts[-1].partition("-")
+        if rest and lang.lemma(first) in COLLEGE_HEADS:
+            # «Кадетского колледжа-интерната» → «Кадетский колледж-интернат»: each part
+            head_words = lang.to_nominative([*parts[:-1], first], len(parts) - 1)
+            head_words[-1] += "-" + lang.to_nominative([rest], 0)[0]
+        else:
+            head_words = lang.to_nominative(parts, len(parts) - 1)
         tail = text[ws[i].end : end]
         add(kind, start, end, " ".join(head_words) + tail)
 

@@ -56,6 +56,8 @@ def _place_pattern(regions: tuple[str, ...]) -> tuple[re.Pattern, list[str]]:
         for stem in stems:
             names.append(region)
             parts.append(f"(?P<p{len(names) - 1}>{stem}[а-яё]{{0,3}}(?![а-яё]))")
+    if not parts:
+        return re.compile(r"(?!)"), names  # a registry that knows no subject matches none
     return re.compile(r"(?<![а-яёa-z-])(?:" + "|".join(parts) + ")", re.I), names
 
 

@@ -28,16 +28,32 @@ from extraction.proposals import ClusterProposal, Org
 
 _BASE_BEFORE = re.compile(
     r"на\s+базе|базов\w+\s+(?:площадк|организаци|образовательн|профессиональн|учреждени|колледж)\w*"
-    r"|\bбаз(?:ой|а)\s+(?:\S+\s+){0,5}?(?:стан|стал|будет|явля)\w*"
+    r"|\bбаз(?:ой|а|ами)\s+(?:\S+\s+){0,5}?(?:стан|стал|будет|будут|явля)\w*"
+    r"|в\s+качестве\s+(?:базы|базов\w+\s+\w+|площадки)"
+    # «кластер, ядром которого будет Красноярский институт …», «базой которого стал …»
+    r"|(?:ядром|базой|основой)\s+котор\w+\s+(?:будет|стал\w*|станет|является)"
+    # «в том числе грантополучатели проекта - Шуйский многопрофильный колледж»
+    r"|(?:победител|получател|грантополучател)\w*[^.;]{0,40}?\s[-–—:]\s*$"
     r"|ядр(?:ом|о)\s+(?:нового\s+)?кластер\w*|флагманск\w+|базир\w+\s+(?:в|на)"
-    r"|площадк\w+\s+(?:для\s+)?(?:\w+\s+)?кластер\w*|главн\w+\s+площадк\w+",
+    r"|(?:оператор|координатор)\w*\s+(?:нового\s+)?(?:кластер|центр|проект)\w*"
+    r"|площадк\w+\s+(?:для\s+)?(?:\w+\s+)?кластер\w*|главн\w+\s+площадк\w+"
+    # «Победителями отбора стали X и Y», «Грант получили X и Y»: the winners are the bases
+    r"|(?:победител|получател)\w*\s+(?:[а-яё]+\s+){0,4}?(?:стал\w*|станут|являются)"
+    r"|\bгрант\w*[^.;]{0,50}?\sполуч\w+"
+    # «Ещё 60,5 млн рублей получит X», «По 100 млн рублей получат X и Y»
+    r"|(?:рубл\w*|руб\.?)\s+(?:[а-яё]+\s+){0,2}?получ\w+\s+$"
+    # «…, 60,5 млн рублей — Курский базовый медицинский колледж»: a sum given to a name
+    r"|(?:млн|млрд|миллион\w*|миллиард\w*)\.?\s+(?:рублей|руб\.?)\s*[—–]\s*$",
     re.I,
 )
 # «кластер … в X», «центр «…» при X»: the cue must end right before the name.
 _BASE_BEFORE_ADJACENT = re.compile(r"(?:кластер|центр|ОПЦ)\w*[^.;:]{0,80}?\s(?:в|во|при)\s+$", re.I)
 _BASE_AFTER = re.compile(
     r"^[\s,–—-]*(?:[«(][^»)]{1,40}[»)]\s*)?(?:котор\w+\s+)?(?:является|стал\w*|станет|будет|–|—)?"
-    r"\s*(?:базов|основой|ядром|площадкой)"
+    r"\s*(?:базов|базой|основой|ядром|площадкой|оператором\s+(?:кластер|центр)|координатором\s+"
+    r"(?:кластер|центр))"
+    # «Курганский технологический колледж (базовая организация), …»
+    r"|^\s*\(\s*(?:базов|ядро\b|основн\w+\s+организаци)"
     # «в X появится кластер атомной отрасли», «в X открылся кластер по педагогике»
     r"|^\s*(?:[«(][^»)]{1,40}[»)]\s*)?(?:появит\w+|появил\w+|откро\w+|открыл\w*|начал\w*\s+работу"
     r"|заработа\w+|будет\s+создан\w*|создан\w*|работает|действует)\s+(?:\w+\s+){0,2}"
@@ -49,18 +65,21 @@ _BASE_AFTER = re.compile(
 # «X получит грант …», «X стал победителем конкурса»: the college is what the money or the
 # win is for (its sentence talks of clusters or grants, checked by the caller).
 _WINNER_AFTER = re.compile(
-    r"^[^.;]{0,60}?(?:получ\w+|выигра\w+|стал\w*\s+(?:победител|участник)|одержал\w*\s+побед"
+    r"^[^.;]{0,60}?(?:получ\w+|выигра\w+|стал\w*\s+(?:(?:одним|одной)\s+из\s+)?(?:победител"
+    r"|участник)|одержал\w*\s+побед|победил\w*"
+    r"|признан\w*\s+(?:одним\s+из\s+)?победител|прош[её]л\w*\s+(?:конкурсн\w+\s+)?отбор"
     r"|вош(?:ел|ёл|ли|ла)\s+в\s+число\s+победител|[–—]\s+\d)",
     re.I,
 )
 _NETWORK_CUE = re.compile(
     r"сетев\w*|войд\w+|вошл\w+|вош[её]л|входят|присоедин\w+|участву\w+|участник\w*|подключ\w+"
-    r"|в\s+состав\w*|объедин\w+|подпис\w+|также\s+(?:в\s+)?(?:кластер|проект)\w*",
+    r"|в\s+состав\w*|объедин\w+|подпис\w+|также\s+(?:в\s+)?(?:кластер|проект)\w*"
+    r"|(?:прим|приня|принима|прин)\w*\s+участие",
     re.I,
 )
 _MEMBERSHIP = re.compile(
     r"кластер|центр|проект|ОПЦ|сетев|к\s+нему|в\s+него|к\s+ним|консорциум|соглашени|подписан"
-    r"|документ|\bв\s+(?:его|их)\s+состав",
+    r"|документ|\bв\s+(?:его|их)\s+(?:состав|создани)",
     re.I,
 )
 _FOLLOW_ON = re.compile(r"^\s*(?:Среди\s+них|В\s+их\s+числе|Это\b|Ими\s+стали|ИМИ\s+стали)", re.I)
@@ -71,7 +90,8 @@ _CLUSTER_TALK = re.compile(
 )
 _EMPLOYER_CUE = re.compile(
     r"партн[её]р\w*|работодател\w*|совместно\s+с|при\s+участии|якорн\w+|опорн\w+"
-    r"|ключев\w+\s+предприяти\w+|поддержал\w*|поддерживаются|реальными\s+производствами"
+    r"|ключев\w+\s+предприяти\w+|поддержал\w*|поддержива\w+|при\s+поддержке"
+    r"|реальными\s+производствами"
     r"|заключено\s+между|подписан\w*|соглашени\w+|вместе\s+с",
     re.I,
 )
@@ -97,6 +117,13 @@ _NOT_ORG_WORDS = re.compile(
 )
 
 
+_SPELLED_FORM = re.compile(
+    r"(?:(?:государственн|бюджетн|автономн|казенн|казённ|профессиональн|образовательн|краев"
+    r"|областн|республиканск|муниципальн|частн|негосударственн|федеральн|окружн)\w*\s+)+"
+    r"(?:учреждени|организаци)\w*|(?<![А-ЯЁа-яё])[А-ЯЁ]{2,7}(?:\s+[А-ЯЁ]{2,3})?(?=\s*$)",
+)
+
+
 def _cue_before(doc: Doc, start: int) -> bool:
     sentence = doc.sentences[doc.sentence_of(start)]
     line_start = doc.line_of(start)[0]
@@ -105,11 +132,28 @@ def _cue_before(doc: Doc, start: int) -> bool:
     cue = None
     for m in _BASE_BEFORE.finditer(before):
         cue = m
+    if (
+        cue is not None
+        and before.rfind("(", 0, cue.start()) > before.rfind(")", 0, cue.start())
+        and ")" in before[cue.end() :]
+    ):
+        # «X (базовая организация), Y и Z»: a cue in brackets closed before this name is the
+        # name's before it («(с базовой организацией Павловский техникум)» is this one's).
+        return False
     if cue is not None:
-        rest = before[cue.end() :]
+        # «на базе государственного бюджетного профессионального образовательного учреждения
+        # «…»», «на базе ГБПОУ ИО «…»»: a legal form between the cue and the name is the name's
+        rest = _SPELLED_FORM.sub(" ", before[cue.end() :])
         if re.search(r"сетев|войд|вошл|присоедин|участву", rest, re.I):
             return False
         if not cue.group().lower().startswith("на") or rest.strip(" \n").count(" ") <= 1:
+            return True
+        # «на базе двух колледжей — X и Y», «на базе трёх техникумов: X, Y и Z»
+        if re.fullmatch(
+            r"\s*(?:[а-яё]+\s+){0,3}?(?:колледж|техникум|организаци|учреждени)\w*\s*[—–:-]\s*",
+            rest,
+            re.I,
+        ):
             return True
     if re.search(r"сетев|войд|вошл|присоедин|участву", before, re.I):
         return False
@@ -157,6 +201,43 @@ def _list_item(doc: Doc, start: int) -> tuple[int, int] | None:
     return None
 
 
+_HEADER_CUE = re.compile(
+    r"(?:победител|получател|базов|на\s+базе|участник)\w*[^.;\n]{0,60}:\s*$", re.I
+)
+
+
+def _header_cue(doc: Doc, start: int, item: tuple[int, int] | None) -> bool:
+    """A line of a list under a header that names its items bases or winners
+    («Победителями отбора стали:», «Кластеры откроются на базе:»)."""
+    if item is None:
+        return False
+    position = item[0] - 1
+    while position > 0:
+        header_start = doc.text.rfind("\n", 0, position) + 1
+        header = doc.text[header_start:position].strip()
+        if header.endswith(":"):
+            return bool(_HEADER_CUE.search(header)) and not _NETWORK_CUE.search(header)
+        if not header:
+            return False
+        position = header_start - 1
+    return False
+
+
+def _listed_before(
+    text: str, colleges: list[Org], college: Org, start: int
+) -> set[tuple[int, int]]:
+    """Mentions of other colleges listed right before `start` («A, B и C»): A's and B's."""
+    spans = sorted(span for other in colleges if other is not college for span in other.mentions)
+    fellows: set[tuple[int, int]] = set()
+    edge = start
+    for s, e in reversed(spans):
+        # («… техникум Орска и …»: a city in the genitive may stand between)
+        if e <= edge and re.fullmatch(r"(?:\s+[А-ЯЁ][а-яё-]+)?\s*(?:,|и)\s*", text[e:edge]):
+            fellows.add((s, e))
+            edge = s
+    return fellows
+
+
 def find_bases(
     doc: Doc, colleges: list[Org], industry_hits: list[Hit], cluster_talk: bool
 ) -> list[tuple[Org, int]]:
@@ -164,17 +245,23 @@ def find_bases(
     text = doc.text
     bases: list[tuple[Org, int]] = []
     cue_mentions: list[tuple[Org, int, int]] = []
+    # Bases made so by the words after them («X откроет кластер», «X получит грант»): names
+    # coordinated right before such a name share its role («В A и B колледжах откроются …»).
+    subjects: list[int] = []
     for college in colleges:
         for start, end in sorted(college.mentions):
             after = text[end : min(doc.line_of(start)[1], end + 80)]
             item = _list_item(doc, start) if cluster_talk else None
             paired = item is not None and any(item[0] <= h.start < item[1] for h in industry_hits)
             sentence = doc.sentences[doc.sentence_of(start)]
+            # (Names listed right before this one — «A, B и C получили …» — are its fellow
+            # subjects, not others it is said of.)
+            fellows = _listed_before(text, colleges, college, start)
             others_before = any(
-                sentence.start <= s < start
+                sentence.start <= s < start and (s, e) not in fellows
                 for other in colleges
                 if other is not college
-                for s, _e in other.mentions
+                for s, e in other.mentions
             )
             winner = (
                 cluster_talk
@@ -182,10 +269,15 @@ def find_bases(
                 and _WINNER_AFTER.match(after)
                 and not _NETWORK_CUE.search(text[sentence.start : start])
             )
-            cued = cluster_talk and (_cue_before(doc, start) or _BASE_AFTER.match(after))
+            cued_before = cluster_talk and (
+                _cue_before(doc, start) or _header_cue(doc, start, item)
+            )
+            cued = cued_before or (cluster_talk and _BASE_AFTER.match(after))
             if cued or paired or winner:
                 bases.append((college, start))
                 cue_mentions.append((college, start, end))
+                if not cued_before and not paired:
+                    subjects.append(start)
                 break
     if not bases and cluster_talk:
         for college in colleges:
@@ -195,14 +287,14 @@ def find_bases(
                     break
             if bases:
                 break
-        if (
-            not bases
-            and len(colleges) == 1
-            and not any(
-                _NETWORK_CUE.search(_clause_before(doc, s)) for s, _e in colleges[0].mentions
-            )
-        ):
-            bases.append((colleges[0], colleges[0].start))
+        # The only college no network cue names, in a text about a cluster: its base.
+        candidates = [
+            college
+            for college in colleges
+            if not any(_NETWORK_CUE.search(_clause_before(doc, s)) for s, _e in college.mentions)
+        ]
+        if not bases and len(candidates) == 1:
+            bases.append((candidates[0], candidates[0].start))
     # «на базе A и B», «на базе A, B и C»: colleges listed right after a base's cue share it.
     changed = True
     while changed:
@@ -214,11 +306,12 @@ def find_bases(
             for start, end in college.mentions:
                 if any(
                     re.fullmatch(
-                        r"\s*(?:\([^()]{1,20}\))?\s*(?:,|и|,?\s*а\s+также)\s*", text[e:start]
+                        r"\s*(?:\((?![^()]*баз)[^()]{1,20}\))?\s*(?:,|и|,?\s*а\s+также)\s*",
+                        text[e:start],
                     )
                     for e in ends
                     if e <= start
-                ):
+                ) or any(re.fullmatch(r"\s*(?:,|и)\s*", text[end:s]) for s in subjects if end <= s):
                     bases.append((college, start))
                     cue_mentions.append((college, start, end))
                     changed = True
@@ -339,6 +432,14 @@ def _segments(doc: Doc, clusters: list[ClusterProposal]) -> list[tuple[int, int]
             continue
         first = cues[0]
         spans.append((sentence.start + first.start(), sentence.end))
+        if sentence.text.rstrip().endswith(":"):
+            # «Партнерами выступают:» and a list under it, one item a line
+            previous = sentence.text
+            for item in doc.sentences[index + 1 :]:
+                if not (_LIST_MARK.match(item.text) or previous.rstrip().endswith((":", ";", ","))):
+                    break
+                spans.append((item.start, item.end))
+                previous = item.text
         became = re.search(
             r"стал\w*\s+(?:одним\s+из\s+|одной\s+из\s+)?$", sentence.text[: first.start()], re.I
         )
@@ -362,6 +463,8 @@ def _employer_name(text: str, start: int, end: int) -> str:
     )
     if head is None or any(not lang.any_reading(w, "ADJF") for w in parts[:head]):
         return raw
+    if parts[head].isupper() or re.search(r"[а-яёa-z][А-ЯЁA-Z]", parts[head]):
+        return raw  # «РУСАЛ», «КрасЖД»: an abbreviation is no word to inflect
     return " ".join(lang.to_nominative(parts[: head + 1], head) + parts[head + 1 :])
 
 
@@ -370,6 +473,8 @@ def _industry_name(name: str) -> bool:
     from extraction.places import _near_industry
     from extraction.reference import INDUSTRY_STEMS
 
+    if "«" in name:
+        return False  # «Агрокомплекс «Иванисово»»: a company named with its own quoted name
     lowered = name.lower().replace("ё", "е")
     first = lowered.split()[0] if lowered.split() else ""
     return any(lowered.startswith(stem) for stems in INDUSTRY_STEMS.values() for stem in stems) or (
@@ -432,7 +537,8 @@ def find_employers(
         for start, end in org.mentions:
             # A name inside a company's quoted name («ФКП «Пермский пороховой завод»») is
             # that name's part, read with its legal form below.
-            within_quote = any(qs < start and end < qe for qs, qe in doc.quotes)
+            # (A quoted speech listing companies is no name: «Среди подписантов — АО «…», …».)
+            within_quote = any(qs < start and end < qe and qe - qs <= 80 for qs, qe in doc.quotes)
             if inside(start) and free(start, end) and not within_quote:
                 add(start, end, org.name, org)
                 break
@@ -481,11 +587,16 @@ def find_employers(
     for m in _ABBREVIATION.finditer(text):
         if not inside(m.start()) or not free(m.start(), m.end()) or m.group() in _NOT_EMPLOYERS:
             continue
-        if any(m.group() in c.aliases for c in colleges):
-            continue
+        if any(m.group() in c.aliases for c in [*colleges, *employers]):
+            continue  # «Новолипецкий металлургический комбинат (НЛМК)»: the name's own alias
         if any(qs < m.start() < qe for qs, qe in doc.quotes):
             continue  # a quoted name is read whole, with its legal form, or not at all
-        add(m.start(), m.end(), m.group())
+        end = m.end()
+        # «ЕВРАЗ ЗСМК», «ЕВРАЗ НТМК»: a group's name and its plant's, one company
+        joined = _ABBREVIATION.match(text, end + 1) if text[end : end + 1] == " " else None
+        if joined and joined.group() not in _NOT_EMPLOYERS and free(joined.start(), joined.end()):
+            end = joined.end()
+        add(m.start(), end, text[m.start() : end])
     return sorted(found, key=lambda o: min(s for s, _e in o.mentions))
 
 

@@ -455,6 +455,9 @@ def _accept_cluster(actor: Actor, source_text: SourceText, item: dict, edits: di
         kind = _optional_choice(edits.get("kind", item["kind"]), set(ClusterKind.values), "kind")
         year = _int_or_none(edits.get("year", item["year"]), "year")
         college = _college_for(actor, base, base_choice, base_name, region)
+        # The text names no subject, but staff confirmed the base's record in the registry:
+        # the cluster is where its base college is (a recorded fact, not a guess).
+        region = region or college.region
         cluster = cluster_services.cluster_create(
             actor=actor,
             name=_cluster_name(kind, industry, region, college),

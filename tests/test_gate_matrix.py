@@ -622,7 +622,9 @@ def _version_form_data(form) -> dict:
     return data
 
 
-@pytest.mark.parametrize(("app", "model", "target"), HISTORY_ADMINS, ids=lambda x: str(x))
+@pytest.mark.parametrize(
+    ("app", "model", "target"), HISTORY_ADMINS, ids=lambda x: x if isinstance(x, str) else "target"
+)
 def test_history_list_version_page_and_revert_follow_the_gate(
     world, persona, web, app, model, target
 ):
