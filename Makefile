@@ -9,7 +9,7 @@ TEST_BROKER_URL ?= redis://127.0.0.1:6379/0
 # (test_<name>_gw0, _gw1, ...), a module's tests in one process; 0 runs it in this one.
 PYTEST_WORKERS ?= 2
 
-.PHONY: venv run seed test lint fixtures check bench bench-totals bench-api bench-export bench-pages bench-extract bench-import clean
+.PHONY: venv run seed test lint fixtures check bench bench-totals bench-api bench-export bench-pages bench-extract bench-import bench-soak clean
 
 venv: $(VENV)/.installed
 
@@ -57,7 +57,7 @@ bench-totals: venv
 
 # Benchmarks print their figures beside a baseline measured in the same run; `make bench`
 # runs them all and writes the figures to bench/RESULTS.md.
-bench: bench-totals bench-api bench-export bench-pages bench-import
+bench: bench-totals bench-api bench-export bench-pages bench-import bench-soak
 	$(PY) -m bench.results
 
 clean:
@@ -89,9 +89,18 @@ bench-export: venv
 	$(PY) -m bench.export_bench $(BENCH_EXPORT_ARGS)
 
 # Catalogue page vs the API for the same 20 rows (reuses bench-api's database), and an admin
-# cluster save with inlines on SQLite and PostgreSQL.
+# cluster save with inlines on SQLite and PostgreSQL; then pages at 1 000 and 100 000 DEMO
+# clusters and their growth, and the searched catalogue (bench/growth.py; smaller:
+# BENCH_GROWTH_ARGS="--large 10000", or "--reuse" for databases already built).
 bench-pages: venv
 	$(PY) -m bench.page_bench $(BENCH_PAGES_ARGS)
+	$(PY) -m bench.growth $(BENCH_GROWTH_ARGS)
+
+# The response cache under mixed reads with one funding-line write a second (5 minutes, 10 000
+# DEMO clusters in perf_bench_soak): hit ratio, errors, Redis memory. Shorter:
+# BENCH_SOAK_ARGS="--reuse --seconds 60".
+bench-soak: venv
+	$(PY) -m bench.soak $(BENCH_SOAK_ARGS)
 
 # Press-release extractor on the five seeds: precision/recall per kind and time per text.
 bench-extract: venv

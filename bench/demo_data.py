@@ -49,6 +49,15 @@ def migrate(name: str) -> None:
     )
 
 
+def recompute_totals(name: str) -> None:
+    """Compute the funding totals of database `name` from its lines, as a deployment always
+    has them (the demo rows are written by SQL, past the services that schedule them)."""
+    subprocess.run(
+        [sys.executable, "manage.py", "recompute_totals"],
+        cwd=ROOT, env=_env(name), check=True, capture_output=True,
+    )  # fmt: skip
+
+
 def migrate_and_load_reference(name: str) -> None:
     env = _env(name)
     python = sys.executable

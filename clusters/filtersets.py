@@ -114,7 +114,13 @@ class ClusterFilterSet(PageFilterSet):
         fields: list[str] = []
 
     def search(self, queryset: QuerySet[Cluster], name: str, value: str) -> QuerySet[Cluster]:
-        return queryset.search(value)
+        # One search per request: the list and every facet (clusters/facets.py re-applies the
+        # filters) take what it matched among this filterset's rows, searched once (on
+        # PostgreSQL `ClusterQuerySet.search` reads the matched ids at once).
+        searched = self.__dict__.setdefault("_searched", {})
+        if value not in searched:
+            searched[value] = self.queryset.search(value)
+        return queryset.filter(pk__in=searched[value].values("pk"))
 
     def filter_kind(self, queryset, name, value):
         # A kind the sources do not give is stored empty (not NULL): «тип не указан».

@@ -9,7 +9,10 @@ and «СМОЛЕНСКОЙ» all find the Smolensk cluster, «машиностр
 * PostgreSQL: `to_tsvector('russian', …) @@ to_tsquery('russian', 'stem:*')`, one
   expression GIN index per table (migration `0002_search_indexes`), so the search holds at
   100× the data. When no cluster matches, names are compared by trigram word similarity
-  (pg_trgm, GIN index too), which forgives a typo («смаленск»).
+  (pg_trgm, GIN index too: `query <% name` at the connection's threshold finds the
+  candidates, `WordSimilar`), which forgives a typo («смаленск»). The search runs once per
+  request: `ClusterQuerySet.search` reads the matched ids, and the catalogue's list, count
+  and facets filter by them (`ClusterFilterSet.search`).
 * SQLite: the same Snowball stemmer (the `snowballstemmer` package implements the algorithm
   PostgreSQL's `russian` configuration uses) runs as a SQL function over the same documents;
   a word matches when a document stem starts with the query stem, as `:*` does. No index.
@@ -22,7 +25,7 @@ import re
 
 import snowballstemmer
 from django.contrib.postgres.search import SearchQuery, SearchVectorField
-from django.db.models import F, Func, QuerySet, TextField
+from django.db.models import BooleanField, F, Func, QuerySet, TextField
 
 WORD = re.compile(r"[^\W_]+")
 MAX_WORDS = 8
@@ -74,6 +77,15 @@ class RussianVector(Func):
     template = "to_tsvector('russian'::regconfig, %(expressions)s)"
     arg_joiner = " || ' ' || "
     output_field = SearchVectorField()
+
+
+class WordSimilar(Func):
+    """`query <% name`: pg_trgm's word similarity at least the connection's threshold, the
+    form its GIN index answers (`word_similarity(…) >= x` is computed for every row)."""
+
+    template = "%(expressions)s"
+    arg_joiner = " <%% "
+    output_field = BooleanField()
 
 
 class SqliteStems(Func):

@@ -5,7 +5,7 @@
 shows, so no page writes its own "published only" condition.
 
 Anonymous visitors' GETs are also answered from the response cache
-(common/response_cache.py): the same page of the same database snapshot is rendered once.
+(common/response_cache.py): the same page of the same data (the versions of the tables it read) is rendered once.
 A page that set a cookie or used the CSRF token is never kept.
 """
 
@@ -21,14 +21,15 @@ class GatedViewMixin:
         if request.user.is_authenticated or request.method != "GET":
             return super().dispatch(request, *args, **kwargs)
         key = response_cache.request_key(request, audience="anonymous-page", media_type="html")
-        stored = response_cache.lookup(key)
+        stored = response_cache.lookup(key, request)
         if stored is not None:
             return stored.response()
-        response = super().dispatch(request, *args, **kwargs)
-        if hasattr(response, "render") and callable(response.render):
-            response = response.render()
+        with response_cache.recording(request):
+            response = super().dispatch(request, *args, **kwargs)
+            if hasattr(response, "render") and callable(response.render):
+                response = response.render()
         if not request.META.get("CSRF_COOKIE_USED"):
-            response_cache.store(key, response)
+            response_cache.store(key, response, request)
         return response
 
     def get_queryset(self):

@@ -130,3 +130,23 @@ def test_docs_are_served_without_any_external_host(api_client):
         assert "drf_spectacular_sidecar" in html
         external = re.findall(r"""(?:src|href)=["']?((?:https?:)?//[^"' >]+)""", html)
         assert external == [], external
+
+
+def test_the_schema_is_generated_once_per_process(api_client, monkeypatch):
+    """The second request gets the first one's bytes without generating anything."""
+    from drf_spectacular.generators import SchemaGenerator
+
+    from common.api import schema_view
+
+    monkeypatch.setattr(schema_view, "_RENDERED", {})
+    first = api_client.get("/api/v1/schema/")
+    assert first.status_code == 200
+
+    def fail(*args, **kwargs):
+        raise AssertionError("the schema was generated again")
+
+    monkeypatch.setattr(SchemaGenerator, "get_schema", fail)
+    second = api_client.get("/api/v1/schema/")
+    assert second.status_code == 200
+    assert second.content == first.content
+    assert second["Content-Type"] == first["Content-Type"]

@@ -90,10 +90,10 @@ PAGES = {
     "employer": 2,
     # a static page
     "open-data": 0,
-    # the sitemap index: a COUNT for each of 6 sections (the static pages need none); the
-    # clusters' latest change (one MAX)
-    "sitemap": 7,
-    # one section: its paginator's COUNT, then its page (slug and date only)
+    # the sitemap index: each of 6 sections' least and greatest key (one index probe each; the
+    # static pages need none), no COUNT, no latest change
+    "sitemap": 6,
+    # one section: its table's least and greatest key, then its page's key range (slug, date)
     "sitemap-clusters": 2,
     # the registry beside the national figures: clusters, regions, industries in one
     # aggregate, employers; the national reported counts; every gap counted in one aggregate
@@ -210,3 +210,19 @@ def test_a_list_page_asked_again_is_planned_once_per_connection(seed, api_client
             ["%json_build_object%"],
         )
         assert cursor.fetchone()[0] >= 1
+
+
+@pytest.mark.django_db
+def test_an_api_list_builds_its_gated_queryset_once(api_client, monkeypatch, settings):
+    """The gate, the filters and the ordering are applied to one queryset per request (the
+    ordering's default no longer builds a second one just to learn the model)."""
+    from clusters.models import ClusterQuerySet
+
+    settings.RESPONSE_CACHE_SECONDS = 0
+    calls = []
+    real = ClusterQuerySet.visible_to
+    monkeypatch.setattr(
+        ClusterQuerySet, "visible_to", lambda self, user: calls.append(user) or real(self, user)
+    )
+    assert api_client.get("/api/v1/clusters/", HTTP_ACCEPT="application/json").status_code == 200
+    assert len(calls) == 1

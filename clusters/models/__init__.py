@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -261,9 +262,12 @@ class ClusterQuerySet(RegistryQuerySet):
     def in_industry(self, industry: Industry | int) -> ClusterQuerySet:
         return self.filter(industry=industry)
 
-    def search(self, text: str) -> ClusterQuerySet:
+    def search(self, text: str, *, matched_ids: bool = True) -> ClusterQuerySet:
         """Clusters whose name, description, colleges (names, town), employers or region
-        contain every word of `text` in any Russian word form; see clusters/search.py."""
+        contain every word of `text` in any Russian word form; see clusters/search.py.
+
+        On PostgreSQL the search runs at once and the result filters by the matched ids;
+        `matched_ids=False` keeps it a subquery (the plain path the tests compare with)."""
         from clusters import search
 
         query = search.query_words(text)
@@ -301,14 +305,25 @@ class ClusterQuerySet(RegistryQuerySet):
                 for branch in branches:
                     any_branch |= Q(pk__in=branch)
                 found = found.filter(any_branch)
-        if vendor == "postgresql" and not found.exists():
+        if vendor == "postgresql" and matched_ids:
+            # The search runs once, here: the list's page, its count and every facet then
+            # read the matched ids (an index-probed array), not the four-branch UNION again.
+            ids = list(found.order_by().values_list("pk", flat=True))
+            if ids:
+                return self.filter(pk__in=RawSQL("SELECT unnest(%s::bigint[])", (ids,)))
+        if vendor == "postgresql" and (matched_ids or not found.exists()):
             # Nothing in any word form: forgive a typo in a name (pg_trgm word similarity).
             from django.contrib.postgres.search import TrigramWordSimilarity
 
-            typed = models.Value(" ".join(search.words(text)))
-            return self.annotate(
-                _name_similarity=TrigramWordSimilarity(typed, models.F("name"))
-            ).filter(_name_similarity__gte=search.TRIGRAM_THRESHOLD)
+            typed_text = " ".join(search.words(text))
+            typed = models.Value(typed_text)
+            return (
+                self.annotate(_name_similarity=TrigramWordSimilarity(typed, models.F("name")))
+                # `name %> typed` lets the trigram GIN index find the candidates (its threshold
+                # is the connection's, config/settings/base.py); the exact rule follows.
+                .filter(search.WordSimilar(typed, models.F("name")))
+                .filter(_name_similarity__gte=search.TRIGRAM_THRESHOLD)
+            )
         return found
 
     def for_cards(self) -> ClusterQuerySet:

@@ -18,7 +18,9 @@ class StableOrderingFilter(OrderingFilter):
     def get_default_ordering(self, view):
         ordering = super().get_default_ordering(view)
         if ordering is None:
-            model = view.get_queryset().model
+            # The model only: the view's class queryset, not a second gated, filtered build.
+            queryset = getattr(view, "queryset", None)
+            model = (queryset if queryset is not None else view.get_queryset()).model
             ordering = tuple(model._meta.ordering)
         return ordering or None
 

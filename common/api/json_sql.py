@@ -255,16 +255,16 @@ class CountedRows:
     what the filters and the gate need (the projection's joins of region, source, industry…
     cannot change how many rows there are)."""
 
-    def __init__(self, rows: JsonRows, counted: QuerySet, *, version: str | None = None):
+    def __init__(self, rows: JsonRows, counted: QuerySet, *, state=None):
         self.rows = rows
         self.counted = counted
         self.ordered = rows.ordered
-        self.version = version  # the request's data snapshot: the count may come from cache
+        self.state = state  # the request's table versions: the count may come from cache
 
     def count(self) -> int:
         from common.response_cache import cached_count
 
-        return cached_count(self.counted, self.version)
+        return cached_count(self.counted, self.state)
 
     def __len__(self) -> int:
         return self.count()

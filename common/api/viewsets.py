@@ -80,7 +80,7 @@ class ConditionalGetMixin:
     """For any API view: JSON errors, ETag on 200 GETs and 304 for a matching If-None-Match.
 
     Every GET is also answered from the response cache (common/response_cache.py) when the same
-    request of the same audience met the same database snapshot before — after
+    request of the same audience was answered before from tables unchanged since — after
     authentication, permissions and throttles, which a cached answer never skips. The browsable
     HTML (it names the user) and streamed exports are never cached.
     """
@@ -89,6 +89,11 @@ class ConditionalGetMixin:
 
     def get_exception_handler(self):
         return registry_exception_handler
+
+    def dispatch(self, request, *args, **kwargs):
+        # Every statement from the cache lookup on is recorded: the tables the response read.
+        with response_cache.recording(request):
+            return super().dispatch(request, *args, **kwargs)
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
@@ -101,7 +106,7 @@ class ConditionalGetMixin:
         ):
             return
         key = response_cache.user_key(request, media_type=request.accepted_media_type or "")
-        stored = response_cache.lookup(key)
+        stored = response_cache.lookup(key, request)
         if stored is not None:
             raise _CachedResponse(stored)
         self._response_cache_key = key
@@ -130,7 +135,9 @@ class ConditionalGetMixin:
             etag = body_etag(content)
             response.content = content
             response["ETag"] = etag
-            response_cache.store(getattr(self, "_response_cache_key", None), response, etag=etag)
+            response_cache.store(
+                getattr(self, "_response_cache_key", None), response, request, etag=etag
+            )
             if _etag_matches(request.headers.get("If-None-Match", ""), etag, weak=True):
                 return _not_modified(etag)
         return response
@@ -189,8 +196,8 @@ class RegistryViewSetMixin(ConditionalGetMixin):
             return super().list(request, *args, **kwargs)
         texts = json_rows(plan, queryset)
         if texts is not None:  # the database writes each row (common/api/json_sql.py)
-            version = response_cache.request_version(request, read=False)  # the cache's
-            page = self.paginate_queryset(CountedRows(texts, queryset, version=version))
+            state = response_cache.request_state(request, read=False)  # the cache's
+            page = self.paginate_queryset(CountedRows(texts, queryset, state=state))
             if page is not None:
                 return self.get_paginated_response(load_json_rows(plan, page))
             return Response(load_json_rows(plan, texts))

@@ -129,6 +129,15 @@ if _random_page_cost is not None:
             _options["options"] = (
                 _options.get("options", "") + f" -c random_page_cost={_random_page_cost}"
             ).strip()
+# The catalogue's typo-tolerant search (clusters/search.py TRIGRAM_THRESHOLD, equal: a test
+# says so) asks `name %> query` so that the trigram GIN index finds the candidates; the
+# operator's threshold is this per-connection parameter (pg_trgm's default is 0.6).
+for _database in DATABASES.values():
+    if _database["ENGINE"] == "django.db.backends.postgresql":
+        _options = _database.setdefault("OPTIONS", {})
+        _options["options"] = (
+            _options.get("options", "") + " -c pg_trgm.word_similarity_threshold=0.4"
+        ).strip()
 # Server-side parameter binding (psycopg's Cursor, not its ClientCursor): a statement run
 # five times on a connection is prepared, so a list's page — one statement with a subquery per
 # nested list — is planned once per connection instead of on every request (≈ 4 ms of its
@@ -263,8 +272,8 @@ CACHES = {
     )
 }
 
-# Whole public responses (API JSON, anonymous pages) cached in CACHES["default"], keyed by
-# the database snapshot, so any committed write is seen at once (common/response_cache.py).
+# Whole public responses (API JSON, anonymous pages) cached in CACHES["default"], each with
+# the versions of the tables it read, so any committed write is seen at once (common/response_cache.py).
 # 0 turns it off. RESPONSE_CACHE_VERSION names the release (unset: one per process).
 RESPONSE_CACHE_SECONDS = env_int("RESPONSE_CACHE_SECONDS", 300)
 RESPONSE_CACHE_VERSION = env_str("RESPONSE_CACHE_VERSION", "")

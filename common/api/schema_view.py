@@ -1,0 +1,53 @@
+"""The OpenAPI schema, generated once per process.
+
+drf-spectacular builds the schema from every view and serializer on each request (2–3 s on
+this machine: the docs page waits for it). The schema depends only on the code, the
+settings, the language and the format asked for — never on the data or the user (it is
+public: `SERVE_PUBLIC`) — so each process renders it once per (version, language, media
+type) and answers later requests with those bytes. A deploy restarts the processes, and with
+them the schema.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from django.http import HttpResponse
+from django.utils import translation
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.views import SCHEMA_KWARGS, SpectacularAPIView
+
+_RENDERED: dict[tuple, tuple[bytes, str, str]] = {}
+_LOCK = threading.Lock()
+
+
+class CachedSchemaView(SpectacularAPIView):
+    """`SpectacularAPIView` whose rendered schema is kept for the life of the process."""
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        key = getattr(self, "_schema_key", None)
+        if key is not None and response.status_code == 200 and not response.streaming:
+            content = response.rendered_content
+            with _LOCK:
+                _RENDERED[key] = (
+                    content,
+                    response["Content-Type"],
+                    response.get("Content-Disposition", ""),
+                )
+        return response
+
+    @extend_schema(**SCHEMA_KWARGS)  # as the parent's: the schema's own endpoint
+    def get(self, request, *args, **kwargs):
+        version = self.api_version or request.version or self._get_version_parameter(request)
+        language = request.GET.get("lang") or translation.get_language()
+        self._schema_key = (version, language, request.accepted_media_type)
+        found = _RENDERED.get(self._schema_key)
+        if found is not None:
+            self._schema_key = None
+            content, content_type, disposition = found
+            response = HttpResponse(content, content_type=content_type)
+            if disposition:
+                response["Content-Disposition"] = disposition
+            return response
+        return super().get(request, *args, **kwargs)
