@@ -1,11 +1,13 @@
-"""The OpenAPI schema, generated once per process.
+"""The OpenAPI schema, generated once per process (and per state of the reference tables).
 
 drf-spectacular builds the schema from every view and serializer on each request (2–3 s on
-this machine: the docs page waits for it). The schema depends only on the code, the
-settings, the language and the format asked for — never on the data or the user (it is
-public: `SERVE_PUBLIC`) — so each process renders it once per (version, language, media
-type) and answers later requests with those bytes. A deploy restarts the processes, and with
-them the schema.
+this machine: the docs page waits for it). The schema depends on the code, the settings, the
+language and the format asked for — never on the user (it is public: `SERVE_PUBLIC`) — and,
+of the data, only on the reference tables whose values it lists for the filters that take
+them (regions, districts, industries: `common.api.schema.REFERENCE_PARAMETERS`, issue 20).
+So each process renders it once per (version, language, media type, those tables' data
+versions: common/data_versions.py) and answers later requests with those bytes. A deploy
+restarts the processes, and with them the schema; a new industry renders it again.
 """
 
 from __future__ import annotations
@@ -19,6 +21,21 @@ from drf_spectacular.views import SCHEMA_KWARGS, SpectacularAPIView
 
 _RENDERED: dict[tuple, tuple[bytes, str, str]] = {}
 _LOCK = threading.Lock()
+
+
+def _reference_versions() -> tuple:
+    """The data versions of the tables the schema lists values of (None where the database
+    keeps none: then the process's first schema stays)."""
+    from django.apps import apps
+
+    from common import data_versions
+    from common.api.schema import REFERENCE_PARAMETERS
+
+    versions = data_versions.read("default") or {}
+    tables = sorted(
+        {apps.get_model(label)._meta.db_table for label, _ in REFERENCE_PARAMETERS.values()}
+    )
+    return tuple(versions.get(table) for table in tables)
 
 
 class CachedSchemaView(SpectacularAPIView):
@@ -41,7 +58,7 @@ class CachedSchemaView(SpectacularAPIView):
     def get(self, request, *args, **kwargs):
         version = self.api_version or request.version or self._get_version_parameter(request)
         language = request.GET.get("lang") or translation.get_language()
-        self._schema_key = (version, language, request.accepted_media_type)
+        self._schema_key = (version, language, request.accepted_media_type, _reference_versions())
         found = _RENDERED.get(self._schema_key)
         if found is not None:
             self._schema_key = None
