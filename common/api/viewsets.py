@@ -221,6 +221,8 @@ class RegistryViewSetMixin(ConditionalGetMixin):
         page = params.get("page", "")
         if page and not (page.isdigit() and int(page) >= 1):  # an export has no pages, but a
             raise NotFound("Неверная страница.")  # wrong number is wrong as in JSON (404)
+        if self.paginator is not None:  # a wrong page size, likewise: 400 (common/api/pagination)
+            self.paginator.get_page_size(self.request)
 
     def _export_queryset(self):
         """The filtered list as a whole export reads it: in id order unless `?ordering=` says

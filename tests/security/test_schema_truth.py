@@ -184,6 +184,8 @@ def test_an_export_checks_its_page_number_as_json_does(api_client, seed):
     assert api_client.get("/api/v1/colleges/", {"format": "csv", "page": "true"}).status_code == 404
     assert api_client.get("/api/v1/colleges/", {"page": "true"}).status_code == 404
     assert api_client.get("/api/v1/colleges/", {"format": "csv", "page": "1"}).status_code == 200
+    response = api_client.get("/api/v1/colleges/", {"format": "csv", "page_size": "null"})
+    assert response.status_code == 400 and "page_size" in response.json()
 
 
 def test_a_text_field_takes_a_string_not_a_number(editor_api_client, seed):
