@@ -23,10 +23,15 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.utils import timezone
 
+from common.data_versions import CHANGE_TABLE, VERSION_TABLE
+
 
 def _tables() -> list[str]:
+    """Every table the seed may write, less the table versions: the database's triggers keep
+    those (the COPY of a restore fires them as the command's writes did)."""
     with connection.cursor() as cursor:
-        return sorted(connection.introspection.table_names(cursor))
+        names = connection.introspection.table_names(cursor)
+    return sorted(set(names) - {VERSION_TABLE, CHANGE_TABLE})
 
 
 def _quoted(table: str) -> str:
