@@ -12,6 +12,7 @@ the roles and permissions are common/access.py.
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.contrib.auth.models import Group, Permission
 
 from common.access import (
@@ -97,32 +98,28 @@ def roles_sync() -> dict[str, int]:
     Effect: writes auth groups and their permission links; returns permissions per group.
     Permissions that do not exist yet (a model not migrated) are skipped.
     """
+    roles = role_permissions()
+    wanted_codes = {code for codes in roles.values() for code in codes}
+    labels = {code.split(".", 1)[0] for code in wanted_codes}
+    known = {
+        f"{app_label}.{codename}": pk
+        for pk, app_label, codename in Permission.objects.filter(
+            content_type__app_label__in=labels
+        ).values_list("pk", "content_type__app_label", "codename")
+    }
     result = {}
-    for name, codes in role_permissions().items():
+    for name, codes in roles.items():
         group, _ = Group.objects.get_or_create(name=name)
-        wanted = set()
-        for code in codes:
-            app_label, codename = code.split(".", 1)
-            wanted.update(
-                Permission.objects.filter(
-                    content_type__app_label=app_label, codename=codename
-                ).values_list("pk", flat=True)
-            )
+        wanted = {known[code] for code in codes if code in known}
         group.permissions.set(wanted)
         result[name] = len(wanted)
     return result
 
 
 def roles_sync_after_migrate(sender, app_config=None, using="default", **kwargs) -> None:
-    # Each registry app's permissions exist once its own post_migrate has run; syncing after
-    # each of them is cheap (four groups) and leaves the groups complete after the last one.
-    if app_config is not None and app_config.label in {
-        "accounts",
-        "regions",
-        "clusters",
-        "funding",
-        "extraction",
-        "history",
-        "imports",
-    }:
+    # Django sends post_migrate once per app with models, in INSTALLED_APPS order, each app's
+    # permissions created by its own; after the last one every permission exists, so the
+    # groups are synced once per migrate (or flush), not once per app.
+    with_models = [config for config in apps.get_app_configs() if config.models_module]
+    if app_config is not None and with_models and app_config is with_models[-1]:
         roles_sync()
