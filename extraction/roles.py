@@ -239,9 +239,17 @@ def _listed_before(
 
 
 def find_bases(
-    doc: Doc, colleges: list[Org], industry_hits: list[Hit], cluster_talk: bool
+    doc: Doc,
+    colleges: list[Org],
+    industry_hits: list[Hit],
+    cluster_talk: bool,
+    joined: list[tuple[Org, Org]] | None = None,
 ) -> list[tuple[Org, int]]:
-    """(college, position of the mention that makes it a base), in reading order."""
+    """(college, position of the mention that makes it a base), in reading order. `joined`
+    receives (base, college) for the colleges named with a base after its cue in a sentence
+    about one cluster (its network)."""
+    if joined is None:
+        joined = []
     text = doc.text
     bases: list[tuple[Org, int]] = []
     cue_mentions: list[tuple[Org, int, int]] = []
@@ -295,28 +303,60 @@ def find_bases(
         ]
         if not bases and len(candidates) == 1:
             bases.append((candidates[0], candidates[0].start))
-    # «на базе A и B», «на базе A, B и C»: colleges listed right after a base's cue share it.
+    # «на базе A и B», «на базе A, B и C»: colleges listed right after a base's cue share it
+    # («… и в B», «… и на базе B» too) — unless the sentence speaks of one cluster only
+    # («кластер создан на базе A, B и C»): then A is its base and B, C its network.
     changed = True
     while changed:
         changed = False
-        ends = [end for _college, _start, end in cue_mentions]
+        cues = [(college, end) for college, _start, end in cue_mentions]
         for college in colleges:
-            if any(college is b for b, _ in bases):
+            if any(college is b for b, _ in bases) or any(college is m for _b, m in joined):
                 continue
             for start, end in college.mentions:
-                if any(
-                    re.fullmatch(
-                        r"\s*(?:\((?![^()]*баз)[^()]{1,20}\))?\s*(?:,|и|,?\s*а\s+также)\s*",
-                        text[e:start],
-                    )
-                    for e in ends
-                    if e <= start
-                ) or any(re.fullmatch(r"\s*(?:,|и)\s*", text[end:s]) for s in subjects if end <= s):
-                    bases.append((college, start))
-                    cue_mentions.append((college, start, end))
+                leader = next(
+                    (
+                        owner
+                        for owner, e in cues
+                        if e <= start
+                        and re.fullmatch(
+                            r"\s*(?:\((?![^()]*баз)[^()]{1,20}\))?\s*(?:,|и|,?\s*а\s+также)"
+                            r"\s*(?:(?:в|во|на\s+базе)\s+)?",
+                            text[e:start],
+                        )
+                    ),
+                    None,
+                )
+                if leader is None and not any(
+                    re.fullmatch(r"\s*(?:,|и)\s*", text[end:s]) for s in subjects if end <= s
+                ):
+                    continue
+                if leader is not None and _one_cluster(doc, start):
+                    root = next((b for b, m in joined if m is leader), leader)
+                    joined.append((root, college))
+                    cues.append((college, end))
                     changed = True
                     break
+                bases.append((college, start))
+                cue_mentions.append((college, start, end))
+                changed = True
+                break
     return sorted(bases, key=lambda b: b[1])
+
+
+_ONE_CLUSTER = re.compile(r"(?:кластер|центр|ОПЦ)(?:а|е|ом|у)?\b", re.I)
+_SEVERAL_CLUSTERS = re.compile(
+    r"(?:кластер|центр|ОПЦ)(?:ы|ов|ам|ами|ах)\b|\b(?:дв(?:а|ух|ум)|тр(?:и|[её]х|[её]м)|четыр\w*"
+    r"|пят\w*|шест\w*|нескольк\w*|кажд\w*|сво\w+)\b|направлени|отрасл\w+\s*:",
+    re.I,
+)
+
+
+def _one_cluster(doc: Doc, start: int) -> bool:
+    """The sentence holding `start` speaks of one cluster (singular, no count, no list of
+    clusters or trades)."""
+    sentence = doc.sentences[doc.sentence_of(start)].text
+    return bool(_ONE_CLUSTER.search(sentence)) and not _SEVERAL_CLUSTERS.search(sentence)
 
 
 def _owner(doc: Doc, position: int, clusters: list[ClusterProposal]) -> ClusterProposal | None:
