@@ -921,3 +921,44 @@ def test_a_figure_reads_the_qualifier_words_of_a_sum():
     )
     figures = {(f.kind, f.value, str(f.qualifier)) for f in extract(text).figures}
     assert figures == {("employers", 12, "approximately"), ("students", 450, "at_least")}
+
+
+def test_one_cluster_on_the_base_of_several_colleges_is_one_base_and_its_network():
+    text = (
+        "В Костромской области создан образовательно-производственный кластер «Лесопром» на "
+        "базе Костромского лесотехнического колледжа, Мантуровского техникума и Буйского "
+        "политехнического колледжа."
+    )
+    (cluster,) = extract(text).clusters
+    assert cluster.base_college.name == "Костромской лесотехнический колледж"
+    assert [o.name for o in cluster.network_colleges] == [
+        "Мантуровский техникум",
+        "Буйский политехнический колледж",
+    ]
+
+
+def test_clusters_on_the_base_of_several_colleges_are_one_cluster_each():
+    text = (
+        "В Костромской области созданы кластеры на базе Костромского лесотехнического колледжа "
+        "и Мантуровского техникума."
+    )
+    bases = [c.base_college.name for c in extract(text).clusters]
+    assert bases == ["Костромской лесотехнический колледж", "Мантуровский техникум"]
+
+
+def test_a_second_base_after_and_in_is_a_base_too():
+    text = (
+        "В регионе появятся два кластера: на базе Костромского лесотехнического колледжа и в "
+        "Мантуровском техникуме."
+    )
+    bases = [c.base_college.name for c in extract(text).clusters]
+    assert bases == ["Костромской лесотехнический колледж", "Мантуровский техникум"]
+
+
+def test_money_from_the_government_of_russia_is_federal():
+    text = (
+        "Кластер создан на базе Костромского лесотехнического колледжа. На его оснащение "
+        "колледж получил 90 млн рублей от правительства России и 40 млн рублей от предприятий."
+    )
+    money = [(m.amount, m.source) for m in extract(text).money]
+    assert money == [(Decimal(90_000_000), "federal"), (Decimal(40_000_000), "employer")]
