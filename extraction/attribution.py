@@ -31,6 +31,11 @@ from extraction.proposals import ClusterProposal, FigureProposal, MoneyProposal
 
 UNKNOWN = "unknown"
 
+_PAYER_CUE = re.compile(
+    r"(?:компани\w*|(?<![А-Яа-яЁё])(?:АО|ПАО|ООО|ОАО|ЗАО))\s*[«\"][^»\"]{1,40}[»\"]\s+"
+    r"(?:выдел|направ|влож|инвестир|профинансир|перечисл)\w*",
+    re.I,
+)
 # (pattern, funding source, strong). Strong cues name the budget or fund itself.
 SOURCE_CUES: list[tuple[re.Pattern, str, bool]] = [
     (re.compile(r"внебюджетн", re.I), "extrabudgetary", True),
@@ -48,6 +53,9 @@ SOURCE_CUES: list[tuple[re.Pattern, str, bool]] = [
         True,
     ),
     (re.compile(r"грант\w*", re.I), "federal", True),
+    # «Компания «Акрон» выделит 15 млн рублей»: a company that pays, named as it pays (its own
+    # sum's payer, no budget governing the sums after it)
+    (_PAYER_CUE, "employer", True),
     (
         # «от правительства России», «правительство РФ выделило»: the federal government
         re.compile(
@@ -108,7 +116,10 @@ SOURCE_CUES: list[tuple[re.Pattern, str, bool]] = [
     (
         re.compile(
             r"правительств\w*\s+(?:области|края|республики|округа|региона|[А-ЯЁ]\w+ской\s+области)"
-            r"|из\s+регион\w*|регион\w*\s+(?:выдел|направ|добав|вложи|инвестир)\w*"
+            r"|из\s+регион\w*|(?:регион\w*|област[ьи]|кра[йя]|республик[аи])\s+(?:выдел|направ|добав"
+            r"|вложи|инвестир)\w*"
+            # «…, а регион — 10 млн рублей»: the payer and a dash for the verb left out
+            r"|\bа\s+(?:регион|область|край|республика)\s*[—–-]\s*$"
             # «ещё 50 млн направит регион», «добавит область»: the payer after its verb
             r"|(?:выдел|направ|добав|вложи|инвестир)\w*\s+(?:регион|област[ьи]|кра[йя]|республик[аи])\b",
             re.I,
@@ -290,7 +301,7 @@ def _governing_budget(doc: Doc, si: int, position: int) -> tuple[str, str] | Non
     piece = doc.text[begin:position]
     best = None
     for pattern, source, strong in SOURCE_CUES:
-        if not strong:
+        if not strong or pattern is _PAYER_CUE:
             continue
         for m in pattern.finditer(piece):
             if best is None or m.start() > best[0]:

@@ -92,8 +92,15 @@ _EMPLOYER_CUE = re.compile(
     r"партн[её]р\w*|работодател\w*|совместно\s+с|при\s+участии|якорн\w+|опорн\w+"
     r"|ключев\w+\s+предприяти\w+|поддержал\w*|поддержива\w+|при\s+поддержке"
     r"|реальными\s+производствами"
-    r"|заключено\s+между|подписан\w*|соглашени\w+|вместе\s+с",
+    r"|заключено\s+между|подписан\w*|соглашени\w+|вместе\s+с"
+    r"|во\s+взаимодействии\s+с|в\s+партн[её]рстве\s+с|при\s+содействии|с\s+участием",
     re.I,
+)
+# A company named with its quoted name or legal form, then the verb of its payment.
+_PAYER = re.compile(
+    r"^\s*((?:[А-ЯЁ][а-яё]+\s+)?(?:(?:компани\w*|[А-ЯЁ]{2,4})\s*)?[«\"][^»\"]{2,40}[»\"]"
+    r"|[А-ЯЁ]{3,8})"
+    r"\s+(?:выдел|направ|влож|инвестир|профинансир|перечисл)\w*",
 )
 _LIST_MARK = re.compile(r"^\s*(?:[-–—•▪*]|\d+[.)])\s*")
 _NOT_EMPLOYER_QUOTE_BEFORE = re.compile(
@@ -453,15 +460,19 @@ def _segments(doc: Doc, clusters: list[ClusterProposal]) -> list[tuple[int, int]
             # Катайский техникум»: a cluster's members include its companies.
             spans.append((sentence.start + membership.start(), sentence.end))
             continue
+        near_base = index in base_sentences or (
+            index - 1 in base_sentences and doc.sentences[index - 1].paragraph == sentence.paragraph
+        )
+        payer = _PAYER.search(sentence.text)
+        if payer and (near_base or _ABOUT_CLUSTER.search(sentence.text)):
+            # «Компания «Акрон» выделит 15 млн рублей техникуму»: the company pays the college
+            spans.append((sentence.start, sentence.start + payer.end(1)))
         if not cues:
             # «(они стали партнёрами проекта). Среди них — ФКП «…», АО «…»»
             previous = doc.sentences[index - 1].text if index else ""
             if _FOLLOW_ON.match(sentence.text) and _EMPLOYER_CUE.search(previous):
                 spans.append((sentence.start, sentence.end))
             continue
-        near_base = index in base_sentences or (
-            index - 1 in base_sentences and doc.sentences[index - 1].paragraph == sentence.paragraph
-        )
         # «В мероприятии принимают участие … ГК «Росатом» … и других предприятий-партнёров»:
         # the guests of an event are nobody's partners.
         if (

@@ -962,3 +962,24 @@ def test_money_from_the_government_of_russia_is_federal():
     )
     money = [(m.amount, m.source) for m in extract(text).money]
     assert money == [(Decimal(90_000_000), "federal"), (Decimal(40_000_000), "employer")]
+
+
+def test_a_company_that_pays_the_college_is_its_employer_and_pays_only_its_own_sum():
+    text = (
+        "Кластер откроется на базе Курского аграрного колледжа по федеральному проекту. "
+        "Компания «Агроснаб» выделит 20 млн рублей, а регион — 10 млн рублей."
+    )
+    extraction = extract(text)
+    (cluster,) = extraction.clusters
+    assert [same_name(o.name, "«Агроснаб»") for o in cluster.employers] == [True]
+    money = [(m.amount, m.source) for m in extraction.money]
+    assert money == [(Decimal(20_000_000), "employer"), (Decimal(10_000_000), "regional")]
+
+
+def test_companies_the_cluster_works_with_are_its_employers():
+    text = (
+        "В Чувашии создадут кластер «Машиностроение» на базе Чебоксарского "
+        "электромеханического колледжа во взаимодействии с ООО «Элара»."
+    )
+    (cluster,) = extract(text).clusters
+    assert [o.name for o in cluster.employers] == ["ООО «Элара»"]
