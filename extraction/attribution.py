@@ -522,10 +522,7 @@ def attribute_money(
                 # «общая сумма инвестиций …»: a loose word names no payer of a total.
                 source, cue = UNKNOWN, ""
             scope = money_scope(doc, si, clusters, mention, group)
-            year = None
-            ym = YEAR.search(text, sentence.start, sentence.end)
-            if ym and len(set(YEAR.findall(text[sentence.start : sentence.end]))) == 1:
-                year = int(ym.group(1))
+            year = _fiscal_year(text, sentence, source)
             each = _is_each(doc, sentence, group, i)
             if each and len(scope) == 1 and len(clusters) > 1 and _EACH_WORDS.search(sentence.text):
                 scope = [
@@ -559,6 +556,32 @@ def attribute_money(
                     )
                 )
     return _merge_repeats(doc, money)
+
+
+# «конкурс на предоставление в 2024 году грантов», «получит в 2023 году грант», «грант на
+# 2025 год»: the year the grant is paid in (its fiscal year, not the contest's).
+_GRANT_YEAR = re.compile(
+    r"(?:предоставлени\w*|получ\w+|выдел\w+|направ\w+)\s+в\s+(20[1-3]\d)\s+году\s+"
+    r"(?:грант|субсид)|(?:грант|субсид)\w*\s+на\s+(20[1-3]\d)\s+год\b",
+    re.I,
+)
+
+
+def _fiscal_year(text: str, sentence: Sentence, source: str) -> int | None:
+    """The fiscal year of a sum: the grant's year its sentence names, else the one year its
+    sentence names; a federal sum without one takes the grant year the text names (only one)."""
+    own = text[sentence.start : sentence.end]
+    grant_years = {int(a or b) for a, b in _GRANT_YEAR.findall(own)}
+    if len(grant_years) == 1 and source in ("federal", UNKNOWN):
+        return grant_years.pop()
+    years = set(YEAR.findall(own))
+    if len(years) == 1:
+        return int(years.pop())
+    if source == "federal" and not years:
+        text_years = {int(a or b) for a, b in _GRANT_YEAR.findall(text)}
+        if len(text_years) == 1:
+            return text_years.pop()
+    return None
 
 
 def _together_keys(doc: Doc, si: int, clusters: list[ClusterProposal]) -> set[str]:

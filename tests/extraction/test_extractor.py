@@ -983,3 +983,23 @@ def test_companies_the_cluster_works_with_are_its_employers():
     )
     (cluster,) = extract(text).clusters
     assert [o.name for o in cluster.employers] == ["ООО «Элара»"]
+
+
+def test_a_grant_sum_takes_the_year_the_grant_is_paid_in():
+    text = (
+        "Министерство подвело итоги конкурса на предоставление в 2025 году грантов на создание "
+        "кластеров. Победителем стал Курский аграрный колледж: он получит 80 млн рублей из "
+        "федерального бюджета. В июле 2024 года Льговский техникум одержал победу в конкурсе "
+        "на предоставление в 2025 году грантов и получит 90 млн рублей."
+    )
+    years = [(m.amount, m.fiscal_year) for m in extract(text).money]
+    assert years == [(Decimal(80_000_000), 2025), (Decimal(90_000_000), 2025)]
+
+
+def test_a_sum_of_a_text_with_two_grant_years_takes_none_it_does_not_state():
+    text = (
+        "Курский аграрный колледж победил в конкурсе на предоставление в 2024 году грантов, а "
+        "Льговский техникум — в конкурсе на предоставление в 2025 году грантов. Кластер на базе "
+        "колледжа получит 80 млн рублей из федерального бюджета."
+    )
+    assert [m.fiscal_year for m in extract(text).money] == [None]
