@@ -108,6 +108,19 @@ _TITLE = re.compile(
 )
 
 
+# Genitives that end a name rather than continue it: «колледж города Усть-Лабинска», «на базе
+# колледжа кластера «…»».
+_NOT_NAME_GENITIVES = {
+    "город", "посёлок", "поселок", "село", "станица", "район", "округ", "кластер", "проект",
+    "профессионалитет", "программа", "регион",
+}  # fmt: skip
+_ABBREVIATED_BASE = re.compile(
+    r"(?:на\s+базе|баз(?:ой|а)\s+(?:в|во|при))\s+"
+    r"(([А-ЯЁ]{1,6}(?:ГУ|ТУ|У|И|ПК|ТК|К|Т))(?:\s+(?:им\.|имени)\s+(?:[А-ЯЁ]\.\s?){1,2}\s?"
+    r"[А-ЯЁ][а-яё]+)?)(?![\wА-Яа-яЁё])"
+)
+
+
 def _quote_at(spans: list[tuple[int, int]], start: int) -> tuple[int, int] | None:
     return next((s for s in spans if s[0] == start), None)
 
@@ -282,7 +295,7 @@ def find_organisations(text: str, ws: list[Word]) -> list[Org]:
                     lang.any_reading(w.text, "NOUN", "gent")
                     or lang.any_reading(w.text, "ADJF", "gent")
                 )
-                and lang.lemma(w.text) not in COLLEGE_HEADS | EMPLOYER_HEADS
+                and lang.lemma(w.text) not in COLLEGE_HEADS | EMPLOYER_HEADS | _NOT_NAME_GENITIVES
                 # «… техникум стали победителями»: a verb, not the genitive of «сталь»
                 and not lang.any_reading(w.text, "VERB")
             ):
@@ -450,6 +463,19 @@ def find_organisations(text: str, ws: list[Word]) -> list[Org]:
     for m in re.finditer(r"\bфилиал\w*\s+([А-ЯЁ]{3,}[а-яё]{0,2})(\s+в\s+[А-ЯЁ][а-яё]+)?", text):
         if not overlaps(m.start(), m.end()):
             add("college", m.start(), m.end(), "филиал " + m.group(1) + (m.group(2) or ""))
+
+    # 2c. A university or college the text names only by its abbreviation right after a base's
+    #     cue: «на базе ЕГУ имени И. А. Бунина», «на базе ТГПК» (an abbreviation ending as a
+    #     university's, an institute's, a college's or a technical school's does).
+    for m in _ABBREVIATED_BASE.finditer(text):
+        start, end = m.span(1)
+        if (
+            m.group(2) not in _NOT_PARENTS
+            and m.group(2).lower() not in COLLEGE_FORMS | EMPLOYER_FORMS
+            and not re.match(r"\s*[«\"]", text[end : end + 3])  # «ГК «Росатом»»: a form
+            and not overlaps(start, end)
+        ):
+            add("college", start, end, text[start:end])
 
     # 3. Abbreviations the text defines: «Смоленская академия … (СмолАПО)».
     for org in orgs:

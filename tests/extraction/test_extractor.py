@@ -1003,3 +1003,33 @@ def test_a_sum_of_a_text_with_two_grant_years_takes_none_it_does_not_state():
         "колледжа получит 80 млн рублей из федерального бюджета."
     )
     assert [m.fiscal_year for m in extract(text).money] == [None]
+
+
+@pytest.mark.parametrize(
+    ("text", "base"),
+    [
+        (
+            "Кластер «АгроТех» в сельскохозяйственной отрасли создан на базе КГАУ имени "
+            "В. В. Докучаева.",
+            "КГАУ имени В. В. Докучаева",
+        ),
+        ("Педагогический кластер открылся на базе ОГПК.", "ОГПК"),
+    ],
+)
+def test_a_base_named_only_by_its_abbreviation_is_found(text, base):
+    assert [c.base_college.name for c in extract(text).clusters] == [base]
+
+
+@pytest.mark.parametrize("text", ["Кластер создан на базе ГК «Росатом».", "Кластер на базе ПАО."])
+def test_a_legal_form_after_the_base_cue_is_no_abbreviated_college(text):
+    assert extract(text).clusters == []
+
+
+def test_a_town_or_a_cluster_in_the_genitive_ends_a_college_name():
+    text = (
+        "Кластер «Призвание» начал работать в социально-педагогическом колледже города "
+        "Кстово Нижегородской области."
+    )
+    assert [c.base_college.name for c in extract(text).clusters] == [
+        "социально-педагогический колледж"
+    ]
