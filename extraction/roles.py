@@ -93,7 +93,7 @@ _EMPLOYER_CUE = re.compile(
     r"|ключев\w+\s+предприяти\w+|поддержал\w*|поддержива\w+|при\s+поддержке"
     r"|реальными\s+производствами"
     r"|заключено\s+между|подписан\w*|соглашени\w+|вместе\s+с"
-    r"|во\s+взаимодействии\s+с|в\s+партн[её]рстве\s+с|при\s+содействии|с\s+участием",
+    r"|во\s+взаимодействии\s+с|в\s+партн[её]рстве\s+с",
     re.I,
 )
 # A company named with its quoted name or legal form, then the verb of its payment.
@@ -317,6 +317,12 @@ def find_bases(
     while changed:
         changed = False
         cues = [(college, end) for college, _start, end in cue_mentions]
+        # (only a base named right after «на базе» leads the names listed after it)
+        leads = {
+            id(college)
+            for college, start, _end in cue_mentions
+            if re.search(r"на\s+базе\s+$", text[max(0, start - 30) : start], re.I)
+        }
         for college in colleges:
             if any(college is b for b, _ in bases) or any(college is m for _b, m in joined):
                 continue
@@ -338,10 +344,11 @@ def find_bases(
                     re.fullmatch(r"\s*(?:,|и)\s*", text[end:s]) for s in subjects if end <= s
                 ):
                     continue
-                if leader is not None and _one_cluster(doc, start):
+                if leader is not None and id(leader) in leads and _one_cluster(doc, start):
                     root = next((b for b, m in joined if m is leader), leader)
                     joined.append((root, college))
                     cues.append((college, end))
+                    leads.add(id(college))
                     changed = True
                     break
                 bases.append((college, start))
