@@ -223,8 +223,9 @@ def find_organisations(text: str, ws: list[Word]) -> list[Org]:
     for first, last, names in _coordinated(text, ws):
         if overlaps(ws[first].start, ws[last].end):
             continue
+        kind = "employer" if lang.lemma(ws[last].text) in EMPLOYER_HEADS else "college"
         for start, end, name in names:
-            add("college", start, end, name)
+            add(kind, start, end, name)
 
     # 2. Unquoted names around a head noun: «Иркутский энергетический колледж», «Иркутский
     #    техникум авиастроения и материалообработки», «Амурский судостроительный завод».
@@ -499,7 +500,7 @@ def find_organisations(text: str, ws: list[Word]) -> list[Org]:
     return _merge_orgs(orgs, text)
 
 
-_SHARED_HEADS = {"колледж", "техникум", "училище", "лицей"}
+_SHARED_HEADS = {"колледж", "техникум", "училище", "лицей", "завод", "комбинат"}
 
 
 def _coordinated(text: str, ws: list[Word]) -> list[tuple[int, int, list[tuple[int, int, str]]]]:

@@ -96,6 +96,9 @@ _EMPLOYER_CUE = re.compile(
     r"|во\s+взаимодействии\s+с|в\s+партн[её]рстве\s+с",
     re.I,
 )
+# «В разработке программ примут участие донские предприятия: …» right after the base's
+# sentence: the companies taking part are the cluster's.
+_COMPANIES = re.compile(r"предприят|компани|работодател|завод|холдинг|корпораци", re.I)
 # A company named with its quoted name or legal form, then the verb of its payment.
 _PAYER = re.compile(
     r"^\s*((?:[А-ЯЁ][а-яё]+\s+)?(?:(?:компани\w*|[А-ЯЁ]{2,4})\s*)?[«\"][^»\"]{2,40}[»\"]"
@@ -462,14 +465,21 @@ def _segments(doc: Doc, clusters: list[ClusterProposal]) -> list[tuple[int, int]
     for index, sentence in enumerate(doc.sentences):
         cues = list(_EMPLOYER_CUE.finditer(sentence.text))
         membership = _NETWORK_CUE.search(sentence.text)
-        if not cues and membership and _MEMBERSHIP.search(sentence.text):
+        near_base = index in base_sentences or (
+            index - 1 in base_sentences and doc.sentences[index - 1].paragraph == sentence.paragraph
+        )
+        if (
+            not cues
+            and membership
+            and (
+                _MEMBERSHIP.search(sentence.text)
+                or (near_base and _COMPANIES.search(sentence.text))
+            )
+        ):
             # «В его состав также вошли Шадринский автоагрегатный завод, «Дельта Технология» и
             # Катайский техникум»: a cluster's members include its companies.
             spans.append((sentence.start + membership.start(), sentence.end))
             continue
-        near_base = index in base_sentences or (
-            index - 1 in base_sentences and doc.sentences[index - 1].paragraph == sentence.paragraph
-        )
         payer = _PAYER.search(sentence.text)
         if payer and (near_base or _ABOUT_CLUSTER.search(sentence.text)):
             # «Компания «Акрон» выделит 15 млн рублей техникуму»: the company pays the college

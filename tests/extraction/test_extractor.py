@@ -1033,3 +1033,17 @@ def test_a_town_or_a_cluster_in_the_genitive_ends_a_college_name():
     assert [c.base_college.name for c in extract(text).clusters] == [
         "социально-педагогический колледж"
     ]
+
+
+def test_companies_taking_part_right_after_the_base_are_its_employers_with_a_shared_head():
+    text = (
+        "Основной площадкой кластера станет Азовский колледж машиностроения. В разработке "
+        "программ примут участие донские предприятия: «Донмаш», Азовский литейный и "
+        "Батайский механический заводы."
+    )
+    (cluster,) = extract(text).clusters
+    assert [o.name for o in cluster.employers] == [
+        "«Донмаш»",
+        "Азовский литейный завод",
+        "Батайский механический завод",
+    ]
