@@ -1047,3 +1047,8 @@ def test_companies_taking_part_right_after_the_base_are_its_employers_with_a_sha
         "Азовский литейный завод",
         "Батайский механический завод",
     ]
+
+
+def test_a_name_in_the_nominative_keeps_the_adjective_that_agrees_with_its_head():
+    text = "Кластер откроется на базе колледжа. Базовой организацией станет Донской техникум."
+    assert [c.base_college.name for c in extract(text).clusters] == ["Донской техникум"]
