@@ -555,7 +555,43 @@ def attribute_money(
                         payer=payer,
                     )
                 )
-    return _merge_repeats(doc, money)
+    return _total_of_lines(_merge_repeats(doc, money))
+
+
+def _total_of_lines(money: list[MoneyProposal]) -> list[MoneyProposal]:
+    """A sum of no named budget that the lines the text gives one by one add up to («свыше
+    130 млн» for 60,5 and 70 млн of grants) is their total, and theirs when they share one
+    budget (several budgets: a total of those budgets, still of no single one)."""
+    for item in money:
+        if item.source != UNKNOWN or item.is_each or len(item.clusters) < 2:
+            continue
+        lines = [
+            m
+            for m in money
+            if m is not item
+            and not m.is_total
+            and len(m.clusters) == 1
+            and m.clusters[0] in item.clusters
+        ]
+        if len({m.clusters[0] for m in lines}) != len(item.clusters):
+            continue
+        added = sum((m.amount for m in lines), Decimal(0))
+        qualifier = str(item.qualifier)
+        fits = (
+            added == item.amount
+            or (qualifier == "at_least" and item.amount <= added <= item.amount * Decimal("1.05"))
+            or (qualifier == "at_most" and item.amount * Decimal("0.95") <= added <= item.amount)
+            or (qualifier == "approximately" and abs(added - item.amount) <= item.amount / 20)
+        )
+        if not fits:
+            continue
+        item.is_total = True
+        sources = {m.source for m in lines}
+        if len(sources) == 1 and UNKNOWN not in sources:
+            item.source = sources.pop()
+            if item.fiscal_year is None and len({m.fiscal_year for m in lines}) == 1:
+                item.fiscal_year = lines[0].fiscal_year
+    return money
 
 
 # «конкурс на предоставление в 2024 году грантов», «получит в 2023 году грант», «грант на

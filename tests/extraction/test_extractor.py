@@ -1052,3 +1052,15 @@ def test_companies_taking_part_right_after_the_base_are_its_employers_with_a_sha
 def test_a_name_in_the_nominative_keeps_the_adjective_that_agrees_with_its_head():
     text = "Кластер откроется на базе колледжа. Базовой организацией станет Донской техникум."
     assert [c.base_college.name for c in extract(text).clusters] == ["Донской техникум"]
+
+
+def test_a_headline_total_of_lines_of_one_budget_is_that_budgets_total():
+    text = (
+        "Два курских техникума получат свыше 150 млн рублей на создание кластеров\n\n"
+        "Минпросвещения подвело итоги конкурса на предоставление грантов. От Курской области "
+        "обе заявки признаны победителями. В итоге Курский аграрный техникум получит 80,5 млн "
+        "рублей на создание кластера по направлению «Сельское хозяйство». Льговский техникум "
+        "— 70 млн рублей на кластер по направлению «Машиностроение»."
+    )
+    money = {(m.amount, m.qualifier, m.source, m.is_total) for m in extract(text).money}
+    assert (Decimal(150_000_000), "at_least", "federal", True) in money
