@@ -171,8 +171,16 @@ def _cue_before(doc: Doc, start: int) -> bool:
         return True  # «с базой в Перевозском строительном колледже»
     if _BASE_BEFORE_ADJACENT.search(before) and re.search(r"кластер|центр|ОПЦ", before, re.I):
         return True
-    # «Два кластера открылись в Перми. Они начали работу в X и Y.»
     index = doc.sentence_of(start)
+    # «Победителями конкурса стали два колледжа. Ими стали X … и Y»: the winners named after
+    if (
+        index > 0
+        and _FOLLOW_ON.match(sentence.text)
+        and _WINNERS_TOLD.search(doc.sentences[index - 1].text)
+        and not _NETWORK_CUE.search(before)
+    ):
+        return True
+    # «Два кластера открылись в Перми. Они начали работу в X и Y.»
     return bool(
         index > 0
         and re.match(
@@ -182,6 +190,13 @@ def _cue_before(doc: Doc, start: int) -> bool:
         )
         and re.search(r"кластер|центр|ОПЦ", doc.sentences[index - 1].text, re.I)
     )
+
+
+_WINNERS_TOLD = re.compile(
+    r"(?:победител|получател|грантополучател)\w*\s+(?:[а-яё]+\s+){0,4}?(?:стал\w*|станут|являются"
+    r"|признан\w*)|(?:стал\w*|станут|признан\w*)\s+(?:[а-яё]+\s+){0,2}?победител",
+    re.I,
+)
 
 
 def _clause_before(doc: Doc, start: int) -> str:

@@ -1064,3 +1064,22 @@ def test_a_headline_total_of_lines_of_one_budget_is_that_budgets_total():
     )
     money = {(m.amount, m.qualifier, m.source, m.is_total) for m in extract(text).money}
     assert (Decimal(150_000_000), "at_least", "federal", True) in money
+
+
+def test_winners_named_in_the_sentence_after_the_win_are_bases():
+    text = (
+        "Победителями конкурса на создание кластеров стали два колледжа области. Ими стали "
+        "Кемеровский горный техникум в направлении «Горное дело» и Беловский "
+        "политехнический колледж."
+    )
+    bases = [c.base_college.name for c in extract(text).clusters]
+    assert bases == ["Кемеровский горный техникум", "Беловский политехнический колледж"]
+
+
+def test_members_named_after_the_cluster_joins_them_stay_its_network():
+    text = (
+        "Кластер создан на базе Кемеровского горного техникума. В его состав вошли три "
+        "колледжа. Среди них Беловский политехнический колледж."
+    )
+    (cluster,) = extract(text).clusters
+    assert [o.name for o in cluster.network_colleges] == ["Беловский политехнический колледж"]
