@@ -115,10 +115,16 @@ _NOT_NAME_GENITIVES = {
     "профессионалитет", "программа", "регион",
 }  # fmt: skip
 _ABBREVIATED_BASE = re.compile(
-    r"(?:на\s+базе|баз(?:ой|а)\s+(?:в|во|при))\s+"
+    r"(?:на\s+базе|баз(?:ой|а)\s+(?:в|во|при)"
+    # «кластер … в ЛГТУ», a list's line «"Цифровизация энергетики" в ЛГТУ»
+    r"|(?:(?i:кластер|центр)\w*|^\s*(?:[-–—•]\s*)?[«\"][^»\"\n]{2,60}[»\"])[^.;:\n]{0,60}?\s(?:в|при))\s+"
     r"(([А-ЯЁ]{1,6}(?:ГУ|ТУ|У|И|ПК|ТК|К|Т))(?:\s+(?:им\.|имени)\s+(?:[А-ЯЁ]\.\s?){1,2}\s?"
-    r"[А-ЯЁ][а-яё]+)?)(?![\wА-Яа-яЁё])"
+    r"[А-ЯЁ][а-яё]+)?)(?![\wА-Яа-яЁё])",
+    re.M,
 )
+
+
+_NOT_COLLEGE_ABBREVIATIONS = {"ОПК", "ТЭК", "АПК", "ВПК", "ИТ", "НИИ", "ДФО", "ЖКХ", "СПК", "ГК"}
 
 
 def _quote_at(spans: list[tuple[int, int]], start: int) -> tuple[int, int] | None:
@@ -472,6 +478,7 @@ def find_organisations(text: str, ws: list[Word]) -> list[Org]:
         start, end = m.span(1)
         if (
             m.group(2) not in _NOT_PARENTS
+            and m.group(2) not in _NOT_COLLEGE_ABBREVIATIONS
             and m.group(2).lower() not in COLLEGE_FORMS | EMPLOYER_FORMS
             and not re.match(r"\s*[«\"]", text[end : end + 3])  # «ГК «Росатом»»: a form
             and not overlaps(start, end)
