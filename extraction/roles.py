@@ -663,7 +663,8 @@ def find_employers(
         if (
             inside(start)
             and free(start, end)
-            and not morph_known(m.group(1))
+            # (or one the dictionary knows as an organisation's name: «Михайловцемент»)
+            and (not morph_known(m.group(1)) or lang.any_reading(m.group(1), "Orgn"))
             and not lang.any_reading(m.group(1), "ADJF")  # «… Красногвардейского и Прудовского»
         ):
             add(start, end, m.group(1))

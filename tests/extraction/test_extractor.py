@@ -1095,3 +1095,13 @@ def test_members_named_after_the_cluster_joins_them_stay_its_network():
     )
     (cluster,) = extract(text).clusters
     assert [o.name for o in cluster.network_colleges] == ["Беловский политехнический колледж"]
+
+
+def test_a_listed_word_the_dictionary_knows_as_a_company_is_an_employer():
+    text = (
+        "Соглашение о создании кластера подписано губернатором, а также Рязанским колледжем "
+        "электроники, Михайловцемент, Серебрянским цементным заводом. Центр будет создан на "
+        "базе Рязанского колледжа электроники."
+    )
+    (cluster,) = extract(text).clusters
+    assert [o.name for o in cluster.employers] == ["Михайловцемент", "Серебрянский цементный завод"]
