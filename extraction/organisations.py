@@ -291,6 +291,22 @@ def find_organisations(text: str, ws: list[Word]) -> list[Org]:
                 right = j  # «Колледжа Архитектуры, дизайна и реинжиниринга № 26»
                 j += 1
                 continue
+            if (
+                j == i + 1
+                and j + 1 < len(ws)
+                and word.is_capitalised
+                and w.is_capitalised
+                and lang.any_reading(w.text, "ADJF", "gent")
+                and ws[j + 1].is_word
+                and not text[w.end : ws[j + 1].start].strip()
+                and lang.any_reading(ws[j + 1].text, "NOUN", "gent")
+                and lang.lemma(ws[j + 1].text) not in COLLEGE_HEADS | EMPLOYER_HEADS
+                and i > 0
+                and ws[i - 1].text not in {".", "!", "?", "…", "«", '"'}
+            ):
+                right = j + 1  # «Колледж Петербургской моды», «Колледжа Московской индустрии»
+                j += 2
+                continue
             if w.is_capitalised:
                 # «… и Сокольского педагогического колледжа»: the next name begins;
                 # «… техникум Минобразования Чувашии»: a body's name, not this one's.

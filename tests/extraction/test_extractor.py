@@ -1105,3 +1105,8 @@ def test_a_listed_word_the_dictionary_knows_as_a_company_is_an_employer():
     )
     (cluster,) = extract(text).clusters
     assert [o.name for o in cluster.employers] == ["Михайловцемент", "Серебрянский цементный завод"]
+
+
+def test_a_capitalised_head_with_an_adjective_and_a_noun_in_the_genitive_is_a_name():
+    text = "Кластер «Мода» создан на базе Колледжа Уральской моды."
+    assert [c.base_college.name for c in extract(text).clusters] == ["Колледж Уральской моды"]
