@@ -31,6 +31,11 @@ from extraction.proposals import ClusterProposal, FigureProposal, MoneyProposal
 
 UNKNOWN = "unknown"
 
+_PAYER_CUE = re.compile(
+    r"(?:компани\w*|(?<![А-Яа-яЁё])(?:АО|ПАО|ООО|ОАО|ЗАО))\s*[«\"][^»\"]{1,40}[»\"]\s+"
+    r"(?:выдел|направ|влож|инвестир|профинансир|перечисл)\w*",
+    re.I,
+)
 # (pattern, funding source, strong). Strong cues name the budget or fund itself.
 SOURCE_CUES: list[tuple[re.Pattern, str, bool]] = [
     (re.compile(r"внебюджетн", re.I), "extrabudgetary", True),
@@ -48,6 +53,18 @@ SOURCE_CUES: list[tuple[re.Pattern, str, bool]] = [
         True,
     ),
     (re.compile(r"грант\w*", re.I), "federal", True),
+    # «Компания «Акрон» выделит 15 млн рублей»: a company that pays, named as it pays (its own
+    # sum's payer, no budget governing the sums after it)
+    (_PAYER_CUE, "employer", True),
+    (
+        # «от правительства России», «правительство РФ выделило»: the federal government
+        re.compile(
+            r"правительств\w*\s+(?:России|Российской\s+Федерации|РФ|страны)\b|федеральн\w+\s+центр",
+            re.I,
+        ),
+        "federal",
+        False,
+    ),
     (
         re.compile(
             r"(?:краев|областн|регионал\w*|республиканск|окружн)\w*\s+(?:бюджет|казн|средств|финансир"
@@ -99,7 +116,10 @@ SOURCE_CUES: list[tuple[re.Pattern, str, bool]] = [
     (
         re.compile(
             r"правительств\w*\s+(?:области|края|республики|округа|региона|[А-ЯЁ]\w+ской\s+области)"
-            r"|из\s+регион\w*|регион\w*\s+(?:выдел|направ|добав|вложи|инвестир)\w*"
+            r"|из\s+регион\w*|(?:регион\w*|област[ьи]|кра[йя]|республик[аи])\s+(?:выдел|направ|добав"
+            r"|вложи|инвестир)\w*"
+            # «…, а регион — 10 млн рублей»: the payer and a dash for the verb left out
+            r"|\bа\s+(?:регион|область|край|республика)\s*[—–-]\s*$"
             # «ещё 50 млн направит регион», «добавит область»: the payer after its verb
             r"|(?:выдел|направ|добав|вложи|инвестир)\w*\s+(?:регион|област[ьи]|кра[йя]|республик[аи])\b",
             re.I,
@@ -281,7 +301,7 @@ def _governing_budget(doc: Doc, si: int, position: int) -> tuple[str, str] | Non
     piece = doc.text[begin:position]
     best = None
     for pattern, source, strong in SOURCE_CUES:
-        if not strong:
+        if not strong or pattern is _PAYER_CUE:
             continue
         for m in pattern.finditer(piece):
             if best is None or m.start() > best[0]:
@@ -502,10 +522,7 @@ def attribute_money(
                 # «общая сумма инвестиций …»: a loose word names no payer of a total.
                 source, cue = UNKNOWN, ""
             scope = money_scope(doc, si, clusters, mention, group)
-            year = None
-            ym = YEAR.search(text, sentence.start, sentence.end)
-            if ym and len(set(YEAR.findall(text[sentence.start : sentence.end]))) == 1:
-                year = int(ym.group(1))
+            year = _fiscal_year(text, sentence, source)
             each = _is_each(doc, sentence, group, i)
             if each and len(scope) == 1 and len(clusters) > 1 and _EACH_WORDS.search(sentence.text):
                 scope = [
@@ -538,7 +555,69 @@ def attribute_money(
                         payer=payer,
                     )
                 )
-    return _merge_repeats(doc, money)
+    return _total_of_lines(_merge_repeats(doc, money))
+
+
+def _total_of_lines(money: list[MoneyProposal]) -> list[MoneyProposal]:
+    """A sum of no named budget that the lines the text gives one by one add up to («свыше
+    130 млн» for 60,5 and 70 млн of grants) is their total, and theirs when they share one
+    budget (several budgets: a total of those budgets, still of no single one)."""
+    for item in money:
+        if item.source != UNKNOWN or item.is_each or len(item.clusters) < 2:
+            continue
+        lines = [
+            m
+            for m in money
+            if m is not item
+            and not m.is_total
+            and len(m.clusters) == 1
+            and m.clusters[0] in item.clusters
+        ]
+        if len({m.clusters[0] for m in lines}) != len(item.clusters):
+            continue
+        added = sum((m.amount for m in lines), Decimal(0))
+        qualifier = str(item.qualifier)
+        fits = (
+            added == item.amount
+            or (qualifier == "at_least" and item.amount <= added <= item.amount * Decimal("1.05"))
+            or (qualifier == "at_most" and item.amount * Decimal("0.95") <= added <= item.amount)
+            or (qualifier == "approximately" and abs(added - item.amount) <= item.amount / 20)
+        )
+        if not fits:
+            continue
+        item.is_total = True
+        sources = {m.source for m in lines}
+        if len(sources) == 1 and UNKNOWN not in sources:
+            item.source = sources.pop()
+            if item.fiscal_year is None and len({m.fiscal_year for m in lines}) == 1:
+                item.fiscal_year = lines[0].fiscal_year
+    return money
+
+
+# «конкурс на предоставление в 2024 году грантов», «получит в 2023 году грант», «грант на
+# 2025 год»: the year the grant is paid in (its fiscal year, not the contest's).
+_GRANT_YEAR = re.compile(
+    r"(?:предоставлени\w*|получ\w+|выдел\w+|направ\w+)\s+в\s+(20[1-3]\d)\s+году\s+"
+    r"(?:грант|субсид)|(?:грант|субсид)\w*\s+на\s+(20[1-3]\d)\s+год\b",
+    re.I,
+)
+
+
+def _fiscal_year(text: str, sentence: Sentence, source: str) -> int | None:
+    """The fiscal year of a sum: the grant's year its sentence names, else the one year its
+    sentence names; a federal sum without one takes the grant year the text names (only one)."""
+    own = text[sentence.start : sentence.end]
+    grant_years = {int(a or b) for a, b in _GRANT_YEAR.findall(own)}
+    if len(grant_years) == 1 and source in ("federal", UNKNOWN):
+        return grant_years.pop()
+    years = set(YEAR.findall(own))
+    if len(years) == 1:
+        return int(years.pop())
+    if source == "federal" and not years:
+        text_years = {int(a or b) for a, b in _GRANT_YEAR.findall(text)}
+        if len(text_years) == 1:
+            return text_years.pop()
+    return None
 
 
 def _together_keys(doc: Doc, si: int, clusters: list[ClusterProposal]) -> set[str]:

@@ -83,7 +83,8 @@ def find_mentions(doc: Doc, reference: Reference) -> Mentions:
 def find_entities(doc: Doc, mentions: Mentions, reference: Reference) -> list[ClusterProposal]:
     """Clusters (by base college) with their network colleges and employers (stage 3)."""
     talk = roles.has_cluster_talk(doc.text, mentions.kinds)
-    bases = roles.find_bases(doc, mentions.colleges, mentions.industries, talk)
+    joined: list[tuple[Org, Org]] = []
+    bases = roles.find_bases(doc, mentions.colleges, mentions.industries, talk, joined)
     clusters = [
         ClusterProposal(key=f"c{number}", base_college=college)
         for number, (college, _position) in enumerate(bases, start=1)
@@ -99,6 +100,10 @@ def find_entities(doc: Doc, mentions: Mentions, reference: Reference) -> list[Cl
             [c for c, _p in bases],
             single=len(bases) == 1,
         )
+    for base, member in joined:
+        cluster = next((c for c in clusters if c.base_college is base), None)
+        if cluster is not None and member not in cluster.network_colleges:
+            cluster.network_colleges.append(member)
     roles.assign_network(doc, mentions.colleges, clusters, reference)
     employers = roles.find_employers(
         doc, mentions.employers, mentions.colleges, clusters, mentions.entities

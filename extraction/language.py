@@ -125,7 +125,18 @@ def to_nominative(phrase_words: list[str], head_index: int) -> list[str]:
             result[index] = first + word[cut:]
             continue
         prefix, _, last = word.rpartition("-")
-        adjective = next((p for p in parses(last.lower()) if "ADJF" in p.tag), None)
+        readings = [p for p in parses(last.lower()) if "ADJF" in p.tag]
+        # A reading that agrees with the head comes first: «Донской колледж» is «донской»,
+        # not the feminine genitive of «донский».
+        agreeing = [
+            p
+            for p in readings
+            if head_parse is not None
+            and p.tag.case == head_parse.tag.case
+            and p.tag.number == head_parse.tag.number
+            and (p.tag.number != "sing" or p.tag.gender in (None, head_parse.tag.gender))
+        ]
+        adjective = next(iter(agreeing or readings), None)
         if adjective is None:
             continue
         wanted = {"nomn", "sing"} | ({gender} if gender else set())

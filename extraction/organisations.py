@@ -108,6 +108,25 @@ _TITLE = re.compile(
 )
 
 
+# Genitives that end a name rather than continue it: «колледж города Усть-Лабинска», «на базе
+# колледжа кластера «…»».
+_NOT_NAME_GENITIVES = {
+    "город", "посёлок", "поселок", "село", "станица", "район", "округ", "кластер", "проект",
+    "профессионалитет", "программа", "регион",
+}  # fmt: skip
+_ABBREVIATED_BASE = re.compile(
+    r"(?:на\s+базе|баз(?:ой|а)\s+(?:в|во|при)"
+    # «кластер … в ЛГТУ», a list's line «"Цифровизация энергетики" в ЛГТУ»
+    r"|(?:(?i:кластер|центр)\w*|^\s*(?:[-–—•]\s*)?[«\"][^»\"\n]{2,60}[»\"])[^.;:\n]{0,60}?\s(?:в|при))\s+"
+    r"(([А-ЯЁ]{1,6}(?:ГУ|ТУ|У|И|ПК|ТК|К|Т))(?:\s+(?:им\.|имени)\s+(?:[А-ЯЁ]\.\s?){1,2}\s?"
+    r"[А-ЯЁ][а-яё]+)?)(?![\wА-Яа-яЁё])",
+    re.M,
+)
+
+
+_NOT_COLLEGE_ABBREVIATIONS = {"ОПК", "ТЭК", "АПК", "ВПК", "ИТ", "НИИ", "ДФО", "ЖКХ", "СПК", "ГК"}
+
+
 def _quote_at(spans: list[tuple[int, int]], start: int) -> tuple[int, int] | None:
     return next((s for s in spans if s[0] == start), None)
 
@@ -210,8 +229,9 @@ def find_organisations(text: str, ws: list[Word]) -> list[Org]:
     for first, last, names in _coordinated(text, ws):
         if overlaps(ws[first].start, ws[last].end):
             continue
+        kind = "employer" if lang.lemma(ws[last].text) in EMPLOYER_HEADS else "college"
         for start, end, name in names:
-            add("college", start, end, name)
+            add(kind, start, end, name)
 
     # 2. Unquoted names around a head noun: «Иркутский энергетический колледж», «Иркутский
     #    техникум авиастроения и материалообработки», «Амурский судостроительный завод».
@@ -271,6 +291,22 @@ def find_organisations(text: str, ws: list[Word]) -> list[Org]:
                 right = j  # «Колледжа Архитектуры, дизайна и реинжиниринга № 26»
                 j += 1
                 continue
+            if (
+                j == i + 1
+                and j + 1 < len(ws)
+                and word.is_capitalised
+                and w.is_capitalised
+                and lang.any_reading(w.text, "ADJF", "gent")
+                and ws[j + 1].is_word
+                and not text[w.end : ws[j + 1].start].strip()
+                and lang.any_reading(ws[j + 1].text, "NOUN", "gent")
+                and lang.lemma(ws[j + 1].text) not in COLLEGE_HEADS | EMPLOYER_HEADS
+                and i > 0
+                and ws[i - 1].text not in {".", "!", "?", "…", "«", '"'}
+            ):
+                right = j + 1  # «Колледж Петербургской моды», «Колледжа Московской индустрии»
+                j += 2
+                continue
             if w.is_capitalised:
                 # «… и Сокольского педагогического колледжа»: the next name begins;
                 # «… техникум Минобразования Чувашии»: a body's name, not this one's.
@@ -282,7 +318,7 @@ def find_organisations(text: str, ws: list[Word]) -> list[Org]:
                     lang.any_reading(w.text, "NOUN", "gent")
                     or lang.any_reading(w.text, "ADJF", "gent")
                 )
-                and lang.lemma(w.text) not in COLLEGE_HEADS | EMPLOYER_HEADS
+                and lang.lemma(w.text) not in COLLEGE_HEADS | EMPLOYER_HEADS | _NOT_NAME_GENITIVES
                 # «… техникум стали победителями»: a verb, not the genitive of «сталь»
                 and not lang.any_reading(w.text, "VERB")
             ):
@@ -451,6 +487,20 @@ def find_organisations(text: str, ws: list[Word]) -> list[Org]:
         if not overlaps(m.start(), m.end()):
             add("college", m.start(), m.end(), "филиал " + m.group(1) + (m.group(2) or ""))
 
+    # 2c. A university or college the text names only by its abbreviation right after a base's
+    #     cue: «на базе ЕГУ имени И. А. Бунина», «на базе ТГПК» (an abbreviation ending as a
+    #     university's, an institute's, a college's or a technical school's does).
+    for m in _ABBREVIATED_BASE.finditer(text):
+        start, end = m.span(1)
+        if (
+            m.group(2) not in _NOT_PARENTS
+            and m.group(2) not in _NOT_COLLEGE_ABBREVIATIONS
+            and m.group(2).lower() not in COLLEGE_FORMS | EMPLOYER_FORMS
+            and not re.match(r"\s*[«\"]", text[end : end + 3])  # «ГК «Росатом»»: a form
+            and not overlaps(start, end)
+        ):
+            add("college", start, end, text[start:end])
+
     # 3. Abbreviations the text defines: «Смоленская академия … (СмолАПО)».
     for org in orgs:
         match = re.match(
@@ -473,7 +523,7 @@ def find_organisations(text: str, ws: list[Word]) -> list[Org]:
     return _merge_orgs(orgs, text)
 
 
-_SHARED_HEADS = {"колледж", "техникум", "училище", "лицей"}
+_SHARED_HEADS = {"колледж", "техникум", "училище", "лицей", "завод", "комбинат"}
 
 
 def _coordinated(text: str, ws: list[Word]) -> list[tuple[int, int, list[tuple[int, int, str]]]]:

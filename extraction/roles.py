@@ -92,8 +92,18 @@ _EMPLOYER_CUE = re.compile(
     r"партн[её]р\w*|работодател\w*|совместно\s+с|при\s+участии|якорн\w+|опорн\w+"
     r"|ключев\w+\s+предприяти\w+|поддержал\w*|поддержива\w+|при\s+поддержке"
     r"|реальными\s+производствами"
-    r"|заключено\s+между|подписан\w*|соглашени\w+|вместе\s+с",
+    r"|заключено\s+между|подписан\w*|соглашени\w+|вместе\s+с"
+    r"|во\s+взаимодействии\s+с|в\s+партн[её]рстве\s+с",
     re.I,
+)
+# «В разработке программ примут участие донские предприятия: …» right after the base's
+# sentence: the companies taking part are the cluster's.
+_COMPANIES = re.compile(r"предприят|компани|работодател|завод|холдинг|корпораци", re.I)
+# A company named with its quoted name or legal form, then the verb of its payment.
+_PAYER = re.compile(
+    r"^\s*((?:[А-ЯЁ][а-яё]+\s+)?(?:(?:компани\w*|[А-ЯЁ]{2,4})\s*)?[«\"][^»\"]{2,40}[»\"]"
+    r"|[А-ЯЁ]{3,8})"
+    r"\s+(?:выдел|направ|влож|инвестир|профинансир|перечисл)\w*",
 )
 _LIST_MARK = re.compile(r"^\s*(?:[-–—•▪*]|\d+[.)])\s*")
 _NOT_EMPLOYER_QUOTE_BEFORE = re.compile(
@@ -161,8 +171,16 @@ def _cue_before(doc: Doc, start: int) -> bool:
         return True  # «с базой в Перевозском строительном колледже»
     if _BASE_BEFORE_ADJACENT.search(before) and re.search(r"кластер|центр|ОПЦ", before, re.I):
         return True
-    # «Два кластера открылись в Перми. Они начали работу в X и Y.»
     index = doc.sentence_of(start)
+    # «Победителями конкурса стали два колледжа. Ими стали X … и Y»: the winners named after
+    if (
+        index > 0
+        and _FOLLOW_ON.match(sentence.text)
+        and _WINNERS_TOLD.search(doc.sentences[index - 1].text)
+        and not _NETWORK_CUE.search(before)
+    ):
+        return True
+    # «Два кластера открылись в Перми. Они начали работу в X и Y.»
     return bool(
         index > 0
         and re.match(
@@ -172,6 +190,13 @@ def _cue_before(doc: Doc, start: int) -> bool:
         )
         and re.search(r"кластер|центр|ОПЦ", doc.sentences[index - 1].text, re.I)
     )
+
+
+_WINNERS_TOLD = re.compile(
+    r"(?:победител|получател|грантополучател)\w*\s+(?:[а-яё]+\s+){0,4}?(?:стал\w*|станут|являются"
+    r"|признан\w*)|(?:стал\w*|станут|признан\w*)\s+(?:[а-яё]+\s+){0,2}?победител",
+    re.I,
+)
 
 
 def _clause_before(doc: Doc, start: int) -> str:
@@ -239,9 +264,17 @@ def _listed_before(
 
 
 def find_bases(
-    doc: Doc, colleges: list[Org], industry_hits: list[Hit], cluster_talk: bool
+    doc: Doc,
+    colleges: list[Org],
+    industry_hits: list[Hit],
+    cluster_talk: bool,
+    joined: list[tuple[Org, Org]] | None = None,
 ) -> list[tuple[Org, int]]:
-    """(college, position of the mention that makes it a base), in reading order."""
+    """(college, position of the mention that makes it a base), in reading order. `joined`
+    receives (base, college) for the colleges named with a base after its cue in a sentence
+    about one cluster (its network)."""
+    if joined is None:
+        joined = []
     text = doc.text
     bases: list[tuple[Org, int]] = []
     cue_mentions: list[tuple[Org, int, int]] = []
@@ -295,28 +328,67 @@ def find_bases(
         ]
         if not bases and len(candidates) == 1:
             bases.append((candidates[0], candidates[0].start))
-    # «на базе A и B», «на базе A, B и C»: colleges listed right after a base's cue share it.
+    # «на базе A и B», «на базе A, B и C»: colleges listed right after a base's cue share it
+    # («… и в B», «… и на базе B» too) — unless the sentence speaks of one cluster only
+    # («кластер создан на базе A, B и C»): then A is its base and B, C its network.
     changed = True
     while changed:
         changed = False
-        ends = [end for _college, _start, end in cue_mentions]
+        cues = [(college, end) for college, _start, end in cue_mentions]
+        # (only a base named right after «на базе» leads the names listed after it)
+        leads = {
+            id(college)
+            for college, start, _end in cue_mentions
+            if re.search(r"на\s+базе\s+$", text[max(0, start - 30) : start], re.I)
+        }
         for college in colleges:
-            if any(college is b for b, _ in bases):
+            if any(college is b for b, _ in bases) or any(college is m for _b, m in joined):
                 continue
             for start, end in college.mentions:
-                if any(
-                    re.fullmatch(
-                        r"\s*(?:\((?![^()]*баз)[^()]{1,20}\))?\s*(?:,|и|,?\s*а\s+также)\s*",
-                        text[e:start],
-                    )
-                    for e in ends
-                    if e <= start
-                ) or any(re.fullmatch(r"\s*(?:,|и)\s*", text[end:s]) for s in subjects if end <= s):
-                    bases.append((college, start))
-                    cue_mentions.append((college, start, end))
+                leader = next(
+                    (
+                        owner
+                        for owner, e in cues
+                        if e <= start
+                        and re.fullmatch(
+                            r"\s*(?:\((?![^()]*баз)[^()]{1,20}\))?\s*(?:,|и|,?\s*а\s+также)"
+                            r"\s*(?:(?:в|во|на\s+базе)\s+)?",
+                            text[e:start],
+                        )
+                    ),
+                    None,
+                )
+                if leader is None and not any(
+                    re.fullmatch(r"\s*(?:,|и)\s*", text[end:s]) for s in subjects if end <= s
+                ):
+                    continue
+                if leader is not None and id(leader) in leads and _one_cluster(doc, start):
+                    root = next((b for b, m in joined if m is leader), leader)
+                    joined.append((root, college))
+                    cues.append((college, end))
+                    leads.add(id(college))
                     changed = True
                     break
+                bases.append((college, start))
+                cue_mentions.append((college, start, end))
+                changed = True
+                break
     return sorted(bases, key=lambda b: b[1])
+
+
+_ONE_CLUSTER = re.compile(r"(?:кластер|центр|ОПЦ)(?:а|е|ом|у)?\b", re.I)
+_SEVERAL_CLUSTERS = re.compile(
+    r"(?:кластер|центр|ОПЦ)(?:ы|ов|ам|ами|ах)\b|\b(?:дв(?:а|ух|ум)|тр(?:и|[её]х|[её]м)|четыр\w*"
+    r"|пят\w*|шест\w*|нескольк\w*|кажд\w*|сво\w+)\b|направлени|отрасл\w+\s*:",
+    re.I,
+)
+
+
+def _one_cluster(doc: Doc, start: int) -> bool:
+    """The sentence holding `start` speaks of one cluster (singular, no count, no list of
+    clusters or trades)."""
+    sentence = doc.sentences[doc.sentence_of(start)].text
+    return bool(_ONE_CLUSTER.search(sentence)) and not _SEVERAL_CLUSTERS.search(sentence)
 
 
 def _owner(doc: Doc, position: int, clusters: list[ClusterProposal]) -> ClusterProposal | None:
@@ -408,20 +480,31 @@ def _segments(doc: Doc, clusters: list[ClusterProposal]) -> list[tuple[int, int]
     for index, sentence in enumerate(doc.sentences):
         cues = list(_EMPLOYER_CUE.finditer(sentence.text))
         membership = _NETWORK_CUE.search(sentence.text)
-        if not cues and membership and _MEMBERSHIP.search(sentence.text):
+        near_base = index in base_sentences or (
+            index - 1 in base_sentences and doc.sentences[index - 1].paragraph == sentence.paragraph
+        )
+        if (
+            not cues
+            and membership
+            and (
+                _MEMBERSHIP.search(sentence.text)
+                or (near_base and _COMPANIES.search(sentence.text))
+            )
+        ):
             # «В его состав также вошли Шадринский автоагрегатный завод, «Дельта Технология» и
             # Катайский техникум»: a cluster's members include its companies.
             spans.append((sentence.start + membership.start(), sentence.end))
             continue
+        payer = _PAYER.search(sentence.text)
+        if payer and (near_base or _ABOUT_CLUSTER.search(sentence.text)):
+            # «Компания «Акрон» выделит 15 млн рублей техникуму»: the company pays the college
+            spans.append((sentence.start, sentence.start + payer.end(1)))
         if not cues:
             # «(они стали партнёрами проекта). Среди них — ФКП «…», АО «…»»
             previous = doc.sentences[index - 1].text if index else ""
             if _FOLLOW_ON.match(sentence.text) and _EMPLOYER_CUE.search(previous):
                 spans.append((sentence.start, sentence.end))
             continue
-        near_base = index in base_sentences or (
-            index - 1 in base_sentences and doc.sentences[index - 1].paragraph == sentence.paragraph
-        )
         # «В мероприятии принимают участие … ГК «Росатом» … и других предприятий-партнёров»:
         # the guests of an event are nobody's partners.
         if (
@@ -580,7 +663,8 @@ def find_employers(
         if (
             inside(start)
             and free(start, end)
-            and not morph_known(m.group(1))
+            # (or one the dictionary knows as an organisation's name: «Михайловцемент»)
+            and (not morph_known(m.group(1)) or lang.any_reading(m.group(1), "Orgn"))
             and not lang.any_reading(m.group(1), "ADJF")  # «… Красногвардейского и Прудовского»
         ):
             add(start, end, m.group(1))

@@ -921,3 +921,192 @@ def test_a_figure_reads_the_qualifier_words_of_a_sum():
     )
     figures = {(f.kind, f.value, str(f.qualifier)) for f in extract(text).figures}
     assert figures == {("employers", 12, "approximately"), ("students", 450, "at_least")}
+
+
+def test_one_cluster_on_the_base_of_several_colleges_is_one_base_and_its_network():
+    text = (
+        "В Костромской области создан образовательно-производственный кластер «Лесопром» на "
+        "базе Костромского лесотехнического колледжа, Мантуровского техникума и Буйского "
+        "политехнического колледжа."
+    )
+    (cluster,) = extract(text).clusters
+    assert cluster.base_college.name == "Костромской лесотехнический колледж"
+    assert [o.name for o in cluster.network_colleges] == [
+        "Мантуровский техникум",
+        "Буйский политехнический колледж",
+    ]
+
+
+def test_clusters_on_the_base_of_several_colleges_are_one_cluster_each():
+    text = (
+        "В Костромской области созданы кластеры на базе Костромского лесотехнического колледжа "
+        "и Мантуровского техникума."
+    )
+    bases = [c.base_college.name for c in extract(text).clusters]
+    assert bases == ["Костромской лесотехнический колледж", "Мантуровский техникум"]
+
+
+def test_a_second_base_after_and_in_is_a_base_too():
+    text = (
+        "В регионе появятся два кластера: на базе Костромского лесотехнического колледжа и в "
+        "Мантуровском техникуме."
+    )
+    bases = [c.base_college.name for c in extract(text).clusters]
+    assert bases == ["Костромской лесотехнический колледж", "Мантуровский техникум"]
+
+
+def test_money_from_the_government_of_russia_is_federal():
+    text = (
+        "Кластер создан на базе Костромского лесотехнического колледжа. На его оснащение "
+        "колледж получил 90 млн рублей от правительства России и 40 млн рублей от предприятий."
+    )
+    money = [(m.amount, m.source) for m in extract(text).money]
+    assert money == [(Decimal(90_000_000), "federal"), (Decimal(40_000_000), "employer")]
+
+
+def test_a_company_that_pays_the_college_is_its_employer_and_pays_only_its_own_sum():
+    text = (
+        "Кластер откроется на базе Курского аграрного колледжа по федеральному проекту. "
+        "Компания «Агроснаб» выделит 20 млн рублей, а регион — 10 млн рублей."
+    )
+    extraction = extract(text)
+    (cluster,) = extraction.clusters
+    assert [same_name(o.name, "«Агроснаб»") for o in cluster.employers] == [True]
+    money = [(m.amount, m.source) for m in extraction.money]
+    assert money == [(Decimal(20_000_000), "employer"), (Decimal(10_000_000), "regional")]
+
+
+def test_companies_the_cluster_works_with_are_its_employers():
+    text = (
+        "В Чувашии создадут кластер «Машиностроение» на базе Чебоксарского "
+        "электромеханического колледжа во взаимодействии с ООО «Элара»."
+    )
+    (cluster,) = extract(text).clusters
+    assert [o.name for o in cluster.employers] == ["ООО «Элара»"]
+
+
+def test_a_grant_sum_takes_the_year_the_grant_is_paid_in():
+    text = (
+        "Министерство подвело итоги конкурса на предоставление в 2025 году грантов на создание "
+        "кластеров. Победителем стал Курский аграрный колледж: он получит 80 млн рублей из "
+        "федерального бюджета. В июле 2024 года Льговский техникум одержал победу в конкурсе "
+        "на предоставление в 2025 году грантов и получит 90 млн рублей."
+    )
+    years = [(m.amount, m.fiscal_year) for m in extract(text).money]
+    assert years == [(Decimal(80_000_000), 2025), (Decimal(90_000_000), 2025)]
+
+
+def test_a_sum_of_a_text_with_two_grant_years_takes_none_it_does_not_state():
+    text = (
+        "Курский аграрный колледж победил в конкурсе на предоставление в 2024 году грантов, а "
+        "Льговский техникум — в конкурсе на предоставление в 2025 году грантов. Кластер на базе "
+        "колледжа получит 80 млн рублей из федерального бюджета."
+    )
+    assert [m.fiscal_year for m in extract(text).money] == [None]
+
+
+@pytest.mark.parametrize(
+    ("text", "base"),
+    [
+        (
+            "Кластер «АгроТех» в сельскохозяйственной отрасли создан на базе КГАУ имени "
+            "В. В. Докучаева.",
+            "КГАУ имени В. В. Докучаева",
+        ),
+        ("Педагогический кластер открылся на базе ОГПК.", "ОГПК"),
+        (
+            "В области откроются кластеры:\n«Энергетика» в КГТУ;\n«Строительство» в Курском "
+            "строительном колледже.",
+            "КГТУ",
+        ),
+    ],
+)
+def test_a_base_named_only_by_its_abbreviation_is_found(text, base):
+    assert [c.base_college.name for c in extract(text).clusters][0] == base
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Кластер создан на базе ГК «Росатом».",
+        "Кластер на базе ПАО.",
+        "Кластер в ОПК создадут в регионе.",
+    ],
+)
+def test_a_legal_form_after_the_base_cue_is_no_abbreviated_college(text):
+    assert extract(text).clusters == []
+
+
+def test_a_town_or_a_cluster_in_the_genitive_ends_a_college_name():
+    text = (
+        "Кластер «Призвание» начал работать в социально-педагогическом колледже города "
+        "Кстово Нижегородской области."
+    )
+    assert [c.base_college.name for c in extract(text).clusters] == [
+        "социально-педагогический колледж"
+    ]
+
+
+def test_companies_taking_part_right_after_the_base_are_its_employers_with_a_shared_head():
+    text = (
+        "Основной площадкой кластера станет Азовский колледж машиностроения. В разработке "
+        "программ примут участие донские предприятия: «Донмаш», Азовский литейный и "
+        "Батайский механический заводы."
+    )
+    (cluster,) = extract(text).clusters
+    assert [o.name for o in cluster.employers] == [
+        "«Донмаш»",
+        "Азовский литейный завод",
+        "Батайский механический завод",
+    ]
+
+
+def test_a_name_in_the_nominative_keeps_the_adjective_that_agrees_with_its_head():
+    text = "Кластер откроется на базе колледжа. Базовой организацией станет Донской техникум."
+    assert [c.base_college.name for c in extract(text).clusters] == ["Донской техникум"]
+
+
+def test_a_headline_total_of_lines_of_one_budget_is_that_budgets_total():
+    text = (
+        "Два курских техникума получат свыше 150 млн рублей на создание кластеров\n\n"
+        "Минпросвещения подвело итоги конкурса на предоставление грантов. От Курской области "
+        "обе заявки признаны победителями. В итоге Курский аграрный техникум получит 80,5 млн "
+        "рублей на создание кластера по направлению «Сельское хозяйство». Льговский техникум "
+        "— 70 млн рублей на кластер по направлению «Машиностроение»."
+    )
+    money = {(m.amount, m.qualifier, m.source, m.is_total) for m in extract(text).money}
+    assert (Decimal(150_000_000), "at_least", "federal", True) in money
+
+
+def test_winners_named_in_the_sentence_after_the_win_are_bases():
+    text = (
+        "Победителями конкурса на создание кластеров стали два колледжа области. Ими стали "
+        "Кемеровский горный техникум в направлении «Горное дело» и Беловский "
+        "политехнический колледж."
+    )
+    bases = [c.base_college.name for c in extract(text).clusters]
+    assert bases == ["Кемеровский горный техникум", "Беловский политехнический колледж"]
+
+
+def test_members_named_after_the_cluster_joins_them_stay_its_network():
+    text = (
+        "Кластер создан на базе Кемеровского горного техникума. В его состав вошли три "
+        "колледжа. Среди них Беловский политехнический колледж."
+    )
+    (cluster,) = extract(text).clusters
+    assert [o.name for o in cluster.network_colleges] == ["Беловский политехнический колледж"]
+
+
+def test_a_listed_word_the_dictionary_knows_as_a_company_is_an_employer():
+    text = (
+        "Соглашение о создании кластера подписано губернатором, а также Рязанским колледжем "
+        "электроники, Михайловцемент, Серебрянским цементным заводом. Центр будет создан на "
+        "базе Рязанского колледжа электроники."
+    )
+    (cluster,) = extract(text).clusters
+    assert [o.name for o in cluster.employers] == ["Михайловцемент", "Серебрянский цементный завод"]
+
+
+def test_a_capitalised_head_with_an_adjective_and_a_noun_in_the_genitive_is_a_name():
+    text = "Кластер «Мода» создан на базе Колледжа Уральской моды."
+    assert [c.base_college.name for c in extract(text).clusters] == ["Колледж Уральской моды"]

@@ -139,3 +139,30 @@ def test_the_api_answers_even_when_the_registry_knows_no_subject_yet(editor_api_
     response = editor_api_client.post("/api/v1/extract/", {"text": TVER}, format="json")
     assert response.status_code == 200
     assert response.json()["clusters"][0]["region"] is None
+
+
+@pytest.mark.parametrize(
+    ("year_words", "fiscal_year"),
+    [("", None), (" на предоставление в 2025 году грантов", 2025)],
+)
+def test_a_grant_accepted_as_proposed_has_the_year_the_text_states_or_none(
+    editor_client, year_words, fiscal_year
+):
+    text = (
+        f"Минпросвещения подвело итоги конкурса{year_words}. Кластер создан на базе Тверского "
+        "колледжа транспорта и сервиса. Колледж получит 80 млн рублей из федерального бюджета."
+    )
+    source_text, review = paste(editor_client, text)
+    (money,) = SourceText.objects.get(pk=source_text.pk).proposals["money"]
+    assert money["fiscal_year"] == fiscal_year
+    assert (
+        "Принято как черновик" in accept_as_proposed(editor_client, review, "c1").content.decode()
+    )
+    page = accept_as_proposed(editor_client, review, money["id"]).content.decode()
+    assert "Принято как черновик" in page
+    line = FundingLine.objects.get()
+    assert (line.amount_rub, line.funding_source, line.fiscal_year) == (
+        Decimal(80_000_000),
+        "federal",
+        fiscal_year,
+    )
