@@ -41,4 +41,4 @@ DATABASES.pop("progress", None)  # noqa: F405
 
 # No JIT on any connection comes from base settings (DATABASE_JIT): it mattered most here,
 # where a test is one transaction and a scoped recompute's planner settings (hash joins off,
-# funding/services/locks.py `lock`) made later queries costly enough to be JIT-compiled.
+# funding/services/recompute.py `lock`) made later queries costly enough to be JIT-compiled.

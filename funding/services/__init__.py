@@ -26,13 +26,12 @@ from funding.services.lines import (
 )
 from funding.services.recompute import (
     RecomputeReport,
-    funding_totals_mark_stale,
     funding_totals_recompute,
     funding_totals_recompute_all,
     funding_totals_recompute_for_clusters,
-    funding_totals_sweep_stale,
 )
 from funding.services.scheduling import funding_totals_enqueue, funding_totals_schedule
+from funding.services.stale import funding_totals_mark_stale, funding_totals_sweep_stale
 from funding.services.values import SOURCES, VALUE_FIELDS
 
 __all__ = [

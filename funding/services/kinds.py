@@ -3,13 +3,13 @@
 national, industry), which scope keys it has and which lock namespace it takes.
 
 The SQL fragments here are built once, when the module is imported; the statements that run
-them are funding/services/statements.py, the locks funding/services/locks.py, the runs (a
-scope, a whole table) funding/services/runs.py.
+them are funding/services/statements.py; the runs (a scope, a whole table) and their locks
+funding/services/recompute.py.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q
@@ -64,13 +64,14 @@ class TotalKind:
     extra_exprs: tuple[str, ...] = ()
     extra_line_keys: tuple[str, ...] = ()
 
-    @property
-    def table(self) -> str:
-        return self.model._meta.db_table
+    # Derived once, in __post_init__: the statements read them as plain data.
+    table: str = field(init=False)
+    row_columns: tuple[str, ...] = field(init=False)
 
-    @property
-    def row_columns(self) -> tuple[str, ...]:
-        return (*self.key_columns, *self.extra_columns, *VALUE_FIELDS)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "table", self.model._meta.db_table)
+        row_columns = (*self.key_columns, *self.extra_columns, *VALUE_FIELDS)
+        object.__setattr__(self, "row_columns", row_columns)
 
     def keys_of(self, scopes: Scopes) -> set[Any]:
         return getattr(scopes, self.scope_attr)

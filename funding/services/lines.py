@@ -75,17 +75,26 @@ def funding_line_update(*, actor: Actor, line: FundingLine, **fields: Any) -> Fu
 
     Effect: writes the line; schedules the recompute of the scopes it was in and is in.
     """
-    before = _stored_scopes([line.pk])
-    stored_region = FundingLine.objects.filter(pk=line.pk).values_list("region_id", flat=True)
-    require_region(actor, FundingLine, "change", stored_region.get())
+    # The stored line, read once: its region is checked, its scopes are recomputed too.
+    stored = FundingLine.objects.select_related("cluster", "region").get(pk=line.pk)
+    require_region(actor, FundingLine, "change", stored.region_id)
+    before = Scopes()
+    before.add_line(
+        cluster_id=stored.cluster_id,
+        region_id=stored.region_id,
+        fiscal_year=stored.fiscal_year,
+        industry_id=stored.cluster.industry_id if stored.cluster_id else None,
+        federal_district_id=stored.region.federal_district_id if stored.region_id else None,
+    )
     if "cluster" in fields and "region" not in fields and fields["cluster"] is not None:
         fields["region"] = fields["cluster"].region
-    stored = FundingLine.objects.select_related("cluster").get(pk=line.pk)
     for name, value in fields.items():
         setattr(line, name, value)
     _prepare(line)
-    require_region(actor, FundingLine, "change", line.region_id)
-    if _review_needed(actor, stored) or _review_needed(actor, line):
+    moved = (line.cluster_id, line.region_id) != (stored.cluster_id, stored.region_id)
+    if line.region_id != stored.region_id:
+        require_region(actor, FundingLine, "change", line.region_id)
+    if _review_needed(actor, stored) or (moved and _review_needed(actor, line)):
         proposed = stored
         proposed.pending_change = _propose(actor, ChangeKind.LINE_UPDATE, line, stored)
         return proposed

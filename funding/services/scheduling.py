@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from funding.scopes import Scopes
-from funding.services.recompute import funding_totals_mark_stale
+from funding.services.stale import funding_totals_mark_stale
 
 logger = logging.getLogger(__name__)
 

@@ -1,5 +1,5 @@
 """The full recompute on PostgreSQL outside a transaction: the cluster×year check runs on a
-second connection beside the cluster and region×industry checks (funding.services.runs.
+second connection beside the cluster and region×industry checks (funding.services.recompute.
 _recompute_all). It must repair exactly what the one-table-at-a-time path repairs."""
 
 from decimal import Decimal
@@ -16,7 +16,7 @@ from funding.models import (
     RegionIndustryFundingTotal,
 )
 from funding.services import funding_totals_check, funding_totals_recompute_all
-from funding.services import runs as totals_sql
+from funding.services import recompute as totals_sql
 from regions.models import Region
 
 pytestmark = [
