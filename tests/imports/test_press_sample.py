@@ -230,3 +230,36 @@ def test_press_clusters_show_on_the_public_site_with_their_sources(press, client
     page = client.get(cluster.get_absolute_url()).content.decode()
     assert "Амурский аграрный колледж" in page
     assert "ria.ru" in page
+
+
+# --- the crawl of every public URL over what `manage.py seed` loads -------------------------
+
+
+@pytest.fixture
+def seeded_registry(press, tmp_path, settings):
+    """What `manage.py seed` leaves — the seed, the press sample, the totals recomputed and
+    every record's first history — with the open data published: the module's loaded data
+    (one load serves the fact checks above and the crawl), in this test's transaction."""
+    from funding.services import funding_totals_recompute_all
+    from history.services import history_record_initial
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    funding_totals_recompute_all()
+    history_record_initial()
+    call_command("publish_open_data", verbosity=0)
+
+
+def test_every_public_url_of_the_seeded_registry_tells_the_truth(seeded_registry):
+    """The crawl of tests/crawl.py: no 5xx, no «0 ₽» for unknown money, every page and export
+    over the real, messy data (clusters with no industry, no kind, no year, joint money)."""
+    from django.test import Client
+
+    from tests.crawl import crawl, problems_report
+
+    published = Cluster.objects.visible_to(None)
+    assert published.filter(industry__isnull=True).exists()
+    assert published.filter(kind="").exists()
+    assert published.filter(selection_year__isnull=True).exists()
+    crawler = crawl(Client())
+    assert crawler.read > 1000
+    assert not crawler.problems, "\n".join(problems_report(crawler))
