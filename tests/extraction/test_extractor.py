@@ -1110,3 +1110,87 @@ def test_a_listed_word_the_dictionary_knows_as_a_company_is_an_employer():
 def test_a_capitalised_head_with_an_adjective_and_a_noun_in_the_genitive_is_a_name():
     text = "Кластер «Мода» создан на базе Колледжа Уральской моды."
     assert [c.base_college.name for c in extract(text).clusters] == ["Колледж Уральской моды"]
+
+
+def test_companies_named_with_s_uchastiem_are_the_clusters_employers():
+    text = (
+        "В Курской области откроются два кластера: в Курске — на базе Курского "
+        "электромеханического техникума с участием АО «Электроаппарат»; в Льгове — на базе "
+        "Льговского политехнического техникума с участием ООО «Агросила»."
+    )
+    employers = {c.base_college.name: [o.name for o in c.employers] for c in extract(text).clusters}
+    assert employers == {
+        "Курский электромеханический техникум": ["АО «Электроаппарат»"],
+        "Льговский политехнический техникум": ["ООО «Агросила»"],
+    }
+
+
+def test_a_person_named_by_a_title_after_s_uchastiem_is_no_employer():
+    text = (
+        "Совещание с участием Первого заместителя министра просвещения прошло на площадке "
+        "кластера, созданного на базе Орского индустриального колледжа."
+    )
+    (cluster,) = extract(text).clusters
+    assert cluster.employers == []
+
+
+def test_the_base_enterprise_of_a_cluster_is_its_employer():
+    text = (
+        "Базой кластера станет Тайгинский техникум железнодорожного транспорта. Базовым "
+        "предприятием выступает Западно-Сибирская железная дорога."
+    )
+    (cluster,) = extract(text).clusters
+    assert [same_name(o.name, "Западно-Сибирская железная дорога") for o in cluster.employers] == [
+        True
+    ]
+
+
+def test_a_company_paying_a_college_whose_cluster_is_named_in_a_relative_clause():
+    text = (
+        "Базой для кластера «Металлург» станет Выксунский металлургический колледж. Также "
+        "горная компания «Северсталь-Руда» направила 15 млн рублей на ремонт мастерских "
+        "Оленегорского горнопромышленного колледжа, где запускается кластер «Горняк»."
+    )
+    clusters = {c.base_college.name: c for c in extract(text).clusters}
+    assert set(clusters) == {
+        "Выксунский металлургический колледж",
+        "Оленегорский горнопромышленный колледж",
+    }
+    assert [o.name for o in clusters["Оленегорский горнопромышленный колледж"].employers] == [
+        "компания «Северсталь-Руда»"
+    ]
+    assert clusters["Выксунский металлургический колледж"].employers == []
+
+
+def test_the_college_that_forms_a_cluster_is_its_base():
+    text = (
+        "В области появятся два кластера. Лесной кластер сформируют Вологодский лесотехнический "
+        "техникум и четыре индустриальных партнера. Аграрный кластер сформируют Грязовецкий "
+        "аграрный техникум и два хозяйства."
+    )
+    assert [c.base_college.name for c in extract(text).clusters] == [
+        "Вологодский лесотехнический техникум",
+        "Грязовецкий аграрный техникум",
+    ]
+
+
+def test_a_quoted_cluster_name_then_the_college_it_works_in_names_a_base():
+    text = (
+        "В области работают три кластера: «Агро Тамбов» в Мичуринском аграрном колледже, "
+        "«Медицина Тамбов» в Тамбовском медицинском колледже и «Транспорт» при "
+        "Тамбовском техникуме железнодорожного транспорта."
+    )
+    assert [c.base_college.name for c in extract(text).clusters] == [
+        "Мичуринский аграрный колледж",
+        "Тамбовский медицинский колледж",
+        "Тамбовский техникум железнодорожного транспорта",
+    ]
+
+
+def test_straight_quotes_nest_like_typographic_ones():
+    text = (
+        "Кластер создан на базе Кунгурского сельскохозяйственного колледжа в партнерстве с "
+        'ООО "Агрохолдинг "Кунгур"".'
+    )
+    (cluster,) = extract(text).clusters
+    assert [same_name(o.name, "ООО «Агрохолдинг «Кунгур»»") for o in cluster.employers] == [True]
