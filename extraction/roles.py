@@ -90,7 +90,7 @@ _NETWORK_CUE = re.compile(
 )
 _MEMBERSHIP = re.compile(
     r"кластер|центр|проект|ОПЦ|сетев|к\s+нему|в\s+него|к\s+ним|консорциум|соглашени|подписан"
-    r"|документ|\bв\s+(?:его|их)\s+(?:состав|создани)",
+    r"|документ|\bв\s+(?:его|их)\s+(?:состав|создани)|комплекс",
     re.I,
 )
 _FOLLOW_ON = re.compile(r"^\s*(?:Среди\s+них|В\s+их\s+числе|Это\b|Ими\s+стали|ИМИ\s+стали)", re.I)
@@ -214,6 +214,23 @@ def _cue_before(doc: Doc, start: int) -> bool:
     )
 
 
+# «Машиностроительный кластер будет сформирован в партнерстве с АО «…» и Пермским техникумом
+# …»: a sentence whose subject is a cluster being made; its only college is the base.
+_CLUSTER_SUBJECT = re.compile(
+    r"^\s*(?:[А-ЯЁа-яё-]+\s+){0,2}?(?:кластер|центр|ОПЦ)(?:\s+[«\"][^»\"]{1,40}[»\"])?\s+"
+    r"(?:[а-яё]+\s+){0,2}?(?:сформир|созда|образова|организова|формир)\w*",
+    re.I,
+)
+# «В число участников проекта вошли X, Y …», «Участниками программы стали X и Y»: a college
+# takes part in the project by being a cluster's base (a cluster's members are its network).
+_PROJECT_MEMBER = re.compile(
+    r"участник\w*\s+(?:[а-яё]+\s+){0,2}?(?:проект|программ)\w*(?:\s+[«\"][^»\"]{1,40}[»\"])?"
+    r"\s*(?:вошл\w*|вош[её]л\w*|стал\w*|станут|являются|будут)?\s*[—–:-]?\s*$"
+    r"|(?:проект|программ)\w*(?:\s+[«\"][^»\"]{1,40}[»\"])?\s+(?:вошл\w*|вош[её]л\w*|войд\w+)\s*$",
+    re.I,
+)
+
+
 _WINNERS_TOLD = re.compile(
     r"(?:победител|получател|грантополучател)\w*\s+(?:[а-яё]+\s+){0,4}?(?:стал\w*|станут|являются"
     r"|признан\w*)|(?:стал\w*|станут|признан\w*)\s+(?:[а-яё]+\s+){0,2}?победител",
@@ -325,9 +342,22 @@ def find_bases(
                 and not _NETWORK_CUE.search(text[sentence.start : start])
             )
             cued_before = cluster_talk and (
-                _cue_before(doc, start) or _header_cue(doc, start, item)
+                _cue_before(doc, start)
+                or _header_cue(doc, start, item)
+                or bool(_PROJECT_MEMBER.search(text[sentence.start : start]))
             )
-            cued = cued_before or (cluster_talk and _BASE_AFTER.match(after))
+            made = (
+                cluster_talk
+                and _CLUSTER_SUBJECT.match(sentence.text)
+                and not any(
+                    sentence.start <= s < sentence.end
+                    for other in colleges
+                    if other is not college
+                    for s, _e in other.mentions
+                )
+                and not _NETWORK_CUE.search(text[sentence.start : start])
+            )
+            cued = cued_before or made or (cluster_talk and _BASE_AFTER.match(after))
             if cued or paired or winner:
                 bases.append((college, start))
                 cue_mentions.append((college, start, end))

@@ -1194,3 +1194,39 @@ def test_straight_quotes_nest_like_typographic_ones():
     )
     (cluster,) = extract(text).clusters
     assert [same_name(o.name, "ООО «Агрохолдинг «Кунгур»»") for o in cluster.employers] == [True]
+
+
+def test_colleges_named_as_participants_of_the_project_are_bases():
+    text = (
+        "В Курганской области откроются новые кластеры «Профессионалитета». Участниками "
+        "программы стали Шадринский политехнический колледж и Курганский технологический колледж."
+    )
+    assert [c.base_college.name for c in extract(text).clusters] == [
+        "Шадринский политехнический колледж",
+        "Курганский технологический колледж",
+    ]
+
+
+def test_colleges_taking_part_in_the_clusters_complex_are_its_network():
+    text = (
+        "Кластер создан на базе Мичуринского аграрного колледжа. В создании учебно-"
+        "производственного комплекса также примут участие Тамбовский строительный техникум."
+    )
+    (cluster,) = extract(text).clusters
+    assert [o.name for o in cluster.network_colleges] == ["Тамбовский строительный техникум"]
+
+
+def test_the_only_college_of_a_sentence_that_makes_a_cluster_is_its_base():
+    text = (
+        "В крае появятся два кластера. Строительный кластер будет сформирован в партнерстве "
+        "с ООО «Стройтрест» и Ачинским строительным техникумом. Аграрный кластер сформируют "
+        "Минусинский сельскохозяйственный колледж и три хозяйства."
+    )
+    clusters = {c.base_college.name: c for c in extract(text).clusters}
+    assert list(clusters) == [
+        "Ачинский строительный техникум",
+        "Минусинский сельскохозяйственный колледж",
+    ]
+    assert [o.name for o in clusters["Ачинский строительный техникум"].employers] == [
+        "ООО «Стройтрест»"
+    ]
