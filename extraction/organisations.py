@@ -347,7 +347,17 @@ def find_organisations(text: str, ws: list[Word]) -> list[Org]:
             if (
                 w.lower in _GENITIVE_LINKS
                 and j + 1 < len(ws)
-                and lang.has_tag(ws[j + 1].text, "gent")
+                and (
+                    lang.has_tag(ws[j + 1].text, "gent")
+                    # «колледж права и технологии»: a lower-case noun that can be a genitive
+                    # is one after a genitive dependent
+                    or (
+                        not ws[j + 1].is_capitalised
+                        and lang.any_reading(ws[j + 1].text, "NOUN", "gent")
+                        and lang.lemma(ws[j + 1].text) not in COLLEGE_HEADS | EMPLOYER_HEADS
+                        and lang.any_reading(ws[j - 1].text, "NOUN", "gent")
+                    )
+                )
                 and (
                     lang.any_reading(ws[j + 1].text, "NOUN")
                     or lang.any_reading(ws[j + 1].text, "ADJF")

@@ -172,7 +172,8 @@ def _cue_before(doc: Doc, start: int) -> bool:
         # «на базе государственного бюджетного профессионального образовательного учреждения
         # «…»», «на базе ГБПОУ ИО «…»»: a legal form between the cue and the name is the name's
         rest = _SPELLED_FORM.sub(" ", before[cue.end() :])
-        if re.search(r"сетев|войд|вошл|присоедин|участву", rest, re.I):
+        # («Его базовая организация — X, а кроме него в состав входят Y, Z»: Y and Z are members)
+        if re.search(r"сетев|войд|вошл|входя|входит|в\s+состав|присоедин|участву", rest, re.I):
             return False
         if not cue.group().lower().startswith("на") or rest.strip(" \n").count(" ") <= 1:
             return True
@@ -501,7 +502,12 @@ def assign_network(
                 context = doc.sentences[si - 1].text
             # «участники заседания изучили опыт … с Егорьевским техникумом»: a cue counts in a
             # sentence about a cluster («в кластер войдут», «к нему присоединились», «сетевые»).
-            if cue is None or not _MEMBERSHIP.search(context):
+            # («Его базовая организация — X, а кроме него в состав входят Y, Z»: the members of
+            # the base named in the same sentence)
+            with_base = re.search(r"\bв\s+состав", context, re.I) and any(
+                sentence.start <= p < start for c in clusters for p, _e in c.base_college.mentions
+            )
+            if cue is None or not (_MEMBERSHIP.search(context) or with_base):
                 continue
             target = None
             tag = re.match(r"[\s»\"]*\(([^)]{2,40})\)", text[end : end + 45])

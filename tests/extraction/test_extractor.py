@@ -1230,3 +1230,24 @@ def test_the_only_college_of_a_sentence_that_makes_a_cluster_is_its_base():
     assert [o.name for o in clusters["Ачинский строительный техникум"].employers] == [
         "ООО «Стройтрест»"
     ]
+
+
+def test_members_listed_after_the_base_in_its_sentence_are_its_network():
+    text = (
+        "Кластер «Строительство» создан в Костромской области. Его базовая организация — "
+        "Костромской строительный техникум, а кроме него в состав входят Галичский "
+        "аграрный техникум и Шарьинский технологический техникум."
+    )
+    (cluster,) = extract(text).clusters
+    assert cluster.base_college.name == "Костромской строительный техникум"
+    assert [o.name for o in cluster.network_colleges] == [
+        "Галичский аграрный техникум",
+        "Шарьинский технологический техникум",
+    ]
+
+
+def test_a_name_with_two_coordinated_genitives_keeps_both():
+    text = "Кластер откроется на базе Тверского колледжа сервиса и технологии."
+    assert [c.base_college.name for c in extract(text).clusters] == [
+        "Тверской колледж сервиса и технологии"
+    ]
