@@ -157,7 +157,11 @@ _AMOUNT = or_(
     rule(_MULTIPLIER, _CURRENCY),  # «миллион рублей»
     rule(_HALF, _CURRENCY.optional()),
 )
-_MONEY = rule(_PER.optional(), _QUALIFIER.optional(), _AMOUNT)
+# «по 100 млн», «по почти 100 млн» and «почти по 100 млн»: a qualifier may stand before «по»
+_MONEY = or_(
+    rule(_PER.optional(), _QUALIFIER.optional(), _AMOUNT),
+    rule(_QUALIFIER, _PER, _AMOUNT),
+)
 # «от 15 до 20 млн рублей»: two bounds sharing one multiplier and currency.
 _RANGE = rule(
     in_caseless({"от"}), _NUMBER, in_caseless({"до"}), _NUMBER, _MULTIPLIER, _CURRENCY.optional()
@@ -406,6 +410,9 @@ def _find_in_line(text: str, full: str, offset: int) -> list[MoneyMention]:
             word = tokens.pop(0).value.lower()
             if word != ".":  # the dot of «ок.»
                 words.append(word)
+        if words and words[-1] == "по":  # «почти по 11 млрд рублей»: each, approximately
+            is_each = True
+            words.pop()
         if not tokens:
             continue
         amount, has_currency, _ = _amount_of(tokens, text)
