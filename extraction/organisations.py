@@ -643,6 +643,12 @@ def _is_name_adjective(word: Word) -> bool:
     first = readings[0].tag
     if "NPRO" in first or "PRTF" in first or any("Apro" in p.tag for p in readings):
         return False  # «Это …», «Эти техникумы»: a pointer, not a name
+    if (
+        "-" in lowered
+        and word.is_capitalised
+        and re.search(r"[сц]к(?:ий|ой|ая|ое|ие|ого|ому|им|ом|ую|их|ым|ыми|ими)$", last)
+    ):
+        return True  # «Йошкар-Олинский»: a compound place adjective the dictionary guesses a noun
     # «Дзержинского»: a capitalised adjective of a place may read first as a surname.
     return "NOUN" not in first or (word.is_capitalised and "Surn" in first)
 

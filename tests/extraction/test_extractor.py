@@ -1251,3 +1251,14 @@ def test_a_name_with_two_coordinated_genitives_keeps_both():
     assert [c.base_college.name for c in extract(text).clusters] == [
         "Тверской колледж сервиса и технологии"
     ]
+
+
+def test_a_compound_place_adjective_the_dictionary_guesses_as_a_noun_starts_a_name():
+    text = (
+        "Петропавловск-Камчатский политехнический техникум и Йошкар-Олинский технологический "
+        "колледж стали победителями конкурса «Профессионалитета» и получат по 100 млн рублей."
+    )
+    assert [c.base_college.name for c in extract(text).clusters] == [
+        "Петропавловск-Камчатский политехнический техникум",
+        "Йошкар-Олинский технологический колледж",
+    ]
