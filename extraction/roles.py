@@ -39,7 +39,7 @@ _BASE_BEFORE = re.compile(
     r"|площадк\w+\s+(?:для\s+)?(?:\w+\s+)?кластер\w*|главн\w+\s+площадк\w+"
     # «Победителями отбора стали X и Y», «Грант получили X и Y»: the winners are the bases
     r"|(?:победител|получател)\w*\s+(?:[а-яё]+\s+){0,4}?(?:стал\w*|станут|являются)"
-    r"|\bгрант\w*[^.;]{0,50}?\sполуч\w+"
+    r"|\bгрант\w*[^.;]{0,80}?\s(?:получ|выигра)\w+"
     # «Ещё 60,5 млн рублей получит X», «По 100 млн рублей получат X и Y»
     r"|(?:рубл\w*|руб\.?)\s+(?:[а-яё]+\s+){0,2}?получ\w+\s+$"
     # «…, 60,5 млн рублей — Курский базовый медицинский колледж»: a sum given to a name
@@ -66,9 +66,12 @@ _BASE_AFTER = re.compile(
     r"|заработа\w+|будет\s+создан\w*|создан\w*|работает|действует)\s+(?:\w+\s+){0,2}"
     r"(?:кластер|центр|ОПЦ)"
     # «… Киселевского горного техникума, где запускается кластер «Профгоризонты»»
-    r"|^\s*,\s*(?:где|в\s+котор\w+|на\s+базе\s+котор\w+)\s+(?:[а-яё]+\s+){0,2}?(?:появит|появил"
-    r"|откро|открыл|открыва|запуска|запуст|запущ|созда|начн|начал|заработа|работает|действует"
-    r"|будет\s+(?:создан|работать|действовать))\w*\s+(?:[а-яё]+\s+){0,2}?(?:кластер|центр|ОПЦ)"
+    r"|^\s*(?:\([^()]{1,40}\)\s*)?,\s*(?:где|в\s+котор\w+|на\s+базе\s+котор\w+)\s+"
+    r"(?:(?:[а-яё-]+\s+){0,2}?(?:появит|появил|откро|открыл|открыва|запуска|запуст|запущ|созда|начн"
+    r"|начал|заработа|работает|работают|действует|действуют|будет\s+(?:создан|работать|действовать))"
+    r"\w*\s+(?:[а-яё-]+\s+){0,2}?(?:кластер|центр|ОПЦ)"
+    r"|(?:[а-яё-]+\s+){0,2}?(?:кластер|центр|ОПЦ)\w*\s+(?:[а-яё]+\s+){0,1}?(?:планиру|будет|появит"
+    r"|откро|открыл|созда|заработа|начн|начал|работает|действует))"
     # «…, в X — по отрасли машиностроения»: the same construction with the verb left out
     r"|^\s*[—–-]\s*по\s+(?:отрасли|направлению)",
     re.I,
@@ -106,7 +109,10 @@ _EMPLOYER_CUE = re.compile(
     r"|заключено\s+между|подписан\w*|соглашени\w+|вместе\s+с"
     r"|во\s+взаимодействии\s+с|в\s+партн[её]рстве\s+с"
     # «с участием АО «КБП»», «Базовым предприятием выступает …»
-    r"|с\s+участием|базов\w+\s+предприяти\w+",
+    r"|с\s+участием|базов\w+\s+предприяти\w+"
+    # «… компания выступила базовым …», «кадры в интересах ПАО «КАМАЗ»», «инвестиции АО «…»»
+    r"|выступ\w+\s+(?:базов|опорн|ключев|якорн|стратегическ|индустриальн|генеральн)\w*"
+    r"|в\s+интересах|инвестици\w*\s+(?=(?:[А-ЯЁ]{2,5}\s+)?[«\"])",
     re.I,
 )
 # «В разработке программ примут участие донские предприятия: …» right after the base's
@@ -120,6 +126,15 @@ _PAYER = re.compile(
     r"|[А-ЯЁ]{3,8})"
     # («…»направила: a missing space after the quote is a typo, not another construction)
     r"\s*(?:выдел|направ|влож|инвестир|профинансир|перечисл)\w*",
+)
+_COMPANIES_LEAD = re.compile(
+    r"^\s*(?:[А-ЯЁа-яё]+\s+){0,1}(?:предприяти|компани|организаци)\w*(?:[\s-]+[а-яё]+){0,4}?"
+    r"\s*[—–:-]\s*(?=[«\"А-ЯЁ])",
+    re.I,
+)
+# A sum, then the verb of paying, then its payers: «13 млн рублей направят НИИПП, …»
+_PAID_BY = re.compile(
+    r"(?:рубл\w*|руб\.?)\s+(?:[а-яё]+\s+){0,2}?(?:выдел|направ|влож|инвестир|перечисл)\w*\s+(?=[«\"А-ЯЁ])"
 )
 _LIST_MARK = re.compile(r"^\s*(?:[-–—•▪*]|\d+[.)])\s*")
 _NOT_EMPLOYER_QUOTE_BEFORE = re.compile(
@@ -412,7 +427,9 @@ def find_bases(
                     None,
                 )
                 if leader is None and not any(
-                    re.fullmatch(r"\s*(?:,|и)\s*", text[end:s]) for s in subjects if end <= s
+                    re.fullmatch(r"\s*(?:\([^()]{1,40}\)\s*)?(?:,|и)\s*", text[end:s])
+                    for s in subjects
+                    if end <= s
                 ):
                     continue
                 if leader is not None and id(leader) in leads and _one_cluster(doc, start):
@@ -558,10 +575,22 @@ def _segments(doc: Doc, clusters: list[ClusterProposal]) -> list[tuple[int, int]
             # «Компания «Акрон» выделит 15 млн рублей техникуму»: the company pays the college
             spans.append((sentence.start, sentence.start + payer.end(1)))
         if not cues:
-            # «(они стали партнёрами проекта). Среди них — ФКП «…», АО «…»»
+            # «(они стали партнёрами проекта). Среди них — ФКП «…», АО «…»»; «В проекте участвуют
+            # ведущие предприятия. Это «…», «…»»
             previous = doc.sentences[index - 1].text if index else ""
-            if _FOLLOW_ON.match(sentence.text) and _EMPLOYER_CUE.search(previous):
+            if _FOLLOW_ON.match(sentence.text) and (
+                _EMPLOYER_CUE.search(previous)
+                or (_COMPANIES.search(previous) and _NETWORK_CUE.search(previous))
+            ):
                 spans.append((sentence.start, sentence.end))
+            # «Предприятия реального сектора экономики – «…», «…»»: companies, then their list
+            led = _COMPANIES_LEAD.match(sentence.text)
+            if led and (near_base or _ABOUT_CLUSTER.search(doc.text)):
+                spans.append((sentence.start + led.end(), sentence.end))
+            # «… 13 млн рублей направят НИИПП, Томская электронная компания и «Стальтом»»
+            paid = _PAID_BY.search(sentence.text)
+            if paid and (near_base or _ABOUT_CLUSTER.search(sentence.text)):
+                spans.append((sentence.start + paid.end(), sentence.end))
             continue
         # «В мероприятии принимают участие … ГК «Росатом» … и других предприятий-партнёров»:
         # the guests of an event are nobody's partners.

@@ -1262,3 +1262,73 @@ def test_a_compound_place_adjective_the_dictionary_guesses_as_a_noun_starts_a_na
         "Петропавловск-Камчатский политехнический техникум",
         "Йошкар-Олинский технологический колледж",
     ]
+
+
+def test_colleges_that_won_the_grants_are_bases():
+    text = (
+        "Гранты из федерального бюджета по проекту «Профессионалитет» выиграли Кандалакшский "
+        "индустриальный колледж и Апатитский политехнический колледж."
+    )
+    assert [c.base_college.name for c in extract(text).clusters] == [
+        "Кандалакшский индустриальный колледж",
+        "Апатитский политехнический колледж",
+    ]
+
+
+def test_colleges_where_clusters_are_made_named_with_a_town_in_brackets_are_bases():
+    text = (
+        "Губернатор посетил Арзамасский приборостроительный колледж (Арзамас) и Выксунский "
+        "металлургический колледж (Выкса), где уже созданы образовательно-производственные "
+        "кластеры, а также Лысковский агротехнический техникум (Лысково), где профильный "
+        "кластер планируется создать в следующем году."
+    )
+    assert [c.base_college.name for c in extract(text).clusters] == [
+        "Арзамасский приборостроительный колледж",
+        "Выксунский металлургический колледж",
+        "Лысковский агротехнический техникум",
+    ]
+
+
+def test_companies_listed_after_a_companies_lead_or_this_are_employers():
+    led = (
+        "Кластер создан на базе Крымского агротехнологического колледжа. Предприятия "
+        "агропромышленного комплекса – «Массандра», «Солнечная долина»."
+    )
+    this = (
+        "Кластер создан на базе Брянского машиностроительного колледжа. В проекте участвуют "
+        "ведущие предприятия области. Это «Брянсксельмаш», «Термотрон» и другие."
+    )
+    for text, names in [
+        (led, ["«Массандра»", "«Солнечная долина»"]),
+        (this, ["«Брянсксельмаш»", "«Термотрон»"]),
+    ]:
+        (cluster,) = extract(text).clusters
+        assert [o.name for o in cluster.employers] == names
+
+
+def test_companies_named_after_the_verb_of_their_payment_are_employers():
+    text = (
+        "Грант получит Томский техникум информационных технологий. Кроме того, 12 млн рублей "
+        "направят «Элекард» и «Сибирская электротехническая компания»."
+    )
+    (cluster,) = extract(text).clusters
+    assert [o.name for o in cluster.employers][:1] == ["«Элекард»"]
+
+
+def test_a_company_the_college_trains_for_or_that_invests_is_an_employer():
+    text = (
+        "Кластер создан на базе Тольяттинского машиностроительного колледжа, который готовит "
+        "кадры в интересах ПАО «АвтоВАЗ». Порядка 20 млн рублей составляют инвестиции "
+        "АО «Тольяттиазот»."
+    )
+    (cluster,) = extract(text).clusters
+    assert [o.name for o in cluster.employers] == ["ПАО «АвтоВАЗ»", "АО «Тольяттиазот»"]
+
+
+def test_a_company_that_acts_as_the_base_enterprise_and_a_shipping_company_are_employers():
+    text = (
+        "Кластер «Речник» открылся на базе Якутского колледжа связи и энергетики. "
+        "Ленское речное пароходство выступило базовым заказчиком кадров."
+    )
+    (cluster,) = extract(text).clusters
+    assert [same_name(o.name, "Ленское речное пароходство") for o in cluster.employers] == [True]
