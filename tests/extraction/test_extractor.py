@@ -1332,3 +1332,25 @@ def test_a_company_that_acts_as_the_base_enterprise_and_a_shipping_company_are_e
     )
     (cluster,) = extract(text).clusters
     assert [same_name(o.name, "Ленское речное пароходство") for o in cluster.employers] == [True]
+
+
+def test_a_news_outlet_or_a_speaker_in_capitals_pays_nothing():
+    text = (
+        "Как сообщили ТАСС Курск в пресс-службе, кластер на базе Курского монтажного техникума "
+        "обойдётся в 90 млн рублей.\nИВАНОВА, ДИРЕКТОР ТЕХНИКУМА: «Ещё 30 млн рублей мы "
+        "потратим на ремонт»."
+    )
+    assert [(m.amount, m.source) for m in extract(text).money] == [
+        (Decimal(90_000_000), "unknown"),
+        (Decimal(30_000_000), "unknown"),
+    ]
+
+
+def test_a_region_that_pays_with_a_word_before_its_verb_is_the_regional_budget():
+    text = (
+        "Кластер откроют на базе Пензенского техникума. «Область нам выделяет 20 млн рублей "
+        "на ремонт», — сказал директор."
+    )
+    assert [(m.amount, m.source) for m in extract(text).money] == [
+        (Decimal(20_000_000), "regional")
+    ]
