@@ -407,6 +407,22 @@ def money_scope(
         # but «В рамках программы создания кластеров колледж получил 100 млн»: one recipient.
         if _SEVERAL.search(sentence.text) and not _ONE_RECIPIENT.search(sentence.text):
             return []
+        # «Три колледжа получили поддержку … В 2026 году на эти цели выделено 300 млн»: a sum
+        # for what the sentences before speak of together is theirs, not the one base found.
+        if re.search(
+            r"на\s+(?:эти|их)\s+(?:цели|нужды|деньги|создание)", sentence.text, re.I
+        ) and any(_SEVERAL.search(doc.sentences[k].text) for k in range(max(0, si - 2), si)):
+            return []
+        # «… на эти цели выделено 300 млн. Регион и бизнес также инвестируют 400 млн»: a sum
+        # added to the one before («также», «ещё») is for the same clusters.
+        if (
+            si > 0
+            and re.search(r"\b(?:также|кроме\s+того|ещ[её])\b", sentence.text, re.I)
+            and re.search(r"млн|млрд|миллион|миллиард", doc.sentences[si - 1].text, re.I)
+            and not _NATIONAL.search(doc.sentences[si - 1].text)
+            and money_scope(doc, si - 1, clusters, mention) == []
+        ):
+            return []
         return [clusters[0].key]
     if _TOGETHER.search(sentence.text):
         # «на эти цели»: the clusters the sentences before speak of, else all of them.

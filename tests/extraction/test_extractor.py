@@ -1354,3 +1354,18 @@ def test_a_region_that_pays_with_a_word_before_its_verb_is_the_regional_budget()
     assert [(m.amount, m.source) for m in extract(text).money] == [
         (Decimal(20_000_000), "regional")
     ]
+
+
+def test_a_sum_for_what_several_clusters_need_and_one_added_to_it_are_joint():
+    text = (
+        "Два техникума Курганской области получили поддержку на создание кластеров. "
+        "Первый кластер создадут на базе Шадринского политехнического колледжа. "
+        "На эти цели выделено 200 млн рублей из федерального бюджета. Регион также "
+        "направит 30 млн рублей."
+    )
+    extraction = extract(text)
+    assert len(extraction.clusters) == 1
+    assert [(m.amount, m.clusters) for m in extraction.money] == [
+        (Decimal(200_000_000), []),
+        (Decimal(30_000_000), []),
+    ]
