@@ -108,7 +108,8 @@ SOURCE_CUES: list[tuple[re.Pattern, str, bool]] = [
         False,
     ),
     (
-        re.compile(r"\b(?:предприяти|компани|завод|бизнес|инвестор|инвестици)\w*", re.I),
+        # («Инвестиции в проект составят 133 млн»: investment names no investor)
+        re.compile(r"\b(?:предприяти|компани|завод|бизнес|инвестор)\w*", re.I),
         "employer",
         False,
     ),

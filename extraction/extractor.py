@@ -323,6 +323,10 @@ _NEWS_SOURCE = re.compile(
 )
 
 
+# «ранее UfaTime.ru сообщал …»: the outlet named before its reporting verb
+_NEWS_SOURCE_AFTER = re.compile(r"\s*(?:сообщ|пиш|переда|рассказ|уточн|отмеча)\w*", re.I)
+
+
 def _person_in_caps(name: str) -> bool:
     """«РАХМАТУЛИНА»: a surname or a first name written in capitals (a speaker), no company."""
     return bool(
@@ -345,6 +349,8 @@ def attribute(doc: Doc, mentions: Mentions, clusters: list[ClusterProposal]) -> 
         and not roles.is_public_body(doc.text[s:e])
         and lang.normalise_name(doc.text[s:e]) not in names
         and not _NEWS_SOURCE.search(doc.text[max(0, s - 40) : s])
+        and not _NEWS_SOURCE_AFTER.match(doc.text[e : e + 30])
+        and not re.search(r"\.(?:ru|рф|com|net|org)\b", doc.text[s : e + 4], re.I)
         and not _person_in_caps(doc.text[s:e])
     ]
     money = attribute_money(doc, mentions.money, clusters, companies)

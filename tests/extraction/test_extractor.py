@@ -1369,3 +1369,14 @@ def test_a_sum_for_what_several_clusters_need_and_one_added_to_it_are_joint():
         (Decimal(200_000_000), []),
         (Decimal(30_000_000), []),
     ]
+
+
+def test_an_outlet_named_before_its_reporting_verb_and_investment_name_no_payer():
+    text = (
+        "Ранее KurskNews.ru сообщал, что кластер на базе Курского монтажного техникума получит "
+        "40 млн рублей. Инвестиции в проект составят 90 млн рублей."
+    )
+    assert [(m.amount, m.source) for m in extract(text).money] == [
+        (Decimal(40_000_000), "unknown"),
+        (Decimal(90_000_000), "unknown"),
+    ]
