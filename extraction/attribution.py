@@ -216,6 +216,13 @@ def cue_in(piece: str) -> tuple[str, str, bool, int] | None:
     return source, quote, strong, position
 
 
+_FROM_PAYER = re.compile(
+    r"\s*[—–-]?\s*от\s+(?:компани\w+\s+|(?:ПАО|АО|ООО|ОАО|ЗАО)\s+)?"
+    r"(?!(?:Мин|Правительств|Губернатор|Росси|Федерац|Фонд|Президент|Администрац|Департамент))"
+    r"([«\"]?[А-ЯЁ][А-Яа-яЁё-]+)"
+)
+
+
 def money_source(
     text: str, sentence: Sentence, mentions: list[MoneyMention], i: int, follow: str = ""
 ) -> tuple[str, str, bool]:
@@ -235,6 +242,11 @@ def money_source(
     wide = text[mention.end : next_start if next_start != right else sentence.end] + " " + follow
     # «…, также будут выделены средства из краевого бюджета и работодателей»: other money.
     wide = re.split(r",\s*(?:также|кроме\s+того|а\s+также|при\s+этом|ещ[её])\b", wide)[0]
+    # «… 100 млн рублей гранта и 1 млн рублей – от Роскапстроя»: a named payer right after the
+    # sum («от» and a capitalised name that is no place and no public body) is that sum's.
+    payer = _FROM_PAYER.match(after)
+    if payer and not lang.any_reading(payer.group(1).strip('«"'), "Geox"):
+        return "employer", payer.group().strip(" —–-"), False
     strong_sources = {src for pattern, src, strong in SOURCE_CUES if strong and pattern.search(own)}
     mixed = len(strong_sources - {"federal"} if "грант" in own.lower() else strong_sources) >= 2
     mixed = mixed or bool(_MIXED.search(own)) or bool(_MIXED.search(wide))
@@ -515,7 +527,9 @@ def attribute_money(
                     if total_here
                     else next((c for c in companies if begin <= c[0] and c[1] <= end), None)
                 )
-                governing = _governing_budget(doc, si, mention.start)
+                # («Всего выделено 140 млн»: a total of whatever paid is no line of the budget
+                # named before it.)
+                governing = None if total_here else _governing_budget(doc, si, mention.start)
                 if company:
                     source, cue = "employer", text[company[0] : company[1]]
                 elif governing:

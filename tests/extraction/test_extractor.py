@@ -1380,3 +1380,25 @@ def test_an_outlet_named_before_its_reporting_verb_and_investment_name_no_payer(
         (Decimal(40_000_000), "unknown"),
         (Decimal(90_000_000), "unknown"),
     ]
+
+
+def test_a_total_takes_no_budget_named_before_it():
+    text = (
+        "Кластер создан на базе Тверского колледжа транспорта. Колледж получил федеральную "
+        "субсидию совместно с ОАО «РЖД». Всего выделено 120 млн рублей."
+    )
+    assert [(m.amount, m.source) for m in extract(text).money] == [
+        (Decimal(120_000_000), "unknown")
+    ]
+
+
+def test_a_payer_named_with_ot_right_after_its_sum_is_the_employer():
+    text = (
+        "Кластер на базе Донецкого строительного колледжа получил 90 млн рублей гранта из "
+        "федерального бюджета и 2 млн рублей – от Донстроя, а также 5 млн рублей от Кубани."
+    )
+    assert [(m.amount, m.source) for m in extract(text).money][:2] == [
+        (Decimal(90_000_000), "federal"),
+        (Decimal(2_000_000), "employer"),
+    ]
+    assert [m.source for m in extract(text).money][2] != "employer"
