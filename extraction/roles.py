@@ -112,7 +112,9 @@ _EMPLOYER_CUE = re.compile(
     r"|с\s+участием|базов\w+\s+предприяти\w+"
     # «… компания выступила базовым …», «кадры в интересах ПАО «КАМАЗ»», «инвестиции АО «…»»
     r"|выступ\w+\s+(?:базов|опорн|ключев|якорн|стратегическ|индустриальн|генеральн)\w*"
-    r"|в\s+интересах|инвестици\w*\s+(?=(?:[А-ЯЁ]{2,5}\s+)?[«\"])",
+    r"|в\s+интересах|инвестици\w*\s+(?=(?:[А-ЯЁ]{2,5}\s+)?[«\"])"
+    # «будет готовить колледж … на базе АО «Механический завод»»: a company is no base college
+    r"|на\s+базе\s+(?=(?:ПАО|АО|ООО|ОАО|ЗАО)\s)",
     re.I,
 )
 # «В разработке программ примут участие донские предприятия: …» right after the base's
@@ -461,12 +463,32 @@ def _one_cluster(doc: Doc, start: int) -> bool:
     return bool(_ONE_CLUSTER.search(sentence)) and not _SEVERAL_CLUSTERS.search(sentence)
 
 
+def _town_base(sentence: str, clusters: list[ClusterProposal]) -> ClusterProposal | None:
+    """The one cluster whose base is called after a town the sentence names in the locative
+    («в Мончегорске» — «Мончегорский …», «в Сатке» — «Саткинский …»)."""
+    towns = re.findall(r"(?<![А-Яа-яЁё])[Вв]о?\s+([А-ЯЁ][а-яё]{3,})(?:е|и)\b", sentence)
+    found = []
+    for cluster in clusters:
+        first = cluster.base_college.name.split()[0].lower() if cluster.base_college.name else ""
+        stem = re.sub(r"(?:ин)?(?:ск|цк)(?:ий|ой|ая|ое)$", "", first)
+        if len(stem) >= 4 and first != stem and any(t.lower().startswith(stem) for t in towns):
+            found.append(cluster)
+    return found[0] if len(found) == 1 else None
+
+
 def _owner(doc: Doc, position: int, clusters: list[ClusterProposal]) -> ClusterProposal | None:
     """The cluster a member named at `position` belongs to (see the module's docstring)."""
     if len(clusters) == 1:
         return clusters[0]
     si = doc.sentence_of(position)
     sentence = doc.sentences[si]
+    # «В Мончегорске будет создан центр … при участии АО …»: the town names the base called
+    # after it («Мончегорский политехнический колледж»), when no base is named in the sentence.
+    town = _town_base(sentence.text, clusters)
+    if town is not None and not any(
+        sentence.start <= p < sentence.end for c in clusters for p, _e in c.base_college.mentions
+    ):
+        return town
     here = [
         (p, c)
         for c in clusters
@@ -589,7 +611,7 @@ def _segments(doc: Doc, clusters: list[ClusterProposal]) -> list[tuple[int, int]
                 spans.append((sentence.start + led.end(), sentence.end))
             # «… 13 млн рублей направят НИИПП, Томская электронная компания и «Стальтом»»
             paid = _PAID_BY.search(sentence.text)
-            if paid and (near_base or _ABOUT_CLUSTER.search(sentence.text)):
+            if paid and (near_base or _ABOUT_CLUSTER.search(doc.text)):
                 spans.append((sentence.start + paid.end(), sentence.end))
             continue
         # «В мероприятии принимают участие … ГК «Росатом» … и других предприятий-партнёров»:

@@ -1402,3 +1402,34 @@ def test_a_payer_named_with_ot_right_after_its_sum_is_the_employer():
         (Decimal(2_000_000), "employer"),
     ]
     assert [m.source for m in extract(text).money][2] != "employer"
+
+
+def test_a_town_named_in_a_sentence_gives_its_companies_to_the_base_called_after_it():
+    text = (
+        "Гранты по проекту «Профессионалитет» выиграли Кировский горный техникум и Ковдорский "
+        "политехнический колледж. В Кировске будет создан центр «Хибины» при участии "
+        "АО «Апатит». В Ковдоре создадут кластер при участии АО «Ковдорский ГОК»."
+    )
+    employers = {c.base_college.name: [o.name for o in c.employers] for c in extract(text).clusters}
+    assert employers == {
+        "Кировский горный техникум": ["АО «Апатит»"],
+        "Ковдорский политехнический колледж": ["АО «Ковдорский ГОК»"],
+    }
+
+
+def test_a_company_the_college_trains_on_the_base_of_is_an_employer():
+    text = (
+        "Специалистов для машиностроения будет готовить Орский индустриальный колледж на базе "
+        "АО «Южуралмашзавод» по проекту «Профессионалитет»."
+    )
+    (cluster,) = extract(text).clusters
+    assert [o.name for o in cluster.employers] == ["АО «Южуралмашзавод»"]
+
+
+def test_payers_after_the_verb_in_a_paragraph_of_their_own_are_employers():
+    text = (
+        "Кластер «Электроника» создадут на базе Томского техникума информационных технологий.\n"
+        "Кроме того, 13 млн рублей направят «Элекард» и «Контур»."
+    )
+    (cluster,) = extract(text).clusters
+    assert [o.name for o in cluster.employers] == ["«Элекард»", "«Контур»"]
