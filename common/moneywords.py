@@ -125,12 +125,20 @@ _NUMBER = rule(
     rule(eq("-"), in_caseless({"ти", "и", "х", "ми"})).optional(),
 )
 _NUMBER_WORD = dictionary(set(_NUMBER_WORDS))
+# «милионов», «милиарда»: a common misspelling with one «л» (no dictionary word)
+_MISSPELT = {
+    f"{stem}{ending}": value
+    for stem, value in (("милион", 10**6), ("милиард", 10**9))
+    for ending in ("", "а", "ов", "ы", "ам", "ами", "ах", "е", "у", "ом")
+}
 _MULTIPLIER = or_(
     rule(dictionary({"тысяча", "миллион", "миллиард", "триллион"})),
+    rule(in_caseless(set(_MISSPELT))),
     rule(in_caseless({"тыс", "млн", "млрд", "трлн"}), eq(".").optional()),
 )
 _BIG_MULTIPLIER = or_(
     rule(dictionary({"миллион", "миллиард", "триллион"})),
+    rule(in_caseless(set(_MISSPELT))),
     rule(in_caseless({"млн", "млрд", "трлн"}), eq(".").optional()),
 )
 _HALF = dictionary(set(_HALF_WORDS))
@@ -157,7 +165,11 @@ _AMOUNT = or_(
     rule(_MULTIPLIER, _CURRENCY),  # «миллион рублей»
     rule(_HALF, _CURRENCY.optional()),
 )
-_MONEY = rule(_PER.optional(), _QUALIFIER.optional(), _AMOUNT)
+# «по 100 млн», «по почти 100 млн» and «почти по 100 млн»: a qualifier may stand before «по»
+_MONEY = or_(
+    rule(_PER.optional(), _QUALIFIER.optional(), _AMOUNT),
+    rule(_QUALIFIER, _PER, _AMOUNT),
+)
 # «от 15 до 20 млн рублей»: two bounds sharing one multiplier and currency.
 _RANGE = rule(
     in_caseless({"от"}), _NUMBER, in_caseless({"до"}), _NUMBER, _MULTIPLIER, _CURRENCY.optional()
@@ -280,6 +292,8 @@ def _amount_of(tokens: list, text: str) -> tuple[Decimal | None, bool, int]:
         lemma = _lemma(word) if token.type == "RU" else word
         if word in _MULTIPLIERS:
             value *= _MULTIPLIERS[word]
+        elif word in _MISSPELT:
+            value *= _MISSPELT[word]
         elif lemma in _MULTIPLIERS:
             value *= _MULTIPLIERS[lemma]
         elif lemma == "рубль" or word in {"руб", "р", "₽"}:
@@ -300,10 +314,10 @@ def _mention(text: str, start: int, end: int, amount: Decimal, qualifier: str, i
 
 
 # Money needs a digit or a multiplier word; the grammar runs only on windows around those.
-_CANDIDATE = re.compile(r"\d+|миллион|миллиард|триллион|полмиллион|полумиллиард", re.I)
+_CANDIDATE = re.compile(r"\d+|мил+ион|мил+иард|триллион|полмиллион|полумиллиард", re.I)
 _MONEY_AHEAD = re.compile(
     r"(?:[\s\u00a0\u202f,.\d-]|ти|х|и|ми){0,24}?\s*(?:[А-Яа-яЁё]+\s+){0,1}"
-    r"(?:руб|р\.|₽|млн|млрд|трлн|тыс|миллион|миллиард|триллион)",
+    r"(?:руб|р\.|₽|млн|млрд|трлн|тыс|мил+ион|мил+иард|триллион)",
     re.I,
 )
 _WINDOW = 32  # characters each side: a qualifier before, multiplier and currency after
@@ -406,6 +420,9 @@ def _find_in_line(text: str, full: str, offset: int) -> list[MoneyMention]:
             word = tokens.pop(0).value.lower()
             if word != ".":  # the dot of «ок.»
                 words.append(word)
+        if words and words[-1] == "по":  # «почти по 11 млрд рублей»: each, approximately
+            is_each = True
+            words.pop()
         if not tokens:
             continue
         amount, has_currency, _ = _amount_of(tokens, text)

@@ -108,7 +108,8 @@ SOURCE_CUES: list[tuple[re.Pattern, str, bool]] = [
         False,
     ),
     (
-        re.compile(r"\b(?:предприяти|компани|завод|бизнес|инвестор|инвестици)\w*", re.I),
+        # («Инвестиции в проект составят 133 млн»: investment names no investor)
+        re.compile(r"\b(?:предприяти|компани|завод|бизнес|инвестор)\w*", re.I),
         "employer",
         False,
     ),
@@ -116,8 +117,9 @@ SOURCE_CUES: list[tuple[re.Pattern, str, bool]] = [
     (
         re.compile(
             r"правительств\w*\s+(?:области|края|республики|округа|региона|[А-ЯЁ]\w+ской\s+области)"
-            r"|из\s+регион\w*|(?:регион\w*|област[ьи]|кра[йя]|республик[аи])\s+(?:выдел|направ|добав"
-            r"|вложи|инвестир)\w*"
+            # («область нам выделяет …», «регион также направит …»: one word may stand between)
+            r"|из\s+регион\w*|(?:регион\w*|област[ьи]|кра[йя]|республик[аи])\s+(?:[а-яё]+\s+)?"
+            r"(?:выдел|направ|добав|вложи|инвестир)\w*"
             # «…, а регион — 10 млн рублей»: the payer and a dash for the verb left out
             r"|\bа\s+(?:регион|область|край|республика)\s*[—–-]\s*$"
             # «ещё 50 млн направит регион», «добавит область»: the payer after its verb
@@ -214,6 +216,13 @@ def cue_in(piece: str) -> tuple[str, str, bool, int] | None:
     return source, quote, strong, position
 
 
+_FROM_PAYER = re.compile(
+    r"\s*[—–-]?\s*от\s+(?:компани\w+\s+|(?:ПАО|АО|ООО|ОАО|ЗАО)\s+)?"
+    r"(?!(?:Мин|Правительств|Губернатор|Росси|Федерац|Фонд|Президент|Администрац|Департамент))"
+    r"([«\"]?[А-ЯЁ][А-Яа-яЁё-]+)"
+)
+
+
 def money_source(
     text: str, sentence: Sentence, mentions: list[MoneyMention], i: int, follow: str = ""
 ) -> tuple[str, str, bool]:
@@ -233,6 +242,11 @@ def money_source(
     wide = text[mention.end : next_start if next_start != right else sentence.end] + " " + follow
     # «…, также будут выделены средства из краевого бюджета и работодателей»: other money.
     wide = re.split(r",\s*(?:также|кроме\s+того|а\s+также|при\s+этом|ещ[её])\b", wide)[0]
+    # «… 100 млн рублей гранта и 1 млн рублей – от Роскапстроя»: a named payer right after the
+    # sum («от» and a capitalised name that is no place and no public body) is that sum's.
+    payer = _FROM_PAYER.match(after)
+    if payer and not lang.any_reading(payer.group(1).strip('«"'), "Geox"):
+        return "employer", payer.group().strip(" —–-"), False
     strong_sources = {src for pattern, src, strong in SOURCE_CUES if strong and pattern.search(own)}
     mixed = len(strong_sources - {"federal"} if "грант" in own.lower() else strong_sources) >= 2
     mixed = mixed or bool(_MIXED.search(own)) or bool(_MIXED.search(wide))
@@ -406,6 +420,22 @@ def money_scope(
         # but «В рамках программы создания кластеров колледж получил 100 млн»: one recipient.
         if _SEVERAL.search(sentence.text) and not _ONE_RECIPIENT.search(sentence.text):
             return []
+        # «Три колледжа получили поддержку … В 2026 году на эти цели выделено 300 млн»: a sum
+        # for what the sentences before speak of together is theirs, not the one base found.
+        if re.search(
+            r"на\s+(?:эти|их)\s+(?:цели|нужды|деньги|создание)", sentence.text, re.I
+        ) and any(_SEVERAL.search(doc.sentences[k].text) for k in range(max(0, si - 2), si)):
+            return []
+        # «… на эти цели выделено 300 млн. Регион и бизнес также инвестируют 400 млн»: a sum
+        # added to the one before («также», «ещё») is for the same clusters.
+        if (
+            si > 0
+            and re.search(r"\b(?:также|кроме\s+того|ещ[её])\b", sentence.text, re.I)
+            and re.search(r"млн|млрд|миллион|миллиард", doc.sentences[si - 1].text, re.I)
+            and not _NATIONAL.search(doc.sentences[si - 1].text)
+            and money_scope(doc, si - 1, clusters, mention) == []
+        ):
+            return []
         return [clusters[0].key]
     if _TOGETHER.search(sentence.text):
         # «на эти цели»: the clusters the sentences before speak of, else all of them.
@@ -497,7 +527,9 @@ def attribute_money(
                     if total_here
                     else next((c for c in companies if begin <= c[0] and c[1] <= end), None)
                 )
-                governing = _governing_budget(doc, si, mention.start)
+                # («Всего выделено 140 млн»: a total of whatever paid is no line of the budget
+                # named before it.)
+                governing = None if total_here else _governing_budget(doc, si, mention.start)
                 if company:
                     source, cue = "employer", text[company[0] : company[1]]
                 elif governing:

@@ -317,6 +317,26 @@ def _cluster_names(doc: Doc) -> set[str]:
     } - {""}
 
 
+# «Как сообщили РБК Ростов …», «по данным ТАСС», «пишет РИА»: a news outlet, not a payer.
+_NEWS_SOURCE = re.compile(
+    r"(?:сообщ\w+|переда[её]т|пишет|рассказал\w*|по\s+данным|со\s+ссылкой\s+на)\s+$", re.I
+)
+
+
+# «ранее UfaTime.ru сообщал …»: the outlet named before its reporting verb
+_NEWS_SOURCE_AFTER = re.compile(r"\s*(?:сообщ|пиш|переда|рассказ|уточн|отмеча)\w*", re.I)
+
+
+def _person_in_caps(name: str) -> bool:
+    """«РАХМАТУЛИНА»: a surname or a first name written in capitals (a speaker), no company."""
+    return bool(
+        name.isupper()
+        and len(name.split()) == 1
+        and len(name) > 4
+        and (lang.any_reading(name, "Surn") or lang.any_reading(name, "Name"))
+    )
+
+
 def attribute(doc: Doc, mentions: Mentions, clusters: list[ClusterProposal]) -> Extraction:
     """Money and figures attributed to budgets and clusters; the proposals (stages 4 and 5)."""
     colleges = [span for o in mentions.colleges for span in o.mentions]
@@ -328,6 +348,10 @@ def attribute(doc: Doc, mentions: Mentions, clusters: list[ClusterProposal]) -> 
         and not any(s < ce and cs < e for cs, ce in colleges)
         and not roles.is_public_body(doc.text[s:e])
         and lang.normalise_name(doc.text[s:e]) not in names
+        and not _NEWS_SOURCE.search(doc.text[max(0, s - 40) : s])
+        and not _NEWS_SOURCE_AFTER.match(doc.text[e : e + 30])
+        and not re.search(r"\.(?:ru|рф|com|net|org)\b", doc.text[s : e + 4], re.I)
+        and not _person_in_caps(doc.text[s:e])
     ]
     money = attribute_money(doc, mentions.money, clusters, companies)
     money_spans = [(m.start, m.end) for m in mentions.money]

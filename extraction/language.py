@@ -222,6 +222,8 @@ def standard_quotes(text: str) -> str:
     """The text with „…“, “…” and ‚…‘ written as «…» (one character for one, so every span
     stays where it was): names are read the same whichever quotes a page uses
     («АО „Предприятие ‚Емельяновка‘“» is «АО «Предприятие «Емельяновка»»»)."""
+    if '"' in text:
+        text = _typographic(text)
     if not any(char in text for char in _OPENERS):
         return text
     chars = list(text)
@@ -234,6 +236,28 @@ def standard_quotes(text: str) -> str:
             opened.append(char)
             chars[index] = "«"
     return "".join(chars)
+
+
+def _typographic(text: str) -> str:
+    """Straight quotes as «…» by their place: one after a space, a bracket or another quote and
+    before a letter opens, any other closes (ООО "Агрофирма "Труд"" is ООО «Агрофирма «Труд»»).
+    A text whose straight quotes do not pair up this way keeps them."""
+    chars = list(text)
+    depth = 0
+    for index, char in enumerate(chars):
+        if char != '"':
+            continue
+        before = text[index - 1] if index else " "
+        after = text[index + 1 : index + 2]
+        if (before.isspace() or before in "([«„-—–/") and after and not after.isspace():
+            chars[index] = "«"
+            depth += 1
+        else:
+            chars[index] = "»"
+            depth -= 1
+            if depth < 0:
+                return text
+    return "".join(chars) if depth >= 0 else text
 
 
 def read(text: str) -> Doc:

@@ -70,6 +70,8 @@ EMPLOYER_HEADS = {
     "электрозавод",
     "машзавод",
     "агрокомбинат",
+    # «Амурское пароходство», «Ангарский нефтехимический комбинат», «Балтийская судоверфь»
+    "пароходство",
 }
 EMPLOYER_FORMS = {
     "ао",
@@ -347,7 +349,17 @@ def find_organisations(text: str, ws: list[Word]) -> list[Org]:
             if (
                 w.lower in _GENITIVE_LINKS
                 and j + 1 < len(ws)
-                and lang.has_tag(ws[j + 1].text, "gent")
+                and (
+                    lang.has_tag(ws[j + 1].text, "gent")
+                    # «колледж права и технологии»: a lower-case noun that can be a genitive
+                    # is one after a genitive dependent
+                    or (
+                        not ws[j + 1].is_capitalised
+                        and lang.any_reading(ws[j + 1].text, "NOUN", "gent")
+                        and lang.lemma(ws[j + 1].text) not in COLLEGE_HEADS | EMPLOYER_HEADS
+                        and lang.any_reading(ws[j - 1].text, "NOUN", "gent")
+                    )
+                )
                 and (
                     lang.any_reading(ws[j + 1].text, "NOUN")
                     or lang.any_reading(ws[j + 1].text, "ADJF")
@@ -633,6 +645,12 @@ def _is_name_adjective(word: Word) -> bool:
     first = readings[0].tag
     if "NPRO" in first or "PRTF" in first or any("Apro" in p.tag for p in readings):
         return False  # «Это …», «Эти техникумы»: a pointer, not a name
+    if (
+        "-" in lowered
+        and word.is_capitalised
+        and re.search(r"[сц]к(?:ий|ой|ая|ое|ие|ого|ому|им|ом|ую|их|ым|ыми|ими)$", last)
+    ):
+        return True  # «Йошкар-Олинский»: a compound place adjective the dictionary guesses a noun
     # «Дзержинского»: a capitalised adjective of a place may read first as a surname.
     return "NOUN" not in first or (word.is_capitalised and "Surn" in first)
 

@@ -39,13 +39,20 @@ _BASE_BEFORE = re.compile(
     r"|площадк\w+\s+(?:для\s+)?(?:\w+\s+)?кластер\w*|главн\w+\s+площадк\w+"
     # «Победителями отбора стали X и Y», «Грант получили X и Y»: the winners are the bases
     r"|(?:победител|получател)\w*\s+(?:[а-яё]+\s+){0,4}?(?:стал\w*|станут|являются)"
-    r"|\bгрант\w*[^.;]{0,50}?\sполуч\w+"
+    r"|\bгрант\w*[^.;]{0,80}?\s(?:получ|выигра)\w+"
     # «Ещё 60,5 млн рублей получит X», «По 100 млн рублей получат X и Y»
     r"|(?:рубл\w*|руб\.?)\s+(?:[а-яё]+\s+){0,2}?получ\w+\s+$"
     # «…, 60,5 млн рублей — Курский базовый медицинский колледж»: a sum given to a name
     r"|(?:млн|млрд|миллион\w*|миллиард\w*)\.?\s+(?:рублей|руб\.?)\s*[—–]\s*$",
     re.I,
 )
+# «Аграрный кластер сформируют Пермский агропромышленный техникум и …»: the cluster's makers
+_CLUSTER_MADE_BY = re.compile(
+    r"(?:кластер|центр|ОПЦ)\w*\s+(?:[а-яё]+\s+){0,2}?(?:сформиру|формиру|образу)\w+\s+$", re.I
+)
+# «пять кластеров: «Металлургия» в Липецком металлургическом колледже, «Здравоохранение» в …»:
+# a cluster's quoted name, then the college it works in.
+_NAMED_CLUSTER_IN = re.compile(r"[»\"]\s*(?:[—–-]\s*)?(?:в|во|при)\s+$")
 # «кластер … в X», «центр «…» при X»: the cue must end right before the name.
 _BASE_BEFORE_ADJACENT = re.compile(r"(?:кластер|центр|ОПЦ)\w*[^.;:]{0,80}?\s(?:в|во|при)\s+$", re.I)
 _BASE_AFTER = re.compile(
@@ -58,6 +65,13 @@ _BASE_AFTER = re.compile(
     r"|^\s*(?:[«(][^»)]{1,40}[»)]\s*)?(?:появит\w+|появил\w+|откро\w+|открыл\w*|начал\w*\s+работу"
     r"|заработа\w+|будет\s+создан\w*|создан\w*|работает|действует)\s+(?:\w+\s+){0,2}"
     r"(?:кластер|центр|ОПЦ)"
+    # «… Киселевского горного техникума, где запускается кластер «Профгоризонты»»
+    r"|^\s*(?:\([^()]{1,40}\)\s*)?,\s*(?:где|в\s+котор\w+|на\s+базе\s+котор\w+)\s+"
+    r"(?:(?:[а-яё-]+\s+){0,2}?(?:появит|появил|откро|открыл|открыва|запуска|запуст|запущ|созда|начн"
+    r"|начал|заработа|работает|работают|действует|действуют|будет\s+(?:создан|работать|действовать))"
+    r"\w*\s+(?:[а-яё-]+\s+){0,2}?(?:кластер|центр|ОПЦ)"
+    r"|(?:[а-яё-]+\s+){0,2}?(?:кластер|центр|ОПЦ)\w*\s+(?:[а-яё]+\s+){0,1}?(?:планиру|будет|появит"
+    r"|откро|открыл|созда|заработа|начн|начал|работает|действует))"
     # «…, в X — по отрасли машиностроения»: the same construction with the verb left out
     r"|^\s*[—–-]\s*по\s+(?:отрасли|направлению)",
     re.I,
@@ -79,7 +93,7 @@ _NETWORK_CUE = re.compile(
 )
 _MEMBERSHIP = re.compile(
     r"кластер|центр|проект|ОПЦ|сетев|к\s+нему|в\s+него|к\s+ним|консорциум|соглашени|подписан"
-    r"|документ|\bв\s+(?:его|их)\s+(?:состав|создани)",
+    r"|документ|\bв\s+(?:его|их)\s+(?:состав|создани)|комплекс",
     re.I,
 )
 _FOLLOW_ON = re.compile(r"^\s*(?:Среди\s+них|В\s+их\s+числе|Это\b|Ими\s+стали|ИМИ\s+стали)", re.I)
@@ -93,7 +107,14 @@ _EMPLOYER_CUE = re.compile(
     r"|ключев\w+\s+предприяти\w+|поддержал\w*|поддержива\w+|при\s+поддержке"
     r"|реальными\s+производствами"
     r"|заключено\s+между|подписан\w*|соглашени\w+|вместе\s+с"
-    r"|во\s+взаимодействии\s+с|в\s+партн[её]рстве\s+с",
+    r"|во\s+взаимодействии\s+с|в\s+партн[её]рстве\s+с"
+    # «с участием АО «КБП»», «Базовым предприятием выступает …»
+    r"|с\s+участием|базов\w+\s+предприяти\w+"
+    # «… компания выступила базовым …», «кадры в интересах ПАО «КАМАЗ»», «инвестиции АО «…»»
+    r"|выступ\w+\s+(?:базов|опорн|ключев|якорн|стратегическ|индустриальн|генеральн)\w*"
+    r"|в\s+интересах|инвестици\w*\s+(?=(?:[А-ЯЁ]{2,5}\s+)?[«\"])"
+    # «будет готовить колледж … на базе АО «Механический завод»»: a company is no base college
+    r"|на\s+базе\s+(?=(?:ПАО|АО|ООО|ОАО|ЗАО)\s)",
     re.I,
 )
 # «В разработке программ примут участие донские предприятия: …» right after the base's
@@ -101,9 +122,21 @@ _EMPLOYER_CUE = re.compile(
 _COMPANIES = re.compile(r"предприят|компани|работодател|завод|холдинг|корпораци", re.I)
 # A company named with its quoted name or legal form, then the verb of its payment.
 _PAYER = re.compile(
-    r"^\s*((?:[А-ЯЁ][а-яё]+\s+)?(?:(?:компани\w*|[А-ЯЁ]{2,4})\s*)?[«\"][^»\"]{2,40}[»\"]"
+    # («Также угольная компания «…» направила …»: an adverb and an adjective may lead)
+    r"^\s*(?:(?:[Тт]акже|[Кк]роме\s+того,?|[Аа]|[Ии])\s+)?"
+    r"((?:[А-ЯЁа-яё][а-яё]+\s+)?(?:(?:компани\w*|[А-ЯЁ]{2,4})\s*)?[«\"][^»\"]{2,40}[»\"]"
     r"|[А-ЯЁ]{3,8})"
-    r"\s+(?:выдел|направ|влож|инвестир|профинансир|перечисл)\w*",
+    # («…»направила: a missing space after the quote is a typo, not another construction)
+    r"\s*(?:выдел|направ|влож|инвестир|профинансир|перечисл)\w*",
+)
+_COMPANIES_LEAD = re.compile(
+    r"^\s*(?:[А-ЯЁа-яё]+\s+){0,1}(?:предприяти|компани|организаци)\w*(?:[\s-]+[а-яё]+){0,4}?"
+    r"\s*[—–:-]\s*(?=[«\"А-ЯЁ])",
+    re.I,
+)
+# A sum, then the verb of paying, then its payers: «13 млн рублей направят НИИПП, …»
+_PAID_BY = re.compile(
+    r"(?:рубл\w*|руб\.?)\s+(?:[а-яё]+\s+){0,2}?(?:выдел|направ|влож|инвестир|перечисл)\w*\s+(?=[«\"А-ЯЁ])"
 )
 _LIST_MARK = re.compile(r"^\s*(?:[-–—•▪*]|\d+[.)])\s*")
 _NOT_EMPLOYER_QUOTE_BEFORE = re.compile(
@@ -122,7 +155,9 @@ _NOT_ORG_WORDS = re.compile(
     r"^(?:мин[а-я]*|министерств|правительств|администраци|губернатор|департамент|профессионалитет"
     r"|госдум|совет\s+министров|пресс-служб|агентств"
     r"|центр\w*\s+(?:профессиональн|компетенц|подготовк|опережающ|развити)"
-    r"|дум[аыеу]\b|собрани|обществ\w*\s+палат|совет\s+директор)",
+    r"|дум[аыеу]\b|собрани|обществ\w*\s+палат|совет\s+директор"
+    # a person's title («при участии Первого заместителя министра …») is nobody's company
+    r"|(?:перв\w+\s+)?(?:заместител|председател|вице-|руководител|полномочн|уполномоченн|директор))",
     re.I,
 )
 
@@ -154,7 +189,8 @@ def _cue_before(doc: Doc, start: int) -> bool:
         # «на базе государственного бюджетного профессионального образовательного учреждения
         # «…»», «на базе ГБПОУ ИО «…»»: a legal form between the cue and the name is the name's
         rest = _SPELLED_FORM.sub(" ", before[cue.end() :])
-        if re.search(r"сетев|войд|вошл|присоедин|участву", rest, re.I):
+        # («Его базовая организация — X, а кроме него в состав входят Y, Z»: Y and Z are members)
+        if re.search(r"сетев|войд|вошл|входя|входит|в\s+состав|присоедин|участву", rest, re.I):
             return False
         if not cue.group().lower().startswith("на") or rest.strip(" \n").count(" ") <= 1:
             return True
@@ -170,6 +206,10 @@ def _cue_before(doc: Doc, start: int) -> bool:
     if re.search(r"баз(?:ой|а|е)\s+(?:в|во|при)\s+$", before, re.I):
         return True  # «с базой в Перевозском строительном колледже»
     if _BASE_BEFORE_ADJACENT.search(before) and re.search(r"кластер|центр|ОПЦ", before, re.I):
+        return True
+    if _CLUSTER_MADE_BY.search(before):
+        return True
+    if _NAMED_CLUSTER_IN.search(before) and re.search(r"кластер|центр|ОПЦ", sentence.text, re.I):
         return True
     index = doc.sentence_of(start)
     # «Победителями конкурса стали два колледжа. Ими стали X … и Y»: the winners named after
@@ -190,6 +230,23 @@ def _cue_before(doc: Doc, start: int) -> bool:
         )
         and re.search(r"кластер|центр|ОПЦ", doc.sentences[index - 1].text, re.I)
     )
+
+
+# «Машиностроительный кластер будет сформирован в партнерстве с АО «…» и Пермским техникумом
+# …»: a sentence whose subject is a cluster being made; its only college is the base.
+_CLUSTER_SUBJECT = re.compile(
+    r"^\s*(?:[А-ЯЁа-яё-]+\s+){0,2}?(?:кластер|центр|ОПЦ)(?:\s+[«\"][^»\"]{1,40}[»\"])?\s+"
+    r"(?:[а-яё]+\s+){0,2}?(?:сформир|созда|образова|организова|формир)\w*",
+    re.I,
+)
+# «В число участников проекта вошли X, Y …», «Участниками программы стали X и Y»: a college
+# takes part in the project by being a cluster's base (a cluster's members are its network).
+_PROJECT_MEMBER = re.compile(
+    r"участник\w*\s+(?:[а-яё]+\s+){0,2}?(?:проект|программ)\w*(?:\s+[«\"][^»\"]{1,40}[»\"])?"
+    r"\s*(?:вошл\w*|вош[её]л\w*|стал\w*|станут|являются|будут)?\s*[—–:-]?\s*$"
+    r"|(?:проект|программ)\w*(?:\s+[«\"][^»\"]{1,40}[»\"])?\s+(?:вошл\w*|вош[её]л\w*|войд\w+)\s*$",
+    re.I,
+)
 
 
 _WINNERS_TOLD = re.compile(
@@ -303,9 +360,22 @@ def find_bases(
                 and not _NETWORK_CUE.search(text[sentence.start : start])
             )
             cued_before = cluster_talk and (
-                _cue_before(doc, start) or _header_cue(doc, start, item)
+                _cue_before(doc, start)
+                or _header_cue(doc, start, item)
+                or bool(_PROJECT_MEMBER.search(text[sentence.start : start]))
             )
-            cued = cued_before or (cluster_talk and _BASE_AFTER.match(after))
+            made = (
+                cluster_talk
+                and _CLUSTER_SUBJECT.match(sentence.text)
+                and not any(
+                    sentence.start <= s < sentence.end
+                    for other in colleges
+                    if other is not college
+                    for s, _e in other.mentions
+                )
+                and not _NETWORK_CUE.search(text[sentence.start : start])
+            )
+            cued = cued_before or made or (cluster_talk and _BASE_AFTER.match(after))
             if cued or paired or winner:
                 bases.append((college, start))
                 cue_mentions.append((college, start, end))
@@ -359,7 +429,9 @@ def find_bases(
                     None,
                 )
                 if leader is None and not any(
-                    re.fullmatch(r"\s*(?:,|и)\s*", text[end:s]) for s in subjects if end <= s
+                    re.fullmatch(r"\s*(?:\([^()]{1,40}\)\s*)?(?:,|и)\s*", text[end:s])
+                    for s in subjects
+                    if end <= s
                 ):
                     continue
                 if leader is not None and id(leader) in leads and _one_cluster(doc, start):
@@ -391,12 +463,32 @@ def _one_cluster(doc: Doc, start: int) -> bool:
     return bool(_ONE_CLUSTER.search(sentence)) and not _SEVERAL_CLUSTERS.search(sentence)
 
 
+def _town_base(sentence: str, clusters: list[ClusterProposal]) -> ClusterProposal | None:
+    """The one cluster whose base is called after a town the sentence names in the locative
+    («в Мончегорске» — «Мончегорский …», «в Сатке» — «Саткинский …»)."""
+    towns = re.findall(r"(?<![А-Яа-яЁё])[Вв]о?\s+([А-ЯЁ][а-яё]{3,})(?:е|и)\b", sentence)
+    found = []
+    for cluster in clusters:
+        first = cluster.base_college.name.split()[0].lower() if cluster.base_college.name else ""
+        stem = re.sub(r"(?:ин)?(?:ск|цк)(?:ий|ой|ая|ое)$", "", first)
+        if len(stem) >= 4 and first != stem and any(t.lower().startswith(stem) for t in towns):
+            found.append(cluster)
+    return found[0] if len(found) == 1 else None
+
+
 def _owner(doc: Doc, position: int, clusters: list[ClusterProposal]) -> ClusterProposal | None:
     """The cluster a member named at `position` belongs to (see the module's docstring)."""
     if len(clusters) == 1:
         return clusters[0]
     si = doc.sentence_of(position)
     sentence = doc.sentences[si]
+    # «В Мончегорске будет создан центр … при участии АО …»: the town names the base called
+    # after it («Мончегорский политехнический колледж»), when no base is named in the sentence.
+    town = _town_base(sentence.text, clusters)
+    if town is not None and not any(
+        sentence.start <= p < sentence.end for c in clusters for p, _e in c.base_college.mentions
+    ):
+        return town
     here = [
         (p, c)
         for c in clusters
@@ -449,7 +541,12 @@ def assign_network(
                 context = doc.sentences[si - 1].text
             # «участники заседания изучили опыт … с Егорьевским техникумом»: a cue counts in a
             # sentence about a cluster («в кластер войдут», «к нему присоединились», «сетевые»).
-            if cue is None or not _MEMBERSHIP.search(context):
+            # («Его базовая организация — X, а кроме него в состав входят Y, Z»: the members of
+            # the base named in the same sentence)
+            with_base = re.search(r"\bв\s+состав", context, re.I) and any(
+                sentence.start <= p < start for c in clusters for p, _e in c.base_college.mentions
+            )
+            if cue is None or not (_MEMBERSHIP.search(context) or with_base):
                 continue
             target = None
             tag = re.match(r"[\s»\"]*\(([^)]{2,40})\)", text[end : end + 45])
@@ -500,10 +597,22 @@ def _segments(doc: Doc, clusters: list[ClusterProposal]) -> list[tuple[int, int]
             # «Компания «Акрон» выделит 15 млн рублей техникуму»: the company pays the college
             spans.append((sentence.start, sentence.start + payer.end(1)))
         if not cues:
-            # «(они стали партнёрами проекта). Среди них — ФКП «…», АО «…»»
+            # «(они стали партнёрами проекта). Среди них — ФКП «…», АО «…»»; «В проекте участвуют
+            # ведущие предприятия. Это «…», «…»»
             previous = doc.sentences[index - 1].text if index else ""
-            if _FOLLOW_ON.match(sentence.text) and _EMPLOYER_CUE.search(previous):
+            if _FOLLOW_ON.match(sentence.text) and (
+                _EMPLOYER_CUE.search(previous)
+                or (_COMPANIES.search(previous) and _NETWORK_CUE.search(previous))
+            ):
                 spans.append((sentence.start, sentence.end))
+            # «Предприятия реального сектора экономики – «…», «…»»: companies, then their list
+            led = _COMPANIES_LEAD.match(sentence.text)
+            if led and (near_base or _ABOUT_CLUSTER.search(doc.text)):
+                spans.append((sentence.start + led.end(), sentence.end))
+            # «… 13 млн рублей направят НИИПП, Томская электронная компания и «Стальтом»»
+            paid = _PAID_BY.search(sentence.text)
+            if paid and (near_base or _ABOUT_CLUSTER.search(doc.text)):
+                spans.append((sentence.start + paid.end(), sentence.end))
             continue
         # «В мероприятии принимают участие … ГК «Росатом» … и других предприятий-партнёров»:
         # the guests of an event are nobody's partners.

@@ -175,3 +175,18 @@ def test_a_long_page_of_counts_and_years_is_read_only_where_money_can_be():
     text = filler + "Колледжу выделено 100 млн рублей.\n" + filler
     (mention,) = find_money(text)
     assert text[mention.start : mention.end] == "100 млн рублей"
+
+
+@pytest.mark.parametrize(
+    ("text", "qualifier"),
+    [("почти по 70 млн рублей", APPROX), ("более чем по 15 млн рублей", AT_LEAST)],
+)
+def test_a_qualifier_before_po_qualifies_a_sum_per_recipient(text, qualifier):
+    mention = one(text)
+    assert (mention.qualifier, mention.is_each, mention.quote) == (qualifier, True, text)
+
+
+def test_millions_misspelt_with_one_l_are_money():
+    assert [(m.amount, m.quote) for m in find_money("Всего выделено 90 милионов рублей.")] == [
+        (Decimal(90_000_000), "90 милионов рублей")
+    ]

@@ -1110,3 +1110,326 @@ def test_a_listed_word_the_dictionary_knows_as_a_company_is_an_employer():
 def test_a_capitalised_head_with_an_adjective_and_a_noun_in_the_genitive_is_a_name():
     text = "Кластер «Мода» создан на базе Колледжа Уральской моды."
     assert [c.base_college.name for c in extract(text).clusters] == ["Колледж Уральской моды"]
+
+
+def test_companies_named_with_s_uchastiem_are_the_clusters_employers():
+    text = (
+        "В Курской области откроются два кластера: в Курске — на базе Курского "
+        "электромеханического техникума с участием АО «Электроаппарат»; в Льгове — на базе "
+        "Льговского политехнического техникума с участием ООО «Агросила»."
+    )
+    employers = {c.base_college.name: [o.name for o in c.employers] for c in extract(text).clusters}
+    assert employers == {
+        "Курский электромеханический техникум": ["АО «Электроаппарат»"],
+        "Льговский политехнический техникум": ["ООО «Агросила»"],
+    }
+
+
+def test_a_person_named_by_a_title_after_s_uchastiem_is_no_employer():
+    text = (
+        "Совещание с участием Первого заместителя министра просвещения прошло на площадке "
+        "кластера, созданного на базе Орского индустриального колледжа."
+    )
+    (cluster,) = extract(text).clusters
+    assert cluster.employers == []
+
+
+def test_the_base_enterprise_of_a_cluster_is_its_employer():
+    text = (
+        "Базой кластера станет Тайгинский техникум железнодорожного транспорта. Базовым "
+        "предприятием выступает Западно-Сибирская железная дорога."
+    )
+    (cluster,) = extract(text).clusters
+    assert [same_name(o.name, "Западно-Сибирская железная дорога") for o in cluster.employers] == [
+        True
+    ]
+
+
+def test_a_company_paying_a_college_whose_cluster_is_named_in_a_relative_clause():
+    text = (
+        "Базой для кластера «Металлург» станет Выксунский металлургический колледж. Также "
+        "горная компания «Северсталь-Руда» направила 15 млн рублей на ремонт мастерских "
+        "Оленегорского горнопромышленного колледжа, где запускается кластер «Горняк»."
+    )
+    clusters = {c.base_college.name: c for c in extract(text).clusters}
+    assert set(clusters) == {
+        "Выксунский металлургический колледж",
+        "Оленегорский горнопромышленный колледж",
+    }
+    assert [o.name for o in clusters["Оленегорский горнопромышленный колледж"].employers] == [
+        "компания «Северсталь-Руда»"
+    ]
+    assert clusters["Выксунский металлургический колледж"].employers == []
+
+
+def test_the_college_that_forms_a_cluster_is_its_base():
+    text = (
+        "В области появятся два кластера. Лесной кластер сформируют Вологодский лесотехнический "
+        "техникум и четыре индустриальных партнера. Аграрный кластер сформируют Грязовецкий "
+        "аграрный техникум и два хозяйства."
+    )
+    assert [c.base_college.name for c in extract(text).clusters] == [
+        "Вологодский лесотехнический техникум",
+        "Грязовецкий аграрный техникум",
+    ]
+
+
+def test_a_quoted_cluster_name_then_the_college_it_works_in_names_a_base():
+    text = (
+        "В области работают три кластера: «Агро Тамбов» в Мичуринском аграрном колледже, "
+        "«Медицина Тамбов» в Тамбовском медицинском колледже и «Транспорт» при "
+        "Тамбовском техникуме железнодорожного транспорта."
+    )
+    assert [c.base_college.name for c in extract(text).clusters] == [
+        "Мичуринский аграрный колледж",
+        "Тамбовский медицинский колледж",
+        "Тамбовский техникум железнодорожного транспорта",
+    ]
+
+
+def test_straight_quotes_nest_like_typographic_ones():
+    text = (
+        "Кластер создан на базе Кунгурского сельскохозяйственного колледжа в партнерстве с "
+        'ООО "Агрохолдинг "Кунгур"".'
+    )
+    (cluster,) = extract(text).clusters
+    assert [same_name(o.name, "ООО «Агрохолдинг «Кунгур»»") for o in cluster.employers] == [True]
+
+
+def test_colleges_named_as_participants_of_the_project_are_bases():
+    text = (
+        "В Курганской области откроются новые кластеры «Профессионалитета». Участниками "
+        "программы стали Шадринский политехнический колледж и Курганский технологический колледж."
+    )
+    assert [c.base_college.name for c in extract(text).clusters] == [
+        "Шадринский политехнический колледж",
+        "Курганский технологический колледж",
+    ]
+
+
+def test_colleges_taking_part_in_the_clusters_complex_are_its_network():
+    text = (
+        "Кластер создан на базе Мичуринского аграрного колледжа. В создании учебно-"
+        "производственного комплекса также примут участие Тамбовский строительный техникум."
+    )
+    (cluster,) = extract(text).clusters
+    assert [o.name for o in cluster.network_colleges] == ["Тамбовский строительный техникум"]
+
+
+def test_the_only_college_of_a_sentence_that_makes_a_cluster_is_its_base():
+    text = (
+        "В крае появятся два кластера. Строительный кластер будет сформирован в партнерстве "
+        "с ООО «Стройтрест» и Ачинским строительным техникумом. Аграрный кластер сформируют "
+        "Минусинский сельскохозяйственный колледж и три хозяйства."
+    )
+    clusters = {c.base_college.name: c for c in extract(text).clusters}
+    assert list(clusters) == [
+        "Ачинский строительный техникум",
+        "Минусинский сельскохозяйственный колледж",
+    ]
+    assert [o.name for o in clusters["Ачинский строительный техникум"].employers] == [
+        "ООО «Стройтрест»"
+    ]
+
+
+def test_members_listed_after_the_base_in_its_sentence_are_its_network():
+    text = (
+        "Кластер «Строительство» создан в Костромской области. Его базовая организация — "
+        "Костромской строительный техникум, а кроме него в состав входят Галичский "
+        "аграрный техникум и Шарьинский технологический техникум."
+    )
+    (cluster,) = extract(text).clusters
+    assert cluster.base_college.name == "Костромской строительный техникум"
+    assert [o.name for o in cluster.network_colleges] == [
+        "Галичский аграрный техникум",
+        "Шарьинский технологический техникум",
+    ]
+
+
+def test_a_name_with_two_coordinated_genitives_keeps_both():
+    text = "Кластер откроется на базе Тверского колледжа сервиса и технологии."
+    assert [c.base_college.name for c in extract(text).clusters] == [
+        "Тверской колледж сервиса и технологии"
+    ]
+
+
+def test_a_compound_place_adjective_the_dictionary_guesses_as_a_noun_starts_a_name():
+    text = (
+        "Петропавловск-Камчатский политехнический техникум и Йошкар-Олинский технологический "
+        "колледж стали победителями конкурса «Профессионалитета» и получат по 100 млн рублей."
+    )
+    assert [c.base_college.name for c in extract(text).clusters] == [
+        "Петропавловск-Камчатский политехнический техникум",
+        "Йошкар-Олинский технологический колледж",
+    ]
+
+
+def test_colleges_that_won_the_grants_are_bases():
+    text = (
+        "Гранты из федерального бюджета по проекту «Профессионалитет» выиграли Кандалакшский "
+        "индустриальный колледж и Апатитский политехнический колледж."
+    )
+    assert [c.base_college.name for c in extract(text).clusters] == [
+        "Кандалакшский индустриальный колледж",
+        "Апатитский политехнический колледж",
+    ]
+
+
+def test_colleges_where_clusters_are_made_named_with_a_town_in_brackets_are_bases():
+    text = (
+        "Губернатор посетил Арзамасский приборостроительный колледж (Арзамас) и Выксунский "
+        "металлургический колледж (Выкса), где уже созданы образовательно-производственные "
+        "кластеры, а также Лысковский агротехнический техникум (Лысково), где профильный "
+        "кластер планируется создать в следующем году."
+    )
+    assert [c.base_college.name for c in extract(text).clusters] == [
+        "Арзамасский приборостроительный колледж",
+        "Выксунский металлургический колледж",
+        "Лысковский агротехнический техникум",
+    ]
+
+
+def test_companies_listed_after_a_companies_lead_or_this_are_employers():
+    led = (
+        "Кластер создан на базе Крымского агротехнологического колледжа. Предприятия "
+        "агропромышленного комплекса – «Массандра», «Солнечная долина»."
+    )
+    this = (
+        "Кластер создан на базе Брянского машиностроительного колледжа. В проекте участвуют "
+        "ведущие предприятия области. Это «Брянсксельмаш», «Термотрон» и другие."
+    )
+    for text, names in [
+        (led, ["«Массандра»", "«Солнечная долина»"]),
+        (this, ["«Брянсксельмаш»", "«Термотрон»"]),
+    ]:
+        (cluster,) = extract(text).clusters
+        assert [o.name for o in cluster.employers] == names
+
+
+def test_companies_named_after_the_verb_of_their_payment_are_employers():
+    text = (
+        "Грант получит Томский техникум информационных технологий. Кроме того, 12 млн рублей "
+        "направят «Элекард» и «Сибирская электротехническая компания»."
+    )
+    (cluster,) = extract(text).clusters
+    assert [o.name for o in cluster.employers][:1] == ["«Элекард»"]
+
+
+def test_a_company_the_college_trains_for_or_that_invests_is_an_employer():
+    text = (
+        "Кластер создан на базе Тольяттинского машиностроительного колледжа, который готовит "
+        "кадры в интересах ПАО «АвтоВАЗ». Порядка 20 млн рублей составляют инвестиции "
+        "АО «Тольяттиазот»."
+    )
+    (cluster,) = extract(text).clusters
+    assert [o.name for o in cluster.employers] == ["ПАО «АвтоВАЗ»", "АО «Тольяттиазот»"]
+
+
+def test_a_company_that_acts_as_the_base_enterprise_and_a_shipping_company_are_employers():
+    text = (
+        "Кластер «Речник» открылся на базе Якутского колледжа связи и энергетики. "
+        "Ленское речное пароходство выступило базовым заказчиком кадров."
+    )
+    (cluster,) = extract(text).clusters
+    assert [same_name(o.name, "Ленское речное пароходство") for o in cluster.employers] == [True]
+
+
+def test_a_news_outlet_or_a_speaker_in_capitals_pays_nothing():
+    text = (
+        "Как сообщили ТАСС Курск в пресс-службе, кластер на базе Курского монтажного техникума "
+        "обойдётся в 90 млн рублей.\nИВАНОВА, ДИРЕКТОР ТЕХНИКУМА: «Ещё 30 млн рублей мы "
+        "потратим на ремонт»."
+    )
+    assert [(m.amount, m.source) for m in extract(text).money] == [
+        (Decimal(90_000_000), "unknown"),
+        (Decimal(30_000_000), "unknown"),
+    ]
+
+
+def test_a_region_that_pays_with_a_word_before_its_verb_is_the_regional_budget():
+    text = (
+        "Кластер откроют на базе Пензенского техникума. «Область нам выделяет 20 млн рублей "
+        "на ремонт», — сказал директор."
+    )
+    assert [(m.amount, m.source) for m in extract(text).money] == [
+        (Decimal(20_000_000), "regional")
+    ]
+
+
+def test_a_sum_for_what_several_clusters_need_and_one_added_to_it_are_joint():
+    text = (
+        "Два техникума Курганской области получили поддержку на создание кластеров. "
+        "Первый кластер создадут на базе Шадринского политехнического колледжа. "
+        "На эти цели выделено 200 млн рублей из федерального бюджета. Регион также "
+        "направит 30 млн рублей."
+    )
+    extraction = extract(text)
+    assert len(extraction.clusters) == 1
+    assert [(m.amount, m.clusters) for m in extraction.money] == [
+        (Decimal(200_000_000), []),
+        (Decimal(30_000_000), []),
+    ]
+
+
+def test_an_outlet_named_before_its_reporting_verb_and_investment_name_no_payer():
+    text = (
+        "Ранее KurskNews.ru сообщал, что кластер на базе Курского монтажного техникума получит "
+        "40 млн рублей. Инвестиции в проект составят 90 млн рублей."
+    )
+    assert [(m.amount, m.source) for m in extract(text).money] == [
+        (Decimal(40_000_000), "unknown"),
+        (Decimal(90_000_000), "unknown"),
+    ]
+
+
+def test_a_total_takes_no_budget_named_before_it():
+    text = (
+        "Кластер создан на базе Тверского колледжа транспорта. Колледж получил федеральную "
+        "субсидию совместно с ОАО «РЖД». Всего выделено 120 млн рублей."
+    )
+    assert [(m.amount, m.source) for m in extract(text).money] == [
+        (Decimal(120_000_000), "unknown")
+    ]
+
+
+def test_a_payer_named_with_ot_right_after_its_sum_is_the_employer():
+    text = (
+        "Кластер на базе Донецкого строительного колледжа получил 90 млн рублей гранта из "
+        "федерального бюджета и 2 млн рублей – от Донстроя, а также 5 млн рублей от Кубани."
+    )
+    assert [(m.amount, m.source) for m in extract(text).money][:2] == [
+        (Decimal(90_000_000), "federal"),
+        (Decimal(2_000_000), "employer"),
+    ]
+    assert [m.source for m in extract(text).money][2] != "employer"
+
+
+def test_a_town_named_in_a_sentence_gives_its_companies_to_the_base_called_after_it():
+    text = (
+        "Гранты по проекту «Профессионалитет» выиграли Кировский горный техникум и Ковдорский "
+        "политехнический колледж. В Кировске будет создан центр «Хибины» при участии "
+        "АО «Апатит». В Ковдоре создадут кластер при участии АО «Ковдорский ГОК»."
+    )
+    employers = {c.base_college.name: [o.name for o in c.employers] for c in extract(text).clusters}
+    assert employers == {
+        "Кировский горный техникум": ["АО «Апатит»"],
+        "Ковдорский политехнический колледж": ["АО «Ковдорский ГОК»"],
+    }
+
+
+def test_a_company_the_college_trains_on_the_base_of_is_an_employer():
+    text = (
+        "Специалистов для машиностроения будет готовить Орский индустриальный колледж на базе "
+        "АО «Южуралмашзавод» по проекту «Профессионалитет»."
+    )
+    (cluster,) = extract(text).clusters
+    assert [o.name for o in cluster.employers] == ["АО «Южуралмашзавод»"]
+
+
+def test_payers_after_the_verb_in_a_paragraph_of_their_own_are_employers():
+    text = (
+        "Кластер «Электроника» создадут на базе Томского техникума информационных технологий.\n"
+        "Кроме того, 13 млн рублей направят «Элекард» и «Контур»."
+    )
+    (cluster,) = extract(text).clusters
+    assert [o.name for o in cluster.employers] == ["«Элекард»", "«Контур»"]
