@@ -11,13 +11,24 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from clusters.choices import CollegeRole
-from clusters.models import Cluster, College, Employer, Industry, Source
+from clusters.models import (
+    Cluster,
+    ClusterCollege,
+    ClusterEmployer,
+    College,
+    Employer,
+    Industry,
+    ReportedFigure,
+    Source,
+)
+from funding.models import FundingLine
 from funding.services import funding_totals_recompute_all
 from regions.models import Region
 from tests.clusters.factories import (
-    ClusterCollegeFactory,
     ClusterEmployerFactory,
     ClusterFactory,
+    CollegeFactory,
+    EmployerFactory,
     ProgrammeFactory,
     ReportedFigureFactory,
 )
@@ -111,18 +122,37 @@ PAGES = {
 
 
 def _grow(clusters: int) -> None:
+    """`clusters` more published clusters in one region, each with a base and a network
+    college, an employer, a figure, two programmes and a funding line, written in bulk (the
+    models write nothing in save() of their own), then the totals computed."""
     region = Region.objects.get(code="22")
     industry = Industry.objects.get(slug="mechanical-engineering")
     source = Source.objects.first()
     programmes = ProgrammeFactory.create_batch(2)
-    for _ in range(clusters):
-        cluster = ClusterFactory(region=region, industry=industry)
-        ClusterCollegeFactory(cluster=cluster, role=CollegeRole.BASE)
-        ClusterCollegeFactory(cluster=cluster)
-        ClusterEmployerFactory(cluster=cluster)
-        ReportedFigureFactory(cluster=cluster, source=source)
-        cluster.programmes.set(programmes)
-        FundingLineFactory(cluster=cluster, source=source)
+    new = Cluster.objects.bulk_create(
+        ClusterFactory.build_batch(clusters, region=region, industry=industry)
+    )
+    colleges = College.objects.bulk_create(CollegeFactory.build_batch(2 * clusters, region=region))
+    employers = Employer.objects.bulk_create(EmployerFactory.build_batch(clusters))
+    ClusterCollege.objects.bulk_create(
+        ClusterCollege(cluster=cluster, college=colleges[2 * i + n], role=role)
+        for i, cluster in enumerate(new)
+        for n, role in enumerate((CollegeRole.BASE, CollegeRole.NETWORK))
+    )
+    ClusterEmployer.objects.bulk_create(
+        ClusterEmployerFactory.build(cluster=cluster, employer=employers[i])
+        for i, cluster in enumerate(new)
+    )
+    ReportedFigure.objects.bulk_create(
+        ReportedFigureFactory.build(cluster=cluster, source=source) for cluster in new
+    )
+    through = Cluster.programmes.through
+    through.objects.bulk_create(
+        through(cluster=cluster, programme=programme) for cluster in new for programme in programmes
+    )
+    FundingLine.objects.bulk_create(
+        FundingLineFactory.build(cluster=cluster, region=region, source=source) for cluster in new
+    )
     funding_totals_recompute_all()
 
 

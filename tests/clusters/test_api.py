@@ -89,7 +89,10 @@ def test_ordering_and_bounded_page_size(seed, api_client):
     page = api_client.get(LIST, {"page_size": 3}).json()
     assert (page["count"], len(page["results"])) == (8, 3)
     assert page["next"]
-    ClusterFactory.create_batch(600, region=Region.objects.get(code="38"))
+    batch = ClusterFactory.build_batch(
+        600, region=Region.objects.get(code="38"), industry=IndustryFactory()
+    )
+    Cluster.objects.bulk_create(batch)
     assert len(api_client.get(LIST, {"page_size": 10_000}).json()["results"]) == 500
 
 
