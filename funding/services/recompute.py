@@ -16,6 +16,8 @@ from funding.models import (
     FundingLine,
 )
 from funding.scopes import Scopes, scopes_of_lines
+from funding.services.counts import NAME as COUNTS
+from funding.services.counts import cluster_counts_recompute
 from funding.services.kinds import KINDS, TotalKind
 from funding.services.locks import lock
 from funding.services.runs import CHUNK, _chunks, _recompute_all, _recompute_kind, _recompute_scopes
@@ -61,6 +63,8 @@ def funding_totals_recompute(*, scopes: Scopes, now: datetime | None = None) -> 
     else:
         for kind, keys in parts:
             report.rows[kind.name] = sum(_recompute_kind(kind, c, now) for c in _chunks(keys))
+    if scopes.count_region_ids:
+        report.rows[COUNTS] = cluster_counts_recompute(region_ids=scopes.count_region_ids)
     report.seconds = time.monotonic() - started
     logger.info("funding totals recomputed for %d scopes: %s", len(scopes), report)
     return report
@@ -81,6 +85,7 @@ def funding_totals_recompute_all(*, now: datetime | None = None) -> RecomputeRep
     started = time.monotonic()
     report = RecomputeReport()
     report.rows = _recompute_all(now)
+    report.rows[COUNTS] = cluster_counts_recompute()
     report.seconds = time.monotonic() - started
     logger.info("funding totals recomputed in full: %s", report)
     return report
@@ -116,6 +121,9 @@ def funding_totals_mark_stale(*, scopes: Scopes) -> int:
     with transaction.atomic():
         for kind in KINDS:
             flagged += _mark_kind_stale(kind, kind.keys_of(scopes))
+    # The counts of clusters have no stale flag: a region's are a few rows read from the
+    # clusters, rewritten here at once.
+    cluster_counts_recompute(region_ids=scopes.count_region_ids)
     logger.warning("funding totals flagged stale: %d rows", flagged)
     return flagged
 
