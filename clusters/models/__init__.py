@@ -4,8 +4,9 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
-from django.db.models import Q
+from django.db.models import Q, Value
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -653,10 +654,14 @@ class ClusterCount(models.Model):
         verbose_name = "число кластеров (производное)"
         verbose_name_plural = "числа кластеров (производные)"
         constraints = [
+            # One row per key, an unknown industry or year included (NULL as 0: no id or
+            # year is 0), on every database (SQLite has no NULLS NOT DISTINCT).
             models.UniqueConstraint(
-                fields=["region", "industry", "kind", "selection_year"],
+                "region",
+                Coalesce("industry", Value(0)),
+                "kind",
+                Coalesce("selection_year", Value(0)),
                 name="clusters_clustercount_key",
-                nulls_distinct=False,
             ),
             models.CheckConstraint(
                 condition=Q(cluster_count__gt=0), name="clusters_clustercount_positive"
