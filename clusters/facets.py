@@ -6,18 +6,25 @@ for all the facets whose filter is empty (they count the same rows), whatever th
 options or rows.
 The filters put conditions on related rows in EXISTS subqueries (clusters/filtersets.py), so
 each cluster is one row and a plain COUNT(*) counts it once — no COUNT(DISTINCT), which sorts.
+
+When the rows are all the clusters the user sees, the user sees what the public does and
+every active filter is a facet's (district, region, industry, kind, selection year), the
+same statements run over the counts of published clusters (`ClusterCount`, clusters/counts.py)
+and add their counts up: a few rows per region instead of every cluster, the same numbers
+(tests/clusters/test_counts.py).
 """
 
 from __future__ import annotations
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import Count, QuerySet
+from django.db.models import Count, QuerySet, Sum
 from django_filters import FilterSet
 from django_filters.constants import EMPTY_VALUES
 
+from clusters.counts import from_counts
 from clusters.filtersets import NOT_GIVEN
-from clusters.models import Cluster
+from clusters.models import Cluster, ClusterCount
 
 # filter name → the field its options group by
 CLUSTER_FACETS: dict[str, str] = {
@@ -40,12 +47,15 @@ def _option_key(name: str, key):
     return key
 
 
-def queryset_without(filterset: FilterSet, skip: str) -> QuerySet[Cluster]:
-    """The filterset's queryset with every validated filter applied except `skip`.
+def queryset_without(
+    filterset: FilterSet, skip: str, base: QuerySet | None = None
+) -> QuerySet[Cluster]:
+    """The filterset's queryset (or `base`, rows with the same field names) with every
+    validated filter applied except `skip`.
 
     Reuses the already-validated form, so no option is looked up a second time.
     """
-    queryset = filterset.queryset.all()
+    queryset = (filterset.queryset if base is None else base).all()
     if not filterset.is_bound or not filterset.is_valid():
         return queryset
     cleaned = {name: value for name, value in filterset.form.cleaned_data.items() if name != skip}
@@ -68,20 +78,45 @@ def _active(filterset: FilterSet) -> set[str]:
     }
 
 
-def _grouped(queryset: QuerySet[Cluster], fields: dict[str, str]) -> dict[str, dict] | None:
+def _counted_rows(filterset: FilterSet, facets: dict[str, str]) -> bool:
+    """Whether the facets may be counted over ClusterCount: the filterset's rows are every
+    cluster its user sees, that user sees what the public does, and each active filter is a
+    facet's (ClusterCount has those fields; a search, a year or a college it has not)."""
+    if not from_counts(filterset.user) or not _active(filterset) <= set(CLUSTER_FACETS):
+        return False
+    if not set(facets.values()) <= set(CLUSTER_FACETS.values()):
+        return False
+    return filterset.queryset.query.where == Cluster.objects.visible_to(filterset.user).query.where
+
+
+def listed_count(filterset: FilterSet) -> int | None:
+    """The size of the filterset's list, summed over ClusterCount when the facets may be
+    (`_counted_rows`); None when it must be counted from the clusters."""
+    if not _counted_rows(filterset, CLUSTER_FACETS):
+        return None
+    rows = queryset_without(filterset, "", ClusterCount.objects.all())
+    return rows.order_by().aggregate(n=Sum("cluster_count"))["n"] or 0
+
+
+def _grouped(
+    queryset: QuerySet[Cluster], fields: dict[str, str], summed: bool = False
+) -> dict[str, dict] | None:
     """Several facets over the same rows in one statement: `GROUP BY GROUPING SETS`, one scan
-    of the rows for all of them (PostgreSQL; None elsewhere)."""
+    of the rows for all of them (PostgreSQL; None elsewhere). `summed`: the rows are
+    ClusterCount's, each counting `cluster_count` clusters."""
     if connections[queryset.db].vendor != "postgresql":
         return None
     names = list(fields)
+    columns = list(fields.values()) + (["cluster_count"] if summed else [])
     try:
-        inner, params = queryset.order_by().values_list(*fields.values()).query.sql_with_params()
+        inner, params = queryset.order_by().values_list(*columns).query.sql_with_params()
     except EmptyResultSet:  # a filter no row can meet
         return {name: {} for name in names}
     columns = [f"f{index}" for index in range(len(names))]
+    counter = "SUM(n)" if summed else "COUNT(*)"
     sql = (
-        f"SELECT {', '.join(f'GROUPING({c})' for c in columns)}, {', '.join(columns)}, COUNT(*)"
-        f" FROM ({inner}) AS facet_rows ({', '.join(columns)})"
+        f"SELECT {', '.join(f'GROUPING({c})' for c in columns)}, {', '.join(columns)}, {counter}"
+        f" FROM ({inner}) AS facet_rows ({', '.join(columns + (['n'] if summed else []))})"
         f" GROUP BY GROUPING SETS ({', '.join(f'({c})' for c in columns)})"
     )
     counts: dict[str, dict] = {name: {} for name in names}
@@ -105,16 +140,22 @@ def facet_counts(filterset: FilterSet, facets: dict[str, str] | None = None) -> 
     facets = facets or CLUSTER_FACETS
     active = _active(filterset)
     shared = {name: field for name, field in facets.items() if name not in active}
+    summed = _counted_rows(filterset, facets)
+    base = ClusterCount.objects.all() if summed else None
+    counter = Sum("cluster_count") if summed else Count("pk")
     counts: dict[str, dict] = {}
     if len(shared) > 1:
-        grouped = _grouped(queryset_without(filterset, ""), shared)
+        grouped = _grouped(queryset_without(filterset, "", base), shared, summed)
         if grouped is not None:
             counts.update(grouped)
     for name, field in facets.items():
         if name in counts:
             continue
         rows = (
-            queryset_without(filterset, name).order_by().values_list(field).annotate(n=Count("pk"))
+            queryset_without(filterset, name, base)
+            .order_by()
+            .values_list(field)
+            .annotate(n=counter)
         )
         options = ((_option_key(name, key), n) for key, n in rows)
         counts[name] = {key: n for key, n in options if key is not None}

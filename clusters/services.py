@@ -44,21 +44,34 @@ Actor = Any  # a user, or None for the system
 
 @dataclass(frozen=True)
 class ClusterPlacement:
-    """What other apps' derived data depends on: where a cluster is and whether it is public."""
+    """What other apps' derived data depends on: where a cluster is, whether it is public, and
+    what it is counted by (kind and selection year: the counts of clusters, ClusterCount)."""
 
     region_id: int
-    industry_id: int
+    industry_id: int | None
     is_published: bool
+    kind: str = ""
+    selection_year: int | None = None
+
+    FIELDS = ("region_id", "industry_id", "is_published", "kind", "selection_year")
 
     @classmethod
     def of(cls, cluster: Cluster) -> ClusterPlacement:
-        return cls(cluster.region_id, cluster.industry_id, cluster.is_published)
+        return cls(*(getattr(cluster, name) for name in cls.FIELDS))
 
     @classmethod
     def stored(cls, pk: int) -> ClusterPlacement:
         """As the database has it now (the instance in hand may already be edited)."""
-        row = Cluster.objects.filter(pk=pk).values_list("region_id", "industry_id", "is_published")
-        return cls(*row.get())
+        return cls(*Cluster.objects.filter(pk=pk).values_list(*cls.FIELDS).get())
+
+    def funding_differs(self, other: ClusterPlacement) -> bool:
+        """Whether the funding totals the cluster's lines count in differ (region, industry,
+        publication); kind and selection year count only in the counts of clusters."""
+        return (self.region_id, self.industry_id, self.is_published) != (
+            other.region_id,
+            other.industry_id,
+            other.is_published,
+        )
 
 
 # Called as follower(event, cluster, before) with event "created", "updated" or "deleting";

@@ -8,7 +8,8 @@ from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
 from clusters.choices import ClusterKind, CollegeRole, FigureKind
-from clusters.facets import facet_counts
+from clusters.counts import cluster_count
+from clusters.facets import facet_counts, listed_count
 from clusters.facts import cluster_fact_sources
 from clusters.filtersets import (
     NOT_GIVEN,
@@ -26,7 +27,7 @@ from clusters.models import (
     Industry,
 )
 from common.pages import GatedViewMixin
-from common.paging import paginated
+from common.paging import IdsFirstPaginator, paginated
 from common.widgets import QuickSelect
 from funding import charts, completeness
 from funding.models import FundingLine, FundingLineCitation, IndustryFundingTotal
@@ -70,6 +71,15 @@ class ClusterListView(GatedViewMixin, FilterView):
     def get_queryset(self):
         return super().get_queryset().for_cards()
 
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
+        # Counted over the counts of clusters where the facets are (clusters/facets.py).
+        filterset = self.filterset
+        count = listed_count(filterset) if not filterset.is_bound or filterset.is_valid() else None
+        return IdsFirstPaginator(
+            queryset, per_page, orphans=orphans, allow_empty_first_page=allow_empty_first_page,
+            count=count,
+        )  # fmt: skip
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         filterset = self.filterset
@@ -103,9 +113,9 @@ class ClusterListView(GatedViewMixin, FilterView):
         if region is not None:
             count = listed if active == {"region"} else None
             if count is None:
-                count = self.visible(Cluster).in_region(region).count()
+                count = cluster_count(self.request.user, region=region)
             return region_coverage(region, count)
-        return national_coverage(listed if not active else self.visible(Cluster).count())
+        return national_coverage(listed if not active else cluster_count(self.request.user))
 
     def _decorate_form(self, filterset, counts):
         """Options carry their facet count; options that would give nothing are hidden."""
@@ -324,9 +334,14 @@ class IndustryDetailView(GatedViewMixin, DetailView):
         from regions.coverage import national_coverage
 
         rows = charts.by_year(IndustryFundingTotal.objects.filter(industry=self.object))
+        user = self.request.user
         context.update(
-            **paginated(self.request, self.visible(Cluster).in_industry(self.object).for_cards()),
-            coverage=national_coverage(self.visible(Cluster).count(), "страны"),
+            **paginated(
+                self.request,
+                self.visible(Cluster).in_industry(self.object).for_cards(),
+                count=cluster_count(user, industry=self.object),
+            ),
+            coverage=national_coverage(cluster_count(user), "страны"),
             funding_rows=rows,
             funding_overall=charts.overall(rows),
             funding_chart=charts.stacked_bars(rows),

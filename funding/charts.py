@@ -359,9 +359,7 @@ def region_map(user, metric: str = "clusters") -> RegionMap:
     Money comes from the stored region totals (all years); a subject no source gives money
     for is «сведений нет», drawn apart from every money class. Reads only.
     """
-    from django.db.models import Count
-
-    from clusters.models import Cluster
+    from clusters.counts import cluster_counts
     from common.templatetags.ru_format import format_rub_short
     from funding.models import HAS_DATA, RegionFundingTotal
     from regions.coverage import regions_coverage
@@ -377,13 +375,8 @@ def region_map(user, metric: str = "clusters") -> RegionMap:
             values[total.region_id] = values.get(total.region_id, Decimal(0)) + total.total_rub
             qualifiers.setdefault(total.region_id, []).append(total.qualifier)
     else:
-        counts = (
-            Cluster.objects.visible_to(user)
-            .order_by()
-            .values_list("region")
-            .annotate(n=Count("pk"))
-        )
-        values = {region_id: Decimal(n) for region_id, n in counts}
+        counts = cluster_counts(user, "region")
+        values = {region_id: Decimal(n) for region_id, n in counts.items()}
         # Each subject's count beside the one reported for it; none in the registry is
         # «в реестре нет сведений», never «нет кластеров».
         coverage = regions_coverage({r.pk: int(values.get(r.pk, 0)) for r in regions})

@@ -39,6 +39,8 @@ class Scopes:
     district_years: set[Pair] = field(default_factory=set)
     industry_years: set[Pair] = field(default_factory=set)
     national_years: set[Year] = field(default_factory=set)
+    # Regions whose counts of published clusters (clusters.ClusterCount) are rewritten.
+    count_region_ids: set[int] = field(default_factory=set)
 
     def __bool__(self) -> bool:
         return any(
@@ -49,6 +51,7 @@ class Scopes:
                 self.district_years,
                 self.industry_years,
                 self.national_years,
+                self.count_region_ids,
             )
         )
 
@@ -60,6 +63,7 @@ class Scopes:
             + len(self.district_years)
             + len(self.industry_years)
             + len(self.national_years)
+            + len(self.count_region_ids)
         )
 
     def update(self, other: Scopes) -> Scopes:
@@ -69,6 +73,7 @@ class Scopes:
         self.district_years |= other.district_years
         self.industry_years |= other.industry_years
         self.national_years |= other.national_years
+        self.count_region_ids |= other.count_region_ids
         return self
 
     def add_line(
@@ -112,6 +117,7 @@ class Scopes:
             "district_years": [list(p) for p in sorted(self.district_years, key=key)],
             "industry_years": [list(p) for p in sorted(self.industry_years, key=key)],
             "national_years": sorted(self.national_years, key=lambda y: -1 if y is None else y),
+            "count_region_ids": sorted(self.count_region_ids),
         }
 
     @classmethod
@@ -132,6 +138,7 @@ class Scopes:
             district_years=pairs("district_years"),
             industry_years=pairs("industry_years"),
             national_years={None if y is None else int(y) for y in data.get("national_years", [])},
+            count_region_ids={int(pk) for pk in data.get("count_region_ids", [])},
         )
 
 

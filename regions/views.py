@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404
 from django.views.generic import DetailView, ListView
 
+from clusters.counts import cluster_count, cluster_counts
 from clusters.models import Cluster
 from common.pages import GatedViewMixin
 from common.paging import paginated
@@ -32,21 +33,20 @@ class RegionListView(GatedViewMixin, ListView):
     context_object_name = "districts"
 
     def get_queryset(self):
-        regions = Region.objects.annotate(
-            cluster_count=Count("clusters", filter=self.visible_q("clusters__"))
-        ).order_by("name")
+        regions = Region.objects.order_by("name")
         return FederalDistrict.objects.prefetch_related(Prefetch("regions", queryset=regions))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["undistricted"] = list(
-            Region.objects.filter(federal_district__isnull=True)
-            .annotate(cluster_count=Count("clusters", filter=self.visible_q("clusters__")))
-            .order_by("name")
+            Region.objects.filter(federal_district__isnull=True).order_by("name")
         )
         # Each region's count beside the one reported for it («в реестре 5 из 13»).
         districts = list(context["districts"])
         regions = [r for d in districts for r in d.regions.all()] + context["undistricted"]
+        counts = cluster_counts(self.request.user, "region")
+        for region in regions:
+            region.cluster_count = counts.get(region.pk, 0)
         coverage = regions_coverage({r.pk: r.cluster_count for r in regions})
         for region in regions:
             region.coverage = coverage[region.pk]
@@ -71,14 +71,25 @@ class RegionDetailView(GatedViewMixin, DetailView):
         region = self.object
         visible = self.visible(Cluster).in_region(region)
         editable = Cluster.objects.editable_by(self.request.user).in_region(region)
-        page = paginated(self.request, visible.for_cards())
+        page = paginated(
+            self.request,
+            visible.for_cards(),
+            count=cluster_count(self.request.user, region=region),
+        )
+        # The gaps of the clusters listed on this page (the same `?page=`): the page's output
+        # stays the same size however many clusters the region has; the whole list is the
+        # «Полнота данных» page's.
+        listed = [cluster.pk for cluster in page["clusters"]]
+        gaps = cluster_gaps(
+            annotate_gaps(visible.filter(pk__in=listed).order_by("name", "pk")).filter(
+                with_gaps_q()
+            ),
+            editable=editable,
+        )
         context.update(
             **page,
             coverage=region_coverage(region, page["cluster_count"]),
-            gaps=cluster_gaps(
-                annotate_gaps(visible.order_by("name", "pk")).filter(with_gaps_q()),
-                editable=editable,
-            ),
+            gaps=gaps,
             # Money a source gives only jointly for several clusters belongs to the region.
             region_lines=self.visible(FundingLine)
             .filter(region=region, cluster__isnull=True)
@@ -101,18 +112,23 @@ class FederalDistrictDetailView(GatedViewMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         district = self.object
-        regions = list(
-            Region.objects.in_district(district)
-            .annotate(cluster_count=Count("clusters", filter=self.visible_q("clusters__")))
-            .order_by("-cluster_count", "name")
-        )
+        user = self.request.user
+        counts = cluster_counts(user, "region", region__federal_district=district)
+        regions = list(Region.objects.in_district(district).order_by("name"))
+        for region in regions:
+            region.cluster_count = counts.get(region.pk, 0)
+        regions.sort(key=lambda r: -r.cluster_count)  # stable: by name within a count
         coverage = regions_coverage({r.pk: r.cluster_count for r in regions})
         for region in regions:
             region.coverage = coverage[region.pk]
         context.update(
             regions=regions,
-            national_coverage=national_coverage(self.visible(Cluster).count(), "страны"),
-            **paginated(self.request, self.visible(Cluster).in_district(district).for_cards()),
+            national_coverage=national_coverage(cluster_count(user), "страны"),
+            **paginated(
+                self.request,
+                self.visible(Cluster).in_district(district).for_cards(),
+                count=sum(counts.values()),
+            ),
             **_funding_context(
                 FederalDistrictFundingTotal.objects.filter(federal_district=district)
             ),

@@ -285,3 +285,34 @@ def test_the_lines_give_the_same_groups_as_the_stored_totals(messy, api_client):
     from_lines = stats(api_client, group_by="industry,funding_source")
     assert from_lines["money_basis"] == "funding_lines"
     assert stored["results"] == from_lines["results"]
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"group_by": "region"},
+        {"group_by": "federal_district"},
+        {"group_by": "industry"},
+        {"group_by": "region", "federal_district": "SIB"},
+        {"group_by": "industry", "region": "22"},
+        {"group_by": "region", "fiscal_year": "2023"},  # a line condition: from the clusters
+        {},
+    ],
+    ids=str,
+)
+def test_cluster_counts_over_the_counts_equal_the_clusters_counted(
+    seed, api_client, monkeypatch, settings, params
+):
+    """The public's cluster counts are summed over the counts of clusters (clusters/counts.py)
+    and equal those counted from the clusters, drafts and clusters with no industry included."""
+    settings.RESPONSE_CACHE_SECONDS = 0  # both answers rendered
+    from clusters.models import Cluster
+    from funding import stats as funding_stats
+    from tests.clusters.factories import ClusterFactory
+
+    region = Cluster.objects.filter(region__code="22").first().region
+    ClusterFactory(region=region, industry=None, is_published=True)
+    ClusterFactory(region=region, is_published=False)
+    counted = stats(api_client, **params)["results"]
+    monkeypatch.setattr(funding_stats, "from_counts", lambda user: False)
+    assert counted == stats(api_client, **params)["results"]

@@ -70,31 +70,33 @@ PAGES = {
     # cluster counts and their reported counts; districts; the subjects outside them;
     # industries; latest clusters; the country's reported count
     "home": 12,
-    # paginator count; the 5 facets (district, region, industry, kind, year) in one GROUPING
-    # SETS statement; 3 option lists (district, region, industry); the page of clusters; their
-    # base colleges (the card's one prefetch); the country's reported count
-    "catalogue": 8,
+    # the list's count and the 5 facets (district, region, industry, kind, year) in one
+    # GROUPING SETS statement, both over the counts of clusters; 3 option lists (district,
+    # region, industry); the page's cluster ids, then those clusters; their base colleges
+    # (the card's one prefetch); the country's reported count
+    "catalogue": 9,
     # the cluster (+ joins); the 4 row prefetches; sources; funding lines (+ sources); the
     # lines' citations (+ sources); the cluster's citations (+ sources); the completeness
     # block: the cluster with its facts as computed columns
     "cluster": 10,
-    # the map's regions, their cluster counts and reported counts; districts; regions with
-    # cluster counts; regions without a district; the regions' reported counts; the
-    # country's reported count
-    "regions": 8,
-    # the region; the completeness block: its clusters with gaps, their facts as computed
-    # columns; the paginator's count; its totals; its clusters; their base colleges; its
-    # region-level lines; its reported count (the paginator's count is the registry's)
-    "region": 8,
-    # the district; the paginator's count; its totals; its regions; its clusters; their base
-    # colleges; the regions' reported counts; the country's clusters and reported count
-    "district": 9,
+    # the map's regions, their cluster counts and reported counts; districts; their regions;
+    # regions without a district; the regions' cluster counts; the regions' reported counts;
+    # the country's reported count
+    "regions": 9,
+    # the region; its clusters counted; the page's cluster ids, then those clusters; their
+    # base colleges; the completeness block: the page's clusters with gaps, their facts as
+    # computed columns; its totals; its region-level lines; its reported count
+    "region": 9,
+    # the district; its regions' cluster counts; its regions; its totals; the page's cluster
+    # ids, then those clusters; their base colleges; the regions' reported counts; the
+    # country's clusters and reported count
+    "district": 10,
     # industries with cluster counts; clusters with no industry; the country's clusters and
     # reported count
     "industries": 4,
-    # the industry; its totals; the paginator's count; its clusters; their base colleges; the
-    # country's clusters and reported count
-    "industry": 7,
+    # the industry; its totals; its clusters counted; the page's cluster ids, then those
+    # clusters; their base colleges; the country's clusters and reported count
+    "industry": 8,
     # the college; its memberships (+ clusters)
     "college": 2,
     # the employer; its partnerships (+ clusters)

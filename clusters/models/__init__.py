@@ -4,8 +4,9 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
-from django.db.models import Q
+from django.db.models import Q, Value
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
@@ -614,6 +615,63 @@ class ReportedFigure(TimeStampedModel):
         return f"{self.get_kind_display()}: {self.value.normalize():f}"
 
 
+# The fields a ClusterCount row is keyed by: the same names (and lookups) as on Cluster, so a
+# filter written for clusters (`region`, `region__federal_district`, `industry`, `kind`,
+# `selection_year`, as the FilterSets write them) applies unchanged to the counts.
+COUNT_DIMENSIONS = ("region", "industry", "kind", "selection_year")
+
+
+class ClusterCount(models.Model):
+    """How many published clusters share one (region, industry, kind, selection year): derived,
+    written only by the recompute (funding/services/counts.py) from the clusters and the gate's
+    public rule, checked by the invariant (funding_totals_check), never edited by hand.
+
+    The public counts of clusters — the catalogue's facets and its total, a region's, a
+    district's or an industry's count, stats by region — are sums over these few rows
+    (clusters/counts.py) instead of a pass over every cluster; a user who sees drafts is
+    counted from the clusters themselves. A combination no published cluster has has no row.
+    """
+
+    region = models.ForeignKey(
+        Region, verbose_name="субъект РФ", on_delete=models.CASCADE, related_name="+"
+    )
+    industry = models.ForeignKey(
+        Industry,
+        verbose_name="отрасль",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    kind = models.CharField("тип", max_length=20, choices=ClusterKind.choices, blank=True)
+    selection_year = models.PositiveSmallIntegerField("год отбора", null=True, blank=True)
+    cluster_count = models.PositiveIntegerField("опубликованных кластеров")
+
+    # Public figures (of published clusters only): everyone may read them.
+    objects = RegistryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "число кластеров (производное)"
+        verbose_name_plural = "числа кластеров (производные)"
+        constraints = [
+            # One row per key, an unknown industry or year included (NULL as 0: no id or
+            # year is 0), on every database (SQLite has no NULLS NOT DISTINCT).
+            models.UniqueConstraint(
+                "region",
+                Coalesce("industry", Value(0)),
+                "kind",
+                Coalesce("selection_year", Value(0)),
+                name="clusters_clustercount_key",
+            ),
+            models.CheckConstraint(
+                condition=Q(cluster_count__gt=0), name="clusters_clustercount_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_id}/{self.industry_id}/{self.kind}/{self.selection_year}: {self.cluster_count}"
+
+
 # Provenance: citations, conflicts, possible duplicates and merges (a module of its own).
 from clusters.models.provenance import (  # noqa: E402
     Citation,
@@ -625,8 +683,10 @@ from clusters.models.review import PendingChange  # noqa: E402
 
 __all__ = [
     "Citation",
+    "COUNT_DIMENSIONS",
     "Cluster",
     "ClusterCollege",
+    "ClusterCount",
     "ClusterEmployer",
     "College",
     "Employer",

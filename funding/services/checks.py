@@ -14,6 +14,8 @@ from common.qualifiers import FLAG, from_flags
 from funding.models import (
     FundingLine,
 )
+from funding.services.counts import NAME as COUNTS
+from funding.services.counts import cluster_counts_check
 from funding.services.kinds import KINDS, TotalKind
 from funding.services.recompute import RecomputeReport, funding_totals_recompute_all
 from funding.services.values import SOURCES, VALUE_FIELDS
@@ -115,7 +117,8 @@ def funding_totals_check() -> list[TotalDiscrepancy]:
     """Compare every stored total with the sums computed straight from the lines.
 
     Read-only. Returns one discrepancy per row that is wrong, missing (a scope with lines
-    but no row), extra (a row whose scope has no lines) or flagged stale; an empty list
+    but no row), extra (a row whose scope has no lines) or flagged stale, and per count of
+    published clusters that differs from the clusters (`cluster_count`); an empty list
     means the invariant holds.
     """
     problems: list[TotalDiscrepancy] = []
@@ -135,6 +138,17 @@ def funding_totals_check() -> list[TotalDiscrepancy]:
         for key, row in stored.items():
             row.pop("is_stale")
             problems.append(TotalDiscrepancy(kind.name, key, "extra", row, None))
+    # The counts of published clusters (clusters.ClusterCount) against the clusters.
+    for key, problem, stored_n, expected_n in cluster_counts_check():
+        problems.append(
+            TotalDiscrepancy(
+                COUNTS,
+                key,
+                problem,
+                None if stored_n is None else {"cluster_count": stored_n},
+                None if expected_n is None else {"cluster_count": expected_n},
+            )
+        )
     return problems
 
 

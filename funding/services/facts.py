@@ -284,22 +284,24 @@ def cluster_merge_follow(run, kept, merged) -> None:
             run.set(twin, fiscal_year=line.fiscal_year)
         run.delete(line)
     if m.FundingLine is FundingLine:
-        _schedule_clusters({kept.pk})
+        # The merged cluster leaves its region's counts of clusters (clusters.ClusterCount).
+        _schedule_clusters({kept.pk}, regions={kept.region_id, merged.region_id})
 
 
 def cluster_revert_follow(merge) -> None:
-    """After a cluster merge is undone, both clusters' totals are recomputed."""
+    """After a cluster merge is undone, both clusters' totals and their regions' counts of
+    clusters are recomputed."""
     if merge.model == "cluster":
         _schedule_clusters({merge.kept_id, merge.merged_id})
 
 
-def _schedule_clusters(cluster_ids: set[int]) -> None:
+def _schedule_clusters(cluster_ids: set[int], regions: set[int] | None = None) -> None:
     from funding.scopes import scopes_of_lines
     from funding.services.scheduling import funding_totals_schedule
 
     lines = FundingLine.objects.filter(cluster_id__in=cluster_ids)
     scopes = scopes_of_lines(lines)
-    scopes.cluster_ids |= set(
-        Cluster.objects.filter(pk__in=cluster_ids).values_list("pk", flat=True)
-    )
+    existing = dict(Cluster.objects.filter(pk__in=cluster_ids).values_list("pk", "region_id"))
+    scopes.cluster_ids |= set(existing)
+    scopes.count_region_ids |= set(existing.values()) | (regions or set())
     funding_totals_schedule(scopes=scopes)

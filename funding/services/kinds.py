@@ -30,6 +30,10 @@ from funding.models import (
 from funding.scopes import Scopes
 from funding.services.values import VALUE_FIELDS, line_values_sql
 
+# Single-bigint advisory keys for table-wide locks (recompute.py, counts.py); per-scope locks
+# use the two-int4 key space (namespace, hash), which PostgreSQL keeps apart from the bigint one.
+TABLE_LOCK_BASE = 0x46554E4400000000  # "FUND"
+
 
 @dataclass(frozen=True)
 class TotalKind:

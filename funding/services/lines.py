@@ -245,18 +245,24 @@ def cluster_follow(event: str, cluster: Cluster, before: ClusterPlacement | None
     created: the cluster gets its (empty) total row. updated: a moved cluster takes its
     lines to the new region; a move, a publication or a withdrawal schedules the totals the
     lines counted in before and count in now. deleting: schedules the totals its lines
-    counted in, before they cascade away.
+    counted in, before they cascade away. Each also schedules the counts of clusters
+    (clusters.ClusterCount) of the regions it was and is in, when what they count changed.
     """
     lines = FundingLine.objects.filter(cluster_id=cluster.pk)
+    counted = Scopes(count_region_ids={cluster.region_id})
     if event == "created":
-        funding_totals_schedule(scopes=Scopes(cluster_ids={cluster.pk}))
+        funding_totals_schedule(scopes=Scopes(cluster_ids={cluster.pk}).update(counted))
         return
     if event == "deleting":
         scopes = scopes_of_lines(lines)
         scopes.cluster_ids.add(cluster.pk)
-        funding_totals_schedule(scopes=scopes)
+        funding_totals_schedule(scopes=scopes.update(counted))
         return
     if before is None or before == ClusterPlacement.of(cluster):
+        return
+    counted.count_region_ids.add(before.region_id)
+    if not before.funding_differs(ClusterPlacement.of(cluster)):
+        funding_totals_schedule(scopes=counted)
         return
     scopes = scopes_of_lines(lines)  # as they are: old region, but already the new industry
     if before.industry_id != cluster.industry_id:
@@ -269,4 +275,4 @@ def cluster_follow(event: str, cluster: Cluster, before: ClusterPlacement | None
     if before.region_id != cluster.region_id:
         lines.update(region_id=cluster.region_id)
         scopes.update(scopes_of_lines(lines))
-    funding_totals_schedule(scopes=scopes)
+    funding_totals_schedule(scopes=scopes.update(counted))

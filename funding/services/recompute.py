@@ -37,7 +37,9 @@ from django.utils import timezone
 from clusters import gate
 from funding.models import ClusterYearFundingTotal, FundingLine
 from funding.scopes import Scopes, scopes_of_lines
-from funding.services.kinds import KIND_BY_NAME, KINDS, TotalKind
+from funding.services.counts import NAME as COUNTS
+from funding.services.counts import cluster_counts_recompute
+from funding.services.kinds import KIND_BY_NAME, KINDS, TABLE_LOCK_BASE, TotalKind
 from funding.services.statements import (
     aggregate_select_sql,
     full_check_sql,
@@ -85,6 +87,8 @@ def funding_totals_recompute(*, scopes: Scopes, now: datetime | None = None) -> 
     else:
         for kind, keys in parts:
             report.rows[kind.name] = sum(_recompute_kind(kind, c, now) for c in _chunks(keys))
+    if scopes.count_region_ids:
+        report.rows[COUNTS] = cluster_counts_recompute(region_ids=scopes.count_region_ids)
     report.seconds = time.monotonic() - started
     logger.info("funding totals recomputed for %d scopes: %s", len(scopes), report)
     return report
@@ -105,6 +109,7 @@ def funding_totals_recompute_all(*, now: datetime | None = None) -> RecomputeRep
     started = time.monotonic()
     report = RecomputeReport()
     report.rows = _recompute_all(now)
+    report.rows[COUNTS] = cluster_counts_recompute()
     report.seconds = time.monotonic() - started
     logger.info("funding totals recomputed in full: %s", report)
     return report
@@ -277,10 +282,6 @@ def _recompute_scopes(parts: list[tuple[TotalKind, list[Any]]], now: datetime) -
 
 
 # --- locks ---------------------------------------------------------------------------------
-
-# Single-bigint advisory keys for table-wide locks; per-scope locks use the two-int4 key
-# space (namespace, hash), which PostgreSQL keeps apart from the bigint one.
-TABLE_LOCK_BASE = 0x46554E4400000000  # "FUND"
 
 
 def scope_lock_id(key: Any) -> int:

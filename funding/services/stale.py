@@ -10,6 +10,7 @@ from typing import Any
 from django.db import transaction
 
 from funding.scopes import Scopes
+from funding.services.counts import cluster_counts_recompute
 from funding.services.kinds import KINDS, TotalKind
 from funding.services.recompute import RecomputeReport, _chunks, funding_totals_recompute, lock
 from funding.services.statements import computed_and_stored
@@ -33,6 +34,9 @@ def funding_totals_mark_stale(*, scopes: Scopes) -> int:
     with transaction.atomic():
         for kind in KINDS:
             flagged += _mark_kind_stale(kind, kind.keys_of(scopes))
+    # The counts of clusters have no stale flag: a region's are a few rows read from the
+    # clusters, rewritten here at once.
+    cluster_counts_recompute(region_ids=scopes.count_region_ids)
     logger.warning("funding totals flagged stale: %d rows", flagged)
     return flagged
 

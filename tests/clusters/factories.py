@@ -77,6 +77,16 @@ class ClusterFactory(factory.django.DjangoModelFactory):
         lambda o: ReviewState.PUBLISHED if o.is_published else ReviewState.DRAFT
     )
 
+    @classmethod
+    def _after_postgeneration(cls, instance, create, results=None):
+        """Rows written past the services, as the demo SQL writes them: the counts of clusters
+        (derived, clusters.ClusterCount) are brought in step as a recompute would."""
+        super()._after_postgeneration(instance, create, results)
+        if create:
+            from funding.services.counts import cluster_counts_recompute
+
+            cluster_counts_recompute(region_ids=[instance.region_id])
+
 
 class ClusterCollegeFactory(factory.django.DjangoModelFactory):
     class Meta:

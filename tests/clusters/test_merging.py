@@ -249,3 +249,30 @@ def test_stored_duplicates_and_placeholders_are_put_right(region):
     assert Citation.objects.filter(fact=FactKind.FIGURE).count() == 2  # both figures cite
     assert ClusterCollege.objects.get().college == kept
     assert Merge.objects.count() == 2
+
+
+def test_a_cluster_merge_and_its_undoing_keep_the_counts_of_clusters(
+    admin_client_logged, region, django_capture_on_commit_callbacks
+):
+    """The merged cluster leaves its region's counts of clusters (clusters.ClusterCount) and
+    comes back to them when the merge is undone."""
+    from funding.services.counts import cluster_counts_check
+
+    college = CollegeFactory(region=region)
+    kept, other = ClusterFactory(region=region), ClusterFactory(region=region, selection_year=2022)
+    ClusterCollegeFactory(cluster=kept, college=college, role=CollegeRole.BASE)
+    ClusterCollegeFactory(cluster=other, college=college, role=CollegeRole.BASE)
+    assert cluster_counts_check() == []
+    with django_capture_on_commit_callbacks(execute=True):
+        merge_in_admin(
+            admin_client_logged, reverse("admin:clusters_cluster_changelist"), kept, other
+        )
+    assert not Cluster.objects.filter(pk=other.pk).exists()
+    assert cluster_counts_check() == []
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client_logged.post(
+            reverse("admin:clusters_merge_changelist"),
+            {"action": "revert", "_selected_action": [Merge.objects.get().pk]},
+        )
+    assert Cluster.objects.filter(pk=other.pk).exists()
+    assert cluster_counts_check() == []

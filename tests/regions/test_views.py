@@ -113,11 +113,12 @@ def test_region_page_query_count_does_not_grow_with_its_clusters(client, seeded)
 
     few = count()
     ClusterFactory.create_batch(30, region=region)
-    # region; clusters + their base colleges; region-level lines; yearly totals
-    # 5 for the page itself; 3 for pagination and «Полнота данных» (the count; the clusters
-    # with gaps, each fact a column the database computes; an «employers» figure, if any
-    # such cluster has one — anonymous visitors edit nothing, so no query for that).
-    assert count() == few == 8
+    # region; the page's cluster ids, then those clusters + their base colleges;
+    # region-level lines; yearly totals; the count (over the counts of clusters);
+    # «Полнота данных» for the page's clusters (each fact a column the database computes;
+    # an «employers» figure, if any such cluster has one — anonymous visitors edit nothing,
+    # so no query for that).
+    assert count() == few == 9
 
 
 @pytest.mark.parametrize("slug_code", ["50", "56"])
@@ -167,3 +168,21 @@ def test_map_switches_to_money_by_query_string_and_says_unknown(client, seeded):
 def test_map_counts_only_published_clusters_for_the_public(client, draft_cluster):
     html = client.get("/regions/").content.decode()
     assert 'aria-label="ИРК — Иркутская область: в реестре 2 из 12"' in html  # not the draft
+
+
+def test_a_region_page_lists_the_gaps_of_its_listed_clusters_only(client, db, settings):
+    """The page's output does not grow with the region: «Полнота данных» names the gaps of the
+    clusters listed on this page of the list (`?page=`), not of every cluster of the region."""
+    settings.RESPONSE_CACHE_SECONDS = 0
+    from tests.regions.factories import RegionFactory
+
+    region = RegionFactory(code="96", name="Область пробелов")
+    ClusterFactory.create_batch(25, region=region, launch_year=None)
+    first = client.get(region.get_absolute_url())
+    second = client.get(region.get_absolute_url(), {"page": 2})
+    assert first.context["cluster_count"] == 25
+    listed = [c.pk for c in first.context["clusters"]]
+    assert {g.cluster.pk for g in first.context["gaps"]} == set(listed)
+    assert len(first.context["gaps"]) == 20
+    assert len(second.context["gaps"]) == 5
+    assert "с этой страницы списка" in text(first)
