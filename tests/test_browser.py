@@ -30,13 +30,13 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 @pytest.fixture(scope="module")
 def browser():
-    """One Chromium for the module; each test opens its own context (no state shared)."""
+    """One Chromium for the module; each test opens a context of its own (no state shared)."""
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
     sync_api = pytest.importorskip("playwright.sync_api")
     ARTIFACTS.mkdir(exist_ok=True)
     # Playwright's sync API runs an event loop in this thread; the ORM calls the tests make
-    # around it are plain synchronous code.
+    # around it (seeding, recompute) are plain synchronous code.
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         with sync_api.sync_playwright() as playwright:
@@ -45,40 +45,10 @@ def browser():
             chromium.close()
 
 
-@pytest.fixture(scope="module")
-def seeded_site(django_db_setup, django_db_blocker, seed_snapshot):
-    """The seed, committed once for the module and served by a server thread of its own; the
-    tests only read it, and the database is emptied at the module's end (as a transactional
-    test's teardown does). pytest-django's `live_server` would empty it after every test."""
-    from django.core.management import call_command
-    from django.db import connection
-    from pytest_django.live_server_helper import LiveServer
-
-    with django_db_blocker.unblock():
-        if not seed_snapshot.restore():
-            call_command("seed", no_migrate=True, no_press=True, verbosity=0)
-        recompute_totals()
-        server = LiveServer("localhost")
-        server._live_server_modified_settings.enable()  # localhost among ALLOWED_HOSTS
-        try:
-            yield server.url
-        finally:
-            server._live_server_modified_settings.disable()
-            server.stop()
-            # A request thread of the server can leave its connection open behind it; the
-            # database is this worker's own, so any other session on it is such a leftover.
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute(
-                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                        " WHERE datname = current_database() AND pid <> pg_backend_pid()"
-                    )
-            call_command("flush", interactive=False, verbosity=0)
-
-
 @pytest.fixture
-def site(seeded_site, db):
-    return seeded_site
+def site(transactional_db, live_server, seed):
+    recompute_totals()
+    return live_server.url
 
 
 def assert_no_horizontal_scroll(page):
