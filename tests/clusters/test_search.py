@@ -195,3 +195,30 @@ def test_the_searched_catalogue_runs_the_search_once(seed, client, settings):
     assert response.status_code == 200
     assert "smo-mechanical-engineering" in response.content.decode()
     assert sum("to_tsvector" in q["sql"] for q in queries.captured_queries) == 1
+
+
+def test_the_sqlite_documents_are_stemmed_once_per_text(monkeypatch):
+    """The SQLite search stems every row's document per query: a document (and a word) seen
+    before is not stemmed again, and the stems are the same as the plain stemmer's."""
+    from clusters import search
+
+    search.document_stems.cache_clear()
+    search._stem.cache_clear()
+    calls = []
+    stemmer = search._stemmer()
+
+    class Counting:
+        def stemWord(self, word):  # noqa: N802 -- the snowballstemmer API
+            calls.append(word)
+            return stemmer.stemWord(word)
+
+    monkeypatch.setattr(search, "_stemmer", lambda: Counting())
+    text = ("Смоленская академия профессионального образования", "колледж и Колледж")
+    first = search.document_stems(*text)
+    assert first == " " + " ".join(stemmer.stemWords(search.words(" ".join(text))))
+    assert len(calls) == 6  # «колледж» twice in the text, stemmed once
+    assert search.document_stems(*text) == first and len(calls) == 6
+    search.document_stems("Колледж академия")
+    assert len(calls) == 6  # words seen in another document
+    search.document_stems.cache_clear()
+    search._stem.cache_clear()
