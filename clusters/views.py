@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.views.generic import DetailView, ListView
 from django_filters.views import FilterView
 
 from clusters.choices import ClusterKind, CollegeRole, FigureKind
-from clusters.counts import cluster_count
+from clusters.counts import cluster_count, cluster_counts
 from clusters.facets import facet_counts, listed_count
 from clusters.facts import cluster_fact_sources
 from clusters.filtersets import (
@@ -308,17 +308,19 @@ class IndustryListView(GatedViewMixin, ListView):
     context_object_name = "industries"
 
     def get_queryset(self):
-        return Industry.objects.annotate(
-            cluster_count=Count("clusters", filter=self.visible_q("clusters__"))
-        ).order_by("name")
+        return Industry.objects.order_by("name")
 
     def get_context_data(self, **kwargs):
         from regions.coverage import national_coverage
 
         context = super().get_context_data(**kwargs)
-        visible = self.visible(Cluster)
-        context["no_industry_count"] = visible.filter(industry__isnull=True).count()
-        context["coverage"] = national_coverage(visible.count())
+        # One grouped count through the one counting path (clusters/counts.py): the key None
+        # holds the clusters whose industry is not known.
+        counts = cluster_counts(self.request.user, "industry")
+        for industry in context["industries"]:
+            industry.cluster_count = counts.get(industry.pk, 0)
+        context["no_industry_count"] = counts.get(None, 0)
+        context["coverage"] = national_coverage(sum(counts.values()))
         return context
 
 

@@ -91,9 +91,9 @@ PAGES = {
     # ids, then those clusters; their base colleges; the regions' reported counts; the
     # country's clusters and reported count
     "district": 10,
-    # industries with cluster counts; clusters with no industry; the country's clusters and
-    # reported count
-    "industries": 4,
+    # the industries; the clusters counted by industry (the «без отрасли» count and the
+    # country's total are that count's); the country's reported count
+    "industries": 3,
     # the industry; its totals; its clusters counted; the page's cluster ids, then those
     # clusters; their base colleges; the country's clusters and reported count
     "industry": 8,

@@ -238,3 +238,22 @@ def test_a_recompute_of_unchanged_counts_writes_nothing(registry):
 def test_the_module_says_which_user_is_counted_from_the_counts(federal):
     assert cluster_counts_module.from_counts(None)
     assert not cluster_counts_module.from_counts(federal)
+
+
+@pytest.mark.parametrize("audience", ["public", "federal"])
+def test_the_industries_page_counts_as_the_clusters_do(registry, federal, client, audience):
+    """/industries/ reads its counts through clusters/counts.py: each industry's, the «без
+    отрасли» count and the page's total equal the plain counts of what the reader sees."""
+    user = None
+    if audience == "federal":
+        client.force_login(federal)
+        user = federal
+    response = client.get("/industries/")
+    assert response.status_code == 200
+    plain = _plain(user, "industry")
+    shown = {industry.pk: industry.cluster_count for industry in response.context["industries"]}
+    assert {pk: n for pk, n in shown.items() if n} == {
+        pk: n for pk, n in plain.items() if pk is not None
+    }
+    assert response.context["no_industry_count"] == plain.get(None, 0)
+    assert sum(plain.values()) == _plain(user)
