@@ -133,10 +133,12 @@ class Crawler:
         self.client = client
         self.problems: list[str] = []
         self.read = 0
+        self.seen: set[str] = set()
 
     def get(self, url: str, *, expect: int = 200):
         response = self.client.get(url)
         self.read += 1
+        self.seen.add(url)
         if response.status_code != expect:
             self.problems.append(f"{url}: {response.status_code}, expected {expect}")
             return None
@@ -229,7 +231,9 @@ def crawl_feeds_and_sitemaps(crawler: Crawler) -> None:
             if section is None:
                 continue
             for page in ET.fromstring(section.content).iter(f"{SITEMAP}loc"):
-                crawler.get(_path(page.text))
+                # A page the crawl has read (and checked) already is not read twice.
+                if _path(page.text) not in crawler.seen:
+                    crawler.get(_path(page.text))
     crawler.get("/robots.txt")
 
 
