@@ -3,6 +3,12 @@ from django.core.management import call_command
 from rest_framework.test import APIClient
 
 
+def pytest_configure(config):
+    from tests import flushing
+
+    flushing.install()  # a test that commits ends by emptying only what it wrote
+
+
 @pytest.fixture(scope="session")
 def seed_snapshot(django_db_setup, django_db_blocker):
     """What `manage.py seed` writes, captured once per test database (see tests/seeding.py)."""
@@ -88,6 +94,11 @@ def stranger_api_client(stranger):
 @pytest.fixture
 def draft_cluster(seed):
     """An unpublished cluster in Irkutsk oblast with a base college, a partner and money."""
+    return make_draft_cluster()
+
+
+def make_draft_cluster():
+    """The `draft_cluster` fixture's rows, for fixtures of a wider scope (on the seed)."""
     from decimal import Decimal
 
     from clusters.choices import CollegeRole

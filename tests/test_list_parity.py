@@ -11,6 +11,8 @@ level funding line with no cluster.
 from decimal import Decimal
 
 import pytest
+from django.core.management import call_command
+from django.db import transaction
 
 from clusters.api.serializers import ClusterSerializer
 from clusters.models import Cluster, Source
@@ -27,6 +29,7 @@ from tests.clusters.factories import (
     ProgrammeFactory,
     ReportedFigureFactory,
 )
+from tests.conftest import make_draft_cluster
 from tests.funding.factories import FundingLineFactory
 from tests.regions.factories import RegionFactory
 
@@ -36,9 +39,25 @@ VALID_INN = "7707083893"
 LIST_ENDPOINTS = sorted(prefix for prefix, _, _ in router.registry)
 
 
+@pytest.fixture(scope="module")
+def awkward_module(django_db_setup, django_db_blocker, seed_snapshot):
+    """The seed, a draft with money, and the cases a hand-written row path gets wrong: built
+    once for the module (every test here reads), in a transaction rolled back at its end;
+    each test runs in a savepoint inside it."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        if not seed_snapshot.restore():
+            call_command("seed", no_migrate=True, no_press=True)
+        make_draft_cluster()
+        yield _awkward().pk
+        transaction.set_rollback(True)
+
+
 @pytest.fixture
-def awkward_data(draft_cluster):
-    """The seed, a draft with money, and the cases a hand-written row path gets wrong."""
+def awkward_data(db, awkward_module):
+    return Cluster.objects.get(pk=awkward_module)
+
+
+def _awkward() -> Cluster:
     ClusterFactory(region=RegionFactory(code="99", federal_district=None))
     odd = ClusterFactory(website="", launch_year=None)
     ClusterCollegeFactory(cluster=odd, college__inn=VALID_INN, college__short_name="ОК")
