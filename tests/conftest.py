@@ -143,3 +143,13 @@ def _broker_backoff_reset():
     funding_totals_broker_reset()
     yield
     funding_totals_broker_reset()
+
+
+@pytest.fixture
+def seeded_sqlite_url(tmp_path, tmp_path_factory, worker_id):
+    """A `DATABASE_URL` of a SQLite file migrated and seeded as `make run` seeds it (without
+    the press sample), built once per run (tests/sqlite_seed.py)."""
+    from tests.sqlite_seed import seeded_sqlite, shared_dir
+
+    path = seeded_sqlite(tmp_path / "seeded.sqlite3", shared_dir(tmp_path_factory, worker_id))
+    return f"sqlite:///{path}"

@@ -444,9 +444,6 @@ def test_a_cached_count_keeps_the_audience_of_regional_editors(lines):
 SQLITE_SCRIPT = """
 import django
 django.setup()
-from django.core.management import call_command
-call_command("migrate", verbosity=0)
-call_command("seed", no_press=True, verbosity=0)
 from django.db import connection
 from django.test import Client
 from clusters.models import Cluster
@@ -471,7 +468,7 @@ print("ok")
 """
 
 
-def test_the_embedded_sqlite_default_versions_its_tables_too(tmp_path):
+def test_the_embedded_sqlite_default_versions_its_tables_too(seeded_sqlite_url):
     """SQLite: row triggers keep the versions, so raw SQL is seen and the rest stays cached."""
     import os
     import subprocess
@@ -480,7 +477,7 @@ def test_the_embedded_sqlite_default_versions_its_tables_too(tmp_path):
 
     env = {
         **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'versions.sqlite3'}",
+        "DATABASE_URL": seeded_sqlite_url,  # migrated and seeded
         "CELERY_BROKER_URL": "",
         "CACHE_URL": os.environ.get("CELERY_BROKER_URL") or "redis://127.0.0.1:6379/0",
         "ALLOWED_HOSTS": "testserver",

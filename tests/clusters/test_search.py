@@ -97,18 +97,16 @@ def test_a_typo_in_a_name_still_finds_on_postgresql(seed):
 
 SQLITE_SCRIPT = """
 import json, sys
-from django.core.management import call_command
-call_command("seed", no_press=True, verbosity=0)
 from clusters.models import Cluster
 queries = json.loads(sys.argv[1])
 print(json.dumps({q: sorted(Cluster.objects.search(q).values_list("slug", flat=True)) for q in queries}))
 """
 
 
-def test_sqlite_fallback_gives_the_same_results_as_postgresql(seed, tmp_path):
+def test_sqlite_fallback_gives_the_same_results_as_postgresql(seed, seeded_sqlite_url):
     env = {
         **os.environ,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'search.sqlite3'}",
+        "DATABASE_URL": seeded_sqlite_url,  # migrated and seeded
         "CELERY_BROKER_URL": "",
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
     }
