@@ -201,8 +201,9 @@ class ClusterDetailView(GatedViewMixin, DetailView):
     def get_queryset(self):
         # with_related: colleges, employers, programmes, figures (4 queries); plus sources
         # and funding lines with their sources.
+        # The gaps' facts as columns of the one cluster query (funding/completeness.py).
         return (
-            self.visible(Cluster)
+            completeness.annotate_gaps(self.visible(Cluster))
             .with_related()
             .select_related("funding_total")
             .prefetch_related(
@@ -275,10 +276,12 @@ class ClusterDetailView(GatedViewMixin, DetailView):
             funding_chart=charts.stacked_bars(charts.per_source_rows(total)) if total else None,
             funding_lines=lines,
             funding_stale=bool(stored and stored.is_stale),
-            gaps=completeness.cluster_gaps(
-                Cluster.objects.filter(pk=cluster.pk),
-                editable=Cluster.objects.editable_by(self.request.user),
-            )[0],
+            gaps=completeness.gaps_of(
+                cluster,
+                is_editable=Cluster.objects.editable_by(self.request.user)
+                .filter(pk=cluster.pk)
+                .exists(),
+            ),
             joint_funding=None if total else charts.joint_funding(cluster, self.request.user),
             sources=list(sources.values()),
             money_figure_kind=FigureKind.FUNDING_TOTAL_RUB,

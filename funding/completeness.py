@@ -146,20 +146,23 @@ def cluster_gaps(clusters, *, editable: QuerySet[Cluster] | None = None) -> list
         if editable is not None and rows
         else set()
     )
-    result = []
-    for cluster in rows:
-        item = ClusterGaps(cluster=cluster, is_editable=cluster.pk in editable_ids)
-        item.gaps = [key for key in GAP_LABELS if getattr(cluster, f"_gap_{key}")]
-        if "money" in item.gaps:
-            item.joint_money = cluster._joint_money
-        item.missing_sources = [
-            s.label for s in FundingSource if not getattr(cluster, f"_has_{s.value}")
-        ]
-        item.named_employers = cluster._named_employers
-        if "employers" in item.gaps:
-            item.reported_employers = cluster._reported_employers
-        result.append(item)
-    return result
+    return [gaps_of(cluster, is_editable=cluster.pk in editable_ids) for cluster in rows]
+
+
+def gaps_of(cluster: Cluster, *, is_editable: bool = False) -> ClusterGaps:
+    """The gaps of one cluster read from the columns `annotate_gaps` gave it (a page that
+    reads the cluster through an annotated queryset asks nothing more)."""
+    item = ClusterGaps(cluster=cluster, is_editable=is_editable)
+    item.gaps = [key for key in GAP_LABELS if getattr(cluster, f"_gap_{key}")]
+    if "money" in item.gaps:
+        item.joint_money = cluster._joint_money
+    item.missing_sources = [
+        s.label for s in FundingSource if not getattr(cluster, f"_has_{s.value}")
+    ]
+    item.named_employers = cluster._named_employers
+    if "employers" in item.gaps:
+        item.reported_employers = cluster._reported_employers
+    return item
 
 
 def gap_counts(clusters: QuerySet[Cluster]) -> dict[str, int]:

@@ -75,10 +75,10 @@ PAGES = {
     # region, industry); the page's cluster ids, then those clusters; their base colleges
     # (the card's one prefetch); the country's reported count
     "catalogue": 9,
-    # the cluster (+ joins); the 4 row prefetches; sources; funding lines (+ sources); the
-    # lines' citations (+ sources); the cluster's citations (+ sources); the completeness
-    # block: the cluster with its facts as computed columns
-    "cluster": 10,
+    # the cluster (+ joins, and its completeness facts as computed columns); the 4 row
+    # prefetches; sources; funding lines (+ sources); the lines' citations (+ sources); the
+    # cluster's citations (+ sources)
+    "cluster": 9,
     # the map's regions, their cluster counts and reported counts; districts; their regions;
     # regions without a district; the regions' cluster counts; the regions' reported counts;
     # the country's reported count
