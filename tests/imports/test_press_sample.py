@@ -30,10 +30,12 @@ SEED_SLUGS = {
 
 
 @pytest.fixture(scope="module")
-def press(django_db_setup, django_db_blocker):
-    """Seed and press sample loaded once for the module, rolled back at its end."""
+def press(django_db_setup, django_db_blocker, seed_snapshot):
+    """Seed and press sample loaded once for the module, rolled back at its end (the seed's
+    rows from the run's snapshot, tests/seeding.py, as the `seed` fixture gives them)."""
     with django_db_blocker.unblock(), transaction.atomic():
-        call_command("seed", no_migrate=True, no_press=True)
+        if not seed_snapshot.restore():
+            call_command("seed", no_migrate=True, no_press=True)
         seed_clusters = {
             c.slug: (c.name, c.is_published, c.industry_id, c.kind, c.updated_at)
             for c in Cluster.objects.all()
