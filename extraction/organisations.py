@@ -62,17 +62,27 @@ EMPLOYER_HEADS = {
     "банк",
     "агрохолдинг",
     "group",
-    # compounds: «Ижевский мотозавод «Аксион-холдинг»», «Ярославский радиозавод»
-    "автозавод",
-    "мотозавод",
-    "радиозавод",
-    "нефтезавод",
-    "электрозавод",
-    "машзавод",
-    "агрокомбинат",
     # «Амурское пароходство», «Ангарский нефтехимический комбинат», «Балтийская судоверфь»
     "пароходство",
 }
+# A compound noun ending in one of these is a plant's or a company's head too: «авиазавод»,
+# «лесозавод», «мотозавод», «химкомбинат», «агрокомбинат», «судоверфь», «агрохолдинг» (the
+# dictionary has some of them, the press coins more; the second part decides).
+_COMPOUND_EMPLOYER_TAILS = ("завод", "комбинат", "фабрика", "верфь", "холдинг")
+
+
+def is_employer_head(lemma: str) -> bool:
+    """True for a company's or a plant's head noun, compounds included (see above)."""
+    return lemma in EMPLOYER_HEADS or any(
+        lemma.endswith(tail) and len(lemma) >= len(tail) + 2 and lemma[-len(tail) - 1] != "-"
+        for tail in _COMPOUND_EMPLOYER_TAILS
+    )
+
+
+def _is_head(lemma: str) -> bool:
+    return lemma in COLLEGE_HEADS or is_employer_head(lemma)
+
+
 EMPLOYER_FORMS = {
     "ао",
     "пао",
@@ -221,7 +231,7 @@ def find_organisations(text: str, ws: list[Word]) -> list[Org]:
             label, start = form
             add("employer", start, qe, label + " " + text[qs:qe])
             continue
-        if prev_lemma in EMPLOYER_HEADS:
+        if is_employer_head(prev_lemma):
             start, label = _with_adjectives(text, ws, index_of[prev.start], prev_lemma)
             add("employer", start, qe, label + " " + text[qs:qe])
 
@@ -231,7 +241,7 @@ def find_organisations(text: str, ws: list[Word]) -> list[Org]:
     for first, last, names in _coordinated(text, ws):
         if overlaps(ws[first].start, ws[last].end):
             continue
-        kind = "employer" if lang.lemma(ws[last].text) in EMPLOYER_HEADS else "college"
+        kind = "employer" if is_employer_head(lang.lemma(ws[last].text)) else "college"
         for start, end, name in names:
             add(kind, start, end, name)
 
@@ -252,7 +262,12 @@ def find_organisations(text: str, ws: list[Word]) -> list[Org]:
             head = "колледж"  # «Первый Московский образовательный комплекс»
         if head in COLLEGE_HEADS:
             kind = "college"
-        elif head in EMPLOYER_HEADS - {"компания", "предприятие", "объединение", "банк"}:
+        elif is_employer_head(head) and head not in {
+            "компания",
+            "предприятие",
+            "объединение",
+            "банк",
+        }:
             kind = "employer"
         else:
             continue
@@ -302,7 +317,7 @@ def find_organisations(text: str, ws: list[Word]) -> list[Org]:
                 and ws[j + 1].is_word
                 and not text[w.end : ws[j + 1].start].strip()
                 and lang.any_reading(ws[j + 1].text, "NOUN", "gent")
-                and lang.lemma(ws[j + 1].text) not in COLLEGE_HEADS | EMPLOYER_HEADS
+                and not _is_head(lang.lemma(ws[j + 1].text))
                 and i > 0
                 and ws[i - 1].text not in {".", "!", "?", "…", "«", '"'}
             ):
@@ -320,7 +335,8 @@ def find_organisations(text: str, ws: list[Word]) -> list[Org]:
                     lang.any_reading(w.text, "NOUN", "gent")
                     or lang.any_reading(w.text, "ADJF", "gent")
                 )
-                and lang.lemma(w.text) not in COLLEGE_HEADS | EMPLOYER_HEADS | _NOT_NAME_GENITIVES
+                and not _is_head(lang.lemma(w.text))
+                and lang.lemma(w.text) not in _NOT_NAME_GENITIVES
                 # «… техникум стали победителями»: a verb, not the genitive of «сталь»
                 and not lang.any_reading(w.text, "VERB")
             ):
@@ -341,7 +357,7 @@ def find_organisations(text: str, ws: list[Word]) -> list[Org]:
                         and lang.any_reading(ws[j + 2].text, "NOUN", "gent")
                     )
                 )
-                and lang.lemma(ws[j + 1].text) not in COLLEGE_HEADS | EMPLOYER_HEADS
+                and not _is_head(lang.lemma(ws[j + 1].text))
                 and any(x.lower == "и" for x in ws[j + 2 : j + 5])
             ):
                 j += 1  # «колледж индустрии питания, торговли и сферы услуг»
@@ -356,7 +372,7 @@ def find_organisations(text: str, ws: list[Word]) -> list[Org]:
                     or (
                         not ws[j + 1].is_capitalised
                         and lang.any_reading(ws[j + 1].text, "NOUN", "gent")
-                        and lang.lemma(ws[j + 1].text) not in COLLEGE_HEADS | EMPLOYER_HEADS
+                        and not _is_head(lang.lemma(ws[j + 1].text))
                         and lang.any_reading(ws[j - 1].text, "NOUN", "gent")
                     )
                 )
@@ -575,11 +591,24 @@ def _coordinated(text: str, ws: list[Word]) -> list[tuple[int, int, list[tuple[i
         # adjective in front is the place all the names share.
         if len(groups[0]) > 1 and lang.has_tag(first_words[0], "plur"):
             shared = [first_words[0]]
+        # «Ейского и Брюховецкого аграрных колледжей»: plural adjectives right before the head
+        # agree with it, not with the last name, and all the names share them («Ейского
+        # полипрофильного и Брюховецкого аграрного колледжей» keep their own).
+        tail: list[str] = []
+        last = groups[-1]
+        while len(last) - len(tail) > 1 and lang.has_tag(
+            ws[last[len(last) - len(tail) - 1]].text, "plur"
+        ):
+            tail.insert(0, ws[last[len(last) - len(tail) - 1]].text)
+        if tail and lang.has_tag(ws[last[0]].text, "plur"):
+            tail = []  # «Железногорские горно-металлургический …»: the plural is in front
         names = []
         for group in groups:
             words_ = [ws[k].text for k in group]
             if shared and group is not groups[0]:
                 words_ = shared + words_
+            if tail and group is not groups[-1]:
+                words_ = words_ + tail
             inflected = lang.to_nominative([*words_, head], len(words_))
             end = ws[group[-1]].end if group is not groups[-1] else word.end
             names.append((ws[group[0]].start, end, " ".join(inflected)))
