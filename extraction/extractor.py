@@ -100,6 +100,8 @@ def find_entities(doc: Doc, mentions: Mentions, reference: Reference) -> list[Cl
             [c for c, _p in bases],
             single=len(bases) == 1,
         )
+    if len(clusters) > 1:
+        _shared_industry(doc, mentions, clusters, bases)
     for base, member in joined:
         cluster = next((c for c in clusters if c.base_college is base), None)
         if cluster is not None and member not in cluster.network_colleges:
@@ -242,6 +244,40 @@ def _place_cluster(
             break
         if cluster.year:
             break
+
+
+_PLURAL_CLUSTERS = re.compile(r"\b(?:кластер|центр)(?:ы|ов|ам|ами|ах|а)\b", re.I)
+
+
+def _shared_industry(
+    doc: Doc, mentions: Mentions, clusters: list[ClusterProposal], bases: list[tuple[Org, int]]
+) -> None:
+    """«Три новых кластера для машиностроительной отрасли будут созданы … Они откроются на базе
+    A …, на базе B … и на базе C», «на базе A и B откроют кластеры по машиностроению, а на базе
+    C – сельскохозяйственный»: clusters named together under one industry share it. A base
+    left without an industry takes the one industry of the clause that speaks of clusters in
+    the plural around it, or of the sentence before its own when that sentence names no base."""
+    text, sents = doc.text, doc.sentences
+    base_sentences = {doc.sentence_of(p) for c in clusters for p, _e in c.base_college.mentions}
+    for cluster, (_college, position) in zip(clusters, bases, strict=True):
+        if cluster.industry is not None:
+            continue
+        si = doc.sentence_of(position)
+        own = (position, position + 1)
+        clause = _clause(text, sents[si], own)
+        spans = [clause]
+        if si > 0 and si - 1 not in base_sentences:
+            spans.append((sents[si - 1].start, sents[si - 1].end))
+        for start, end in spans:
+            if not _PLURAL_CLUSTERS.search(text, start, end):
+                continue
+            found = [h for h in mentions.industries if start <= h.start < end and h.strong]
+            if len({h.value for h in found}) == 1:
+                cluster.industry = found[0].value
+                cluster.industry_span = Span(
+                    found[0].start, found[0].end, text[found[0].start : found[0].end]
+                )
+                break
 
 
 _LEADS = re.compile(r"^(?:(?!\sи\s)[^.;,\n]){0,30}?(?:на\s+базе|при|в|во|с\s+базой\s+в)\s*$", re.I)

@@ -106,3 +106,23 @@ def test_a_currency_less_thousand_is_money_where_it_is_paid():
         (Decimal("700000"), "employer"),
         (Decimal("500000"), "regional"),
     }
+
+
+def test_clusters_announced_together_under_one_industry_share_it():
+    extraction = extract(
+        "Три новых образовательных кластера для подготовки специалистов для машиностроительной "
+        "отрасли будут созданы в Кедровской области. Они откроются на базе Кедровского "
+        "механического колледжа с участием АО «Сплав»; в Озёрске — на базе Озёрского "
+        "политехнического колледжа с участием АО «Ресурс»."
+    )
+    assert [c.industry for c in extraction.clusters] == ["mechanical-engineering"] * 2
+    extraction = extract(
+        "В 2024 году на базе Кедровского авиационного техникума и Озёрского промышленного "
+        "техникума откроют образовательно-производственные кластеры по машиностроению, а на "
+        "базе Лесного аграрного колледжа – сельскохозяйственный кластер."
+    )
+    assert [c.industry for c in extraction.clusters] == [
+        "mechanical-engineering",
+        "mechanical-engineering",
+        "agriculture",
+    ]
