@@ -151,11 +151,26 @@ def _place_cluster(
     in_line = [h for h in mentions.industries if line[0] <= h.start < line[1] and h.strong]
     in_line = [h for h in in_line if not any(line[0] <= p < line[1] for p in other_bases)]
     candidates = [in_line] if in_line else []
+    own_clause: list[Hit] = []  # found in this base's own clause of a later sentence
     for k in window:
         found = [
             h for h in mentions.industries if sents[k].start <= h.start < sents[k].end and h.strong
         ]
-        if k != si:
+        mine = [
+            span
+            for span in cluster.base_college.mentions
+            if sents[k].start <= span[0] < sents[k].end
+        ]
+        if k != si and mine and any(sents[k].start <= p < sents[k].end for p in other_mentions):
+            # «A будет развивать направление «Атомная промышленность», а B — «Металлургия»»: a
+            # later sentence naming this base and another one: the words of this base's clause.
+            clause = _clause(text, sents[k], mine[0])
+            if any(clause[0] <= p < clause[1] for p in other_mentions):
+                found = []
+            else:
+                found = [h for h in found if clause[0] <= h.start < clause[1]]
+                own_clause.extend(found)
+        elif k != si:
             found = [
                 h
                 for h in found
@@ -199,8 +214,11 @@ def _place_cluster(
                 [
                     h
                     for h in found
-                    if _gap(h, own) <= min(_gap(h, span) for span in others_here)
-                    and not any(_leads_to(text, h, span) for span in others_here)
+                    if h in own_clause
+                    or (
+                        _gap(h, own) <= min(_gap(h, span) for span in others_here)
+                        and not any(_leads_to(text, h, span) for span in others_here)
+                    )
                 ]
                 for found in candidates
             ]

@@ -548,7 +548,91 @@ def find_organisations(text: str, ws: list[Word]) -> list[Org]:
             ):
                 if not any(s <= m.start() < e for s, e in org.mentions):
                     org.mentions.append((m.start(), m.end()))
-    return _merge_orgs(orgs, text)
+    merged = _merge_orgs(orgs, text)
+    _elliptical_mentions(merged, text, ws)
+    return merged
+
+
+_ELLIPSIS_BEFORE = re.compile(r"(?:,\s*а(?:\s+также)?|\bи|,)\s*$")
+_ELLIPSIS_AFTER = re.compile(r"^\s*(?:[—–-]|[,;.)]|$)")
+
+
+def _elliptical_mentions(orgs: list[Org], text: str, ws: list[Word]) -> None:
+    """«Юрюзанский технологический техникум будет развивать атомную отрасль, а Ашинский
+    индустриальный — металлургию», «… а Ашинский — «Металлургия»»: a capitalised adjective that
+    stands for a college already named (its head left out after «а», «и» or a comma, a dash or
+    the clause's end after it) is another mention of the one college whose name it begins."""
+    colleges = [o for o in orgs if o.kind == "college"]
+    taken = [span for o in orgs for span in o.mentions]
+    for i, word in enumerate(ws):
+        if not word.is_word or not word.is_capitalised or i == 0:
+            continue
+        if any(s <= word.start < e for s, e in taken):
+            continue
+        before = text[max(0, word.start - 12) : word.start]
+        # («Озёрский будет развивать …»: a sentence's subject, its verb right after it)
+        opens = bool(re.search(r"(?:[.!?]\s+|\n\s*)$", before))
+        if not opens and not _ELLIPSIS_BEFORE.search(before):
+            continue
+        # the adjective and any lower-case adjectives after it, then no noun
+        j = i
+        while (
+            j + 1 < len(ws)
+            and ws[j + 1].is_word
+            and not ws[j + 1].is_capitalised
+            and (
+                lang.any_reading(ws[j + 1].text, "ADJF")
+                and not lang.any_reading(ws[j + 1].text, "NOUN")
+            )
+        ):
+            j += 1
+        after = text[ws[j].end : ws[j].end + 3]
+        verb_next = (
+            j + 1 < len(ws)
+            and ws[j + 1].is_word
+            and (lang.any_reading(ws[j + 1].text, "VERB") or lang.lemma(ws[j + 1].text) == "быть")
+            and not lang.any_reading(ws[j + 1].text, "NOUN")
+        )
+        if not (opens and verb_next) and (opens or not _ELLIPSIS_AFTER.match(after)):
+            continue
+        if not lang.any_reading(word.text, "ADJF") or lang.any_reading(word.text, "NOUN"):
+            continue
+        wanted = lang.lemma(word.text)
+        matches = [
+            c for c in colleges if c.name.split() and lang.lemma(c.name.split()[0]) == wanted
+        ]
+        if len(matches) == 1:
+            matches[0].mentions.append((word.start, ws[j].end))
+            continue
+        if matches or opens or not re.match(r"\s*[—–-]", after):
+            continue
+        # «Юрюзанский техникум будет развивать атомную отрасль, а Ашинский — металлургию»: a
+        # college not named before, whose head is the one of the college named just before it
+        # in its sentence («Ашинский техникум»).
+        sentence_start = max(text.rfind(". ", 0, word.start), text.rfind("\n", 0, word.start))
+        before_names = [
+            (s, c)
+            for c in colleges
+            for s, _e in c.mentions
+            if sentence_start < s < word.start and c.name.split()
+        ]
+        if not before_names:
+            continue
+        head = max(before_names)[1].name.split()[-1]
+        if lang.lemma(head) not in COLLEGE_HEADS:
+            continue
+        name = " ".join(lang.to_nominative([*(w.text for w in ws[i : j + 1]), head], j + 1 - i))
+        org = Org(
+            "college",
+            name,
+            word.start,
+            ws[j].end,
+            text[word.start : ws[j].end],
+            lang.normalise_name(name),
+        )
+        org.mentions.append((word.start, ws[j].end))
+        orgs.append(org)
+        colleges.append(org)
 
 
 _SHARED_HEADS = {"колледж", "техникум", "училище", "лицей", "завод", "комбинат"}

@@ -126,3 +126,32 @@ def test_clusters_announced_together_under_one_industry_share_it():
         "mechanical-engineering",
         "agriculture",
     ]
+
+
+def test_an_adjective_standing_for_a_named_college_carries_its_industry():
+    # «…, а Заречный — «Металлургия»», «Озёрский будет развивать …»: the head left out
+    for second in (
+        "Озёрский технологический техникум будет развивать направление «Атомная "
+        "промышленность», а Заречный — «Металлургия».",
+        "Озёрский будет развивать атомную промышленность, а Заречный индустриальный — металлургию.",
+    ):
+        extraction = extract(
+            "Кластеры создали на базе Озёрского технологического техникума и Заречного "
+            "индустриального техникума. " + second
+        )
+        assert [(c.base_college.name, c.industry) for c in extraction.clusters] == [
+            ("Озёрский технологический техникум", "nuclear-industry"),
+            ("Заречный индустриальный техникум", "metallurgy"),
+        ]
+
+
+def test_an_adjective_after_a_named_college_and_a_dash_is_another_college_of_its_kind():
+    extraction = extract(
+        "Новые кластеры откроются на базе Озёрского технологического техникума, а также "
+        "Заречного — по металлургии."
+    )
+    assert [c.base_college.name for c in extraction.clusters] == [
+        "Озёрский технологический техникум",
+        "Заречный техникум",
+    ]
+    assert extraction.clusters[1].industry == "metallurgy"
