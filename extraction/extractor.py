@@ -274,7 +274,8 @@ def _shared_industry(
     A …, на базе B … и на базе C», «на базе A и B откроют кластеры по машиностроению, а на базе
     C – сельскохозяйственный»: clusters named together under one industry share it. A base
     left without an industry takes the one industry of the clause that speaks of clusters in
-    the plural around it, or of the sentence before its own when that sentence names no base."""
+    the plural around it, else of its sentence, else of the sentence before its own when that
+    sentence names no base."""
     text, sents = doc.text, doc.sentences
     base_sentences = {doc.sentence_of(p) for c in clusters for p, _e in c.base_college.mentions}
     for cluster, (_college, position) in zip(clusters, bases, strict=True):
@@ -283,7 +284,9 @@ def _shared_industry(
         si = doc.sentence_of(position)
         own = (position, position + 1)
         clause = _clause(text, sents[si], own)
-        spans = [clause]
+        # (the clause, the whole sentence — «Три кластера по направлению «Машиностроение»
+        # запустят на базе A (…), B (…), C (…)» — or the sentence before)
+        spans = [clause, (sents[si].start, sents[si].end)]
         if si > 0 and si - 1 not in base_sentences:
             spans.append((sents[si - 1].start, sents[si - 1].end))
         for start, end in spans:

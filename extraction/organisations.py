@@ -231,6 +231,11 @@ def find_organisations(text: str, ws: list[Word]) -> list[Org]:
             label, start = form
             add("employer", start, qe, label + " " + text[qs:qe])
             continue
+        if is_employer_head(prev_lemma) and lang.has_tag(prev.text, "plur"):
+            # «для предприятий «Лесмаш», «Сосна-Агро» …»: a plural noun names the class of the
+            # names after it, not a part of the first one
+            add("employer", qs, qe, text[qs:qe])
+            continue
         if is_employer_head(prev_lemma):
             start, label = _with_adjectives(text, ws, index_of[prev.start], prev_lemma)
             add("employer", start, qe, label + " " + text[qs:qe])

@@ -155,3 +155,39 @@ def test_an_adjective_after_a_named_college_and_a_dash_is_another_college_of_its
         "Заречный техникум",
     ]
     assert extraction.clusters[1].industry == "metallurgy"
+
+
+def test_bases_listed_after_one_cue_with_their_employers_in_brackets():
+    extraction = extract(
+        'Три новых кластера по направлению "Машиностроение" запустят на базе Лесного колледжа '
+        '(опорный работодатель - концерн "Бастион"), Озёрского техникума (ключевые предприятия - '
+        'ОзАЗ и завод "Трал"), Речного техникума им. Героя Советского Союза И.И. Петрова (главный '
+        'работодатель - компания "Вектор-НВ").'
+    )
+    assert [
+        (c.base_college.name, c.industry, _names(c.employers)) for c in extraction.clusters
+    ] == [
+        ("Лесной колледж", "mechanical-engineering", ["концерн «Бастион»"]),
+        ("Озёрский техникум", "mechanical-engineering", ["ОзАЗ", "завод «Трал»"]),
+        (
+            "Речной техникум им. Героя Советского Союза И.И. Петрова",
+            "mechanical-engineering",
+            ["компания «Вектор-НВ»"],
+        ),
+    ]
+
+
+def test_the_companies_a_cluster_trains_for_are_its_employers():
+    extraction = extract(
+        "Кластер на базе Лесного колледжа будет готовить кадры для предприятий «Лесмаш», "
+        "«Сосна-Агро» и Лесного машиностроительного завода."
+    )
+    assert _names(extraction.clusters[0].employers) == [
+        "«Лесмаш»",
+        "«Сосна-Агро»",
+        "Лесной машиностроительный завод",
+    ]
+    extraction = extract(
+        "Кластер на базе Лесного колледжа будет готовить кадры для предприятий региона."
+    )
+    assert extraction.clusters[0].employers == []
