@@ -148,7 +148,11 @@ def _place_cluster(
         s for other in all_bases if other is not cluster.base_college for s, _e in other.mentions
     ]
     line = doc.line_of(position)
-    in_line = [h for h in mentions.industries if line[0] <= h.start < line[1] and h.strong]
+    in_line = [
+        h
+        for h in mentions.industries
+        if line[0] <= h.start < line[1] and (h.strong or _heads_line(text, h, line))
+    ]
     in_line = [h for h in in_line if not any(line[0] <= p < line[1] for p in other_bases)]
     candidates = [in_line] if in_line else []
     own_clause: list[Hit] = []  # found in this base's own clause of a later sentence
@@ -299,6 +303,16 @@ def _shared_industry(
                     found[0].start, found[0].end, text[found[0].start : found[0].end]
                 )
                 break
+
+
+def _heads_line(text: str, hit: Hit, line: tuple[int, int]) -> bool:
+    """«- Строительство – в Тюменском техникуме …»: an industry word that opens a list line and
+    a dash after it labels the line, though the word alone («строительство») could be an
+    activity rather than the industry."""
+    return bool(
+        re.fullmatch(r"\s*(?:[-–—•▪*]|\d+[.)])?\s*[«\"]?", text[line[0] : hit.start])
+        and re.match(r"[»\"]?\s*[–—-]\s", text[hit.end : hit.end + 4])
+    )
 
 
 _LEADS = re.compile(r"^(?:(?!\sи\s)[^.;,\n]){0,30}?(?:на\s+базе|при|в|во|с\s+базой\s+в)\s*$", re.I)

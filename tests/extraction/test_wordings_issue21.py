@@ -191,3 +191,19 @@ def test_the_companies_a_cluster_trains_for_are_its_employers():
         "Кластер на базе Лесного колледжа будет готовить кадры для предприятий региона."
     )
     assert extraction.clusters[0].employers == []
+
+
+def test_an_industry_word_that_opens_a_list_line_before_a_dash_labels_its_base():
+    # «строительство» alone may be an activity; opening a list line before a dash it is the
+    # line's industry
+    extraction = extract(
+        "Новые кластеры будут специализироваться в ключевых отраслях экономики региона:\n"
+        "- Химическая промышленность – на базе Озёрского многопрофильного техникума;\n"
+        "- Строительство – в Лесном техникуме строительной индустрии и городского хозяйства;\n"
+        "- Сельское хозяйство – в Речном многопрофильном техникуме."
+    )
+    assert [c.industry for c in extraction.clusters] == [
+        "chemical-industry",
+        "construction",
+        "agriculture",
+    ]
