@@ -771,6 +771,10 @@ _INTAKE = re.compile(
     re.I,
 )
 _WINNERS = re.compile(r"победител|получ\w+|выигра\w+|заявк", re.I)
+# Students who finish their studies this year are the year's graduates.
+_GRADUATION = re.compile(
+    r"\b(?:законч|оконч|заверш|заканчива|оканчива)\w*\s+(?:\w+\s+)?(?:обучени|учеб)", re.I
+)
 
 
 def _figure_kind(noun_words: list[str], sentence: str) -> str | None:
@@ -789,6 +793,12 @@ def _figure_kind(noun_words: list[str], sentence: str) -> str | None:
         r"обучени\w+\s+.*пройдут|обуча\w+|контингент\w*\s+студент", sentence, re.I
     ):
         return "students"
+    # «200 студентов-первокурсников»: the compound's more specific part names the figure
+    parts_kinds = {
+        kind for kind in ("intake", "graduates") for c in candidates[1:] if c in FIGURE_NOUNS[kind]
+    }
+    if len(parts) > 1 and len(parts_kinds) == 1:
+        return parts_kinds.pop()
     for kind, nouns in FIGURE_NOUNS.items():
         if not any(c in nouns for c in candidates):
             continue
@@ -808,6 +818,8 @@ def _figure_kind(noun_words: list[str], sentence: str) -> str | None:
                 continue
         if kind == "students" and _INTAKE.search(sentence):
             return "intake"
+        if kind == "students" and _GRADUATION.search(sentence):
+            return "graduates"  # «Более 600 студентов … закончат обучение»
         return kind
     return None
 

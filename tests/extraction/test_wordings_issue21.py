@@ -207,3 +207,18 @@ def test_an_industry_word_that_opens_a_list_line_before_a_dash_labels_its_base()
         "construction",
         "agriculture",
     ]
+
+
+def _figures(text: str) -> list[tuple[str, int]]:
+    return [(f.kind, int(f.value)) for f in extract(text).figures]
+
+
+def test_students_finishing_their_studies_are_graduates_and_first_year_students_the_intake():
+    assert _figures(
+        "Более 600 студентов Кедровской области в текущем году закончат обучение по проекту "
+        "«Профессионалитет»."
+    ) == [("graduates", 600)]
+    assert _figures(
+        "В текущем году Кедровский колледж пополнили 200 студентов-первокурсников."
+    ) == [("intake", 200)]
+    assert _figures("В Кедровском колледже учатся 600 студентов.") == [("students", 600)]
