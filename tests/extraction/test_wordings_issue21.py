@@ -222,3 +222,23 @@ def test_students_finishing_their_studies_are_graduates_and_first_year_students_
         "В текущем году Кедровский колледж пополнили 200 студентов-первокурсников."
     ) == [("intake", 200)]
     assert _figures("В Кедровском колледже учатся 600 студентов.") == [("students", 600)]
+
+
+def _scopes(text: str) -> list[tuple[str, int, str | None]]:
+    answer = extract(text).as_api()
+    return [(f["kind"], int(f["value"]), f["scope"]) for f in answer["figures"]]
+
+
+def test_counts_of_the_project_or_of_all_colleges_are_the_regions():
+    text = (
+        "Кластер создан на базе Кедровского техникума. В нём 12 мастерских. Только в этом году "
+        "на программы «Профессионалитета» поступили почти 4 тысячи первокурсников, а общий "
+        "контингент студентов превысит 7,5 тысяч человек. Ежегодно колледжи заканчивают свыше "
+        "7 тысяч выпускников."
+    )
+    assert _scopes(text) == [
+        ("workshops", 12, "Кедровский техникум"),
+        ("intake", 4000, "region"),
+        ("students", 7500, "region"),
+        ("graduates", 7000, "region"),
+    ]
