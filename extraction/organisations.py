@@ -240,6 +240,12 @@ def find_organisations(text: str, ws: list[Word]) -> list[Org]:
             start, label = _with_adjectives(text, ws, index_of[prev.start], prev_lemma)
             add("employer", start, qe, label + " " + text[qs:qe])
 
+    # 2b. A plural head, a colon and the adjectives that tell its colleges apart: «на базе
+    #     трёх череповецких колледжей: металлургического, технологического и …».
+    for names in _head_and_adjectives(text, ws):
+        for start, end, name in names:
+            add("college", start, end, name)
+
     # 2a. Coordinated names sharing one plural head: «Йошкар-Олинского строительного и
     #     Автодорожного техникумов», «Канский политехнический, … и Таймырский колледжи»,
     #     «Железногорские горно-металлургический и политехнический колледжи».
@@ -641,6 +647,63 @@ def _elliptical_mentions(orgs: list[Org], text: str, ws: list[Word]) -> None:
 
 
 _SHARED_HEADS = {"колледж", "техникум", "училище", "лицей", "завод", "комбинат"}
+
+
+def _head_and_adjectives(text: str, ws: list[Word]) -> list[list[tuple[int, int, str]]]:
+    """«трёх череповецких колледжей: металлургического, технологического и химико-
+    технологического»: a place adjective and a plural college head, a colon, then lower-case
+    adjectives in the head's case, «,» or «и» between — one college each («Череповецкий
+    металлургический колледж», …)."""
+    found = []
+    for i, word in enumerate(ws):
+        if (
+            i == 0
+            or lang.lemma(word.text) not in COLLEGE_HEADS
+            or not lang.has_tag(word.text, "plur")
+            or not re.match(r"\s*:", text[word.end : word.end + 3])
+            or not _is_name_adjective(ws[i - 1])
+        ):
+            continue
+        head_parse = next((p for p in lang.parses(word.lower) if "NOUN" in p.tag), None)
+        place_parse = next((p for p in lang.parses(ws[i - 1].lower) if "ADJF" in p.tag), None)
+        if head_parse is None or place_parse is None:
+            continue
+        case = head_parse.tag.case
+        items: list[tuple[int, int, str]] = []
+        j = i + 1
+        if j < len(ws) and ws[j].text == ":":
+            j += 1
+        while j < len(ws):
+            w = ws[j]
+            if not (
+                w.is_word
+                and not w.is_capitalised
+                and any("ADJF" in p.tag and p.tag.case == case for p in lang.parses(w.lower))
+            ):
+                break
+            items.append((w.start, w.end, w.text))
+            j += 1
+            if j < len(ws) and ws[j].text in {",", "и"}:
+                j += 1
+                continue
+            break
+        if len(items) < 2:
+            continue
+        singular = head_parse.inflect({"nomn", "sing"})
+        gender = singular.tag.gender if singular else None
+        place = place_parse.inflect({"nomn", "sing", gender}) if gender else None
+        if singular is None or place is None:
+            continue
+        names = []
+        for start, end, adjective in items:
+            own = next((p for p in lang.parses(adjective.lower()) if "ADJF" in p.tag), None)
+            own_form = own.inflect({"nomn", "sing", gender}) if own else None
+            if own_form is None:
+                break
+            names.append((start, end, f"{place.word.capitalize()} {own_form.word} {singular.word}"))
+        else:
+            found.append(names)
+    return found
 
 
 def _coordinated(text: str, ws: list[Word]) -> list[tuple[int, int, list[tuple[int, int, str]]]]:

@@ -242,3 +242,15 @@ def test_counts_of_the_project_or_of_all_colleges_are_the_regions():
         ("students", 7500, "region"),
         ("graduates", 7000, "region"),
     ]
+
+
+def test_a_plural_head_and_a_colon_then_the_adjectives_of_each_college():
+    extraction = extract(
+        "Образовательно-производственные кластеры создают на базе трех лесогорских колледжей: "
+        "металлургического, технологического и химико-технологического."
+    )
+    assert [c.base_college.name for c in extraction.clusters] == [
+        "Лесогорский металлургический колледж",
+        "Лесогорский технологический колледж",
+        "Лесогорский химико-технологический колледж",
+    ]
