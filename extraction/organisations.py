@@ -559,7 +559,7 @@ def find_organisations(text: str, ws: list[Word]) -> list[Org]:
             ):
                 if not any(s <= m.start() < e for s, e in org.mentions):
                     org.mentions.append((m.start(), m.end()))
-    merged = _merge_orgs(orgs, text)
+    merged = _merge_orgs(_college_of_university(orgs, text), text)
     _elliptical_mentions(merged, text, ws)
     return merged
 
@@ -861,6 +861,40 @@ def _employer_form_words(ws: list[Word], last: int) -> tuple[str, int] | None:
         if tuple(lang.lemma(w.text) for w in window) == words_:
             return label, window[0].start
     return None
+
+
+_PARENT_HEADS = {"университет", "академия", "институт"}
+
+
+def _college_of_university(orgs: list[Org], text: str) -> list[Org]:
+    """«Политехнический колледж Майкопского государственного технологического университета»:
+    a college name followed right away by a university's (or academy's) name in the genitive is
+    that university's college — one name, not two organisations."""
+    ordered = sorted(orgs, key=lambda o: o.start)
+    dropped: set[int] = set()
+    for first, second in zip(ordered, ordered[1:], strict=False):
+        if id(first) in dropped or first.kind != "college" or second.kind != "college":
+            continue
+        if text[first.end : second.start] != " " or len(second.mentions) != 1:
+            continue
+        words = second.quote.split()
+        heads = [k for k, w in enumerate(words) if lang.lemma(w) in _PARENT_HEADS]
+        if (
+            not heads
+            or lang.lemma(first.name.split()[-1]) in _PARENT_HEADS
+            or not lang.any_reading(words[heads[0]], "gent")
+            or lang.any_reading(words[heads[0]], "nomn")
+        ):
+            continue
+        first.name = f"{first.name} {second.quote}"
+        first.key = lang.normalise_name(first.name)
+        first.quote = text[first.start : second.end]
+        first.mentions = [
+            (s, second.end) if s == first.start else (s, e) for s, e in first.mentions
+        ]
+        first.end = second.end
+        dropped.add(id(second))
+    return [o for o in orgs if id(o) not in dropped]
 
 
 def _merge_orgs(orgs: list[Org], text: str) -> list[Org]:
