@@ -266,3 +266,16 @@ def test_a_college_of_a_university_is_one_name():
         "Лесогорский морской колледж Лесогорского государственного технического университета",
         "Озёрский судостроительный техникум",
     ]
+
+
+def test_a_budget_adjective_after_a_dash_names_its_sums_budget():
+    extraction = extract(
+        "Общий объём финансирования кластера на базе Лесного колледжа составит 150 млн рублей, "
+        "из них 100 млн — федеральные средства, 30 млн — региональные, 20 млн — средства "
+        "работодателей."
+    )
+    assert [(int(m.amount), m.source) for m in extraction.money][1:] == [
+        (100_000_000, "federal"),
+        (30_000_000, "regional"),
+        (20_000_000, "employer"),
+    ]
