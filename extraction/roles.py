@@ -7,7 +7,8 @@ A role comes from the words of the sentence around a name, never from the name i
   «X получит грант …», a line of a list that pairs X with an industry («X (металлургия);»,
   «"Машиностроение" - X.»), or the only college of a text about clusters;
 * network: «сетевыми …», «в кластер войдут / вошли …», «к нему присоединились …», «в проекте
-  участвуют …», «при участии …» (a college there), «Среди них — …» after such a sentence;
+  участвуют …», «при участии / совместно с …» (a college there), «Среди них — …» after such a
+  sentence;
 * employer: a name after «партнёрами выступят / стали», «работодателем …», «совместно с …»,
   «при участии …», «опорными предприятиями …», «якорный работодатель …», «соглашение …
   между …», a company noun in the instrumental before a link verb («Предприятиями, которые …,
@@ -95,6 +96,9 @@ _NETWORK_CUE = re.compile(
     r"|при\s+участии|с\s+участием",
     re.I,
 )
+# «на базе A совместно с B техникумом и заводом …»: a college named as a partner of the making
+# is in the cluster too (a cue for network colleges only: these words lead employers as well).
+_PARTICIPATION = re.compile(r"совместно\s+с|вместе\s+с|в\s+партн[её]рстве\s+с", re.I)
 _MEMBERSHIP = re.compile(
     r"кластер|центр|проект|ОПЦ|сетев|к\s+нему|в\s+него|к\s+ним|консорциум|соглашени|подписан"
     r"|документ|\bв\s+(?:его|их)\s+(?:состав|создани)|комплекс",
@@ -605,7 +609,9 @@ def assign_network(
         for start, end in sorted(college.mentions):
             si = doc.sentence_of(start)
             sentence = doc.sentences[si]
-            cue = _NETWORK_CUE.search(text[sentence.start : start])
+            cue = _NETWORK_CUE.search(text[sentence.start : start]) or _PARTICIPATION.search(
+                text[sentence.start : start]
+            )
             context = sentence.text
             if cue is None and si > 0 and _FOLLOW_ON.match(sentence.text):
                 cue = _NETWORK_CUE.search(doc.sentences[si - 1].text)

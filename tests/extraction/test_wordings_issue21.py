@@ -279,3 +279,14 @@ def test_a_budget_adjective_after_a_dash_names_its_sums_budget():
         (30_000_000, "regional"),
         (20_000_000, "employer"),
     ]
+
+
+def test_a_college_named_as_a_partner_of_the_making_is_a_network_college():
+    for partner in ("совместно с", "в партнёрстве с"):
+        extraction = extract(
+            f"Кластер будет создан на базе Лесного колледжа {partner} Озёрским техникумом и "
+            "заводом «Трал»."
+        )
+        cluster = _cluster(extraction, "Лесной колледж")
+        assert _names(cluster.network_colleges) == ["Озёрский техникум"]
+        assert _names(cluster.employers) == ["завод «Трал»"]
