@@ -10,7 +10,9 @@ phrases (qualifier, number, multiplier, currency); pymorphy3 supplies the word f
 
 What counts as money: a number with a currency word («рублей», «руб.», «р.», «₽»), or with
 «млн»/«млрд» and no currency when the next word is not some other countable noun («100 миллионов
-федеральный бюджет» is money, «20 млн человек» is not). «6 тысяч учащихся» is never money.
+федеральный бюджет» is money, «20 млн человек» is not). «6 тысяч учащихся» is never money;
+«ещё 700 тысяч выделит работодатель» is (a currency-less thousand followed by a paying verb,
+a money noun, or «из»/«от» and a budget or a payer).
 
 Qualifiers come only from the words in front of the number (or a verb like «превысит»):
 «почти», «около», «порядка», «примерно» → approximately; «более», «свыше», «не менее», «от»,
@@ -141,6 +143,12 @@ _BIG_MULTIPLIER = or_(
     rule(in_caseless(set(_MISSPELT))),
     rule(in_caseless({"млн", "млрд", "трлн"}), eq(".").optional()),
 )
+# «700 тысяч»: a currency-less thousand is money only where its sentence goes on about money
+# (checked by `_money_follows`), unlike «6 тысяч учащихся».
+_THOUSAND = or_(
+    rule(dictionary({"тысяча"})),
+    rule(in_caseless({"тыс"}), eq(".").optional()),
+)
 _HALF = dictionary(set(_HALF_WORDS))
 _CURRENCY = or_(
     rule(dictionary({"рубль"})),
@@ -159,6 +167,7 @@ _PER = in_caseless({"по"})
 _AMOUNT = or_(
     rule(_NUMBER, _MULTIPLIER.optional(), _CURRENCY),
     rule(_NUMBER, _BIG_MULTIPLIER),
+    rule(_NUMBER, _THOUSAND),
     # «К 200 федеральным миллионам»
     rule(_NUMBER, gram("ADJF"), _BIG_MULTIPLIER),
     rule(_NUMBER_WORD, _MULTIPLIER, _CURRENCY.optional()),
@@ -262,6 +271,30 @@ def _next_word_is_other_noun(text: str, end: int) -> bool:
     if not forms or "NOUN" not in forms[0].grams or forms[0].normalized in _MONEY_NOUNS:
         return False
     return "gent" in forms[0].grams or "nomn" in forms[0].grams
+
+
+# Verbs of paying and the nouns of a budget or a payer: what a currency-less «тысяч» must be
+# followed by to be money («ещё 700 тысяч выделит работодатель», «… 500 тыс. — из областного
+# бюджета», «300 тысяч от предприятий»).
+_PAYING_VERBS = {
+    "выделить", "выделять", "направить", "направлять", "вложить", "вкладывать", "инвестировать",
+    "профинансировать", "перечислить", "предоставить", "потратить", "израсходовать",
+}  # fmt: skip
+_PAYERS = {"бюджет", "казна", "работодатель", "предприятие", "компания", "бизнес", "партнёр", "партнер", "спонсор", "фонд"}  # fmt: skip
+
+
+def _money_follows(text: str, end: int) -> bool:
+    """True when the words after a currency-less «N тысяч» are a paying verb, a money noun, or
+    «из»/«от» and a budget or a payer (see above)."""
+    found = re.findall(r"[А-Яа-яЁё]+", text[end : end + 60])[:4]
+    if not found:
+        return False
+    lemmas = [{f.normalized for f in morph()(w.lower())} for w in found]
+    if lemmas[0] & (_PAYING_VERBS | _MONEY_NOUNS):
+        return True
+    if found[0].lower() in {"из", "от"}:
+        return any(forms & (_PAYERS | _MONEY_NOUNS) for forms in lemmas[1:])
+    return False
 
 
 def _amount_of(tokens: list, text: str) -> tuple[Decimal | None, bool, int]:
@@ -429,6 +462,13 @@ def _find_in_line(text: str, full: str, offset: int) -> list[MoneyMention]:
         if amount is None:
             continue
         if not has_currency and _next_word_is_other_noun(full, end + offset):
+            continue
+        if (
+            not has_currency
+            and _lemma(next(t.value for t in reversed(tokens) if t.value != "."))
+            in {"тысяча", "тыс"}
+            and not _money_follows(full, end + offset)
+        ):
             continue
         if not is_each and _EACH_AFTER.match(full[end + offset : end + offset + 30]):
             is_each = True

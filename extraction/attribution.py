@@ -70,7 +70,9 @@ SOURCE_CUES: list[tuple[re.Pattern, str, bool]] = [
             r"(?:краев|областн|регионал\w*|республиканск|окружн)\w*\s+(?:бюджет|казн|средств|финансир"
             r"|софинансир|миллион|финансов\w+\s+поддержк)"
             # «100 млн из федерального бюджета и 20 млн из областного»: the noun left out
-            r"|\bиз\s+(?:краев|областн|регионал|республиканск|окружн)\w+(?!\s+[а-яё])",
+            r"|\bиз\s+(?:краев|областн|регионал|республиканск|окружн)\w+(?!\s+[а-яё])"
+            # «100 млн — федеральные средства, 30 млн — региональные»: after a dash, too
+            r"|[—–-]\s*(?:краев|областн|регионал|республиканск|окружн)\w+(?!\s+[а-яё])",
             re.I,
         ),
         "regional",
@@ -756,7 +758,12 @@ _REGION_SCOPE = re.compile(
     r"\bпроект\s+объедин|\bв\s+регионе|\bрегион\w*\b(?!\s+получ)|\bв\s+крае\b|\bв\s+области\b|\bв\s+республике\b"
     r"|\bв\s+общей\s+сложности|\bкластер(?:ы|ов|ах|ам)\b|\bих\s+состав|\bв\s+(?:их|эти|них)\b|\bсубъект"
     r"|\b(?:[А-ЯЁ]\w+\s+)?(?:края|крае|области|республике|округе)\b|на\s+Кубани|в\s+Кузбассе|в\s+ДНР"
-    r"|со\s+всей\s+страны|в\s+стране|в\s+России",
+    r"|со\s+всей\s+страны|в\s+стране|в\s+России"
+    # «на программы «Профессионалитета» поступили …», «общий контингент студентов …»: the
+    # project's or all the clusters' count, not one cluster's
+    # «Ежегодно колледжи заканчивают свыше 7 тысяч выпускников»: the colleges, all of them
+    r"|\b(?:[Кк]олледжи|[Тт]ехникумы)\s+(?:[а-яё]+\s+)?(?:заканчива|оканчива|выпуска|готов|обуча)\w*"
+    r"|программ\w*\s+[«\"]?Профессионалитет|\bобщ(?:ий|ее|ая|ем)\s+(?:контингент|числ|количеств|численност)",
     re.I,
 )
 _ONE_CLUSTER = re.compile(
@@ -771,6 +778,10 @@ _INTAKE = re.compile(
     re.I,
 )
 _WINNERS = re.compile(r"победител|получ\w+|выигра\w+|заявк", re.I)
+# Students who finish their studies this year are the year's graduates.
+_GRADUATION = re.compile(
+    r"\b(?:законч|оконч|заверш|заканчива|оканчива)\w*\s+(?:\w+\s+)?(?:обучени|учеб)", re.I
+)
 
 
 def _figure_kind(noun_words: list[str], sentence: str) -> str | None:
@@ -789,6 +800,12 @@ def _figure_kind(noun_words: list[str], sentence: str) -> str | None:
         r"обучени\w+\s+.*пройдут|обуча\w+|контингент\w*\s+студент", sentence, re.I
     ):
         return "students"
+    # «200 студентов-первокурсников»: the compound's more specific part names the figure
+    parts_kinds = {
+        kind for kind in ("intake", "graduates") for c in candidates[1:] if c in FIGURE_NOUNS[kind]
+    }
+    if len(parts) > 1 and len(parts_kinds) == 1:
+        return parts_kinds.pop()
     for kind, nouns in FIGURE_NOUNS.items():
         if not any(c in nouns for c in candidates):
             continue
@@ -808,6 +825,8 @@ def _figure_kind(noun_words: list[str], sentence: str) -> str | None:
                 continue
         if kind == "students" and _INTAKE.search(sentence):
             return "intake"
+        if kind == "students" and _GRADUATION.search(sentence):
+            return "graduates"  # «Более 600 студентов … закончат обучение»
         return kind
     return None
 

@@ -100,6 +100,8 @@ def find_entities(doc: Doc, mentions: Mentions, reference: Reference) -> list[Cl
             [c for c, _p in bases],
             single=len(bases) == 1,
         )
+    if len(clusters) > 1:
+        _shared_industry(doc, mentions, clusters, bases)
     for base, member in joined:
         cluster = next((c for c in clusters if c.base_college is base), None)
         if cluster is not None and member not in cluster.network_colleges:
@@ -146,14 +148,33 @@ def _place_cluster(
         s for other in all_bases if other is not cluster.base_college for s, _e in other.mentions
     ]
     line = doc.line_of(position)
-    in_line = [h for h in mentions.industries if line[0] <= h.start < line[1] and h.strong]
+    in_line = [
+        h
+        for h in mentions.industries
+        if line[0] <= h.start < line[1] and (h.strong or _heads_line(text, h, line))
+    ]
     in_line = [h for h in in_line if not any(line[0] <= p < line[1] for p in other_bases)]
     candidates = [in_line] if in_line else []
+    own_clause: list[Hit] = []  # found in this base's own clause of a later sentence
     for k in window:
         found = [
             h for h in mentions.industries if sents[k].start <= h.start < sents[k].end and h.strong
         ]
-        if k != si:
+        mine = [
+            span
+            for span in cluster.base_college.mentions
+            if sents[k].start <= span[0] < sents[k].end
+        ]
+        if k != si and mine and any(sents[k].start <= p < sents[k].end for p in other_mentions):
+            # «A будет развивать направление «Атомная промышленность», а B — «Металлургия»»: a
+            # later sentence naming this base and another one: the words of this base's clause.
+            clause = _clause(text, sents[k], mine[0])
+            if any(clause[0] <= p < clause[1] for p in other_mentions):
+                found = []
+            else:
+                found = [h for h in found if clause[0] <= h.start < clause[1]]
+                own_clause.extend(found)
+        elif k != si:
             found = [
                 h
                 for h in found
@@ -197,8 +218,11 @@ def _place_cluster(
                 [
                     h
                     for h in found
-                    if _gap(h, own) <= min(_gap(h, span) for span in others_here)
-                    and not any(_leads_to(text, h, span) for span in others_here)
+                    if h in own_clause
+                    or (
+                        _gap(h, own) <= min(_gap(h, span) for span in others_here)
+                        and not any(_leads_to(text, h, span) for span in others_here)
+                    )
                 ]
                 for found in candidates
             ]
@@ -242,6 +266,53 @@ def _place_cluster(
             break
         if cluster.year:
             break
+
+
+_PLURAL_CLUSTERS = re.compile(r"\b(?:кластер|центр)(?:ы|ов|ам|ами|ах|а)\b", re.I)
+
+
+def _shared_industry(
+    doc: Doc, mentions: Mentions, clusters: list[ClusterProposal], bases: list[tuple[Org, int]]
+) -> None:
+    """«Три новых кластера для машиностроительной отрасли будут созданы … Они откроются на базе
+    A …, на базе B … и на базе C», «на базе A и B откроют кластеры по машиностроению, а на базе
+    C – сельскохозяйственный»: clusters named together under one industry share it. A base
+    left without an industry takes the one industry of the clause that speaks of clusters in
+    the plural around it, else of its sentence, else of the sentence before its own when that
+    sentence names no base."""
+    text, sents = doc.text, doc.sentences
+    base_sentences = {doc.sentence_of(p) for c in clusters for p, _e in c.base_college.mentions}
+    for cluster, (_college, position) in zip(clusters, bases, strict=True):
+        if cluster.industry is not None:
+            continue
+        si = doc.sentence_of(position)
+        own = (position, position + 1)
+        clause = _clause(text, sents[si], own)
+        # (the clause, the whole sentence — «Три кластера по направлению «Машиностроение»
+        # запустят на базе A (…), B (…), C (…)» — or the sentence before)
+        spans = [clause, (sents[si].start, sents[si].end)]
+        if si > 0 and si - 1 not in base_sentences:
+            spans.append((sents[si - 1].start, sents[si - 1].end))
+        for start, end in spans:
+            if not _PLURAL_CLUSTERS.search(text, start, end):
+                continue
+            found = [h for h in mentions.industries if start <= h.start < end and h.strong]
+            if len({h.value for h in found}) == 1:
+                cluster.industry = found[0].value
+                cluster.industry_span = Span(
+                    found[0].start, found[0].end, text[found[0].start : found[0].end]
+                )
+                break
+
+
+def _heads_line(text: str, hit: Hit, line: tuple[int, int]) -> bool:
+    """«- Строительство – в Тюменском техникуме …»: an industry word that opens a list line and
+    a dash after it labels the line, though the word alone («строительство») could be an
+    activity rather than the industry."""
+    return bool(
+        re.fullmatch(r"\s*(?:[-–—•▪*]|\d+[.)])?\s*[«\"]?", text[line[0] : hit.start])
+        and re.match(r"[»\"]?\s*[–—-]\s", text[hit.end : hit.end + 4])
+    )
 
 
 _LEADS = re.compile(r"^(?:(?!\sи\s)[^.;,\n]){0,30}?(?:на\s+базе|при|в|во|с\s+базой\s+в)\s*$", re.I)

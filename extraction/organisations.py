@@ -62,17 +62,27 @@ EMPLOYER_HEADS = {
     "банк",
     "агрохолдинг",
     "group",
-    # compounds: «Ижевский мотозавод «Аксион-холдинг»», «Ярославский радиозавод»
-    "автозавод",
-    "мотозавод",
-    "радиозавод",
-    "нефтезавод",
-    "электрозавод",
-    "машзавод",
-    "агрокомбинат",
     # «Амурское пароходство», «Ангарский нефтехимический комбинат», «Балтийская судоверфь»
     "пароходство",
 }
+# A compound noun ending in one of these is a plant's or a company's head too: «авиазавод»,
+# «лесозавод», «мотозавод», «химкомбинат», «агрокомбинат», «судоверфь», «агрохолдинг» (the
+# dictionary has some of them, the press coins more; the second part decides).
+_COMPOUND_EMPLOYER_TAILS = ("завод", "комбинат", "фабрика", "верфь", "холдинг")
+
+
+def is_employer_head(lemma: str) -> bool:
+    """True for a company's or a plant's head noun, compounds included (see above)."""
+    return lemma in EMPLOYER_HEADS or any(
+        lemma.endswith(tail) and len(lemma) >= len(tail) + 2 and lemma[-len(tail) - 1] != "-"
+        for tail in _COMPOUND_EMPLOYER_TAILS
+    )
+
+
+def _is_head(lemma: str) -> bool:
+    return lemma in COLLEGE_HEADS or is_employer_head(lemma)
+
+
 EMPLOYER_FORMS = {
     "ао",
     "пао",
@@ -221,9 +231,20 @@ def find_organisations(text: str, ws: list[Word]) -> list[Org]:
             label, start = form
             add("employer", start, qe, label + " " + text[qs:qe])
             continue
-        if prev_lemma in EMPLOYER_HEADS:
+        if is_employer_head(prev_lemma) and lang.has_tag(prev.text, "plur"):
+            # «для предприятий «Лесмаш», «Сосна-Агро» …»: a plural noun names the class of the
+            # names after it, not a part of the first one
+            add("employer", qs, qe, text[qs:qe])
+            continue
+        if is_employer_head(prev_lemma):
             start, label = _with_adjectives(text, ws, index_of[prev.start], prev_lemma)
             add("employer", start, qe, label + " " + text[qs:qe])
+
+    # 2b. A plural head, a colon and the adjectives that tell its colleges apart: «на базе
+    #     трёх череповецких колледжей: металлургического, технологического и …».
+    for names in _head_and_adjectives(text, ws):
+        for start, end, name in names:
+            add("college", start, end, name)
 
     # 2a. Coordinated names sharing one plural head: «Йошкар-Олинского строительного и
     #     Автодорожного техникумов», «Канский политехнический, … и Таймырский колледжи»,
@@ -231,7 +252,7 @@ def find_organisations(text: str, ws: list[Word]) -> list[Org]:
     for first, last, names in _coordinated(text, ws):
         if overlaps(ws[first].start, ws[last].end):
             continue
-        kind = "employer" if lang.lemma(ws[last].text) in EMPLOYER_HEADS else "college"
+        kind = "employer" if is_employer_head(lang.lemma(ws[last].text)) else "college"
         for start, end, name in names:
             add(kind, start, end, name)
 
@@ -252,7 +273,12 @@ def find_organisations(text: str, ws: list[Word]) -> list[Org]:
             head = "колледж"  # «Первый Московский образовательный комплекс»
         if head in COLLEGE_HEADS:
             kind = "college"
-        elif head in EMPLOYER_HEADS - {"компания", "предприятие", "объединение", "банк"}:
+        elif is_employer_head(head) and head not in {
+            "компания",
+            "предприятие",
+            "объединение",
+            "банк",
+        }:
             kind = "employer"
         else:
             continue
@@ -302,7 +328,7 @@ def find_organisations(text: str, ws: list[Word]) -> list[Org]:
                 and ws[j + 1].is_word
                 and not text[w.end : ws[j + 1].start].strip()
                 and lang.any_reading(ws[j + 1].text, "NOUN", "gent")
-                and lang.lemma(ws[j + 1].text) not in COLLEGE_HEADS | EMPLOYER_HEADS
+                and not _is_head(lang.lemma(ws[j + 1].text))
                 and i > 0
                 and ws[i - 1].text not in {".", "!", "?", "…", "«", '"'}
             ):
@@ -320,7 +346,8 @@ def find_organisations(text: str, ws: list[Word]) -> list[Org]:
                     lang.any_reading(w.text, "NOUN", "gent")
                     or lang.any_reading(w.text, "ADJF", "gent")
                 )
-                and lang.lemma(w.text) not in COLLEGE_HEADS | EMPLOYER_HEADS | _NOT_NAME_GENITIVES
+                and not _is_head(lang.lemma(w.text))
+                and lang.lemma(w.text) not in _NOT_NAME_GENITIVES
                 # «… техникум стали победителями»: a verb, not the genitive of «сталь»
                 and not lang.any_reading(w.text, "VERB")
             ):
@@ -341,7 +368,7 @@ def find_organisations(text: str, ws: list[Word]) -> list[Org]:
                         and lang.any_reading(ws[j + 2].text, "NOUN", "gent")
                     )
                 )
-                and lang.lemma(ws[j + 1].text) not in COLLEGE_HEADS | EMPLOYER_HEADS
+                and not _is_head(lang.lemma(ws[j + 1].text))
                 and any(x.lower == "и" for x in ws[j + 2 : j + 5])
             ):
                 j += 1  # «колледж индустрии питания, торговли и сферы услуг»
@@ -356,7 +383,7 @@ def find_organisations(text: str, ws: list[Word]) -> list[Org]:
                     or (
                         not ws[j + 1].is_capitalised
                         and lang.any_reading(ws[j + 1].text, "NOUN", "gent")
-                        and lang.lemma(ws[j + 1].text) not in COLLEGE_HEADS | EMPLOYER_HEADS
+                        and not _is_head(lang.lemma(ws[j + 1].text))
                         and lang.any_reading(ws[j - 1].text, "NOUN", "gent")
                     )
                 )
@@ -532,10 +559,151 @@ def find_organisations(text: str, ws: list[Word]) -> list[Org]:
             ):
                 if not any(s <= m.start() < e for s, e in org.mentions):
                     org.mentions.append((m.start(), m.end()))
-    return _merge_orgs(orgs, text)
+    merged = _merge_orgs(_college_of_university(orgs, text), text)
+    _elliptical_mentions(merged, text, ws)
+    return merged
+
+
+_ELLIPSIS_BEFORE = re.compile(r"(?:,\s*а(?:\s+также)?|\bи|,)\s*$")
+_ELLIPSIS_AFTER = re.compile(r"^\s*(?:[—–-]|[,;.)]|$)")
+
+
+def _elliptical_mentions(orgs: list[Org], text: str, ws: list[Word]) -> None:
+    """«Юрюзанский технологический техникум будет развивать атомную отрасль, а Ашинский
+    индустриальный — металлургию», «… а Ашинский — «Металлургия»»: a capitalised adjective that
+    stands for a college already named (its head left out after «а», «и» or a comma, a dash or
+    the clause's end after it) is another mention of the one college whose name it begins."""
+    colleges = [o for o in orgs if o.kind == "college"]
+    taken = [span for o in orgs for span in o.mentions]
+    for i, word in enumerate(ws):
+        if not word.is_word or not word.is_capitalised or i == 0:
+            continue
+        if any(s <= word.start < e for s, e in taken):
+            continue
+        before = text[max(0, word.start - 12) : word.start]
+        # («Озёрский будет развивать …»: a sentence's subject, its verb right after it)
+        opens = bool(re.search(r"(?:[.!?]\s+|\n\s*)$", before))
+        if not opens and not _ELLIPSIS_BEFORE.search(before):
+            continue
+        # the adjective and any lower-case adjectives after it, then no noun
+        j = i
+        while (
+            j + 1 < len(ws)
+            and ws[j + 1].is_word
+            and not ws[j + 1].is_capitalised
+            and (
+                lang.any_reading(ws[j + 1].text, "ADJF")
+                and not lang.any_reading(ws[j + 1].text, "NOUN")
+            )
+        ):
+            j += 1
+        after = text[ws[j].end : ws[j].end + 3]
+        verb_next = (
+            j + 1 < len(ws)
+            and ws[j + 1].is_word
+            and (lang.any_reading(ws[j + 1].text, "VERB") or lang.lemma(ws[j + 1].text) == "быть")
+            and not lang.any_reading(ws[j + 1].text, "NOUN")
+        )
+        if not (opens and verb_next) and (opens or not _ELLIPSIS_AFTER.match(after)):
+            continue
+        if not lang.any_reading(word.text, "ADJF") or lang.any_reading(word.text, "NOUN"):
+            continue
+        wanted = lang.lemma(word.text)
+        matches = [
+            c for c in colleges if c.name.split() and lang.lemma(c.name.split()[0]) == wanted
+        ]
+        if len(matches) == 1:
+            matches[0].mentions.append((word.start, ws[j].end))
+            continue
+        if matches or opens or not re.match(r"\s*[—–-]", after):
+            continue
+        # «Юрюзанский техникум будет развивать атомную отрасль, а Ашинский — металлургию»: a
+        # college not named before, whose head is the one of the college named just before it
+        # in its sentence («Ашинский техникум»).
+        sentence_start = max(text.rfind(". ", 0, word.start), text.rfind("\n", 0, word.start))
+        before_names = [
+            (s, c)
+            for c in colleges
+            for s, _e in c.mentions
+            if sentence_start < s < word.start and c.name.split()
+        ]
+        if not before_names:
+            continue
+        head = max(before_names)[1].name.split()[-1]
+        if lang.lemma(head) not in COLLEGE_HEADS:
+            continue
+        name = " ".join(lang.to_nominative([*(w.text for w in ws[i : j + 1]), head], j + 1 - i))
+        org = Org(
+            "college",
+            name,
+            word.start,
+            ws[j].end,
+            text[word.start : ws[j].end],
+            lang.normalise_name(name),
+        )
+        org.mentions.append((word.start, ws[j].end))
+        orgs.append(org)
+        colleges.append(org)
 
 
 _SHARED_HEADS = {"колледж", "техникум", "училище", "лицей", "завод", "комбинат"}
+
+
+def _head_and_adjectives(text: str, ws: list[Word]) -> list[list[tuple[int, int, str]]]:
+    """«трёх череповецких колледжей: металлургического, технологического и химико-
+    технологического»: a place adjective and a plural college head, a colon, then lower-case
+    adjectives in the head's case, «,» or «и» between — one college each («Череповецкий
+    металлургический колледж», …)."""
+    found = []
+    for i, word in enumerate(ws):
+        if (
+            i == 0
+            or lang.lemma(word.text) not in COLLEGE_HEADS
+            or not lang.has_tag(word.text, "plur")
+            or not re.match(r"\s*:", text[word.end : word.end + 3])
+            or not _is_name_adjective(ws[i - 1])
+        ):
+            continue
+        head_parse = next((p for p in lang.parses(word.lower) if "NOUN" in p.tag), None)
+        place_parse = next((p for p in lang.parses(ws[i - 1].lower) if "ADJF" in p.tag), None)
+        if head_parse is None or place_parse is None:
+            continue
+        case = head_parse.tag.case
+        items: list[tuple[int, int, str]] = []
+        j = i + 1
+        if j < len(ws) and ws[j].text == ":":
+            j += 1
+        while j < len(ws):
+            w = ws[j]
+            if not (
+                w.is_word
+                and not w.is_capitalised
+                and any("ADJF" in p.tag and p.tag.case == case for p in lang.parses(w.lower))
+            ):
+                break
+            items.append((w.start, w.end, w.text))
+            j += 1
+            if j < len(ws) and ws[j].text in {",", "и"}:
+                j += 1
+                continue
+            break
+        if len(items) < 2:
+            continue
+        singular = head_parse.inflect({"nomn", "sing"})
+        gender = singular.tag.gender if singular else None
+        place = place_parse.inflect({"nomn", "sing", gender}) if gender else None
+        if singular is None or place is None:
+            continue
+        names = []
+        for start, end, adjective in items:
+            own = next((p for p in lang.parses(adjective.lower()) if "ADJF" in p.tag), None)
+            own_form = own.inflect({"nomn", "sing", gender}) if own else None
+            if own_form is None:
+                break
+            names.append((start, end, f"{place.word.capitalize()} {own_form.word} {singular.word}"))
+        else:
+            found.append(names)
+    return found
 
 
 def _coordinated(text: str, ws: list[Word]) -> list[tuple[int, int, list[tuple[int, int, str]]]]:
@@ -575,11 +743,24 @@ def _coordinated(text: str, ws: list[Word]) -> list[tuple[int, int, list[tuple[i
         # adjective in front is the place all the names share.
         if len(groups[0]) > 1 and lang.has_tag(first_words[0], "plur"):
             shared = [first_words[0]]
+        # «Ейского и Брюховецкого аграрных колледжей»: plural adjectives right before the head
+        # agree with it, not with the last name, and all the names share them («Ейского
+        # полипрофильного и Брюховецкого аграрного колледжей» keep their own).
+        tail: list[str] = []
+        last = groups[-1]
+        while len(last) - len(tail) > 1 and lang.has_tag(
+            ws[last[len(last) - len(tail) - 1]].text, "plur"
+        ):
+            tail.insert(0, ws[last[len(last) - len(tail) - 1]].text)
+        if tail and lang.has_tag(ws[last[0]].text, "plur"):
+            tail = []  # «Железногорские горно-металлургический …»: the plural is in front
         names = []
         for group in groups:
             words_ = [ws[k].text for k in group]
             if shared and group is not groups[0]:
                 words_ = shared + words_
+            if tail and group is not groups[-1]:
+                words_ = words_ + tail
             inflected = lang.to_nominative([*words_, head], len(words_))
             end = ws[group[-1]].end if group is not groups[-1] else word.end
             names.append((ws[group[0]].start, end, " ".join(inflected)))
@@ -680,6 +861,40 @@ def _employer_form_words(ws: list[Word], last: int) -> tuple[str, int] | None:
         if tuple(lang.lemma(w.text) for w in window) == words_:
             return label, window[0].start
     return None
+
+
+_PARENT_HEADS = {"университет", "академия", "институт"}
+
+
+def _college_of_university(orgs: list[Org], text: str) -> list[Org]:
+    """«Политехнический колледж Майкопского государственного технологического университета»:
+    a college name followed right away by a university's (or academy's) name in the genitive is
+    that university's college — one name, not two organisations."""
+    ordered = sorted(orgs, key=lambda o: o.start)
+    dropped: set[int] = set()
+    for first, second in zip(ordered, ordered[1:], strict=False):
+        if id(first) in dropped or first.kind != "college" or second.kind != "college":
+            continue
+        if text[first.end : second.start] != " " or len(second.mentions) != 1:
+            continue
+        words = second.quote.split()
+        heads = [k for k, w in enumerate(words) if lang.lemma(w) in _PARENT_HEADS]
+        if (
+            not heads
+            or lang.lemma(first.name.split()[-1]) in _PARENT_HEADS
+            or not lang.any_reading(words[heads[0]], "gent")
+            or lang.any_reading(words[heads[0]], "nomn")
+        ):
+            continue
+        first.name = f"{first.name} {second.quote}"
+        first.key = lang.normalise_name(first.name)
+        first.quote = text[first.start : second.end]
+        first.mentions = [
+            (s, second.end) if s == first.start else (s, e) for s, e in first.mentions
+        ]
+        first.end = second.end
+        dropped.add(id(second))
+    return [o for o in orgs if id(o) not in dropped]
 
 
 def _merge_orgs(orgs: list[Org], text: str) -> list[Org]:

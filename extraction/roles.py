@@ -7,10 +7,12 @@ A role comes from the words of the sentence around a name, never from the name i
   «X получит грант …», a line of a list that pairs X with an industry («X (металлургия);»,
   «"Машиностроение" - X.»), or the only college of a text about clusters;
 * network: «сетевыми …», «в кластер войдут / вошли …», «к нему присоединились …», «в проекте
-  участвуют …», «Среди них — …» after such a sentence;
+  участвуют …», «при участии / совместно с …» (a college there), «Среди них — …» after such a
+  sentence;
 * employer: a name after «партнёрами выступят / стали», «работодателем …», «совместно с …»,
   «при участии …», «опорными предприятиями …», «якорный работодатель …», «соглашение …
-  между …» — a legal form, a quoted name, an abbreviation, a name around «завод», «комбинат»…,
+  между …», a company noun in the instrumental before a link verb («Предприятиями, которые …,
+  стали …», «Ключевыми заказчиками кадров выступят …») — a legal form, a quoted name, an abbreviation, a name around «завод», «комбинат»…,
   or an organisation natasha's NER finds there; placeholders («16 предприятий») are figures.
 
 A network college or employer belongs to the cluster whose base its sentence names, else to the
@@ -88,9 +90,15 @@ _WINNER_AFTER = re.compile(
 _NETWORK_CUE = re.compile(
     r"сетев\w*|войд\w+|вошл\w+|вош[её]л|входят|присоедин\w+|участву\w+|участник\w*|подключ\w+"
     r"|в\s+состав\w*|объедин\w+|подпис\w+|также\s+(?:в\s+)?(?:кластер|проект)\w*"
-    r"|(?:прим|приня|принима|прин)\w*\s+участие",
+    r"|(?:прим|приня|принима|прин)\w*\s+участие"
+    # «Кластер создали при участии завода …, а также Северного колледжа»: a college that takes
+    # part in making a cluster is in it
+    r"|при\s+участии|с\s+участием",
     re.I,
 )
+# «на базе A совместно с B техникумом и заводом …»: a college named as a partner of the making
+# is in the cluster too (a cue for network colleges only: these words lead employers as well).
+_PARTICIPATION = re.compile(r"совместно\s+с|вместе\s+с|в\s+партн[её]рстве\s+с", re.I)
 _MEMBERSHIP = re.compile(
     r"кластер|центр|проект|ОПЦ|сетев|к\s+нему|в\s+него|к\s+ним|консорциум|соглашени|подписан"
     r"|документ|\bв\s+(?:его|их)\s+(?:состав|создани)|комплекс",
@@ -113,6 +121,9 @@ _EMPLOYER_CUE = re.compile(
     # «… компания выступила базовым …», «кадры в интересах ПАО «КАМАЗ»», «инвестиции АО «…»»
     r"|выступ\w+\s+(?:базов|опорн|ключев|якорн|стратегическ|индустриальн|генеральн)\w*"
     r"|в\s+интересах|инвестици\w*\s+(?=(?:[А-ЯЁ]{2,5}\s+)?[«\"])"
+    # «будет готовить кадры для предприятий «…», «…» и …», «под запрос компаний …»
+    r"|(?:для|под\s+(?:запрос\w*|нужды))\s+(?:[а-яё]+\s+){0,2}?(?:предприяти|компани|завод|холдинг)\w*"
+    r"\s+(?=[«\"А-ЯЁ])"
     # «будет готовить колледж … на базе АО «Механический завод»»: a company is no base college
     r"|на\s+базе\s+(?=(?:ПАО|АО|ООО|ОАО|ЗАО)\s)",
     re.I,
@@ -138,6 +149,68 @@ _COMPANIES_LEAD = re.compile(
 _PAID_BY = re.compile(
     r"(?:рубл\w*|руб\.?)\s+(?:[а-яё]+\s+){0,2}?(?:выдел|направ|влож|инвестир|перечисл)\w*\s+(?=[«\"А-ЯЁ])"
 )
+# «Предприятиями, которые будут принимать участие в обучении, стали АО «…», …», «Ключевыми
+# заказчиками кадров выступят …»: a company noun in the instrumental plural leads its clause,
+# a link verb follows (past a relative or participial clause set off by commas), and the names
+# after the verb are the companies. Read from the words' grammar, not from a list of phrases.
+_COMPANY_NOUNS = {"предприятие", "компания", "организация", "заказчик", "инвестор", "производство"}
+_LINK_VERBS = {"стать", "становиться", "выступить", "выступать", "являться"}
+
+
+def _company_predicate_end(text: str) -> int | None:
+    """Where the list of companies begins in a clause predicated of «предприятиями» (see above),
+    or None."""
+    found = list(re.finditer(r"[А-ЯЁа-яё]+(?:-[А-ЯЁа-яё]+)*", text))
+    for k, m in enumerate(found[:4]):
+        word = m.group()
+        if not any(
+            "NOUN" in p.tag
+            and "ablt" in p.tag
+            and "plur" in p.tag
+            and p.normal_form in _COMPANY_NOUNS
+            for p in lang.parses(word.lower().rpartition("-")[0] or word.lower())
+        ):
+            continue
+        # only adjectives may stand before the noun: «Опорными предприятиями стали …»
+        if any(not lang.any_reading(w.group(), "ADJF", "ablt") for w in found[:k]):
+            return None
+        rest = m.end()
+        relative = re.match(
+            r"\s*,\s*(?:котор|участвующ|готов|принимающ|заинтересованн)\w*", text[rest:]
+        )
+        if relative:
+            comma = text.find(",", rest + relative.end())
+            if comma == -1:
+                return None
+            rest = comma + 1
+        # the link verb, perhaps after an auxiliary, an adverb or a particle («будут выступать»,
+        # «также стали»)
+        position = rest
+        for _ in range(4):
+            verb = re.match(r"\s*([а-яё]+)", text[position:])
+            if verb is None:
+                break
+            readings = lang.parses(verb.group(1))
+            if any(
+                ("VERB" in p.tag or "INFN" in p.tag) and p.normal_form in _LINK_VERBS
+                for p in readings
+            ):
+                return position + verb.end()
+            if not any(
+                "ADVB" in p.tag
+                or "PRCL" in p.tag
+                or p.normal_form == "быть"
+                # a genitive dependent of the noun: «заказчиками кадров», «предприятиями региона»
+                or (("NOUN" in p.tag or "ADJF" in p.tag) and "gent" in p.tag)
+                for p in readings
+            ) or any("VERB" in p.tag for p in readings):
+                if not any(p.normal_form == "быть" for p in readings):
+                    break
+            position += verb.end()
+        return None
+    return None
+
+
 _LIST_MARK = re.compile(r"^\s*(?:[-–—•▪*]|\d+[.)])\s*")
 _NOT_EMPLOYER_QUOTE_BEFORE = re.compile(
     r"(?:кластер|направлени|отрасл|проект|программ|центр|конкурс|колледж|техникум|лице|училищ"
@@ -421,7 +494,9 @@ def find_bases(
                         for owner, e in cues
                         if e <= start
                         and re.fullmatch(
-                            r"\s*(?:\((?![^()]*баз)[^()]{1,20}\))?\s*(?:,|и|,?\s*а\s+также)"
+                            # (an aside in brackets may stand between: «A (опорный работодатель
+                            # - концерн «…»), B (ключевые предприятия - …) и C»)
+                            r"\s*(?:\((?![^()]*баз)[^()]{1,120}\))?\s*(?:,|и|,?\s*а\s+также)"
                             r"\s*(?:(?:в|во|на\s+базе)\s+)?",
                             text[e:start],
                         )
@@ -534,7 +609,9 @@ def assign_network(
         for start, end in sorted(college.mentions):
             si = doc.sentence_of(start)
             sentence = doc.sentences[si]
-            cue = _NETWORK_CUE.search(text[sentence.start : start])
+            cue = _NETWORK_CUE.search(text[sentence.start : start]) or _PARTICIPATION.search(
+                text[sentence.start : start]
+            )
             context = sentence.text
             if cue is None and si > 0 and _FOLLOW_ON.match(sentence.text):
                 cue = _NETWORK_CUE.search(doc.sentences[si - 1].text)
@@ -609,6 +686,10 @@ def _segments(doc: Doc, clusters: list[ClusterProposal]) -> list[tuple[int, int]
             led = _COMPANIES_LEAD.match(sentence.text)
             if led and (near_base or _ABOUT_CLUSTER.search(doc.text)):
                 spans.append((sentence.start + led.end(), sentence.end))
+            # «Предприятиями, которые …, стали АО «…» и Кимовский завод»
+            predicate = _company_predicate_end(sentence.text)
+            if predicate is not None and (near_base or _ABOUT_CLUSTER.search(doc.text)):
+                spans.append((sentence.start + predicate, sentence.end))
             # «… 13 млн рублей направят НИИПП, Томская электронная компания и «Стальтом»»
             paid = _PAID_BY.search(sentence.text)
             if paid and (near_base or _ABOUT_CLUSTER.search(doc.text)):
