@@ -3,6 +3,13 @@ from django.core.management import call_command
 from rest_framework.test import APIClient
 
 
+def pytest_collection_modifyitems(config, items):
+    """Modules marked `long_module` run first (their order otherwise kept): pytest-xdist hands
+    modules out in collection order, so a long one started last would leave one worker busy
+    while the other has nothing left to do."""
+    items.sort(key=lambda item: item.get_closest_marker("long_module") is None)
+
+
 def pytest_configure(config):
     from tests import flushing
 

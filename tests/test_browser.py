@@ -12,7 +12,7 @@ import pytest
 
 from tests.totals import recompute_totals
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.long_module]
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

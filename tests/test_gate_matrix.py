@@ -35,6 +35,8 @@ from tests.clusters.factories import (
 from tests.funding.factories import FundingLineFactory
 from tests.regions.factories import FederalDistrictFactory, RegionFactory
 
+pytestmark = pytest.mark.long_module  # scheduled first (tests/conftest.py)
+
 SECRET_MONEY = Decimal("777000000")
 SECRET_ON_PAGE = re.compile(r"777(?:[\s\u00a0\u202f](?:\d{3}|млн)|[,.]\d)")
 SECRET_YEAR = 2031

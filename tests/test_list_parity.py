@@ -33,7 +33,7 @@ from tests.conftest import make_draft_cluster
 from tests.funding.factories import FundingLineFactory
 from tests.regions.factories import RegionFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.long_module]
 
 VALID_INN = "7707083893"
 LIST_ENDPOINTS = sorted(prefix for prefix, _, _ in router.registry)

@@ -26,6 +26,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.long_module  # scheduled first (tests/conftest.py)
+
 ROOT = Path(__file__).resolve().parent.parent
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 SCENARIO_ENV = "REGISTRY_REPLICA_SCENARIO"

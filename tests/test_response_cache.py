@@ -19,6 +19,8 @@ from clusters.services import cluster_update
 from tests.clusters.factories import ClusterCollegeFactory, ClusterFactory
 from tests.regions.factories import RegionFactory
 
+pytestmark = pytest.mark.long_module  # scheduled first (tests/conftest.py)
+
 # Every kind of GET the cache serves: API lists and details of several models, the stats
 # endpoint, and the public pages (anonymous).
 URLS = [

@@ -22,7 +22,7 @@ from imports.press import _converter, press_sample_load
 from regions.models import Region
 from tests.test_seed import counts
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.long_module]
 
 SEED_SLUGS = {
     "irk-energy",
