@@ -91,12 +91,13 @@ def main() -> int:
 
 def development_set(extract, reference, repeat: int, show_misses: bool) -> None:
     """Real press items the extractor was not written against, labelled by hand; scored per kind
-    for the tuning, held-back and fresh parts separately (tests/extraction/devset/README.md).
+    for the tuning, held-back, fresh and second fresh parts separately
+    (tests/extraction/devset/README.md).
     Only the tuning part's misses are ever listed."""
     from extraction.scoring import DEVSET_KINDS, Score, item_text, score_item
 
     items = json.loads(DEVSET.read_text(encoding="utf-8"))["items"]
-    parts = ("tune", "held", "fresh")
+    parts = ("tune", "held", "fresh", "fresh2")
     totals = {part: {kind: Score() for kind in DEVSET_KINDS} for part in parts}
     times: list[float] = []
     cpu_times: list[float] = []
@@ -120,20 +121,22 @@ def development_set(extract, reference, repeat: int, show_misses: bool) -> None:
     counts = {part: sum(i["part"] == part for i in items) for part in parts}
     print(
         f"\ndevelopment set: {len(items)} real press items (tuning part {counts['tune']}, "
-        f"held-back part {counts['held']}, fresh part {counts['fresh']}: labelled before the "
-        f"extractor ever read it)\n"
+        f"held-back part {counts['held']}, fresh part {counts['fresh']} and second fresh part "
+        f"{counts['fresh2']}: each fresh part labelled before the extractor ever read it)\n"
     )
     print(
         f"{'kind':<38}{'tuning P':>9}{'R':>7}{'held-back P':>13}{'R':>7}{'fresh P':>9}{'R':>7}"
-        f"   (found/proposed/expected: held | fresh)"
+        f"{'fresh2 P':>10}{'R':>7}   (found/proposed/expected: held | fresh | fresh2)"
     )
     for kind in DEVSET_KINDS:
-        tune, held, fresh = (totals[part][kind] for part in parts)
+        tune, held, fresh, fresh2 = (totals[part][kind] for part in parts)
         print(
             f"{kind:<38}{_pct(tune.precision):>9}{_pct(tune.recall):>7}"
             f"{_pct(held.precision):>13}{_pct(held.recall):>7}"
             f"{_pct(fresh.precision):>9}{_pct(fresh.recall):>7}"
+            f"{_pct(fresh2.precision):>10}{_pct(fresh2.recall):>7}"
             f"   {held.found}/{held.proposed}/{held.expected} | {fresh.found}/{fresh.proposed}/{fresh.expected}"
+            f" | {fresh2.found}/{fresh2.proposed}/{fresh2.expected}"
         )
     for label, values in (("wall clock", times), ("CPU", cpu_times)):
         ordered = sorted(values)
