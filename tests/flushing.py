@@ -24,6 +24,8 @@ from __future__ import annotations
 from django.db import DatabaseError, connections, transaction
 from django.test import TransactionTestCase
 
+from tests.seeding import digest_sql
+
 # Database alias → the baseline: table → digest of its rows, after the last full flush.
 _baselines: dict[str, dict[str, str]] = {}
 
@@ -36,13 +38,6 @@ def _tables(connection) -> list[str]:
     """The tables Django's flush empties."""
     return sorted(
         connection.introspection.django_table_names(only_existing=True, include_views=False)
-    )
-
-
-def _digest_sql(connection, table: str) -> str:
-    return (
-        f"(SELECT md5(coalesce(string_agg(r::text, '|' ORDER BY r::text), '')) "
-        f"FROM {_quoted(connection, table)} r)"
     )
 
 
@@ -59,7 +54,7 @@ def take_baseline(alias: str) -> None:
         filled = [t for t, has_rows in zip(tables, cursor.fetchone(), strict=True) if has_rows]
         digests: tuple = ()
         if filled:
-            cursor.execute("SELECT " + ", ".join(_digest_sql(connection, t) for t in filled))
+            cursor.execute("SELECT " + ", ".join(digest_sql(t) for t in filled))
             digests = cursor.fetchone()
     _baselines[alias] = dict(zip(filled, digests, strict=True))
 
@@ -74,7 +69,7 @@ def fast_flush(alias: str) -> bool:
     tables = _tables(connection)
     others = [t for t in tables if t not in baseline]
     columns = [
-        *(_digest_sql(connection, t) for t in baseline),
+        *(digest_sql(t) for t in baseline),
         *(f"EXISTS (SELECT 1 FROM {_quoted(connection, t)})" for t in others),
     ]
     with connection.cursor() as cursor:

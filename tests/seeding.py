@@ -46,12 +46,14 @@ def _row_counts(tables: list[str]) -> tuple[int, ...]:
         return tuple(cursor.fetchone())
 
 
+def digest_sql(table: str) -> str:
+    """A scalar subquery: the md5 of a table's rows in a fixed order (also tests/flushing.py)."""
+    return f"(SELECT md5(coalesce(string_agg(r::text, '|' ORDER BY r::text), '')) FROM {_quoted(table)} r)"
+
+
 def _fingerprints(tables: list[str]) -> tuple[str, ...]:
     """A digest of every table's contents, in one query (to see what a command changed)."""
-    columns = ", ".join(
-        f"(SELECT md5(coalesce(string_agg(r::text, '|' ORDER BY r::text), '')) FROM {_quoted(t)} r)"
-        for t in tables
-    )
+    columns = ", ".join(digest_sql(t) for t in tables)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {columns}")
         return tuple(cursor.fetchone())
